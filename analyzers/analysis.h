@@ -1,0 +1,74 @@
+// The state of one scan as it moves through the analyzers. Internal to the
+// engine: analyzers read the Document and the compiled lexicon and append
+// candidates; the context filter and the scorer turn candidates into the
+// Report. One Analysis per call; never shared between threads.
+#ifndef DIVCHECK_ANALYZERS_ANALYSIS_H_
+#define DIVCHECK_ANALYZERS_ANALYSIS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "analyzers/document.h"
+#include "analyzers/lexicon.h"
+#include "divcheck/v1/report.pb.h"
+
+namespace divcheck {
+
+// A lexicon entry matched at tokens [tok_begin, tok_end) / folded bytes
+// [fbegin, fend).
+struct Match {
+  uint32_t entry = 0;
+  uint32_t tok_begin = 0;
+  uint32_t tok_end = 0;
+  uint32_t fbegin = 0;
+  uint32_t fend = 0;
+  uint32_t sentence = 0;
+};
+
+// A token that is (or ends with, for compounds) a masculine or feminine job
+// title form.
+struct TitleHit {
+  uint32_t title = 0;
+  bool feminine = false;
+  uint32_t token = 0;
+  uint32_t form_bytes = 0;  // folded bytes of the title form at the token end
+};
+
+// A finding before context filtering. `entry` supplies the texts
+// (explanation, legal basis, sources and, unless overridden, suggestions).
+struct Candidate {
+  uint32_t entry = 0;
+  uint32_t fbegin = 0;
+  uint32_t fend = 0;
+  uint32_t tok_begin = 0;
+  uint32_t tok_end = 0;
+  uint32_t sentence = 0;
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  std::vector<std::string> suggestions;  // replaces the entry's when set
+  std::string context_note;
+  bool dropped = false;
+};
+
+struct Analysis {
+  Analysis(const Document& d, const LexiconSet& s, const LanguageLexicon& l)
+      : doc(d), set(s), lex(l) {}
+  const Document& doc;
+  const LexiconSet& set;
+  const LanguageLexicon& lex;
+
+  std::vector<Match> matches;
+  std::vector<TitleHit> titles;
+  std::vector<Candidate> candidates;
+  absl::flat_hash_set<std::string> flags;
+  // Sentences whose findings are dropped: disclaimers and positive action.
+  std::vector<bool> protected_sentence;
+  // Disclaimer sentences (become diversity-statement highlights).
+  std::vector<bool> disclaimer_sentence;
+
+  const CompiledEntry& entry(uint32_t i) const { return set.entry(i); }
+};
+
+}  // namespace divcheck
+
+#endif  // DIVCHECK_ANALYZERS_ANALYSIS_H_

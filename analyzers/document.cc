@@ -1,0 +1,339 @@
+#include "analyzers/document.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "unicode/bytestream.h"
+#include "unicode/normalizer2.h"
+#include "unicode/uchar.h"
+#include "unicode/ustring.h"
+#include "unicode/utf8.h"
+
+namespace divcheck {
+namespace {
+
+void AppendUtf8(int32_t c, std::string* out) {
+  char buf[U8_MAX_LENGTH];
+  int32_t n = 0;
+  UBool error = false;
+  U8_APPEND(buf, n, U8_MAX_LENGTH, c, error);
+  if (!error) out->append(buf, n);
+}
+
+// Appends the full case folding of `c` (ICU, default mapping) to `out`.
+void AppendFolded(int32_t c, std::string* out) {
+  if (c == 0xDF) {  // ß: the one Latin-1 letter whose full folding differs
+    out->append("ss");
+    return;
+  }
+  if (c < 0x250 && c != 0x130 && c != 0x149) {
+    // Simple and full folding agree for the rest of Latin-1 and Latin
+    // Extended-A/B.
+    AppendUtf8(u_foldCase(c, U_FOLD_CASE_DEFAULT), out);
+    return;
+  }
+  UChar src[2];
+  int32_t src_len = 0;
+  U16_APPEND_UNSAFE(src, src_len, c);
+  UChar dst[8];
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t dst_len =
+      u_strFoldCase(dst, 8, src, src_len, U_FOLD_CASE_DEFAULT, &status);
+  if (U_FAILURE(status) || dst_len > 8) {
+    AppendUtf8(c, out);
+    return;
+  }
+  for (int32_t i = 0; i < dst_len;) {
+    UChar32 fc;
+    U16_NEXT(dst, i, dst_len, fc);
+    AppendUtf8(fc, out);
+  }
+}
+
+// Folded tokens after which a "." does not end a sentence.
+const absl::flat_hash_set<absl::string_view>& Abbreviations() {
+  static const auto* set = new absl::flat_hash_set<absl::string_view>{
+      "ca",   "bzw",  "dr",   "prof", "etc",  "inkl", "ggf", "evtl",
+      "max",  "min",  "mind", "nr",   "str",  "tel",  "usw", "vgl",
+      "sog",  "approx", "incl", "zzgl", "dipl", "ing",  "bspw", "mr",
+      "mrs",  "ms",   "vs",   "abs",  "gem",  "lt",   "hr",  "fr",
+      "co",   "st",   "jh",   "ff",   "bzgl", "uvm",  "insb", "resp"};
+  return *set;
+}
+
+bool IsBulletGap(absl::string_view line_start) {
+  // The text between the line break and the first token of the line.
+  for (absl::string_view bullet :
+       {"-", "*", "+", "\xE2\x80\xA2" /* • */, "\xE2\x80\x93" /* – */,
+        "\xC2\xB7" /* · */, "\xE2\x96\xAA" /* ▪ */, "\xE2\x96\xBA" /* ► */,
+        "\xE2\x9C\x93" /* ✓ */, "\xE2\x80\x94" /* — */}) {
+    if (line_start.find(bullet) != absl::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsWordCodePoint(int32_t c) {
+  if (c < 0x80) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+  }
+  return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+}
+
+absl::StatusOr<Document> Document::Create(absl::string_view text) {
+  if (text.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return absl::InvalidArgumentError("input is larger than 2 GiB");
+  }
+  const int32_t length = static_cast<int32_t>(text.size());
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
+
+  // Validate first, so no later stage sees ill-formed UTF-8.
+  bool ascii = true;
+  for (int32_t i = 0; i < length;) {
+    if (bytes[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    ascii = false;
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid UTF-8 at byte offset ", at));
+    }
+  }
+
+  Document doc;
+  doc.original_ = text;
+
+  // NFC. Most inputs already are; otherwise normalise segment by segment
+  // (segments start where ICU reports a normalisation boundary) so every
+  // output byte keeps the original range it came from.
+  absl::string_view source = text;
+  std::string nfc_text;
+  std::vector<uint32_t> nfc_begin, nfc_end;
+  if (!ascii) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) {
+      return absl::InternalError("ICU NFC normaliser unavailable");
+    }
+    if (!nfc->isNormalizedUTF8(icu::StringPiece(text.data(), length),
+                               status) &&
+        U_SUCCESS(status)) {
+      nfc_text.reserve(text.size() + 16);
+      int32_t seg_start = 0;
+      auto flush = [&](int32_t seg_end) {
+        if (seg_end <= seg_start) return;
+        const size_t before = nfc_text.size();
+        icu::StringByteSink<std::string> sink(&nfc_text);
+        UErrorCode st = U_ZERO_ERROR;
+        nfc->normalizeUTF8(
+            0, icu::StringPiece(text.data() + seg_start, seg_end - seg_start),
+            sink, nullptr, st);
+        if (U_FAILURE(st)) {
+          nfc_text.resize(before);
+          nfc_text.append(text.data() + seg_start, seg_end - seg_start);
+        }
+        nfc_begin.resize(nfc_text.size(), seg_start);
+        nfc_end.resize(nfc_text.size(), seg_end);
+        seg_start = seg_end;
+      };
+      for (int32_t i = 0; i < length;) {
+        const int32_t at = i;
+        UChar32 c;
+        U8_NEXT_UNSAFE(bytes, i, c);
+        if (at > seg_start && nfc->hasBoundaryBefore(c)) flush(at);
+      }
+      flush(length);
+      source = nfc_text;
+    }
+  }
+
+  // Fold and tokenise in one pass.
+  const uint8_t* src = reinterpret_cast<const uint8_t*>(source.data());
+  const int32_t src_len = static_cast<int32_t>(source.size());
+  doc.folded_.reserve(source.size() + 16);
+  doc.src_begin_.reserve(source.size() + 16);
+  doc.src_end_.reserve(source.size() + 16);
+  doc.tokens_.reserve(source.size() / 6 + 4);
+  const bool mapped = !nfc_begin.empty();
+  bool in_token = false;
+  bool token_digits = true;
+  for (int32_t i = 0; i < src_len;) {
+    const int32_t at = i;
+    const uint8_t b = src[i];
+    bool word;
+    bool digit = false;
+    const size_t out_before = doc.folded_.size();
+    if (b < 0x80) {
+      ++i;
+      digit = b >= '0' && b <= '9';
+      word = digit || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+      doc.folded_.push_back(
+          static_cast<char>(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b));
+    } else {
+      UChar32 c;
+      U8_NEXT_UNSAFE(src, i, c);
+      word = IsWordCodePoint(c);
+      AppendFolded(c, &doc.folded_);
+    }
+    const uint32_t ob = mapped ? nfc_begin[at] : static_cast<uint32_t>(at);
+    const uint32_t oe = mapped ? nfc_end[i - 1] : static_cast<uint32_t>(i);
+    doc.src_begin_.resize(doc.folded_.size(), ob);
+    doc.src_end_.resize(doc.folded_.size(), oe);
+    if (word && !in_token) {
+      in_token = true;
+      token_digits = digit;
+      Token t;
+      t.begin = static_cast<uint32_t>(out_before);
+      doc.tokens_.push_back(t);
+    } else if (word) {
+      token_digits = token_digits && digit;
+    } else if (in_token) {
+      in_token = false;
+      doc.tokens_.back().end = static_cast<uint32_t>(out_before);
+    }
+    if (in_token) doc.tokens_.back().is_number = token_digits;
+  }
+  if (in_token) doc.tokens_.back().end = static_cast<uint32_t>(doc.folded_.size());
+  doc.Segment();
+  return doc;
+}
+
+void Document::Segment() {
+  const absl::string_view folded(folded_);
+  sentences_.clear();
+  std::vector<uint32_t> line_of_token(tokens_.size());
+  std::vector<uint32_t> tokens_per_line;
+  uint32_t line = 0;
+  uint32_t line_count_tokens = 0;
+  bool line_bullet = IsBulletGap(
+      folded.substr(0, tokens_.empty() ? 0 : tokens_.front().begin));
+  bool new_line = true;
+  Sentence current;
+  for (uint32_t k = 0; k < tokens_.size(); ++k) {
+    Token& t = tokens_[k];
+    bool brk = false;
+    if (k > 0) {
+      const uint32_t gap_begin = tokens_[k - 1].end;
+      const absl::string_view gap = folded.substr(gap_begin, t.begin - gap_begin);
+      const size_t last_nl = gap.rfind('\n');
+      if (last_nl != absl::string_view::npos) {
+        brk = true;
+        for (char ch : gap) {
+          if (ch == '\n') {
+            tokens_per_line.push_back(line_count_tokens);
+            line_count_tokens = 0;
+            ++line;
+          }
+        }
+        new_line = true;
+        line_bullet = IsBulletGap(gap.substr(last_nl + 1));
+      } else {
+        const Token& prev = tokens_[k - 1];
+        for (size_t g = 0; g < gap.size() && !brk; ++g) {
+          const char ch = gap[g];
+          if (ch == '!' || ch == '?' || ch == ';') brk = true;
+          if (ch == '.') {
+            const bool space_after =
+                gap.find_first_of(" \t\r", g) != absl::string_view::npos;
+            const absl::string_view prev_text = TokenText(prev);
+            if (space_after && !prev.is_number && prev_text.size() > 1 &&
+                !Abbreviations().contains(prev_text)) {
+              brk = true;
+            }
+          }
+        }
+      }
+    }
+    if (k == 0 || brk) {
+      if (k > 0) {
+        current.end = tokens_[k - 1].end;
+        current.end_token = k;
+        sentences_.push_back(current);
+      }
+      current = Sentence();
+      current.begin = t.begin;
+      current.first_token = k;
+      current.line = line;
+      current.starts_line = new_line;
+      current.bullet = line_bullet;
+    }
+    new_line = false;
+    t.sentence = static_cast<uint32_t>(sentences_.size());
+    line_of_token[k] = line;
+    ++line_count_tokens;
+  }
+  tokens_per_line.push_back(line_count_tokens);
+  if (!tokens_.empty()) {
+    current.end = tokens_.back().end;
+    current.end_token = static_cast<uint32_t>(tokens_.size());
+    sentences_.push_back(current);
+  }
+  for (Sentence& s : sentences_) s.line_tokens = tokens_per_line[s.line];
+}
+
+uint32_t Document::TokenAtOrAfter(uint32_t folded_offset) const {
+  auto it = std::upper_bound(
+      tokens_.begin(), tokens_.end(), folded_offset,
+      [](uint32_t off, const Token& t) { return off < t.end; });
+  return static_cast<uint32_t>(it - tokens_.begin());
+}
+
+void MakeSpans(absl::string_view original,
+               const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
+               std::vector<divcheck::v1::Span>* spans) {
+  struct Point {
+    uint32_t offset;
+    uint32_t range;
+    bool is_end;
+  };
+  std::vector<Point> points;
+  points.reserve(ranges.size() * 2);
+  for (uint32_t r = 0; r < ranges.size(); ++r) {
+    points.push_back({ranges[r].first, r, false});
+    points.push_back({ranges[r].second, r, true});
+  }
+  std::sort(points.begin(), points.end(),
+            [](const Point& a, const Point& b) { return a.offset < b.offset; });
+  spans->assign(ranges.size(), divcheck::v1::Span());
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(original.data());
+  const int32_t length = static_cast<int32_t>(original.size());
+  int32_t pos = 0;
+  uint32_t chars = 0, line = 1, column = 1;
+  for (const Point& p : points) {
+    while (pos < static_cast<int32_t>(p.offset) && pos < length) {
+      if (bytes[pos] == '\n') {
+        ++line;
+        column = 0;
+      }
+      U8_FWD_1(bytes, pos, length);
+      ++chars;
+      ++column;
+    }
+    divcheck::v1::Span& s = (*spans)[p.range];
+    if (p.is_end) {
+      s.set_end_byte(p.offset);
+      s.set_end_char(chars);
+    } else {
+      s.set_start_byte(p.offset);
+      s.set_start_char(chars);
+      s.set_line(line);
+      s.set_column(column);
+    }
+  }
+}
+
+absl::StatusOr<std::string> FoldTerm(absl::string_view term) {
+  absl::StatusOr<Document> doc = Document::Create(term);
+  if (!doc.ok()) return doc.status();
+  return std::string(doc->folded());
+}
+
+}  // namespace divcheck

@@ -1,0 +1,113 @@
+// Document: one input text prepared for analysis.
+//
+//   absl::StatusOr<divcheck::Document> doc = divcheck::Document::Create(text);
+//   for (const divcheck::Token& t : doc->tokens()) Use(doc->TokenText(t));
+//
+// Creating a Document validates the UTF-8, normalises to NFC, applies ICU
+// full case folding ("ß" → "ss", "Ä" → "ä"), and splits the folded text into
+// tokens (maximal runs of letters, digits and combining marks) and sentences
+// (ending at ".", "!", "?", ";" and at every line break; abbreviations such
+// as "ca." and ordinals such as "1." do not end a sentence). Every folded
+// byte keeps the range of original bytes it came from, so any range of the
+// folded text maps back to an exact range of the original input.
+//
+// A Document refers to the caller's text and must not outlive it. It is
+// immutable after Create and safe to read from several threads.
+#ifndef DIVCHECK_ANALYZERS_DOCUMENT_H_
+#define DIVCHECK_ANALYZERS_DOCUMENT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "divcheck/v1/report.pb.h"
+
+namespace divcheck {
+
+// A token in folded coordinates.
+struct Token {
+  uint32_t begin = 0;  // folded byte offset
+  uint32_t end = 0;    // one past the last folded byte
+  uint32_t sentence = 0;
+  bool is_number = false;  // only digits
+};
+
+struct Sentence {
+  uint32_t begin = 0;        // folded byte offset of the first token
+  uint32_t end = 0;          // folded byte offset after the last token
+  uint32_t first_token = 0;  // index into tokens()
+  uint32_t end_token = 0;    // one past the last token
+  uint32_t line = 0;         // 0-based line of the first token
+  bool starts_line = false;  // first sentence on its line
+  bool bullet = false;       // the line starts with a list bullet
+  uint32_t line_tokens = 0;  // tokens on the line of the first token
+};
+
+class Document {
+ public:
+  // Returns INVALID_ARGUMENT naming the byte offset of the first invalid
+  // UTF-8 sequence, or when the text is longer than 2^31 bytes.
+  static absl::StatusOr<Document> Create(absl::string_view text);
+
+  Document(Document&&) = default;
+  Document& operator=(Document&&) = default;
+
+  absl::string_view original() const { return original_; }
+  absl::string_view folded() const { return folded_; }
+  const std::vector<Token>& tokens() const { return tokens_; }
+  const std::vector<Sentence>& sentences() const { return sentences_; }
+
+  absl::string_view TokenText(const Token& t) const {
+    return absl::string_view(folded_).substr(t.begin, t.end - t.begin);
+  }
+  absl::string_view SentenceText(const Sentence& s) const {
+    return absl::string_view(folded_).substr(s.begin, s.end - s.begin);
+  }
+  // Original byte range of the folded byte range [begin, end). REQUIRES:
+  // begin < end <= folded().size().
+  uint32_t OriginalBegin(uint32_t folded_begin) const {
+    return src_begin_[folded_begin];
+  }
+  uint32_t OriginalEnd(uint32_t folded_end) const {
+    return src_end_[folded_end - 1];
+  }
+  absl::string_view OriginalText(uint32_t orig_begin, uint32_t orig_end) const {
+    return original_.substr(orig_begin, orig_end - orig_begin);
+  }
+  // Index of the first token whose folded end is after `folded_offset`.
+  uint32_t TokenAtOrAfter(uint32_t folded_offset) const;
+
+ private:
+  Document() = default;
+  void Segment();
+
+  absl::string_view original_;
+  std::string folded_;
+  // For each folded byte, the original byte range of the code point (or
+  // normalisation segment) it was produced from.
+  std::vector<uint32_t> src_begin_;
+  std::vector<uint32_t> src_end_;
+  std::vector<Token> tokens_;
+  std::vector<Sentence> sentences_;
+};
+
+// Fills spans for sorted original byte ranges in one pass over the text:
+// code-point offsets, 1-based line and column. `ranges` must be sorted by
+// begin; `spans` receives one Span per range, in the same order.
+void MakeSpans(absl::string_view original,
+               const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
+               std::vector<divcheck::v1::Span>* spans);
+
+// Folds a lexicon term exactly as Document folds text (NFC, full case
+// folding). Returns INVALID_ARGUMENT for invalid UTF-8.
+absl::StatusOr<std::string> FoldTerm(absl::string_view term);
+
+// True for the characters that make up tokens: letters, digits and
+// combining marks.
+bool IsWordCodePoint(int32_t c);
+
+}  // namespace divcheck
+
+#endif  // DIVCHECK_ANALYZERS_DOCUMENT_H_

@@ -1,0 +1,198 @@
+#include "analyzers/engine.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "analyzers/analysis.h"
+#include "analyzers/coded_wording.h"
+#include "analyzers/context_filter.h"
+#include "analyzers/document.h"
+#include "analyzers/language.h"
+#include "analyzers/scoring.h"
+#include "analyzers/status_macros.h"
+#include "analyzers/term_matcher.h"
+#include "analyzers/title_gender_marker.h"
+
+namespace divcheck {
+namespace {
+
+absl::Status CheckCancelled(const ScanOptions& options) {
+  if (options.is_cancelled && options.is_cancelled()) {
+    return absl::CancelledError("scan cancelled");
+  }
+  return absl::OkStatus();
+}
+
+// Highlights from HIGHLIGHT matches and disclaimer sentences; overlapping
+// highlights of one kind are reported once.
+void CollectHighlights(const Analysis& a,
+                       std::vector<std::pair<uint32_t, uint32_t>>* ranges,
+                       v1::Report* report) {
+  struct Pending {
+    uint32_t fbegin, fend;
+    const CompiledEntry* entry;
+    v1::HighlightKind kind;
+  };
+  std::vector<Pending> pending;
+  for (const Match& m : a.matches) {
+    const CompiledEntry& e = a.entry(m.entry);
+    if (e.kind != config::v1::ENTRY_KIND_HIGHLIGHT) continue;
+    pending.push_back({m.fbegin, m.fend, &e, e.def->highlight_kind()});
+  }
+  const auto rule = a.lex.analyzer_rules.find(
+      absl::StrCat(a.lex.language, ".highlight.disclaimer"));
+  if (rule != a.lex.analyzer_rules.end()) {
+    const auto& sentences = a.doc.sentences();
+    for (size_t s = 0; s < sentences.size(); ++s) {
+      if (!a.disclaimer_sentence[s]) continue;
+      pending.push_back({sentences[s].begin, sentences[s].end,
+                         &a.entry(rule->second),
+                         v1::HIGHLIGHT_KIND_DIVERSITY_STATEMENT});
+    }
+  }
+  std::sort(pending.begin(), pending.end(), [](const Pending& x, const Pending& y) {
+    if (x.fbegin != y.fbegin) return x.fbegin < y.fbegin;
+    return x.fend > y.fend;
+  });
+  std::vector<uint32_t> kind_end(16, 0);
+  for (const Pending& p : pending) {
+    const size_t k = static_cast<size_t>(p.kind) % kind_end.size();
+    if (p.fbegin < kind_end[k]) continue;  // overlaps one already reported
+    kind_end[k] = p.fend;
+    v1::Highlight* h = report->add_highlights();
+    h->set_rule_id(p.entry->def->id());
+    h->set_kind(p.kind);
+    h->set_message(p.entry->def->explanation());
+    const uint32_t ob = a.doc.OriginalBegin(p.fbegin);
+    const uint32_t oe = a.doc.OriginalEnd(p.fend);
+    h->set_matched_text(std::string(a.doc.OriginalText(ob, oe)));
+    ranges->push_back({ob, oe});
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
+    const EngineOptions& options, std::vector<LexiconProblem>* problems) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const LexiconSet> set,
+                   LexiconSet::Load(options.lexicon_dir, problems));
+  return std::make_unique<Engine>(options, std::move(set));
+}
+
+Engine::Engine(const EngineOptions& options,
+               std::shared_ptr<const LexiconSet> set)
+    : options_(options), set_(std::move(set)) {}
+
+std::shared_ptr<const LexiconSet> Engine::lexicons() const {
+  return std::atomic_load(&set_);
+}
+
+absl::Status Engine::ReloadLexicons(std::vector<LexiconProblem>* problems) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const LexiconSet> set,
+                   LexiconSet::Load(options_.lexicon_dir, problems));
+  std::atomic_store(&set_, std::move(set));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
+                                            const ScanOptions& options) const {
+  if (text.size() > options_.max_input_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input is ", text.size(), " bytes; the limit is ",
+                     options_.max_input_bytes, " bytes"));
+  }
+  if (!options.language.empty() && options.language != "de" &&
+      options.language != "en") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unsupported language \"", options.language,
+        "\" (use \"de\", \"en\" or leave empty to detect)"));
+  }
+  ASSIGN_OR_RETURN(Document doc, Document::Create(text));
+  const std::shared_ptr<const LexiconSet> set = lexicons();
+
+  v1::Report report;
+  report.set_byte_count(static_cast<uint32_t>(text.size()));
+  report.set_word_count(static_cast<uint32_t>(doc.tokens().size()));
+  report.set_lexicon_version(set->content_hash());
+  std::string language = options.language;
+  if (language.empty()) {
+    language = DetectLanguage(doc);
+    report.set_language_detected(true);
+  }
+  report.set_language(language);
+  const LanguageLexicon* lex = set->ForLanguage(language);
+  if (lex == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no lexicon is loaded for language \"", language, "\""));
+  }
+
+  Analysis a(doc, *set, *lex);
+  MatchTerms(&a);
+  RETURN_IF_ERROR(CheckCancelled(options));
+  PrepareContext(&a);
+  FindUnmarkedTitles(&a);
+  RETURN_IF_ERROR(CheckCancelled(options));
+  WeighCodedWording(&a, report.mutable_coded_wording());
+  ApplyContext(&a);
+  RETURN_IF_ERROR(CheckCancelled(options));
+
+  // Findings in document order, then highlights; spans in one pass.
+  std::vector<const Candidate*> kept;
+  for (const Candidate& c : a.candidates) {
+    if (!c.dropped) kept.push_back(&c);
+  }
+  std::sort(kept.begin(), kept.end(), [&](const Candidate* x, const Candidate* y) {
+    if (x->fbegin != y->fbegin) return x->fbegin < y->fbegin;
+    return a.entry(x->entry).def->id() < a.entry(y->entry).def->id();
+  });
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  ranges.reserve(kept.size() + 8);
+  for (const Candidate* c : kept) {
+    const config::v1::Entry& def = *a.entry(c->entry).def;
+    v1::Finding* f = report.add_findings();
+    f->set_rule_id(def.id());
+    for (int d : def.dimensions()) f->add_dimensions(static_cast<v1::Dimension>(d));
+    f->set_severity(c->severity);
+    const uint32_t ob = doc.OriginalBegin(c->fbegin);
+    const uint32_t oe = doc.OriginalEnd(c->fend);
+    const absl::string_view matched = doc.OriginalText(ob, oe);
+    f->set_matched_text(std::string(matched));
+    f->set_message(absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
+    if (!c->suggestions.empty()) {
+      for (const std::string& s : c->suggestions) f->add_suggestions(s);
+    } else {
+      for (const std::string& s : def.suggestions()) f->add_suggestions(s);
+    }
+    f->set_legal_basis(def.legal_basis());
+    for (const std::string& s : def.sources()) f->add_sources(s);
+    f->set_context_note(c->context_note);
+    ranges.push_back({ob, oe});
+  }
+  CollectHighlights(a, &ranges, &report);
+  std::vector<v1::Span> spans;
+  // MakeSpans wants ranges sorted by begin; keep the original order to
+  // assign them back.
+  std::vector<size_t> order(ranges.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t x, size_t y) { return ranges[x].first < ranges[y].first; });
+  std::vector<std::pair<uint32_t, uint32_t>> sorted;
+  sorted.reserve(ranges.size());
+  for (size_t i : order) sorted.push_back(ranges[i]);
+  MakeSpans(text, sorted, &spans);
+  for (size_t j = 0; j < order.size(); ++j) {
+    const size_t i = order[j];
+    if (i < static_cast<size_t>(report.findings_size())) {
+      *report.mutable_findings(static_cast<int>(i))->mutable_span() = spans[j];
+    } else {
+      *report.mutable_highlights(static_cast<int>(i - report.findings_size()))
+           ->mutable_span() = spans[j];
+    }
+  }
+  ScoreReport(&report);
+  return report;
+}
+
+}  // namespace divcheck

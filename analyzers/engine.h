@@ -1,0 +1,94 @@
+// Engine: scans job ads and returns a scored Report.
+//
+//   divcheck::EngineOptions options;
+//   options.lexicon_dir = "lexicons";
+//   absl::StatusOr<std::unique_ptr<divcheck::Engine>> engine =
+//       divcheck::Engine::Create(options);
+//   absl::StatusOr<divcheck::v1::Report> report =
+//       (*engine)->ScanText(text, divcheck::ScanOptions());
+//
+// The pipeline: Document (UTF-8 check, NFC, case folding, tokens,
+// sentences) → language → TermMatcher (lexicon tries and one RE2::Set pass)
+// → context preparation (disclaimers, positive action, document flags) →
+// TitleGenderMarker → CodedWording → ContextFilter (negation, quotes,
+// modifiers) → spans, highlights → scoring.
+//
+// An Engine is safe for concurrent use by any number of threads: each scan
+// takes a reference to the current immutable LexiconSet, and
+// ReloadLexicons() swaps in a new set atomically — a scan sees either the
+// old set or the new one, never a mixture. The engine knows nothing of gRPC,
+// HTTP or JSON.
+#ifndef DIVCHECK_ANALYZERS_ENGINE_H_
+#define DIVCHECK_ANALYZERS_ENGINE_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "analyzers/lexicon.h"
+#include "divcheck/v1/report.pb.h"
+
+namespace divcheck {
+
+// The default limit on one input: 1 MiB of UTF-8.
+constexpr size_t kDefaultMaxInputBytes = 1 << 20;
+
+struct EngineOptions {
+  // Directory holding the lexicon files (searched recursively).
+  std::string lexicon_dir;
+  // Inputs longer than this are rejected before any work.
+  size_t max_input_bytes = kDefaultMaxInputBytes;
+};
+
+struct ScanOptions {
+  // "" detects the language; otherwise "de" or "en".
+  std::string language;
+  // Polled between analyzers; a scan that sees true returns CANCELLED.
+  std::function<bool()> is_cancelled;
+};
+
+class Engine {
+ public:
+  // Loads the lexicons. Returns the LexiconSet::Load error (INVALID_ARGUMENT
+  // with every problem appended to `problems`, NOT_FOUND for a missing
+  // directory).
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(
+      const EngineOptions& options,
+      std::vector<LexiconProblem>* problems = nullptr);
+
+  // An engine over an already loaded set (used by tests and benchmarks).
+  Engine(const EngineOptions& options, std::shared_ptr<const LexiconSet> set);
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Scans `text` (UTF-8). Errors: INVALID_ARGUMENT for invalid UTF-8 (the
+  // message names the byte offset), input over the size limit, or an
+  // unsupported language; FAILED_PRECONDITION when no lexicon is loaded for
+  // the language; CANCELLED when options.is_cancelled() turned true.
+  absl::StatusOr<v1::Report> ScanText(absl::string_view text,
+                                      const ScanOptions& options) const;
+
+  // Loads the lexicon directory again and swaps the new set in. On error the
+  // current set stays in use and the error (with `problems`) is returned.
+  absl::Status ReloadLexicons(std::vector<LexiconProblem>* problems = nullptr);
+
+  // The set in use now.
+  std::shared_ptr<const LexiconSet> lexicons() const;
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  EngineOptions options_;
+  // Read and written only with std::atomic_load / std::atomic_store.
+  std::shared_ptr<const LexiconSet> set_;
+};
+
+}  // namespace divcheck
+
+#endif  // DIVCHECK_ANALYZERS_ENGINE_H_

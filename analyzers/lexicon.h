@@ -1,0 +1,243 @@
+// LexiconSet: every lexicon file of a directory, validated and compiled.
+//
+//   std::vector<divcheck::LexiconProblem> problems;
+//   absl::StatusOr<std::shared_ptr<const divcheck::LexiconSet>> set =
+//       divcheck::LexiconSet::Load("lexicons", &problems);
+//   if (!set.ok()) for (const auto& p : problems) std::cerr << p.ToString();
+//
+// Loading reads every `*.textproto` below the directory (see
+// proto/divcheck/config/v1/lexicon.proto for the format and the matching
+// rules), checks each file completely and reports every problem found — the
+// first syntax error of a file (protobuf's text parser cannot go on after
+// one) and every semantic problem of every file that parsed — as
+// `file:line:col: message`. Terms are case-folded exactly like input text
+// and compiled into byte tries (words, stems, compound tails, phrase starts)
+// and one RE2::Set per language.
+//
+// A LexiconSet is immutable once loaded and safe for concurrent use by any
+// number of threads; share it as std::shared_ptr<const LexiconSet>. A reload
+// builds a new set and swaps the pointer.
+#ifndef DIVCHECK_ANALYZERS_LEXICON_H_
+#define DIVCHECK_ANALYZERS_LEXICON_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "divcheck/config/v1/lexicon.pb.h"
+#include "divcheck/v1/report.pb.h"
+#include "re2/re2.h"
+#include "re2/set.h"
+
+namespace divcheck {
+
+// One problem in a lexicon file. Line and column are 1-based; 0 when the
+// problem concerns the whole file.
+struct LexiconProblem {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+  std::string ToString() const;
+};
+
+// One token of a phrase or cue.
+struct TokenPattern {
+  enum class Kind { kWord, kExact, kPrefix, kSuffix, kNumber };
+  Kind kind = Kind::kWord;
+  std::string text;  // folded
+};
+
+struct CompiledModifier {
+  config::v1::ContextModifier::Effect effect;
+  config::v1::ContextModifier::Scope scope;
+  uint32_t window = 3;
+  std::vector<std::vector<TokenPattern>> cues;
+  std::string flag;
+  std::string note;
+};
+
+// An entry ready for matching. `def` points into the set's parsed files and
+// carries the texts (explanation, suggestions, legal basis, sources).
+struct CompiledEntry {
+  const config::v1::Entry* def = nullptr;
+  std::string language;
+  config::v1::EntryKind kind = config::v1::ENTRY_KIND_FINDING;
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  std::vector<v1::Dimension> dimensions;
+  std::vector<CompiledModifier> modifiers;
+  absl::flat_hash_set<std::string> exact_exceptions;
+  std::vector<std::string> prefix_exceptions;
+
+  bool IsException(absl::string_view token) const;
+};
+
+struct CompiledPhrase {
+  uint32_t entry = 0;
+  std::vector<TokenPattern> tokens;
+  uint32_t max_gap = 0;
+};
+
+struct CompiledTitle {
+  const config::v1::JobTitle* def = nullptr;
+  std::string masculine;  // folded
+  std::string feminine;   // folded
+  bool match_compounds = true;
+  bool feminine_is_epicene_plural = false;
+  absl::flat_hash_set<std::string> exceptions;
+};
+
+// What a trie key stands for.
+struct TriePayload {
+  enum class Kind : uint8_t {
+    kWord,         // index: entry; whole token (+ ending if inflect)
+    kStem,         // index: entry; token prefix
+    kTail,         // index: entry; token suffix (+ ending)
+    kPhraseStart,  // index: phrase; first phrase token matched
+    kTitleMasculine,  // index: title
+    kTitleFeminine,   // index: title
+  };
+  Kind kind;
+  bool inflect = true;
+  // For kPhraseStart: how the first token matches (kWord, kExact, kPrefix,
+  // kSuffix semantics).
+  TokenPattern::Kind pattern = TokenPattern::Kind::kWord;
+  // For suffix keys: the key must be the whole token (no compound prefix).
+  bool whole_token = false;
+  uint32_t index = 0;
+};
+
+// A byte trie. Keys are folded UTF-8; a reverse trie stores keys reversed.
+class ByteTrie {
+ public:
+  ByteTrie();
+  void Insert(absl::string_view key, const TriePayload& payload);
+  // Calls fn(depth, payload) for every payload on the path spelled by
+  // `text` from its start (forward) or from its end (backward).
+  template <typename Fn>
+  void WalkForward(absl::string_view text, Fn&& fn) const;
+  template <typename Fn>
+  void WalkBackward(absl::string_view text, Fn&& fn) const;
+  size_t node_count() const { return nodes_.size(); }
+
+ private:
+  struct Node {
+    std::vector<std::pair<uint8_t, uint32_t>> children;  // sorted by byte
+    std::vector<TriePayload> payloads;
+  };
+  uint32_t Child(uint32_t node, uint8_t byte) const;
+  uint32_t root_children_[256];
+  std::vector<Node> nodes_;
+};
+
+// Everything compiled for one language ("de", "en"); language-independent
+// files are merged into every language.
+struct LanguageLexicon {
+  std::string language;
+  std::vector<std::string> endings;  // inflection endings, longest first
+  ByteTrie forward;
+  ByteTrie backward;
+  std::vector<CompiledPhrase> phrases;
+  std::vector<uint32_t> number_start_phrases;
+  std::unique_ptr<RE2::Set> regex_set;
+  std::vector<std::unique_ptr<RE2>> regexes;  // by RE2::Set index
+  std::vector<uint32_t> regex_entry;          // by RE2::Set index
+  std::vector<CompiledTitle> titles;
+  absl::flat_hash_map<std::string, uint32_t> analyzer_rules;  // id → entry
+  std::vector<uint32_t> entries;  // every entry that applies
+  size_t term_count = 0;
+
+  bool IsEnding(absl::string_view s) const;
+  // True when `token` matches `p` under this language's inflection rules.
+  bool TokenMatches(const TokenPattern& p, absl::string_view token,
+                    bool is_number) const;
+};
+
+// Per-file facts for `divcheck lexicon stats` and the service's lexicon
+// listing.
+struct LexiconFileInfo {
+  std::string id;
+  std::string language;
+  std::string version;
+  std::string path;  // relative to the directory
+  uint32_t entry_count = 0;
+  uint32_t term_count = 0;
+  uint32_t job_title_count = 0;
+};
+
+class LexiconSet {
+ public:
+  // Loads and compiles every *.textproto below `dir`. On any problem returns
+  // INVALID_ARGUMENT ("N problems in lexicons") and appends every problem to
+  // `problems` (which may be null); NOT_FOUND when `dir` does not exist or
+  // holds no lexicon file.
+  static absl::StatusOr<std::shared_ptr<const LexiconSet>> Load(
+      const std::string& dir, std::vector<LexiconProblem>* problems);
+
+  LexiconSet(const LexiconSet&) = delete;
+  LexiconSet& operator=(const LexiconSet&) = delete;
+
+  // The compiled lexicon for `language`, or null when none is loaded.
+  const LanguageLexicon* ForLanguage(absl::string_view language) const;
+  std::vector<std::string> Languages() const;
+  const CompiledEntry& entry(uint32_t index) const { return entries_[index]; }
+  size_t entry_count() const { return entries_.size(); }
+  const std::vector<LexiconFileInfo>& files() const { return file_info_; }
+  // 16 hex digits of a hash over every file's path and bytes.
+  const std::string& content_hash() const { return content_hash_; }
+  const std::string& directory() const { return directory_; }
+
+ private:
+  LexiconSet() = default;
+  friend class LexiconCompiler;
+
+  std::string directory_;
+  std::string content_hash_;
+  std::vector<std::unique_ptr<config::v1::LexiconFile>> files_;
+  std::vector<LexiconFileInfo> file_info_;
+  std::vector<CompiledEntry> entries_;
+  std::map<std::string, std::unique_ptr<LanguageLexicon>, std::less<>>
+      languages_;
+};
+
+// ---- implementation of the trie walks (hot path, inlined) ----
+
+inline uint32_t ByteTrie::Child(uint32_t node, uint8_t byte) const {
+  if (node == 0) return root_children_[byte];
+  for (const auto& c : nodes_[node].children) {
+    if (c.first == byte) return c.second;
+    if (c.first > byte) break;
+  }
+  return 0;
+}
+
+template <typename Fn>
+void ByteTrie::WalkForward(absl::string_view text, Fn&& fn) const {
+  uint32_t node = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    node = Child(node, static_cast<uint8_t>(text[i]));
+    if (node == 0) return;
+    for (const TriePayload& p : nodes_[node].payloads) fn(i + 1, p);
+  }
+}
+
+template <typename Fn>
+void ByteTrie::WalkBackward(absl::string_view text, Fn&& fn) const {
+  uint32_t node = 0;
+  for (size_t i = text.size(); i > 0; --i) {
+    node = Child(node, static_cast<uint8_t>(text[i - 1]));
+    if (node == 0) return;
+    for (const TriePayload& p : nodes_[node].payloads) {
+      fn(text.size() - i + 1, p);
+    }
+  }
+}
+
+}  // namespace divcheck
+
+#endif  // DIVCHECK_ANALYZERS_LEXICON_H_

@@ -1,0 +1,233 @@
+#include "analyzers/term_matcher.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+
+namespace divcheck {
+namespace {
+
+// Title forms take the case and number endings of masculine nouns (des
+// Verkäufers, den Verkäufern, die Ingenieure); feminine forms only their
+// own plural, which is inserted as a separate key.
+bool IsMasculineTitleEnding(absl::string_view e) {
+  return e.empty() || e == "s" || e == "n" || e == "en" || e == "e" ||
+         e == "es";
+}
+
+class Matcher {
+ public:
+  explicit Matcher(Analysis* a)
+      : a_(*a), doc_(a->doc), lex_(a->lex), tokens_(a->doc.tokens()) {}
+
+  void Run() {
+    a_.matches.clear();
+    a_.titles.clear();
+    best_title_.assign(tokens_.size(), -1);
+    for (uint32_t k = 0; k < tokens_.size(); ++k) MatchToken(k);
+    MatchRegexes();
+    for (int32_t t : best_title_) {
+      if (t >= 0) a_.titles.push_back(title_hits_[t]);
+    }
+    std::sort(a_.matches.begin(), a_.matches.end(),
+              [](const Match& x, const Match& y) {
+                if (x.fbegin != y.fbegin) return x.fbegin < y.fbegin;
+                if (x.entry != y.entry) return x.entry < y.entry;
+                return x.fend > y.fend;
+              });
+    // The same entry can be reached through several keys (a word and a
+    // phrase, two endings); keep one match per entry and start.
+    a_.matches.erase(
+        std::unique(a_.matches.begin(), a_.matches.end(),
+                    [](const Match& x, const Match& y) {
+                      return x.entry == y.entry && x.fbegin == y.fbegin;
+                    }),
+        a_.matches.end());
+  }
+
+ private:
+  void Add(uint32_t entry, uint32_t tok_begin, uint32_t tok_end) {
+    if (a_.entry(entry).IsException(doc_.TokenText(tokens_[tok_begin]))) return;
+    Match m;
+    m.entry = entry;
+    m.tok_begin = tok_begin;
+    m.tok_end = tok_end;
+    m.fbegin = tokens_[tok_begin].begin;
+    m.fend = tokens_[tok_end - 1].end;
+    m.sentence = tokens_[tok_begin].sentence;
+    a_.matches.push_back(m);
+  }
+
+  void TryPhrase(uint32_t phrase_index, uint32_t k) {
+    const CompiledPhrase& ph = lex_.phrases[phrase_index];
+    const uint32_t sentence = tokens_[k].sentence;
+    uint32_t cur = k;
+    for (size_t j = 1; j < ph.tokens.size(); ++j) {
+      bool found = false;
+      for (uint32_t next = cur + 1;
+           next <= cur + 1 + ph.max_gap && next < tokens_.size() &&
+           tokens_[next].sentence == sentence;
+           ++next) {
+        if (lex_.TokenMatches(ph.tokens[j], doc_.TokenText(tokens_[next]),
+                              tokens_[next].is_number)) {
+          cur = next;
+          found = true;
+          break;
+        }
+      }
+      if (!found) return;
+    }
+    Add(ph.entry, k, cur + 1);
+  }
+
+  void MatchToken(uint32_t k) {
+    const Token& tok = tokens_[k];
+    const absl::string_view text = doc_.TokenText(tok);
+    lex_.forward.WalkForward(text, [&](size_t depth, const TriePayload& p) {
+      const bool whole = depth == text.size();
+      const bool inflected =
+          whole || (p.inflect && lex_.IsEnding(text.substr(depth)));
+      switch (p.kind) {
+        case TriePayload::Kind::kWord:
+          if (inflected) Add(p.index, k, k + 1);
+          break;
+        case TriePayload::Kind::kStem:
+          Add(p.index, k, k + 1);
+          break;
+        case TriePayload::Kind::kPhraseStart:
+          if (p.pattern == TokenPattern::Kind::kPrefix ||
+              (p.pattern == TokenPattern::Kind::kExact && whole) ||
+              (p.pattern == TokenPattern::Kind::kWord && inflected)) {
+            TryPhrase(p.index, k);
+          }
+          break;
+        default:
+          break;
+      }
+    });
+    // Suffixes: the bare token, then the token without each ending.
+    for (size_t e = 0; e <= lex_.endings.size(); ++e) {
+      const absl::string_view ending =
+          e == 0 ? absl::string_view() : absl::string_view(lex_.endings[e - 1]);
+      if (text.size() <= ending.size() || !absl::EndsWith(text, ending)) continue;
+      const absl::string_view base = text.substr(0, text.size() - ending.size());
+      lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
+        switch (p.kind) {
+          case TriePayload::Kind::kTail:
+            if (ending.empty() || p.inflect) Add(p.index, k, k + 1);
+            break;
+          case TriePayload::Kind::kPhraseStart:
+            TryPhrase(p.index, k);
+            break;
+          case TriePayload::Kind::kTitleMasculine:
+          case TriePayload::Kind::kTitleFeminine: {
+            const bool feminine = p.kind == TriePayload::Kind::kTitleFeminine;
+            if (p.whole_token && depth != base.size()) break;
+            if (feminine ? !ending.empty() : !IsMasculineTitleEnding(ending)) {
+              break;
+            }
+            const CompiledTitle& title = lex_.titles[p.index];
+            if (!title.exceptions.empty() && title.exceptions.contains(text)) {
+              break;
+            }
+            TitleHit hit;
+            hit.title = p.index;
+            hit.feminine = feminine;
+            hit.token = k;
+            hit.form_bytes = static_cast<uint32_t>(depth + ending.size());
+            const int32_t prev = best_title_[k];
+            if (prev < 0 || title_hits_[prev].form_bytes < hit.form_bytes) {
+              best_title_[k] = static_cast<int32_t>(title_hits_.size());
+              title_hits_.push_back(hit);
+            }
+            break;
+          }
+          default:
+            break;
+        }
+      });
+    }
+    if (tok.is_number) {
+      for (uint32_t ph : lex_.number_start_phrases) TryPhrase(ph, k);
+    }
+  }
+
+  void MatchRegexes() {
+    if (lex_.regexes.empty() || doc_.sentences().empty()) return;
+    const absl::string_view folded = doc_.folded();
+    const auto& sentences = doc_.sentences();
+    std::vector<int> ids;
+    for (size_t s = 0; s < sentences.size(); ++s) {
+      // The window runs from the sentence's first token, widened back over
+      // adjacent punctuation such as "(" or "„", to the next sentence, so
+      // that closing brackets and quotes belong to it.
+      uint32_t begin = sentences[s].begin;
+      const uint32_t limit = s == 0 ? 0 : sentences[s - 1].end;
+      while (begin > limit) {
+        const char c = folded[begin - 1];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') break;
+        --begin;
+      }
+      const uint32_t end = s + 1 < sentences.size()
+                               ? sentences[s + 1].begin
+                               : static_cast<uint32_t>(folded.size());
+      const absl::string_view window = folded.substr(begin, end - begin);
+      ids.clear();
+      if (!lex_.regex_set->Match(re2::StringPiece(window.data(), window.size()),
+                                 &ids)) {
+        continue;
+      }
+      for (int id : ids) {
+        const RE2& re = *lex_.regexes[id];
+        const re2::StringPiece text(window.data(), window.size());
+        size_t pos = 0;
+        re2::StringPiece groups[2];
+        while (pos <= window.size() &&
+               re.Match(text, pos, window.size(), RE2::UNANCHORED, groups, 2)) {
+          const re2::StringPiece& m = groups[1];
+          const size_t m_end = static_cast<size_t>(m.data() + m.size() - window.data());
+          if (m.empty()) {
+            pos = static_cast<size_t>(groups[0].data() + groups[0].size() -
+                                      window.data()) + 1;
+            continue;
+          }
+          Match match;
+          match.entry = lex_.regex_entry[id];
+          match.fbegin = begin + static_cast<uint32_t>(m.data() - window.data());
+          match.fend = begin + static_cast<uint32_t>(m_end);
+          match.tok_begin = doc_.TokenAtOrAfter(match.fbegin);
+          match.tok_end = TokenEndBefore(match.fend);
+          if (match.tok_end < match.tok_begin) match.tok_end = match.tok_begin;
+          match.sentence = static_cast<uint32_t>(s);
+          if (match.tok_begin >= match.tok_end ||
+              !a_.entry(match.entry).IsException(
+                  doc_.TokenText(tokens_[match.tok_begin]))) {
+            a_.matches.push_back(match);
+          }
+          pos = m_end;
+        }
+      }
+    }
+  }
+
+  // Index of the first token that begins at or after `folded_end`.
+  uint32_t TokenEndBefore(uint32_t folded_end) const {
+    auto it = std::lower_bound(
+        tokens_.begin(), tokens_.end(), folded_end,
+        [](const Token& t, uint32_t off) { return t.begin < off; });
+    return static_cast<uint32_t>(it - tokens_.begin());
+  }
+
+  Analysis& a_;
+  const Document& doc_;
+  const LanguageLexicon& lex_;
+  const std::vector<Token>& tokens_;
+  std::vector<TitleHit> title_hits_;
+  std::vector<int32_t> best_title_;
+};
+
+}  // namespace
+
+void MatchTerms(Analysis* analysis) { Matcher(analysis).Run(); }
+
+}  // namespace divcheck
