@@ -1,0 +1,150 @@
+#include "analyzers/lexicon.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace divcheck {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() /
+            ("divcheck_lexicon_test_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  void Write(const std::string& name, const std::string& content) {
+    fs::create_directories((path_ / name).parent_path());
+    std::ofstream(path_ / name) << content;
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+constexpr char kGoodEntry[] = R"(
+entries {
+  id: "x.good"
+  dimensions: DIMENSION_AGE
+  severity: SEVERITY_WARNING
+  words: "jung"
+  explanation: "e"
+  suggestions: "s"
+  legal_basis: "AGG"
+  sources: "src"
+}
+)";
+
+std::string ProblemStrings(const std::vector<LexiconProblem>& ps) {
+  std::string out;
+  for (const auto& p : ps) out += p.ToString() + "\n";
+  return out;
+}
+
+TEST(LexiconSet, LoadsAValidDirectory) {
+  TempDir dir;
+  dir.Write("de/a.textproto", std::string("id: \"a\" language: \"de\"\n") + kGoodEntry);
+  std::vector<LexiconProblem> problems;
+  auto set = LexiconSet::Load(dir.path(), &problems);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_TRUE(problems.empty());
+  ASSERT_NE((*set)->ForLanguage("de"), nullptr);
+  EXPECT_EQ((*set)->ForLanguage("en"), nullptr);
+  EXPECT_EQ((*set)->entry_count(), 1u);
+  EXPECT_EQ((*set)->content_hash().size(), 16u);
+}
+
+TEST(LexiconSet, MissingDirectoryIsNotFound) {
+  auto set = LexiconSet::Load("/nonexistent/divcheck", nullptr);
+  EXPECT_EQ(set.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(LexiconSet, ReportsEveryProblemWithFileLineAndColumn) {
+  TempDir dir;
+  // Syntax error (unknown enum value) in one file ...
+  dir.Write("de/syntax.textproto",
+            "id: \"s\"\nlanguage: \"de\"\nentries {\n  id: \"s.x\"\n"
+            "  severity: SEVERITY_TERRIBLE\n}\n");
+  // ... and several semantic problems in another, all reported.
+  dir.Write("de/semantic.textproto", std::string(R"(id: "m"
+language: "de"
+entries {
+  id: "x.empty"
+  dimensions: DIMENSION_AGE
+  severity: SEVERITY_WARNING
+  words: ""
+  explanation: "e"
+  suggestions: "s"
+  legal_basis: "l"
+  sources: "src"
+}
+entries {
+  id: "x.regex"
+  dimensions: DIMENSION_AGE
+  severity: SEVERITY_WARNING
+  patterns: "(unclosed"
+  explanation: "e"
+  suggestions: "s"
+  legal_basis: "l"
+  sources: "src"
+}
+entries {
+  id: "x.texts"
+  dimensions: DIMENSION_AGE
+  severity: SEVERITY_CRITICAL
+  phrases: "junges team"
+}
+)") + kGoodEntry + kGoodEntry);
+  std::vector<LexiconProblem> problems;
+  auto set = LexiconSet::Load(dir.path(), &problems);
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string all = ProblemStrings(problems);
+  EXPECT_THAT(all, HasSubstr("de/syntax.textproto:6:1: Unknown enumeration value"));
+  EXPECT_THAT(all, HasSubstr("SEVERITY_TERRIBLE"));
+  EXPECT_THAT(all, HasSubstr("de/semantic.textproto:7:3: empty words term"));
+  EXPECT_THAT(all, HasSubstr("de/semantic.textproto:17:3: pattern does not compile under RE2"));
+  EXPECT_THAT(all, HasSubstr("explanation is empty"));
+  EXPECT_THAT(all, HasSubstr("needs at least one suggestion"));
+  EXPECT_THAT(all, HasSubstr("needs a legal_basis"));
+  EXPECT_THAT(all, HasSubstr("duplicate entry id \"x.good\""));
+  EXPECT_GE(problems.size(), 7u) << all;
+}
+
+TEST(LexiconSet, RejectsMultiWordTermsAndShortStems) {
+  TempDir dir;
+  dir.Write("en/a.textproto", R"(id: "a" language: "en"
+entries { id: "a.b" kind: ENTRY_KIND_AGENTIC words: "two words" stems: "ab" explanation: "e" sources: "s" }
+entries { id: "a.c" kind: ENTRY_KIND_DOCUMENT_FLAG words: "church" }
+entries { id: "BAD ID" kind: ENTRY_KIND_NEGATION_CUE words: "not" }
+)");
+  std::vector<LexiconProblem> problems;
+  ASSERT_FALSE(LexiconSet::Load(dir.path(), &problems).ok());
+  const std::string all = ProblemStrings(problems);
+  EXPECT_THAT(all, HasSubstr("en/a.textproto:2:46: words term \"two words\" must be a single token"));
+  EXPECT_THAT(all, HasSubstr("shorter than 3"));
+  EXPECT_THAT(all, HasSubstr("needs a flag"));
+  EXPECT_THAT(all, HasSubstr("may contain only"));
+}
+
+TEST(LexiconSet, ShippedLexiconsLoadWithoutProblems) {
+  std::vector<LexiconProblem> problems;
+  auto set = LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, &problems);
+  ASSERT_TRUE(set.ok()) << ProblemStrings(problems);
+  EXPECT_NE((*set)->ForLanguage("de"), nullptr);
+  EXPECT_NE((*set)->ForLanguage("en"), nullptr);
+}
+
+}  // namespace
+}  // namespace divcheck
