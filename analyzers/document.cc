@@ -276,7 +276,17 @@ void Document::Segment() {
     current.end_token = static_cast<uint32_t>(tokens_.size());
     sentences_.push_back(current);
   }
-  for (Sentence& s : sentences_) s.line_tokens = tokens_per_line[s.line];
+  for (Sentence& s : sentences_) {
+    s.line_tokens = tokens_per_line[s.line];
+    const uint32_t next_begin = s.end_token < tokens_.size()
+                                    ? tokens_[s.end_token].begin
+                                    : static_cast<uint32_t>(folded.size());
+    const absl::string_view after = folded.substr(s.end, next_begin - s.end);
+    s.ends_line = s.end_token == tokens_.size() ||
+                  after.find('\n') != absl::string_view::npos;
+    const size_t first = after.find_first_not_of(" \t\r");
+    s.ends_with_period = first != absl::string_view::npos && after[first] == '.';
+  }
 }
 
 uint32_t Document::TokenAtOrAfter(uint32_t folded_offset) const {

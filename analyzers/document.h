@@ -43,6 +43,8 @@ struct Sentence {
   bool starts_line = false;  // first sentence on its line
   bool bullet = false;       // the line starts with a list bullet
   uint32_t line_tokens = 0;  // tokens on the line of the first token
+  bool ends_line = false;    // a line break (or the end) follows it
+  bool ends_with_period = false;  // its terminator is "."
 };
 
 class Document {

@@ -145,7 +145,8 @@ void FindUnmarkedTitles(Analysis* a) {
     const Sentence& s = sentences[tok.sentence];
     v1::Severity sev = v1::SEVERITY_UNSPECIFIED;
     if (s.line == first_line ||
-        (s.starts_line && !s.bullet && s.line_tokens <= kHeadingMaxTokens)) {
+        (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
+         s.line_tokens <= kHeadingMaxTokens)) {
       sev = v1::SEVERITY_CRITICAL;
     }
     for (const Match& m : a->matches) {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the packages, builds, and runs every test: the Release build
+# (unit, golden, court-excerpt, corpus and CLI tests, lexicon validation),
+# then the same tests under AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install_deps.sh
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+echo "== release build"
+bash scripts/build.sh release
+./build/clients/cli/divcheck lexicon validate lexicons
+./build/clients/cli/divcheck lexicon stats lexicons
+echo "== release tests"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${DIVCHECK_SKIP_ASAN:-0}" != "1" ]; then
+  echo "== ASan/UBSan build"
+  bash scripts/build.sh asan
+  echo "== ASan/UBSan tests"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi

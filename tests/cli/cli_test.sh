@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end tests of the divcheck command line: exit codes, error messages,
+# text and JSON output. Usage: cli_test.sh PATH_TO_DIVCHECK FIXTURE_LEXICONS
+set -uo pipefail
+DIVCHECK="$1"
+LEX="$2"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED_STATUS COMMAND...
+  local name="$1" want="$2"; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name: exit $got, want $want"
+    sed 's/^/  stdout: /' "$TMP/out" | head -20
+    sed 's/^/  stderr: /' "$TMP/err" | head -20
+  fi
+}
+expect_in() {  # expect_in NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $1: \"$3\" not in $2:"; sed 's/^/  /' "$2" | head -20
+  fi
+}
+
+printf 'Verkäufer gesucht\nWir sind ein junges Team.\n' > "$TMP/bad.txt"
+printf 'Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n' > "$TMP/good.txt"
+printf 'Team (m/w/d)\nBitte mit Foto.\n' > "$TMP/warn.txt"
+printf 'gut\xff\xfe schlecht' > "$TMP/invalid.txt"
+head -c 1048577 /dev/zero | tr '\0' 'a' > "$TMP/big.txt"
+
+S=("$DIVCHECK" scan --lexicons="$LEX" --color=never)
+
+check "help" 0 "$DIVCHECK" --help
+expect_in "help text" "$TMP/out" "divcheck scan"
+check "scan help" 0 "$DIVCHECK" scan --help
+expect_in "scan help text" "$TMP/out" "--fail-on"
+check "no args" 2 "$DIVCHECK"
+check "unknown command" 2 "$DIVCHECK" frobnicate
+check "unknown flag" 2 "${S[@]}" --frob "$TMP/good.txt"
+expect_in "unknown flag message" "$TMP/err" "unknown option"
+check "bad format" 2 "${S[@]}" --format=xml "$TMP/good.txt"
+check "no input" 2 "${S[@]}"
+
+check "clean ad" 0 "${S[@]}" "$TMP/good.txt"
+expect_in "score line" "$TMP/out" "Punktzahl 100/100"
+check "critical ad" 1 "${S[@]}" "$TMP/bad.txt"
+expect_in "linter format" "$TMP/out" "bad.txt:1:1: critical:"
+expect_in "rule id" "$TMP/out" "[de.gender.title_masculine_only]"
+expect_in "suggestion" "$TMP/out" "Verkaufskraft"
+check "warning below default threshold" 0 "${S[@]}" "$TMP/warn.txt"
+check "warning with --fail-on=warning" 1 "${S[@]}" --fail-on=warning "$TMP/warn.txt"
+check "stdin" 1 "${S[@]}" - < "$TMP/bad.txt"
+expect_in "stdin name" "$TMP/out" "<stdin>:1:1"
+
+check "missing file" 2 "${S[@]}" "$TMP/nope.txt" "$TMP/good.txt"
+expect_in "missing file message" "$TMP/err" "nope.txt"
+expect_in "other files still scanned" "$TMP/out" "good.txt"
+check "invalid utf-8" 2 "${S[@]}" "$TMP/invalid.txt"
+expect_in "invalid utf-8 offset" "$TMP/err" "invalid UTF-8 at byte offset 3"
+check "too large" 2 "${S[@]}" "$TMP/big.txt"
+expect_in "too large message" "$TMP/err" "the limit is 1048576 bytes"
+
+check "json two files" 1 "${S[@]}" --format=json "$TMP/good.txt" "$TMP/bad.txt"
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert len(lines) == 2, lines
+good, bad = (json.loads(l) for l in lines)
+assert good["score"] == 100 and good["findings"] == [], good
+f = bad["findings"][0]
+assert f["ruleId"] == "de.gender.title_masculine_only", f
+assert f["severity"] == "SEVERITY_CRITICAL" and f["dimensions"] == ["DIMENSION_GENDER"], f
+assert f["span"]["startByte"] == 0 and f["span"]["endByte"] == 10 and f["span"]["endChar"] == 9, f
+assert bad["language"] == "de" and "codedWording" in bad and len(bad["dimensionScores"]) == 7
+PY
+then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: json content"; fi
+
+check "lexicon validate" 0 "$DIVCHECK" lexicon validate "$LEX"
+expect_in "validate summary" "$TMP/out" "lexicons OK"
+mkdir -p "$TMP/badlex/de"
+printf 'id: "x"\nlanguage: "de"\nentries { id: "x.y" words: "" }\n' > "$TMP/badlex/de/x.textproto"
+check "lexicon validate broken" 1 "$DIVCHECK" lexicon validate "$TMP/badlex"
+expect_in "validate location" "$TMP/err" "de/x.textproto:3:"
+check "lexicon validate missing dir" 2 "$DIVCHECK" lexicon validate "$TMP/none"
+check "lexicon stats" 0 "$DIVCHECK" lexicon stats "$LEX"
+expect_in "stats" "$TMP/out" "matchable concepts"
+check "scan with broken lexicons" 2 "$DIVCHECK" scan --lexicons="$TMP/badlex" "$TMP/good.txt"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
