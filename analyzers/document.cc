@@ -63,6 +63,23 @@ const absl::flat_hash_set<absl::string_view>& Abbreviations() {
   return *set;
 }
 
+// ASCII character classes for the folding loop.
+constexpr uint8_t kWord = 1, kDigit = 2, kUpper = 4;
+struct AsciiClasses {
+  uint8_t cls[128];
+  constexpr AsciiClasses() : cls() {
+    for (int c = 0; c < 128; ++c) {
+      uint8_t v = 0;
+      if (c >= '0' && c <= '9') v = kWord | kDigit;
+      if (c >= 'a' && c <= 'z') v = kWord;
+      if (c >= 'A' && c <= 'Z') v = kWord | kUpper;
+      cls[c] = v;
+    }
+  }
+  constexpr uint8_t operator[](uint8_t c) const { return cls[c]; }
+};
+constexpr AsciiClasses kAsciiClass;
+
 bool IsBulletGap(absl::string_view line_start) {
   // The text between the line break and the first token of the line.
   for (absl::string_view bullet :
@@ -155,53 +172,61 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
     }
   }
 
-  // Fold and tokenise in one pass.
+  // Fold and tokenise in one pass; ASCII runs take a table-driven path.
   const uint8_t* src = reinterpret_cast<const uint8_t*>(source.data());
   const int32_t src_len = static_cast<int32_t>(source.size());
-  doc.folded_.reserve(source.size() + 16);
-  doc.src_begin_.reserve(source.size() + 16);
-  doc.src_end_.reserve(source.size() + 16);
+  std::string& folded = doc.folded_;
+  folded.reserve(source.size() + 16);
   doc.tokens_.reserve(source.size() / 6 + 4);
-  const bool mapped = !nfc_begin.empty();
   bool in_token = false;
   bool token_digits = true;
-  for (int32_t i = 0; i < src_len;) {
-    const int32_t at = i;
-    const uint8_t b = src[i];
-    bool word;
-    bool digit = false;
-    const size_t out_before = doc.folded_.size();
-    if (b < 0x80) {
-      ++i;
-      digit = b >= '0' && b <= '9';
-      word = digit || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
-      doc.folded_.push_back(
-          static_cast<char>(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b));
-    } else {
-      UChar32 c;
-      U8_NEXT_UNSAFE(src, i, c);
-      word = IsWordCodePoint(c);
-      AppendFolded(c, &doc.folded_);
-    }
-    const uint32_t ob = mapped ? nfc_begin[at] : static_cast<uint32_t>(at);
-    const uint32_t oe = mapped ? nfc_end[i - 1] : static_cast<uint32_t>(i);
-    doc.src_begin_.resize(doc.folded_.size(), ob);
-    doc.src_end_.resize(doc.folded_.size(), oe);
-    if (word && !in_token) {
-      in_token = true;
-      token_digits = digit;
-      Token t;
-      t.begin = static_cast<uint32_t>(out_before);
-      doc.tokens_.push_back(t);
-    } else if (word) {
-      token_digits = token_digits && digit;
+  uint32_t token_begin = 0;
+  auto open_or_extend = [&](bool word, bool digit, uint32_t out_before) {
+    if (word) {
+      if (!in_token) {
+        in_token = true;
+        token_digits = digit;
+        token_begin = out_before;
+      } else {
+        token_digits = token_digits && digit;
+      }
     } else if (in_token) {
       in_token = false;
-      doc.tokens_.back().end = static_cast<uint32_t>(out_before);
+      Token t;
+      t.begin = token_begin;
+      t.end = out_before;
+      t.is_number = token_digits;
+      doc.tokens_.push_back(t);
     }
-    if (in_token) doc.tokens_.back().is_number = token_digits;
+  };
+  for (int32_t i = 0; i < src_len;) {
+    const uint8_t b = src[i];
+    if (b < 0x80) {
+      const uint8_t cls = kAsciiClass[b];
+      open_or_extend(cls & kWord, cls & kDigit, static_cast<uint32_t>(folded.size()));
+      folded.push_back(static_cast<char>(cls & kUpper ? b + ('a' - 'A') : b));
+      ++i;
+      continue;
+    }
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT_UNSAFE(src, i, c);
+    const uint32_t out_before = static_cast<uint32_t>(folded.size());
+    open_or_extend(IsWordCodePoint(c), false, out_before);
+    AppendFolded(c, &folded);
+    // Record the unit unless it folded to exactly one code point of the
+    // same length (Ä → ä): then offsets inside it stay aligned.
+    const size_t out_len = folded.size() - out_before;
+    const size_t first_len =
+        U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(folded[out_before])) + 1;
+    if (out_len != static_cast<size_t>(i - at) || first_len != out_len) {
+      doc.units_.push_back({out_before, static_cast<uint32_t>(folded.size()),
+                            static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
+    }
   }
-  if (in_token) doc.tokens_.back().end = static_cast<uint32_t>(doc.folded_.size());
+  open_or_extend(false, false, static_cast<uint32_t>(folded.size()));
+  doc.nfc_begin_ = std::move(nfc_begin);
+  doc.nfc_end_ = std::move(nfc_end);
   doc.Segment();
   return doc;
 }
@@ -287,6 +312,36 @@ void Document::Segment() {
     const size_t first = after.find_first_not_of(" \t\r");
     s.ends_with_period = first != absl::string_view::npos && after[first] == '.';
   }
+}
+
+uint32_t Document::SourceBegin(uint32_t f) const {
+  // The last unit starting at or before f.
+  auto it = std::upper_bound(units_.begin(), units_.end(), f,
+                             [](uint32_t v, const Unit& u) { return v < u.folded_begin; });
+  if (it == units_.begin()) return f;
+  const Unit& u = *(it - 1);
+  if (f < u.folded_end) return u.source_begin;
+  return u.source_end + (f - u.folded_end);
+}
+
+uint32_t Document::SourceEnd(uint32_t f) const {
+  // The last unit starting before f.
+  auto it = std::lower_bound(units_.begin(), units_.end(), f,
+                             [](const Unit& u, uint32_t v) { return u.folded_begin < v; });
+  if (it == units_.begin()) return f;
+  const Unit& u = *(it - 1);
+  if (f <= u.folded_end) return u.source_end;
+  return u.source_end + (f - u.folded_end);
+}
+
+uint32_t Document::OriginalBegin(uint32_t folded_begin) const {
+  const uint32_t s = SourceBegin(folded_begin);
+  return nfc_begin_.empty() ? s : nfc_begin_[s];
+}
+
+uint32_t Document::OriginalEnd(uint32_t folded_end) const {
+  const uint32_t s = SourceEnd(folded_end);
+  return nfc_end_.empty() ? s : nfc_end_[s - 1];
 }
 
 uint32_t Document::TokenAtOrAfter(uint32_t folded_offset) const {

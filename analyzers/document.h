@@ -67,14 +67,12 @@ class Document {
   absl::string_view SentenceText(const Sentence& s) const {
     return absl::string_view(folded_).substr(s.begin, s.end - s.begin);
   }
-  // Original byte range of the folded byte range [begin, end). REQUIRES:
-  // begin < end <= folded().size().
-  uint32_t OriginalBegin(uint32_t folded_begin) const {
-    return src_begin_[folded_begin];
-  }
-  uint32_t OriginalEnd(uint32_t folded_end) const {
-    return src_end_[folded_end - 1];
-  }
+  // Original byte range of the folded byte range [begin, end): the first
+  // byte of the unit (code point, or normalisation segment) holding
+  // folded byte `folded_begin`, and the byte after the unit holding folded
+  // byte `folded_end - 1`. REQUIRES: begin < end <= folded().size().
+  uint32_t OriginalBegin(uint32_t folded_begin) const;
+  uint32_t OriginalEnd(uint32_t folded_end) const;
   absl::string_view OriginalText(uint32_t orig_begin, uint32_t orig_end) const {
     return original_.substr(orig_begin, orig_end - orig_begin);
   }
@@ -85,12 +83,23 @@ class Document {
   Document() = default;
   void Segment();
 
+  // A unit whose folded bytes differ in length from its source bytes ("ß"
+  // → "ss"). Between such units the folded and source texts run in step,
+  // so the map stores only these.
+  struct Unit {
+    uint32_t folded_begin, folded_end, source_begin, source_end;
+  };
+  // Source (NFC) offset of a folded offset, begin or end side.
+  uint32_t SourceBegin(uint32_t folded_begin) const;
+  uint32_t SourceEnd(uint32_t folded_end) const;
+
   absl::string_view original_;
   std::string folded_;
-  // For each folded byte, the original byte range of the code point (or
-  // normalisation segment) it was produced from.
-  std::vector<uint32_t> src_begin_;
-  std::vector<uint32_t> src_end_;
+  std::vector<Unit> units_;  // sorted by folded_begin
+  // Only when the input was not in NFC: for each byte of the NFC text, the
+  // original byte range of its normalisation segment.
+  std::vector<uint32_t> nfc_begin_;
+  std::vector<uint32_t> nfc_end_;
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
 };

@@ -1,0 +1,84 @@
+// Benchmarks of the scan pipeline with the shipped lexicons on a ~4 KB
+// German job ad (bench/data/stellenanzeige_de.txt). See docs/PERFORMANCE.md
+// for the command and the figures.
+#include <fstream>
+#include <sstream>
+
+#include "analyzers/document.h"
+#include "analyzers/engine.h"
+#include "benchmark/benchmark.h"
+
+namespace divcheck {
+namespace {
+
+std::string ReadAd() {
+  std::ifstream in(DIVCHECK_BENCH_AD, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+Engine& SharedEngine() {
+  static Engine* engine = [] {
+    EngineOptions options;
+    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+    auto e = Engine::Create(options);
+    if (!e.ok()) {
+      fprintf(stderr, "cannot load lexicons: %s\n", e.status().ToString().c_str());
+      std::abort();
+    }
+    return e->release();
+  }();
+  return *engine;
+}
+
+// The whole pipeline: document, matching, analyzers, context, spans,
+// scoring, building the Report.
+void BM_ScanGermanAd(benchmark::State& state) {
+  const std::string ad = ReadAd();
+  Engine& engine = SharedEngine();
+  ScanOptions options;
+  options.language = "de";
+  size_t findings = 0;
+  for (auto _ : state) {
+    auto report = engine.ScanText(ad, options);
+    findings = report->findings_size();
+    benchmark::DoNotOptimize(report);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+  state.SetItemsProcessed(state.iterations());
+  state.counters["findings"] = static_cast<double>(findings);
+  state.counters["bytes"] = static_cast<double>(ad.size());
+}
+BENCHMARK(BM_ScanGermanAd);
+
+// The same with language detection.
+void BM_ScanGermanAdDetectLanguage(benchmark::State& state) {
+  const std::string ad = ReadAd();
+  Engine& engine = SharedEngine();
+  ScanOptions options;
+  for (auto _ : state) benchmark::DoNotOptimize(engine.ScanText(ad, options));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+}
+BENCHMARK(BM_ScanGermanAdDetectLanguage);
+
+// The text pipeline alone: UTF-8 check, NFC, folding, tokens, sentences.
+void BM_Document(benchmark::State& state) {
+  const std::string ad = ReadAd();
+  for (auto _ : state) benchmark::DoNotOptimize(Document::Create(ad));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+}
+BENCHMARK(BM_Document);
+
+// Loading and compiling every shipped lexicon (start-up and reload cost).
+void BM_LoadLexicons(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, nullptr));
+  }
+}
+BENCHMARK(BM_LoadLexicons)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace divcheck
+
+BENCHMARK_MAIN();
