@@ -68,8 +68,9 @@ void ByteTrie::Insert(absl::string_view key, const TriePayload& payload) {
 }
 
 bool LanguageLexicon::IsEnding(absl::string_view s) const {
+  if (s.empty() || s.size() > 3) return false;
   for (const std::string& e : endings) {
-    if (s == e) return true;
+    if (e.size() == s.size() && e.back() == s.back() && s == e) return true;
   }
   return false;
 }

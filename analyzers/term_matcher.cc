@@ -109,7 +109,11 @@ class Matcher {
     for (size_t e = 0; e <= lex_.endings.size(); ++e) {
       const absl::string_view ending =
           e == 0 ? absl::string_view() : absl::string_view(lex_.endings[e - 1]);
-      if (text.size() <= ending.size() || !absl::EndsWith(text, ending)) continue;
+      if (text.size() <= ending.size()) continue;
+      if (!ending.empty() &&
+          (text.back() != ending.back() || !absl::EndsWith(text, ending))) {
+        continue;
+      }
       const absl::string_view base = text.substr(0, text.size() - ending.size());
       lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
         switch (p.kind) {
