@@ -25,6 +25,17 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
 
+namespace {
+// Patterns run on case-folded text; case-insensitivity only guards against
+// authors writing capitals.
+RE2::Options RegexOptions() {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_case_sensitive(false);
+  return opts;
+}
+}  // namespace
+
 std::string LexiconProblem::ToString() const {
   if (line == 0) return absl::StrCat(file, ": ", message);
   return absl::StrCat(file, ":", line, ":", column, ": ", message);
@@ -101,6 +112,13 @@ bool LanguageLexicon::TokenMatches(const TokenPattern& p,
     }
   }
   return false;
+}
+
+const RE2& LanguageLexicon::Regex(int id) const {
+  std::call_once(regex_once[id], [&] {
+    regexes[id] = std::make_unique<RE2>(regex_sources[id], RegexOptions());
+  });
+  return *regexes[id];
 }
 
 const LanguageLexicon* LexiconSet::ForLanguage(
@@ -512,13 +530,15 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
               "patterns run on case-folded text: write \"ss\" instead of \"ß\"");
       continue;
     }
-    RE2::Options opts;
-    opts.set_log_errors(false);
-    opts.set_case_sensitive(false);
-    RE2 check(pat, opts);
-    if (!check.ok()) {
+    // Parsing is enough to validate (RE2::Set::Add does not compile); the
+    // pattern is compiled once per language in the set, and on its own
+    // only when the set reports it.
+    RE2::Options opts = RegexOptions();
+    RE2::Set check(opts, RE2::UNANCHORED);
+    std::string error;
+    if (check.Add(pat, &error) < 0) {
       problem("patterns", i,
-              absl::StrCat("pattern does not compile under RE2: ", check.error()));
+              absl::StrCat("pattern does not compile under RE2: ", error));
       continue;
     }
     wrapped_patterns.push_back(
@@ -710,9 +730,7 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
 
   // One RE2::Set per language.
   for (auto& [lang, lex] : set_->languages_) {
-    RE2::Options opts;
-    opts.set_log_errors(false);
-    opts.set_case_sensitive(false);
+    RE2::Options opts = RegexOptions();
     opts.set_max_mem(64 << 20);
     lex->regex_set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
     for (const PendingRegex& r : regexes_) {
@@ -722,10 +740,12 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
         problems_->push_back({"(regex set " + lang + ")", 0, 0, error});
         continue;
       }
-      lex->regexes.push_back(std::make_unique<RE2>(r.wrapped, opts));
+      lex->regex_sources.push_back(r.wrapped);
       lex->regex_entry.push_back(r.entry);
     }
-    if (!lex->regexes.empty() && !lex->regex_set->Compile()) {
+    lex->regexes.resize(lex->regex_sources.size());
+    lex->regex_once.reset(new std::once_flag[lex->regex_sources.size()]);
+    if (!lex->regex_sources.empty() && !lex->regex_set->Compile()) {
       problems_->push_back({"(regex set " + lang + ")", 0, 0,
                             "the combined RE2::Set does not compile (out of memory?)"});
     }

@@ -21,6 +21,7 @@
 #define DIVCHECK_ANALYZERS_LEXICON_H_
 
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -145,14 +146,21 @@ struct LanguageLexicon {
   std::vector<CompiledPhrase> phrases;
   std::vector<uint32_t> number_start_phrases;
   std::unique_ptr<RE2::Set> regex_set;
-  std::vector<std::unique_ptr<RE2>> regexes;  // by RE2::Set index
-  std::vector<uint32_t> regex_entry;          // by RE2::Set index
+  std::vector<std::string> regex_sources;  // by RE2::Set index (wrapped)
+  std::vector<uint32_t> regex_entry;       // by RE2::Set index
   std::vector<CompiledTitle> titles;
   absl::flat_hash_map<std::string, uint32_t> analyzer_rules;  // id → entry
   std::vector<uint32_t> entries;  // every entry that applies
   size_t term_count = 0;
 
+  // Lazily compiled regexes; see Regex().
+  mutable std::unique_ptr<std::once_flag[]> regex_once;
+  mutable std::vector<std::unique_ptr<RE2>> regexes;
+
   bool IsEnding(absl::string_view s) const;
+  // The compiled regex for RE2::Set index `id`. Compiled on first use (most
+  // rules never match a given ad) and then shared; safe for concurrent use.
+  const RE2& Regex(int id) const;
   // True when `token` matches `p` under this language's inflection rules.
   bool TokenMatches(const TokenPattern& p, absl::string_view token,
                     bool is_number) const;

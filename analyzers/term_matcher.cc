@@ -157,7 +157,7 @@ class Matcher {
   }
 
   void MatchRegexes() {
-    if (lex_.regexes.empty() || doc_.sentences().empty()) return;
+    if (lex_.regex_sources.empty() || doc_.sentences().empty()) return;
     const absl::string_view folded = doc_.folded();
     const auto& sentences = doc_.sentences();
     std::vector<int> ids;
@@ -182,7 +182,7 @@ class Matcher {
         continue;
       }
       for (int id : ids) {
-        const RE2& re = *lex_.regexes[id];
+        const RE2& re = lex_.Regex(id);
         const re2::StringPiece text(window.data(), window.size());
         size_t pos = 0;
         re2::StringPiece groups[2];
