@@ -90,14 +90,15 @@ v1::Severity Higher(v1::Severity s) {
                                     : static_cast<v1::Severity>(s + 1);
 }
 
-bool SharesDimension(const CompiledEntry& x, const CompiledEntry& y) {
+// True when every dimension of `x` is also one of `y`'s.
+bool CoversDimensions(const CompiledEntry& x, const CompiledEntry& y) {
   for (v1::Dimension d : x.dimensions) {
-    if (std::find(y.dimensions.begin(), y.dimensions.end(), d) !=
+    if (std::find(y.dimensions.begin(), y.dimensions.end(), d) ==
         y.dimensions.end()) {
-      return true;
+      return false;
     }
   }
-  return false;
+  return true;
 }
 
 }  // namespace
@@ -234,8 +235,9 @@ void ApplyContext(Analysis* a) {
   }
 
   // A finding inside a longer one of at least the same severity that
-  // touches the same dimension adds nothing ("jung" inside "junges,
-  // dynamisches Team").
+  // covers all its dimensions adds nothing ("jung" inside "junges,
+  // dynamisches Team"); a photo request inside "mit Bewerbungsfoto,
+  // Geburtsdatum" (age only) stays.
   std::vector<Candidate*> kept;
   for (Candidate& c : a->candidates) {
     if (!c.dropped) kept.push_back(&c);
@@ -245,7 +247,7 @@ void ApplyContext(Analysis* a) {
       if (x == y || y->dropped) continue;
       if (y->fbegin <= x->fbegin && x->fend <= y->fend &&
           y->severity >= x->severity &&
-          SharesDimension(a->entry(x->entry), a->entry(y->entry))) {
+          CoversDimensions(a->entry(x->entry), a->entry(y->entry))) {
         const bool same_range = y->fbegin == x->fbegin && y->fend == x->fend;
         // Of two identical ranges keep the first (lower address) only.
         if (!same_range || y->severity > x->severity || y < x) {

@@ -166,6 +166,23 @@ struct LanguageLexicon {
                     bool is_number) const;
 };
 
+// True for the kinds that count as matchable concepts in the lexicon size
+// figures (findings, highlights, gender-coded words); context cues and
+// analyzer rule texts are not counted.
+inline bool IsConceptKind(config::v1::EntryKind kind) {
+  return kind == config::v1::ENTRY_KIND_FINDING ||
+         kind == config::v1::ENTRY_KIND_HIGHLIGHT ||
+         kind == config::v1::ENTRY_KIND_AGENTIC ||
+         kind == config::v1::ENTRY_KIND_COMMUNAL;
+}
+
+// Number of matchable terms of an entry (each word, stem, compound tail,
+// phrase and pattern counts once).
+inline size_t TermCount(const config::v1::Entry& e) {
+  return static_cast<size_t>(e.words_size() + e.stems_size() + e.compound_tails_size() +
+                             e.phrases_size() + e.patterns_size());
+}
+
 // Per-file facts for `divcheck lexicon stats` and the service's lexicon
 // listing.
 struct LexiconFileInfo {

@@ -149,17 +149,27 @@ void FindUnmarkedTitles(Analysis* a) {
          s.line_tokens <= kHeadingMaxTokens)) {
       sev = v1::SEVERITY_CRITICAL;
     }
+    // The cue nearest before the title decides: "Wir suchen einen
+    // Verkäufer" is the advertised job, "eine Ausbildung zum Kaufmann" a
+    // qualification.
+    uint32_t nearest_before = 0;
+    v1::Severity before_sev = v1::SEVERITY_UNSPECIFIED;
     for (const Match& m : a->matches) {
       if (m.sentence != tok.sentence) continue;
       const CompiledEntry& e = a->entry(m.entry);
       if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE &&
           m.tok_end <= h.token && h.token - m.tok_end < kCueBeforeWindow) {
-        if (e.severity > sev) sev = e.severity;
+        if (m.tok_end > nearest_before ||
+            (m.tok_end == nearest_before && e.severity > before_sev)) {
+          nearest_before = m.tok_end;
+          before_sev = e.severity;
+        }
       } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER &&
                  m.tok_begin > h.token && m.tok_begin - h.token <= kCueAfterWindow) {
         sev = v1::SEVERITY_CRITICAL;
       }
     }
+    if (before_sev > sev) sev = before_sev;
     if (sev != v1::SEVERITY_UNSPECIFIED) unmarked.push_back({&h, sev});
   }
 

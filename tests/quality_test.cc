@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "analyzers/engine.h"
+#include "analyzers/lexicon.h"
 #include "gtest/gtest.h"
 
 namespace divcheck {
@@ -85,6 +86,37 @@ class QualityTest : public ::testing::Test {
   static Engine* engine_;
 };
 Engine* QualityTest::engine_ = nullptr;
+
+// The size the lexicon issue asks for: ≥ 600 German and ≥ 300 English
+// matchable concepts (finding, highlight and gender-coded terms plus job
+// titles; context cues not counted), ≥ 300 German job titles, ≥ 60 German
+// gender-coded stems per side, and the complete English Gaucher lists.
+TEST_F(QualityTest, LexiconSize) {
+  const std::shared_ptr<const LexiconSet> set = engine_->lexicons();
+  std::map<std::string, size_t> concepts, agentic, communal, titles;
+  for (size_t i = 0; i < set->entry_count(); ++i) {
+    const CompiledEntry& e = set->entry(static_cast<uint32_t>(i));
+    if (!IsConceptKind(e.kind)) continue;
+    const size_t t = TermCount(*e.def);
+    concepts[e.language] += t;
+    if (e.kind == config::v1::ENTRY_KIND_AGENTIC) agentic[e.language] += t;
+    if (e.kind == config::v1::ENTRY_KIND_COMMUNAL) communal[e.language] += t;
+  }
+  for (const LexiconFileInfo& f : set->files()) {
+    titles[f.language] += f.job_title_count;
+    concepts[f.language] += f.job_title_count;
+  }
+  std::printf("concepts: de %zu, en %zu; job titles de %zu; coded de %zu/%zu, en %zu/%zu\n",
+              concepts["de"], concepts["en"], titles["de"], agentic["de"], communal["de"],
+              agentic["en"], communal["en"]);
+  EXPECT_GE(concepts["de"], 600u);
+  EXPECT_GE(concepts["en"], 300u);
+  EXPECT_GE(titles["de"], 300u);
+  EXPECT_GE(agentic["de"], 60u);
+  EXPECT_GE(communal["de"], 60u);
+  EXPECT_GE(agentic["en"], 50u);   // Gaucher et al. via Gender Decoder: 52 stems
+  EXPECT_GE(communal["en"], 48u);  // 50 stems (hyphenated variants merge)
+}
 
 TEST_F(QualityTest, CourtExcerpts) {
   std::map<std::string, std::pair<std::string, std::string>> excerpts;  // id → (lang, text)

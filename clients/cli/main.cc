@@ -348,19 +348,19 @@ int LexiconCommand(int argc, char** argv) {
     std::map<std::string, size_t> entries_by_kind, terms_by_kind;
     std::map<std::string, size_t> findings_by_dimension, findings_by_severity;
     size_t entries = 0, terms = 0, titles = 0;
+    size_t concept_terms = 0;  // findings, highlights, coded words
   };
   std::map<std::string, Counts> by_lang;
   for (size_t i = 0; i < s.entry_count(); ++i) {
     const CompiledEntry& e = s.entry(static_cast<uint32_t>(i));
     Counts& c = by_lang[e.language.empty() ? "all" : e.language];
-    const size_t t = e.def->words_size() + e.def->stems_size() +
-                     e.def->compound_tails_size() + e.def->phrases_size() +
-                     e.def->patterns_size();
+    const size_t t = TermCount(*e.def);
     const std::string kind = WithoutPrefix(config::v1::EntryKind_Name(e.kind), "ENTRY_KIND_");
     c.entries += 1;
     c.terms += t;
     c.entries_by_kind[kind] += 1;
     c.terms_by_kind[kind] += t;
+    if (IsConceptKind(e.kind)) c.concept_terms += t;
     if (e.kind == config::v1::ENTRY_KIND_FINDING) {
       for (v1::Dimension d : e.dimensions) {
         c.findings_by_dimension[WithoutPrefix(v1::Dimension_Name(d), "DIMENSION_")] += t;
@@ -382,7 +382,7 @@ int LexiconCommand(int argc, char** argv) {
     for (const auto& [lang, c] : by_lang) {
       absl::StrAppend(&out, first_lang ? "" : ",", "\"", lang, "\":{\"entries\":",
                       c.entries, ",\"terms\":", c.terms, ",\"jobTitles\":", c.titles,
-                      ",\"matchableConcepts\":", c.terms + c.titles,
+                      ",\"matchableConcepts\":", c.concept_terms + c.titles,
                       ",\"entriesByKind\":", obj(c.entries_by_kind),
                       ",\"termsByKind\":", obj(c.terms_by_kind),
                       ",\"findingTermsByDimension\":", obj(c.findings_by_dimension),
@@ -396,8 +396,10 @@ int LexiconCommand(int argc, char** argv) {
   std::cout << "lexicon version " << s.content_hash() << " (" << dir << ")\n";
   for (const auto& [lang, c] : by_lang) {
     std::cout << "\n[" << lang << "] " << c.entries << " entries, " << c.terms
-              << " terms, " << c.titles << " job titles = " << c.terms + c.titles
-              << " matchable concepts\n";
+              << " terms, " << c.titles << " job titles; "
+              << c.concept_terms + c.titles
+              << " matchable concepts (finding, highlight and gender-coded terms + job "
+                 "titles; context cues not counted)\n";
     std::cout << "  terms by kind:";
     for (const auto& [k, v] : c.terms_by_kind) std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by dimension:";
