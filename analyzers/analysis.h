@@ -5,6 +5,7 @@
 #ifndef DIVCHECK_ANALYZERS_ANALYSIS_H_
 #define DIVCHECK_ANALYZERS_ANALYSIS_H_
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,33 @@ struct Analysis {
   const Document& doc;
   const LexiconSet& set;
   const LanguageLexicon& lex;
+
+  // The continuation pattern ids (phrase tokens after the first, modifier
+  // cues) that token `k` matches, as [*begin, *begin + count); each token
+  // is looked up once.
+  const uint32_t* ContinuationIdsOf(uint32_t k, uint32_t* count) const {
+    if (cont_begin.empty()) {
+      cont_begin.assign(doc.tokens().size(), -1);
+      cont_count.assign(doc.tokens().size(), 0);
+    }
+    if (cont_begin[k] < 0) {
+      cont_begin[k] = static_cast<int32_t>(cont_ids.size());
+      const Token& t = doc.tokens()[k];
+      lex.ContinuationIds(doc.TokenText(t), t.is_number, &cont_ids);
+      cont_count[k] = static_cast<uint32_t>(cont_ids.size()) -
+                      static_cast<uint32_t>(cont_begin[k]);
+    }
+    *count = cont_count[k];
+    return cont_ids.data() + cont_begin[k];
+  }
+  bool HasContinuation(uint32_t k, uint32_t id) const {
+    uint32_t n;
+    const uint32_t* b = ContinuationIdsOf(k, &n);
+    return std::find(b, b + n, id) != b + n;
+  }
+  mutable std::vector<int32_t> cont_begin;  // by token; -1 = not looked up
+  mutable std::vector<uint32_t> cont_count;  // by token
+  mutable std::vector<uint32_t> cont_ids;
 
   std::vector<Match> matches;
   std::vector<TitleHit> titles;

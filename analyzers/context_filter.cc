@@ -71,9 +71,23 @@ bool CueAt(const Analysis& a, const std::vector<TokenPattern>& cue,
 // A cue lying entirely within [from, to), skipping [skip_begin, skip_end).
 bool AnyCueIn(const Analysis& a, const CompiledModifier& mod, uint32_t from,
               uint32_t to, uint32_t skip_begin, uint32_t skip_end) {
+  const auto& tokens = a.doc.tokens();
   for (uint32_t t = from; t < to; ++t) {
     if (t >= skip_begin && t < skip_end) continue;
+    if (!mod.any_first_byte) {
+      const absl::string_view text = a.doc.TokenText(tokens[t]);
+      if (text.empty() || !mod.first_bytes.test(static_cast<uint8_t>(text[0]))) continue;
+    }
     const uint32_t limit = t < skip_begin ? std::min(to, skip_begin) : to;
+    if (!mod.cue_ids.empty()) {
+      for (const auto& ids : mod.cue_ids) {
+        if (t + ids.size() > limit) continue;
+        size_t j = 0;
+        while (j < ids.size() && a.HasContinuation(t + static_cast<uint32_t>(j), ids[j])) ++j;
+        if (j == ids.size()) return true;
+      }
+      continue;
+    }
     for (const auto& cue : mod.cues) {
       if (CueAt(a, cue, t, limit)) return true;
     }

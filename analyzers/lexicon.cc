@@ -53,11 +53,19 @@ ByteTrie::ByteTrie() : nodes_(1) {
   std::fill(std::begin(root_children_), std::end(root_children_), 0u);
 }
 
+uint32_t ByteTrie::BuildChild(uint32_t node, uint8_t byte) const {
+  if (node == 0) return root_children_[byte];
+  for (const auto& c : nodes_[node].children) {
+    if (c.first == byte) return c.second;
+  }
+  return 0;
+}
+
 void ByteTrie::Insert(absl::string_view key, const TriePayload& payload) {
   uint32_t node = 0;
   for (char ch : key) {
     const uint8_t b = static_cast<uint8_t>(ch);
-    uint32_t next = Child(node, b);
+    uint32_t next = BuildChild(node, b);
     if (next == 0) {
       next = static_cast<uint32_t>(nodes_.size());
       nodes_.emplace_back();
@@ -78,6 +86,45 @@ void ByteTrie::Insert(absl::string_view key, const TriePayload& payload) {
   nodes_[node].payloads.push_back(payload);
 }
 
+void ByteTrie::Freeze() {
+  // Breadth-first numbering of the build nodes; the root's children are
+  // the first level (the root itself keeps its 256-entry table).
+  std::vector<uint32_t> order;
+  order.reserve(nodes_.size());
+  for (int b = 0; b < 256; ++b) {
+    if (root_children_[b] != 0) order.push_back(root_children_[b]);
+  }
+  for (size_t i = 0; i < order.size(); ++i) {
+    for (const auto& c : nodes_[order[i]].children) order.push_back(c.second);
+  }
+  std::vector<uint32_t> offset(nodes_.size(), 0);
+  uint32_t next = 1;  // data_[0] is the placeholder
+  for (uint32_t n : order) {
+    offset[n] = next;
+    next += 2 + static_cast<uint32_t>(nodes_[n].children.size());
+  }
+  data_.assign(next, 0);
+  payloads_.clear();
+  for (uint32_t n : order) {
+    const Node& node = nodes_[n];
+    uint32_t* rec = data_.data() + offset[n];
+    rec[0] = static_cast<uint32_t>(node.children.size()) << 16 |
+             static_cast<uint32_t>(node.payloads.size());
+    rec[1] = static_cast<uint32_t>(payloads_.size());
+    payloads_.insert(payloads_.end(), node.payloads.begin(), node.payloads.end());
+    for (size_t i = 0; i < node.children.size(); ++i) {
+      rec[2 + i] = static_cast<uint32_t>(node.children[i].first) << 24 |
+                   offset[node.children[i].second];
+    }
+  }
+  for (int b = 0; b < 256; ++b) {
+    if (root_children_[b] != 0) root_children_[b] = offset[root_children_[b]];
+  }
+  frozen_nodes_ = order.size();
+  nodes_.clear();
+  nodes_.shrink_to_fit();
+}
+
 bool LanguageLexicon::IsEnding(absl::string_view s) const {
   if (s.empty() || s.size() > 3) return false;
   for (const std::string& e : endings) {
@@ -89,6 +136,11 @@ bool LanguageLexicon::IsEnding(absl::string_view s) const {
 bool LanguageLexicon::TokenMatches(const TokenPattern& p,
                                    absl::string_view token,
                                    bool is_number) const {
+  // Most calls fail on the first byte; check it before comparing.
+  if (p.kind != TokenPattern::Kind::kNumber && p.kind != TokenPattern::Kind::kSuffix &&
+      (token.empty() || p.text.empty() || token[0] != p.text[0])) {
+    return p.text.empty() && p.kind == TokenPattern::Kind::kPrefix;
+  }
   switch (p.kind) {
     case TokenPattern::Kind::kNumber:
       return is_number;
@@ -112,6 +164,43 @@ bool LanguageLexicon::TokenMatches(const TokenPattern& p,
     }
   }
   return false;
+}
+
+void LanguageLexicon::ContinuationIds(absl::string_view token, bool is_number,
+                                      std::vector<uint32_t>* out) const {
+  if (is_number && continuation_number_id >= 0) {
+    out->push_back(static_cast<uint32_t>(continuation_number_id));
+  }
+  continuation_forward.WalkForward(token, [&](size_t depth, const TriePayload& p) {
+    const bool whole = depth == token.size();
+    switch (p.pattern) {
+      case TokenPattern::Kind::kPrefix:
+        out->push_back(p.index);
+        break;
+      case TokenPattern::Kind::kExact:
+        if (whole) out->push_back(p.index);
+        break;
+      case TokenPattern::Kind::kWord:
+        if (whole || IsEnding(token.substr(depth))) out->push_back(p.index);
+        break;
+      default:
+        break;
+    }
+  });
+  if (!has_continuation_suffix) return;
+  const size_t before = out->size();
+  for (size_t e = 0; e <= endings.size(); ++e) {
+    const absl::string_view ending =
+        e == 0 ? absl::string_view() : absl::string_view(endings[e - 1]);
+    if (token.size() < ending.size() || !absl::EndsWith(token, ending)) continue;
+    continuation_backward.WalkBackward(
+        token.substr(0, token.size() - ending.size()),
+        [&](size_t, const TriePayload& p) {
+          if (std::find(out->begin() + before, out->end(), p.index) == out->end()) {
+            out->push_back(p.index);
+          }
+        });
+  }
 }
 
 const RE2& LanguageLexicon::Regex(int id) const {
@@ -287,7 +376,12 @@ class LexiconCompiler {
   void AddPhrase(LanguageLexicon* lex, uint32_t entry,
                  std::vector<TokenPattern> tokens, uint32_t max_gap);
   LanguageLexicon* Lang(const std::string& language);
+  uint32_t ContinuationId(LanguageLexicon* lex, const TokenPattern& t);
 
+  absl::flat_hash_map<LanguageLexicon*, absl::flat_hash_map<std::string, uint32_t>>
+      continuation_ids_;
+  absl::flat_hash_map<LanguageLexicon*, absl::flat_hash_map<std::string, uint32_t>>
+      phrase_group_ids_;
   std::vector<LexiconProblem>* problems_;
   std::shared_ptr<LexiconSet> set_;
   absl::flat_hash_map<std::string, std::string> entry_ids_;  // id → file
@@ -302,6 +396,32 @@ class LexiconCompiler {
   std::vector<PendingRegex> regexes_;
   std::vector<std::string> all_languages_;
 };
+
+uint32_t LexiconCompiler::ContinuationId(LanguageLexicon* lex, const TokenPattern& t) {
+  auto& known = continuation_ids_[lex];
+  const std::string key = absl::StrCat(static_cast<int>(t.kind), ":", t.text);
+  auto it = known.find(key);
+  if (it != known.end()) return it->second;
+  const uint32_t id = lex->continuation_count++;
+  known.emplace(key, id);
+  TriePayload p;
+  p.kind = TriePayload::Kind::kPhraseStart;  // unused in these tries
+  p.index = id;
+  p.pattern = t.kind;
+  switch (t.kind) {
+    case TokenPattern::Kind::kNumber:
+      lex->continuation_number_id = id;
+      break;
+    case TokenPattern::Kind::kSuffix:
+      lex->continuation_backward.Insert(std::string(t.text.rbegin(), t.text.rend()), p);
+      lex->has_continuation_suffix = true;
+      break;
+    default:
+      lex->continuation_forward.Insert(t.text, p);
+      break;
+  }
+  return id;
+}
 
 LanguageLexicon* LexiconCompiler::Lang(const std::string& language) {
   auto it = set_->languages_.find(language);
@@ -319,24 +439,46 @@ void LexiconCompiler::AddPhrase(LanguageLexicon* lex, uint32_t entry,
                                 uint32_t max_gap) {
   const uint32_t index = static_cast<uint32_t>(lex->phrases.size());
   const TokenPattern first = tokens.front();
-  lex->phrases.push_back({entry, std::move(tokens), max_gap});
-  TriePayload p;
-  p.kind = TriePayload::Kind::kPhraseStart;
-  p.index = index;
-  p.pattern = first.kind;
-  switch (first.kind) {
-    case TokenPattern::Kind::kNumber:
-      lex->number_start_phrases.push_back(index);
-      break;
-    case TokenPattern::Kind::kSuffix: {
-      std::string reversed(first.text.rbegin(), first.text.rend());
-      lex->backward.Insert(reversed, p);
-      break;
+  std::vector<uint32_t> ids;
+  for (size_t j = 1; j < tokens.size(); ++j) ids.push_back(ContinuationId(lex, tokens[j]));
+
+  // The group of phrases with this first token.
+  const std::string key = absl::StrCat(static_cast<int>(first.kind), ":", first.text);
+  auto& groups = phrase_group_ids_[lex];
+  auto it = groups.find(key);
+  uint32_t group;
+  if (it != groups.end()) {
+    group = it->second;
+  } else {
+    group = static_cast<uint32_t>(lex->phrase_groups.size());
+    lex->phrase_groups.emplace_back();
+    groups.emplace(key, group);
+    TriePayload p;
+    p.kind = TriePayload::Kind::kPhraseStart;
+    p.index = group;
+    p.pattern = first.kind;
+    switch (first.kind) {
+      case TokenPattern::Kind::kNumber:
+        lex->number_start_groups.push_back(group);
+        break;
+      case TokenPattern::Kind::kSuffix: {
+        std::string reversed(first.text.rbegin(), first.text.rend());
+        lex->backward.Insert(reversed, p);
+        break;
+      }
+      default:
+        p.inflect = first.kind == TokenPattern::Kind::kWord;
+        lex->forward.Insert(first.text, p);
     }
-    default:
-      p.inflect = first.kind == TokenPattern::Kind::kWord;
-      lex->forward.Insert(first.text, p);
   }
+  LanguageLexicon::PhraseGroup& g = lex->phrase_groups[group];
+  if (ids.empty()) {
+    g.single.push_back(index);
+  } else {
+    g.by_second.push_back({ids[0], index});
+    g.max_gap = std::max(g.max_gap, max_gap);
+  }
+  lex->phrases.push_back({entry, std::move(tokens), max_gap, std::move(ids)});
 }
 
 void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
@@ -481,7 +623,15 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
     for (int c = 0; c < mod.cues_size(); ++c) {
       std::vector<TokenPattern> cue =
           ParsePhrase(src, mtree, "cues", c, mod.cues(c), /*inflect=*/true);
-      if (!cue.empty()) cm.cues.push_back(std::move(cue));
+      if (cue.empty()) continue;
+      const TokenPattern& first = cue.front();
+      if (first.kind == TokenPattern::Kind::kNumber ||
+          first.kind == TokenPattern::Kind::kSuffix || first.text.empty()) {
+        cm.any_first_byte = true;
+      } else {
+        cm.first_bytes.set(static_cast<uint8_t>(first.text[0]));
+      }
+      cm.cues.push_back(std::move(cue));
     }
     ce.modifiers.push_back(std::move(cm));
   }
@@ -551,6 +701,16 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
 
   const uint32_t entry_index_global =
       static_cast<uint32_t>(set_->entries_.size());
+  if (!file.language().empty()) {
+    LanguageLexicon* lex = Lang(file.language());
+    for (CompiledModifier& cm : ce.modifiers) {
+      for (const auto& cue : cm.cues) {
+        std::vector<uint32_t> ids;
+        for (const TokenPattern& t : cue) ids.push_back(ContinuationId(lex, t));
+        cm.cue_ids.push_back(std::move(ids));
+      }
+    }
+  }
   set_->entries_.push_back(std::move(ce));
 
   std::vector<std::string> langs;
@@ -726,6 +886,14 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
       info.job_title_count = f.job_titles_size();
       set_->file_info_.push_back(std::move(info));
     }
+  }
+
+  for (auto& [lang, lex] : set_->languages_) {
+    for (auto& g : lex->phrase_groups) std::sort(g.by_second.begin(), g.by_second.end());
+    lex->forward.Freeze();
+    lex->backward.Freeze();
+    lex->continuation_forward.Freeze();
+    lex->continuation_backward.Freeze();
   }
 
   // One RE2::Set per language.

@@ -22,6 +22,7 @@
 
 #include <map>
 #include <mutex>
+#include <bitset>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,13 @@ struct CompiledModifier {
   config::v1::ContextModifier::Scope scope;
   uint32_t window = 3;
   std::vector<std::vector<TokenPattern>> cues;
+  // The cues' tokens as continuation ids of the entry's language (empty for
+  // language-independent files: then TokenMatches decides).
+  std::vector<std::vector<uint32_t>> cue_ids;
+  // First bytes the cues can start with; `any_first_byte` when a cue starts
+  // with a number or a suffix pattern (then every token is a candidate).
+  std::bitset<256> first_bytes;
+  bool any_first_byte = false;
   std::string flag;
   std::string note;
 };
@@ -82,6 +90,9 @@ struct CompiledPhrase {
   uint32_t entry = 0;
   std::vector<TokenPattern> tokens;
   uint32_t max_gap = 0;
+  // For tokens[1..]: the id of the pattern among the language's
+  // continuation patterns (see LanguageLexicon::ContinuationIds).
+  std::vector<uint32_t> token_ids;
 };
 
 struct CompiledTitle {
@@ -99,7 +110,7 @@ struct TriePayload {
     kWord,         // index: entry; whole token (+ ending if inflect)
     kStem,         // index: entry; token prefix
     kTail,         // index: entry; token suffix (+ ending)
-    kPhraseStart,  // index: phrase; first phrase token matched
+    kPhraseStart,  // index: phrase group; first phrase token matched
     kTitleMasculine,  // index: title
     kTitleFeminine,   // index: title
   };
@@ -118,22 +129,36 @@ class ByteTrie {
  public:
   ByteTrie();
   void Insert(absl::string_view key, const TriePayload& payload);
+  // Lays the trie out in flat arrays for the walks; call once after the
+  // last Insert (the walks see nothing before).
+  void Freeze();
   // Calls fn(depth, payload) for every payload on the path spelled by
   // `text` from its start (forward) or from its end (backward).
   template <typename Fn>
   void WalkForward(absl::string_view text, Fn&& fn) const;
   template <typename Fn>
   void WalkBackward(absl::string_view text, Fn&& fn) const;
-  size_t node_count() const { return nodes_.size(); }
+  size_t node_count() const { return frozen_nodes_; }
 
  private:
+  // Build form.
   struct Node {
     std::vector<std::pair<uint8_t, uint32_t>> children;  // sorted by byte
     std::vector<TriePayload> payloads;
   };
+  uint32_t BuildChild(uint32_t node, uint8_t byte) const;
+  std::vector<Node> nodes_;
+
+  // Frozen form, in breadth-first order so that the nodes near the root,
+  // which every walk visits, share few cache lines. A node is a run of
+  // words in `data_`: (edge_count << 16 | payload_count), first_payload,
+  // then one word per edge: (byte << 24 | offset of the child's run).
+  // Offset 0 is a placeholder, so 0 means "no child".
   uint32_t Child(uint32_t node, uint8_t byte) const;
   uint32_t root_children_[256];
-  std::vector<Node> nodes_;
+  std::vector<uint32_t> data_;
+  std::vector<TriePayload> payloads_;
+  size_t frozen_nodes_ = 0;
 };
 
 // Everything compiled for one language ("de", "en"); language-independent
@@ -144,7 +169,26 @@ struct LanguageLexicon {
   ByteTrie forward;
   ByteTrie backward;
   std::vector<CompiledPhrase> phrases;
-  std::vector<uint32_t> number_start_phrases;
+  // Phrases with the same first token form a group (one trie payload); a
+  // group lists its one-token phrases and, sorted by the continuation id
+  // of their second token, the others. Matching looks up the ids of the
+  // few tokens after the first and visits only phrases that can continue.
+  struct PhraseGroup {
+    std::vector<uint32_t> single;
+    std::vector<std::pair<uint32_t, uint32_t>> by_second;  // (id, phrase)
+    uint32_t max_gap = 0;
+  };
+  std::vector<PhraseGroup> phrase_groups;
+  std::vector<uint32_t> number_start_groups;
+  // Every distinct pattern that phrases use after their first token, by id:
+  // word/exact/prefix patterns in a forward trie, suffix patterns in a
+  // backward trie (payload index = id, pattern = kind). A token is looked up
+  // once and phrase steps compare ids instead of strings.
+  ByteTrie continuation_forward;
+  ByteTrie continuation_backward;
+  bool has_continuation_suffix = false;
+  uint32_t continuation_count = 0;
+  int64_t continuation_number_id = -1;
   std::unique_ptr<RE2::Set> regex_set;
   std::vector<std::string> regex_sources;  // by RE2::Set index (wrapped)
   std::vector<uint32_t> regex_entry;       // by RE2::Set index
@@ -158,6 +202,10 @@ struct LanguageLexicon {
   mutable std::vector<std::unique_ptr<RE2>> regexes;
 
   bool IsEnding(absl::string_view s) const;
+  // Appends the ids of the continuation patterns `token` matches (the same
+  // semantics as TokenMatches) to `out`.
+  void ContinuationIds(absl::string_view token, bool is_number,
+                       std::vector<uint32_t>* out) const;
   // The compiled regex for RE2::Set index `id`. Compiled on first use (most
   // rules never match a given ad) and then shared; safe for concurrent use.
   const RE2& Regex(int id) const;
@@ -234,9 +282,13 @@ class LexiconSet {
 
 inline uint32_t ByteTrie::Child(uint32_t node, uint8_t byte) const {
   if (node == 0) return root_children_[byte];
-  for (const auto& c : nodes_[node].children) {
-    if (c.first == byte) return c.second;
-    if (c.first > byte) break;
+  const uint32_t* rec = data_.data() + node;
+  const uint32_t edges = rec[0] >> 16;
+  const uint32_t want = static_cast<uint32_t>(byte) << 24;
+  for (uint32_t i = 0; i < edges; ++i) {
+    const uint32_t e = rec[2 + i];
+    if ((e & 0xFF000000u) == want) return e & 0x00FFFFFFu;
+    if ((e & 0xFF000000u) > want) break;
   }
   return 0;
 }
@@ -247,7 +299,9 @@ void ByteTrie::WalkForward(absl::string_view text, Fn&& fn) const {
   for (size_t i = 0; i < text.size(); ++i) {
     node = Child(node, static_cast<uint8_t>(text[i]));
     if (node == 0) return;
-    for (const TriePayload& p : nodes_[node].payloads) fn(i + 1, p);
+    const uint32_t* rec = data_.data() + node;
+    const uint32_t count = rec[0] & 0xFFFFu;
+    for (uint32_t p = 0; p < count; ++p) fn(i + 1, payloads_[rec[1] + p]);
   }
 }
 
@@ -257,9 +311,9 @@ void ByteTrie::WalkBackward(absl::string_view text, Fn&& fn) const {
   for (size_t i = text.size(); i > 0; --i) {
     node = Child(node, static_cast<uint8_t>(text[i - 1]));
     if (node == 0) return;
-    for (const TriePayload& p : nodes_[node].payloads) {
-      fn(text.size() - i + 1, p);
-    }
+    const uint32_t* rec = data_.data() + node;
+    const uint32_t count = rec[0] & 0xFFFFu;
+    for (uint32_t p = 0; p < count; ++p) fn(text.size() - i + 1, payloads_[rec[1] + p]);
   }
 }
 

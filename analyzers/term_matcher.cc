@@ -58,18 +58,40 @@ class Matcher {
     a_.matches.push_back(m);
   }
 
-  void TryPhrase(uint32_t phrase_index, uint32_t k) {
-    const CompiledPhrase& ph = lex_.phrases[phrase_index];
+  // Phrases of group `g` whose first token is token `k`.
+  void TryGroup(uint32_t g, uint32_t k) {
+    const LanguageLexicon::PhraseGroup& group = lex_.phrase_groups[g];
+    for (uint32_t ph : group.single) Add(lex_.phrases[ph].entry, k, k + 1);
+    if (group.by_second.empty()) return;
     const uint32_t sentence = tokens_[k].sentence;
-    uint32_t cur = k;
-    for (size_t j = 1; j < ph.tokens.size(); ++j) {
+    const uint32_t last = k + 1 + group.max_gap;
+    for (uint32_t next = k + 1;
+         next <= last && next < tokens_.size() && tokens_[next].sentence == sentence;
+         ++next) {
+      uint32_t n;
+      const uint32_t* ids = a_.ContinuationIdsOf(next, &n);
+      for (uint32_t i = 0; i < n; ++i) {
+        auto lo = std::lower_bound(
+            group.by_second.begin(), group.by_second.end(),
+            std::make_pair(ids[i], uint32_t{0}));
+        for (; lo != group.by_second.end() && lo->first == ids[i]; ++lo) {
+          const CompiledPhrase& ph = lex_.phrases[lo->second];
+          if (next - k - 1 <= ph.max_gap) ContinuePhrase(ph, k, next);
+        }
+      }
+    }
+  }
+
+  // Phrase `ph` whose first token is `k` and second `cur`: the rest.
+  void ContinuePhrase(const CompiledPhrase& ph, uint32_t k, uint32_t cur) {
+    const uint32_t sentence = tokens_[k].sentence;
+    for (size_t j = 2; j < ph.tokens.size(); ++j) {
       bool found = false;
       for (uint32_t next = cur + 1;
            next <= cur + 1 + ph.max_gap && next < tokens_.size() &&
            tokens_[next].sentence == sentence;
            ++next) {
-        if (lex_.TokenMatches(ph.tokens[j], doc_.TokenText(tokens_[next]),
-                              tokens_[next].is_number)) {
+        if (HasContinuation(next, ph.token_ids[j - 1])) {
           cur = next;
           found = true;
           break;
@@ -79,6 +101,8 @@ class Matcher {
     }
     Add(ph.entry, k, cur + 1);
   }
+
+  bool HasContinuation(uint32_t k, uint32_t id) const { return a_.HasContinuation(k, id); }
 
   void MatchToken(uint32_t k) {
     const Token& tok = tokens_[k];
@@ -98,7 +122,7 @@ class Matcher {
           if (p.pattern == TokenPattern::Kind::kPrefix ||
               (p.pattern == TokenPattern::Kind::kExact && whole) ||
               (p.pattern == TokenPattern::Kind::kWord && inflected)) {
-            TryPhrase(p.index, k);
+            TryGroup(p.index, k);
           }
           break;
         default:
@@ -121,7 +145,7 @@ class Matcher {
             if (ending.empty() || p.inflect) Add(p.index, k, k + 1);
             break;
           case TriePayload::Kind::kPhraseStart:
-            TryPhrase(p.index, k);
+            TryGroup(p.index, k);
             break;
           case TriePayload::Kind::kTitleMasculine:
           case TriePayload::Kind::kTitleFeminine: {
@@ -152,7 +176,7 @@ class Matcher {
       });
     }
     if (tok.is_number) {
-      for (uint32_t ph : lex_.number_start_phrases) TryPhrase(ph, k);
+      for (uint32_t g : lex_.number_start_groups) TryGroup(g, k);
     }
   }
 

@@ -4,8 +4,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "analyzers/analysis.h"
+#include "analyzers/coded_wording.h"
+#include "analyzers/context_filter.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
+#include "analyzers/term_matcher.h"
+#include "analyzers/title_gender_marker.h"
 #include "benchmark/benchmark.h"
 
 namespace divcheck {
@@ -69,6 +74,42 @@ void BM_Document(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
 }
 BENCHMARK(BM_Document);
+
+// The stages after the text pipeline, on a prepared document: matching
+// (tries, phrases, one RE2::Set pass per sentence) …
+void BM_MatchTerms(benchmark::State& state) {
+  const std::string ad = ReadAd();
+  auto doc = Document::Create(ad);
+  const auto set = SharedEngine().lexicons();
+  const LanguageLexicon& lex = *set->ForLanguage("de");
+  for (auto _ : state) {
+    Analysis a(*doc, *set, lex);
+    MatchTerms(&a);
+    benchmark::DoNotOptimize(a.matches.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+}
+BENCHMARK(BM_MatchTerms);
+
+// … and matching plus the analyzers and the context filter (no Report).
+void BM_MatchAndAnalyze(benchmark::State& state) {
+  const std::string ad = ReadAd();
+  auto doc = Document::Create(ad);
+  const auto set = SharedEngine().lexicons();
+  const LanguageLexicon& lex = *set->ForLanguage("de");
+  v1::CodedWordingBalance balance;
+  for (auto _ : state) {
+    Analysis a(*doc, *set, lex);
+    MatchTerms(&a);
+    PrepareContext(&a);
+    FindUnmarkedTitles(&a);
+    WeighCodedWording(&a, &balance);
+    ApplyContext(&a);
+    benchmark::DoNotOptimize(a.candidates.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+}
+BENCHMARK(BM_MatchAndAnalyze);
 
 // Loading and compiling every shipped lexicon (start-up and reload cost).
 void BM_LoadLexicons(benchmark::State& state) {
