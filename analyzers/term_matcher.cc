@@ -180,11 +180,18 @@ class Matcher {
     }
   }
 
+  // Regex rules. A yes/no RE2::Set pass per sentence window finds the few
+  // sentences where some rule matches (without an id vector RE2 stops at
+  // the first match and allocates nothing); one id pass over the span of
+  // those sentences names the rules (it allocates a set as large as the
+  // compiled program, so it runs once); then only those rules run on their
+  // own in those windows, for the offsets.
   void MatchRegexes() {
     if (lex_.regex_sources.empty() || doc_.sentences().empty()) return;
     const absl::string_view folded = doc_.folded();
     const auto& sentences = doc_.sentences();
-    std::vector<int> ids;
+    std::vector<std::pair<uint32_t, uint32_t>> windows;  // (begin, end)
+    std::vector<uint32_t> hit_sentences;
     for (size_t s = 0; s < sentences.size(); ++s) {
       // The window runs from the sentence's first token, widened back over
       // adjacent punctuation such as "(" or "„", to the next sentence, so
@@ -199,34 +206,40 @@ class Matcher {
       const uint32_t end = s + 1 < sentences.size()
                                ? sentences[s + 1].begin
                                : static_cast<uint32_t>(folded.size());
-      const absl::string_view window = folded.substr(begin, end - begin);
-      ids.clear();
-      if (!lex_.regex_set->Match(re2::StringPiece(window.data(), window.size()),
-                                 &ids)) {
-        continue;
-      }
+      const re2::StringPiece piece(folded.data() + begin, end - begin);
+      if (!lex_.regex_set->Match(piece, nullptr)) continue;
+      windows.push_back({begin, end});
+      hit_sentences.push_back(static_cast<uint32_t>(s));
+    }
+    if (windows.empty()) return;
+    std::vector<int> ids;
+    const re2::StringPiece span(folded.data() + windows.front().first,
+                                windows.back().second - windows.front().first);
+    if (!lex_.regex_set->Match(span, &ids)) return;
+    for (size_t w = 0; w < windows.size(); ++w) {
+      const auto [begin, end] = windows[w];
+      const re2::StringPiece text(folded.data() + begin, end - begin);
       for (int id : ids) {
         const RE2& re = lex_.Regex(id);
-        const re2::StringPiece text(window.data(), window.size());
         size_t pos = 0;
         re2::StringPiece groups[2];
-        while (pos <= window.size() &&
-               re.Match(text, pos, window.size(), RE2::UNANCHORED, groups, 2)) {
+        while (pos <= text.size() &&
+               re.Match(text, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
           const re2::StringPiece& m = groups[1];
-          const size_t m_end = static_cast<size_t>(m.data() + m.size() - window.data());
+          const size_t m_end = static_cast<size_t>(m.data() + m.size() - text.data());
           if (m.empty()) {
             pos = static_cast<size_t>(groups[0].data() + groups[0].size() -
-                                      window.data()) + 1;
+                                      text.data()) + 1;
             continue;
           }
           Match match;
           match.entry = lex_.regex_entry[id];
-          match.fbegin = begin + static_cast<uint32_t>(m.data() - window.data());
+          match.fbegin = begin + static_cast<uint32_t>(m.data() - text.data());
           match.fend = begin + static_cast<uint32_t>(m_end);
           match.tok_begin = doc_.TokenAtOrAfter(match.fbegin);
           match.tok_end = TokenEndBefore(match.fend);
           if (match.tok_end < match.tok_begin) match.tok_end = match.tok_begin;
-          match.sentence = static_cast<uint32_t>(s);
+          match.sentence = hit_sentences[w];
           if (match.tok_begin >= match.tok_end ||
               !a_.entry(match.entry).IsException(
                   doc_.TokenText(tokens_[match.tok_begin]))) {
