@@ -231,6 +231,18 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
   return doc;
 }
 
+namespace {
+// Words after which a line break does not end the sentence.
+bool ContinuesLine(absl::string_view word) {
+  static const auto* words = new absl::flat_hash_set<absl::string_view>{
+      "und", "oder", "sowie", "bzw", "von", "mit", "für", "fur", "aus", "der", "die",
+      "das", "des", "den", "dem", "zu", "zur", "zum", "in", "im", "an", "am", "auf",
+      "bei", "nach", "über", "unter", "ohne", "als", "and", "or", "of", "with", "the",
+      "a", "an", "to", "for", "from", "in", "on", "at", "by", "regardless", "irrespective"};
+  return words->contains(word);
+}
+}  // namespace
+
 void Document::Segment() {
   const absl::string_view folded(folded_);
   sentences_.clear();
@@ -250,7 +262,18 @@ void Document::Segment() {
       const absl::string_view gap = folded.substr(gap_begin, t.begin - gap_begin);
       const size_t last_nl = gap.rfind('\n');
       if (last_nl != absl::string_view::npos) {
-        brk = true;
+        // A line break ends the sentence, unless a wrapped sentence clearly
+        // goes on: a single line break, no bullet on the next line, and the
+        // line ending in a comma or a connecting word ("Alter, Geschlecht,
+        // Herkunft,\nReligion …", "… Bewerberinnen und\nBewerber").
+        const bool single_break = gap.find('\n') == last_nl;
+        const bool next_bullet = IsBulletGap(gap.substr(last_nl + 1));
+        const absl::string_view before_nl = gap.substr(0, gap.find('\n'));
+        const bool comma = before_nl.find(',') != absl::string_view::npos;
+        const bool only_space = before_nl.find_first_not_of(" \t\r,") ==
+                                absl::string_view::npos;
+        brk = !(single_break && !next_bullet && only_space &&
+                (comma || ContinuesLine(TokenText(tokens_[k - 1]))));
         for (char ch : gap) {
           if (ch == '\n') {
             tokens_per_line.push_back(line_count_tokens);
