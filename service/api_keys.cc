@@ -35,8 +35,8 @@ absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
   for (int i = 0; i < keys.size(); ++i) {
     const config::v1::ApiKey& key = keys.Get(i);
     const std::string label =
-        absl::StrCat("api_keys[", i, "]", key.name().empty() ? "" : " (", key.name(),
-                     key.name().empty() ? "" : ")");
+        absl::StrCat("api_keys[", i, "]", key.name().empty() ? "" : " (",
+                     key.name(), key.name().empty() ? "" : ")");
     bool hex = key.sha256().size() == 64;
     for (char c : key.sha256()) {
       hex = hex && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
@@ -50,10 +50,12 @@ absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
       problems.push_back(absl::StrCat(label, ": the name is used twice"));
     }
     if (!out.names_by_digest_.emplace(key.sha256(), key.name()).second) {
-      problems.push_back(absl::StrCat(label, ": the same key is configured twice"));
+      problems.push_back(
+          absl::StrCat(label, ": the same key is configured twice"));
     }
   }
-  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  if (!problems.empty())
+    return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
   return out;
 }
 
@@ -62,16 +64,17 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
   if (!enabled()) return std::string();
   if (authorization.empty()) {
     return WithReason(
-        absl::UnauthenticatedError(
-            "this server requires an API key: send \"authorization: Bearer <key>\" metadata"),
+        absl::UnauthenticatedError("this server requires an API key: send "
+                                   "\"authorization: Bearer <key>\" metadata"),
         "UNAUTHENTICATED");
   }
   absl::string_view key = authorization;
   // The scheme is case-insensitive (RFC 7235).
   if (key.size() < 7 || !absl::EqualsIgnoreCase(key.substr(0, 7), "bearer ")) {
-    return WithReason(absl::UnauthenticatedError(
-                          "the authorization metadata must be \"Bearer <key>\""),
-                      "UNAUTHENTICATED");
+    return WithReason(
+        absl::UnauthenticatedError(
+            "the authorization metadata must be \"Bearer <key>\""),
+        "UNAUTHENTICATED");
   }
   key.remove_prefix(7);
   auto it = names_by_digest_.find(Sha256Hex(absl::StripAsciiWhitespace(key)));

@@ -36,7 +36,8 @@ class ApiKeys {
   // The name of the key in `authorization` ("Bearer <key>"). Errors:
   // UNAUTHENTICATED with reason UNAUTHENTICATED when the value is missing,
   // not a bearer token, or no configured key. When !enabled(), returns "".
-  absl::StatusOr<std::string> Authenticate(absl::string_view authorization) const;
+  absl::StatusOr<std::string> Authenticate(
+      absl::string_view authorization) const;
 
  private:
   absl::flat_hash_map<std::string, std::string> names_by_digest_;

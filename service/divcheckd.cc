@@ -45,12 +45,14 @@ constexpr int kExitUsage = 2;
 constexpr char kServiceName[] = "divcheck.v1.ScanService";
 
 std::string DefaultLexiconDir() {
-  if (const char* env = std::getenv("DIVCHECK_LEXICONS"); env && *env) return env;
+  if (const char* env = std::getenv("DIVCHECK_LEXICONS"); env && *env)
+    return env;
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share/divcheck/lexicons";
+    const fs::path installed =
+        exe.parent_path().parent_path() / "share/divcheck/lexicons";
     if (fs::is_directory(installed, ec)) return installed.string();
   }
   return DIVCHECK_SOURCE_LEXICONS;
@@ -75,7 +77,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back({*key, *cert});
   if (tls.client_ca_file().empty()) {
-    options.client_certificate_request = GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+    options.client_certificate_request =
+        GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
   } else {
     absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file());
     if (!ca.ok()) return ca.status();
@@ -111,28 +114,33 @@ void ReloadLexicons(Engine& engine, JsonLog& log) {
     return;
   }
   const std::shared_ptr<const LexiconSet> after = engine.lexicons();
-  log.Info("lexicons reloaded", {{"previous_version", before->content_hash()},
-                                 {"lexicon_version", after->content_hash()},
-                                 {"files", static_cast<uint64_t>(after->files().size())},
-                                 {"entries", static_cast<uint64_t>(after->entry_count())}});
+  log.Info("lexicons reloaded",
+           {{"previous_version", before->content_hash()},
+            {"lexicon_version", after->content_hash()},
+            {"files", static_cast<uint64_t>(after->files().size())},
+            {"entries", static_cast<uint64_t>(after->entry_count())}});
 }
 
 // Runs on its own thread until SIGTERM or SIGINT has stopped the server.
-void HandleSignals(const sigset_t& signals, Engine& engine, grpc::Server& server,
-                   std::chrono::seconds grace, JsonLog& log) {
+void HandleSignals(const sigset_t& signals, Engine& engine,
+                   grpc::Server& server, std::chrono::seconds grace,
+                   JsonLog& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      log.Info("SIGHUP: reloading lexicons", {{"dir", engine.options().lexicon_dir}});
+      log.Info("SIGHUP: reloading lexicons",
+               {{"dir", engine.options().lexicon_dir}});
       ReloadLexicons(engine, log);
       continue;
     }
-    log.Info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
-                               {"grace_seconds", static_cast<int64_t>(grace.count())}});
+    log.Info("shutting down",
+             {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+              {"grace_seconds", static_cast<int64_t>(grace.count())}});
     // Load balancers watching health stop sending first; then new calls are
     // refused and in-flight ones get the grace period before cancellation.
-    if (grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService()) {
+    if (grpc::HealthCheckServiceInterface* health =
+            server.GetHealthCheckService()) {
       health->Shutdown();
     }
     server.Shutdown(std::chrono::system_clock::now() + grace);
@@ -149,7 +157,8 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  absl::StatusOr<CommandLine> cl = ParseCommandLine(argc, argv, DefaultLexiconDir());
+  absl::StatusOr<CommandLine> cl =
+      ParseCommandLine(argc, argv, DefaultLexiconDir());
   if (!cl.ok()) {
     std::cerr << "divcheckd: " << cl.status().message() << "\n";
     return kExitUsage;
@@ -174,14 +183,16 @@ int Run(int argc, char** argv) {
     std::filesystem::create_directories(options.data_dir, ec);
     if (ec) {
       return fail("cannot create data_dir",
-                  absl::InternalError(absl::StrCat(options.data_dir, ": ", ec.message())));
+                  absl::InternalError(
+                      absl::StrCat(options.data_dir, ": ", ec.message())));
     }
   }
   EngineOptions engine_options;
   engine_options.lexicon_dir = options.lexicon_dir;
   engine_options.max_input_bytes = options.max_text_bytes;
   std::vector<LexiconProblem> problems;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(engine_options, &problems);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      Engine::Create(engine_options, &problems);
   if (!engine.ok()) {
     LogProblems(log, problems);
     return fail("cannot load lexicons", engine.status());
@@ -195,23 +206,26 @@ int Run(int argc, char** argv) {
   ScanApi api(engine->get(), options.max_text_bytes);
   ScanServiceImpl::Options service_options;
   service_options.log_requests = options.log_requests;
-  ScanServiceImpl service(&api, &*keys, &log, /*observer=*/nullptr, service_options);
+  ScanServiceImpl service(&api, &*keys, &log, /*observer=*/nullptr,
+                          service_options);
 
   grpc::EnableDefaultHealthCheckService(true);
-  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.reflection)
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);
   builder.RegisterService(&service);
   // Texts over the limit must reach the handler to get a proper error; gRPC
   // refuses anything much larger itself.
-  const size_t max_message =
-      std::min<size_t>(INT_MAX, std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
+  const size_t max_message = std::min<size_t>(
+      INT_MAX,
+      std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
   builder.SetMaxReceiveMessageSize(static_cast<int>(max_message));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return fail("cannot listen",
-                absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen)));
+    return fail("cannot listen", absl::UnavailableError(absl::StrCat(
+                                     "cannot listen on ", options.listen)));
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus("", true);
@@ -234,8 +248,9 @@ int Run(int argc, char** argv) {
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
             {"pid", static_cast<int64_t>(getpid())}});
 
-  std::thread signal_thread(HandleSignals, std::cref(signals), std::ref(**engine),
-                            std::ref(*server), options.shutdown_grace, std::ref(log));
+  std::thread signal_thread(HandleSignals, std::cref(signals),
+                            std::ref(**engine), std::ref(*server),
+                            options.shutdown_grace, std::ref(log));
   server->Wait();
   signal_thread.join();
   log.Info("stopped");

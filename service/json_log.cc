@@ -52,10 +52,17 @@ std::string JsonQuote(absl::string_view s) {
       ++i;
     } else if (c < 0x20) {
       switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: absl::StrAppendFormat(&out, "\\u%04x", c);
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          absl::StrAppendFormat(&out, "\\u%04x", c);
       }
       ++i;
     } else if (c < 0x80) {
@@ -86,13 +93,16 @@ LogField::LogField(absl::string_view key, double value)
 LogField::LogField(absl::string_view key, bool value)
     : json_(absl::StrCat(JsonQuote(key), ":", value ? "true" : "false")) {}
 
-void JsonLog::Info(absl::string_view msg, std::initializer_list<LogField> fields) {
+void JsonLog::Info(absl::string_view msg,
+                   std::initializer_list<LogField> fields) {
   Write("info", msg, fields.begin(), fields.end());
 }
-void JsonLog::Warning(absl::string_view msg, std::initializer_list<LogField> fields) {
+void JsonLog::Warning(absl::string_view msg,
+                      std::initializer_list<LogField> fields) {
   Write("warning", msg, fields.begin(), fields.end());
 }
-void JsonLog::Error(absl::string_view msg, std::initializer_list<LogField> fields) {
+void JsonLog::Error(absl::string_view msg,
+                    std::initializer_list<LogField> fields) {
   Write("error", msg, fields.begin(), fields.end());
 }
 void JsonLog::Log(absl::string_view level, absl::string_view msg,
@@ -102,11 +112,13 @@ void JsonLog::Log(absl::string_view level, absl::string_view msg,
 
 void JsonLog::Write(absl::string_view level, absl::string_view msg,
                     const LogField* begin, const LogField* end) {
-  std::string line = absl::StrCat(
-      "{\"ts\":\"",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      "\",\"level\":\"", level, "\",\"msg\":", JsonQuote(msg));
-  for (const LogField* f = begin; f != end; ++f) absl::StrAppend(&line, ",", f->json());
+  std::string line =
+      absl::StrCat("{\"ts\":\"",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                    absl::UTCTimeZone()),
+                   "\",\"level\":\"", level, "\",\"msg\":", JsonQuote(msg));
+  for (const LogField* f = begin; f != end; ++f)
+    absl::StrAppend(&line, ",", f->json());
   line += "}\n";
   absl::MutexLock lock(&mu_);
   std::fwrite(line.data(), 1, line.size(), out_);

@@ -37,7 +37,8 @@ class LogField {
   LogField(absl::string_view key, int64_t value);
   LogField(absl::string_view key, int value) : LogField(key, int64_t{value}) {}
   LogField(absl::string_view key, uint64_t value);
-  LogField(absl::string_view key, uint32_t value) : LogField(key, uint64_t{value}) {}
+  LogField(absl::string_view key, uint32_t value)
+      : LogField(key, uint64_t{value}) {}
   LogField(absl::string_view key, double value);
   LogField(absl::string_view key, bool value);
 
@@ -60,15 +61,17 @@ class JsonLog {
   JsonLog& operator=(const JsonLog&) = delete;
 
   void Info(absl::string_view msg, std::initializer_list<LogField> fields = {});
-  void Warning(absl::string_view msg, std::initializer_list<LogField> fields = {});
-  void Error(absl::string_view msg, std::initializer_list<LogField> fields = {});
+  void Warning(absl::string_view msg,
+               std::initializer_list<LogField> fields = {});
+  void Error(absl::string_view msg,
+             std::initializer_list<LogField> fields = {});
   // `level` is "info", "warning" or "error".
   void Log(absl::string_view level, absl::string_view msg,
            const std::vector<LogField>& fields);
 
  private:
-  void Write(absl::string_view level, absl::string_view msg, const LogField* begin,
-             const LogField* end);
+  void Write(absl::string_view level, absl::string_view msg,
+             const LogField* begin, const LogField* end);
 
   absl::Mutex mu_;
   FILE* const out_ ABSL_PT_GUARDED_BY(mu_);

@@ -18,7 +18,8 @@ std::string TypeUrl(const google::protobuf::Message& m) {
   return std::string(kTypeUrlPrefix) + m.GetDescriptor()->full_name();
 }
 
-std::optional<google::rpc::ErrorInfo> AttachedErrorInfo(const absl::Status& status) {
+std::optional<google::rpc::ErrorInfo> AttachedErrorInfo(
+    const absl::Status& status) {
   absl::optional<absl::Cord> payload =
       status.GetPayload(TypeUrl(google::rpc::ErrorInfo::default_instance()));
   if (!payload) return std::nullopt;
@@ -29,21 +30,26 @@ std::optional<google::rpc::ErrorInfo> AttachedErrorInfo(const absl::Status& stat
 
 }  // namespace
 
-absl::Status InvalidRequest(const std::vector<FieldViolation>& violations,
-                            const std::map<std::string, std::string>& metadata) {
+absl::Status InvalidRequest(
+    const std::vector<FieldViolation>& violations,
+    const std::map<std::string, std::string>& metadata) {
   google::rpc::BadRequest bad_request;
   std::vector<std::string> descriptions;
   for (const FieldViolation& v : violations) {
-    google::rpc::BadRequest::FieldViolation* fv = bad_request.add_field_violations();
+    google::rpc::BadRequest::FieldViolation* fv =
+        bad_request.add_field_violations();
     fv->set_field(v.field);
     fv->set_description(v.description);
     descriptions.push_back(v.description);
   }
-  absl::Status status = absl::InvalidArgumentError(absl::StrJoin(descriptions, "; "));
-  status.SetPayload(TypeUrl(bad_request), absl::Cord(bad_request.SerializeAsString()));
-  return WithReason(std::move(status),
-                    violations.size() == 1 ? violations[0].reason : "INVALID_REQUEST",
-                    metadata);
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrJoin(descriptions, "; "));
+  status.SetPayload(TypeUrl(bad_request),
+                    absl::Cord(bad_request.SerializeAsString()));
+  return WithReason(
+      std::move(status),
+      violations.size() == 1 ? violations[0].reason : "INVALID_REQUEST",
+      metadata);
 }
 
 absl::Status WithReason(absl::Status status, absl::string_view reason,
@@ -52,7 +58,8 @@ absl::Status WithReason(absl::Status status, absl::string_view reason,
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(kErrorDomain);
-  for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = value;
+  for (const auto& [key, value] : metadata)
+    (*info.mutable_metadata())[key] = value;
   status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
   return status;
 }
@@ -70,7 +77,8 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
   out.set_message(std::string(status.message()));
 
   google::rpc::ErrorInfo info;
-  if (std::optional<google::rpc::ErrorInfo> attached = AttachedErrorInfo(status)) {
+  if (std::optional<google::rpc::ErrorInfo> attached =
+          AttachedErrorInfo(status)) {
     info = std::move(*attached);
   } else {
     info.set_reason(absl::StatusCodeToString(status.code()));
@@ -89,7 +97,8 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
   return out;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view request_id) {
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view request_id) {
   if (status.ok()) return grpc::Status::OK;
   grpc::Status out;
   grpc::SetErrorDetails(ToRpcStatus(status, request_id), &out);

@@ -8,10 +8,10 @@
 // the request id.
 //
 //   std::vector<FieldViolation> violations;
-//   if (too_large) violations.push_back({"text", "text is …", "TEXT_TOO_LARGE"});
-//   if (!violations.empty()) return InvalidRequest(violations);
-//   …
-//   reactor->Finish(ToGrpcStatus(status, request_id));
+//   if (too_large) violations.push_back({"text", "text is …",
+//   "TEXT_TOO_LARGE"}); if (!violations.empty()) return
+//   InvalidRequest(violations); … reactor->Finish(ToGrpcStatus(status,
+//   request_id));
 //
 // All functions are thread-safe (they touch no shared state).
 #ifndef DIVCHECK_SERVICE_RPC_ERRORS_H_
@@ -46,13 +46,15 @@ struct FieldViolation {
 // BadRequest. The message joins the descriptions with "; ". The ErrorInfo
 // reason is the violation's reason when there is one, "INVALID_REQUEST"
 // when there are several. `metadata` goes into the ErrorInfo.
-absl::Status InvalidRequest(const std::vector<FieldViolation>& violations,
-                            const std::map<std::string, std::string>& metadata = {});
+absl::Status InvalidRequest(
+    const std::vector<FieldViolation>& violations,
+    const std::map<std::string, std::string>& metadata = {});
 
 // `status` with an ErrorInfo reason (and metadata) attached, replacing any
 // reason it had. OK stays OK.
-absl::Status WithReason(absl::Status status, absl::string_view reason,
-                        const std::map<std::string, std::string>& metadata = {});
+absl::Status WithReason(
+    absl::Status status, absl::string_view reason,
+    const std::map<std::string, std::string>& metadata = {});
 
 // The ErrorInfo reason attached to `status`, or "" when none is.
 std::string ReasonOf(const absl::Status& status);
@@ -67,7 +69,8 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
 
 // ToRpcStatus as a grpc::Status with the serialized google.rpc.Status as
 // error details (the `grpc-status-details-bin` trailer).
-grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view request_id);
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view request_id);
 
 }  // namespace divcheck::service
 

@@ -25,10 +25,11 @@ std::string Quoted(absl::string_view value) {
 }
 
 FieldViolation UnsupportedLanguage(absl::string_view code) {
-  return {"language_code",
-          absl::StrCat("language_code ", Quoted(code),
-                       " is not supported; use \"de\", \"en\" or \"\" to detect"),
-          "UNSUPPORTED_LANGUAGE"};
+  return {
+      "language_code",
+      absl::StrCat("language_code ", Quoted(code),
+                   " is not supported; use \"de\", \"en\" or \"\" to detect"),
+      "UNSUPPORTED_LANGUAGE"};
 }
 
 // Page tokens: "1." + web-safe base64 of "language\ndimension\nlast rule id".
@@ -38,15 +39,17 @@ constexpr char kPageTokenPrefix[] = "1.";
 
 std::string EncodePageToken(const v1::ListRulesRequest& request,
                             absl::string_view last_rule_id) {
-  return absl::StrCat(kPageTokenPrefix,
-                      absl::WebSafeBase64Escape(absl::StrCat(
-                          request.language_code(), "\n",
-                          static_cast<int>(request.dimension()), "\n", last_rule_id)));
+  return absl::StrCat(
+      kPageTokenPrefix,
+      absl::WebSafeBase64Escape(absl::StrCat(
+          request.language_code(), "\n", static_cast<int>(request.dimension()),
+          "\n", last_rule_id)));
 }
 
 // The last rule id of the previous page, or false when `token` was not made
 // by EncodePageToken for this request's filter.
-bool DecodePageToken(const v1::ListRulesRequest& request, std::string* last_rule_id) {
+bool DecodePageToken(const v1::ListRulesRequest& request,
+                     std::string* last_rule_id) {
   absl::string_view token = request.page_token();
   if (!absl::ConsumePrefix(&token, kPageTokenPrefix)) return false;
   std::string raw;
@@ -67,9 +70,9 @@ v1::Rule MakeRule(const CompiledEntry& e, const LexiconSet& set) {
   v1::Rule rule;
   rule.set_rule_id(def.id());
   const bool built_in = e.kind == config::v1::ENTRY_KIND_ANALYZER_RULE;
-  const bool highlight = e.kind == config::v1::ENTRY_KIND_HIGHLIGHT ||
-                         (built_in && def.highlight_kind() !=
-                                          v1::HIGHLIGHT_KIND_UNSPECIFIED);
+  const bool highlight =
+      e.kind == config::v1::ENTRY_KIND_HIGHLIGHT ||
+      (built_in && def.highlight_kind() != v1::HIGHLIGHT_KIND_UNSPECIFIED);
   rule.set_kind(highlight ? v1::Rule::KIND_HIGHLIGHT : v1::Rule::KIND_FINDING);
   rule.set_language_code(e.language);
   if (e.file_index < set.files().size()) {
@@ -102,7 +105,8 @@ bool Matches(const v1::Rule& rule, const v1::ListRulesRequest& request) {
   if (request.dimension() != v1::DIMENSION_UNSPECIFIED) {
     if (rule.kind() != v1::Rule::KIND_FINDING) return false;
     const auto& dims = rule.dimensions();
-    if (std::find(dims.begin(), dims.end(), request.dimension()) == dims.end()) {
+    if (std::find(dims.begin(), dims.end(), request.dimension()) ==
+        dims.end()) {
       return false;
     }
   }
@@ -121,11 +125,11 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
   std::vector<FieldViolation> violations;
   std::map<std::string, std::string> metadata;
   if (request.text().size() > max_text_bytes_) {
-    violations.push_back({"text",
-                          absl::StrCat("text is ", request.text().size(),
-                                       " bytes; the limit is ", max_text_bytes_,
-                                       " bytes"),
-                          "TEXT_TOO_LARGE"});
+    violations.push_back(
+        {"text",
+         absl::StrCat("text is ", request.text().size(),
+                      " bytes; the limit is ", max_text_bytes_, " bytes"),
+         "TEXT_TOO_LARGE"});
     metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
   }
   if (!IsSupportedLanguage(request.language_code())) {
@@ -134,16 +138,17 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
   if (!v1::DocumentKind_IsValid(request.document_kind())) {
     violations.push_back(
         {"document_kind",
-         absl::StrCat("document_kind ", static_cast<int>(request.document_kind()),
+         absl::StrCat("document_kind ",
+                      static_cast<int>(request.document_kind()),
                       " is not a DocumentKind value"),
          "INVALID_DOCUMENT_KIND"});
   }
   if (request.request_id().size() > kMaxRequestIdBytes) {
-    violations.push_back({"request_id",
-                          absl::StrCat("request_id is ", request.request_id().size(),
-                                       " bytes; the limit is ", kMaxRequestIdBytes,
-                                       " bytes"),
-                          "INVALID_REQUEST_ID"});
+    violations.push_back(
+        {"request_id",
+         absl::StrCat("request_id is ", request.request_id().size(),
+                      " bytes; the limit is ", kMaxRequestIdBytes, " bytes"),
+         "INVALID_REQUEST_ID"});
   }
   if (!violations.empty()) return InvalidRequest(violations, metadata);
 
@@ -151,28 +156,32 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
     return std::chrono::system_clock::now() >= call.deadline;
   };
   if (deadline_passed()) {
-    return WithReason(absl::DeadlineExceededError("deadline exceeded before the scan"),
-                      "DEADLINE_EXCEEDED");
+    return WithReason(
+        absl::DeadlineExceededError("deadline exceeded before the scan"),
+        "DEADLINE_EXCEEDED");
   }
   ScanOptions options;
   options.language = request.language_code();
   options.is_cancelled = [&] {
     return (call.cancelled && call.cancelled()) || deadline_passed();
   };
-  absl::StatusOr<v1::Report> report = engine_->ScanText(request.text(), options);
+  absl::StatusOr<v1::Report> report =
+      engine_->ScanText(request.text(), options);
   if (report.ok()) return report;
   const absl::Status& s = report.status();
   switch (s.code()) {
     case absl::StatusCode::kInvalidArgument:
       // Size and language were checked above: what is left is the text's
       // encoding.
-      return InvalidRequest({{"text", std::string(s.message()), "INVALID_UTF8"}});
+      return InvalidRequest(
+          {{"text", std::string(s.message()), "INVALID_UTF8"}});
     case absl::StatusCode::kFailedPrecondition:
       return WithReason(s, "LANGUAGE_NOT_LOADED");
     case absl::StatusCode::kCancelled:
       if (deadline_passed()) {
-        return WithReason(absl::DeadlineExceededError("deadline exceeded during the scan"),
-                          "DEADLINE_EXCEEDED");
+        return WithReason(
+            absl::DeadlineExceededError("deadline exceeded during the scan"),
+            "DEADLINE_EXCEEDED");
       }
       return WithReason(s, "CANCELLED");
     default:
@@ -202,7 +211,9 @@ std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
     }
   }
   std::sort(catalog->rules.begin(), catalog->rules.end(),
-            [](const v1::Rule& a, const v1::Rule& b) { return a.rule_id() < b.rule_id(); });
+            [](const v1::Rule& a, const v1::Rule& b) {
+              return a.rule_id() < b.rule_id();
+            });
   catalog->set = std::move(set);
   absl::MutexLock lock(&catalog_mu_);
   catalog_ = catalog;
@@ -229,7 +240,8 @@ absl::StatusOr<v1::ListRulesResponse> ScanApi::ListRules(
          "INVALID_DIMENSION"});
   }
   std::string last_rule_id;
-  if (!request.page_token().empty() && !DecodePageToken(request, &last_rule_id)) {
+  if (!request.page_token().empty() &&
+      !DecodePageToken(request, &last_rule_id)) {
     violations.push_back({"page_token",
                           "page_token was not returned by ListRules for this "
                           "language_code and dimension; start again without it",
@@ -237,11 +249,12 @@ absl::StatusOr<v1::ListRulesResponse> ScanApi::ListRules(
   }
   if (!violations.empty()) return InvalidRequest(violations);
 
-  const std::shared_ptr<const RuleCatalog> catalog = CatalogFor(engine_->lexicons());
+  const std::shared_ptr<const RuleCatalog> catalog =
+      CatalogFor(engine_->lexicons());
   const std::vector<v1::Rule>& rules = catalog->rules;
-  const int page_size =
-      request.page_size() == 0 ? kDefaultRulesPageSize
-                               : std::min(request.page_size(), kMaxRulesPageSize);
+  const int page_size = request.page_size() == 0
+                            ? kDefaultRulesPageSize
+                            : std::min(request.page_size(), kMaxRulesPageSize);
   v1::ListRulesResponse response;
   response.set_lexicon_version(catalog->set->content_hash());
   int total = 0;
@@ -290,7 +303,8 @@ v1::GetLexiconInfoResponse ScanApi::GetLexiconInfo() const {
     out->set_job_title_count(f->job_title_count);
   }
   response.set_entry_count(static_cast<uint32_t>(set->entry_count()));
-  for (const std::string& lang : set->Languages()) response.add_language_codes(lang);
+  for (const std::string& lang : set->Languages())
+    response.add_language_codes(lang);
   return response;
 }
 

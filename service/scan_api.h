@@ -93,7 +93,8 @@ class ScanApi {
   const Engine* engine_;
   const size_t max_text_bytes_;
   mutable absl::Mutex catalog_mu_;
-  mutable std::shared_ptr<const RuleCatalog> catalog_ ABSL_GUARDED_BY(catalog_mu_);
+  mutable std::shared_ptr<const RuleCatalog> catalog_
+      ABSL_GUARDED_BY(catalog_mu_);
 };
 
 }  // namespace divcheck::service

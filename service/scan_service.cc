@@ -30,7 +30,8 @@ absl::string_view Metadata(const grpc::CallbackServerContext* ctx,
 bool IsValidClientRequestId(absl::string_view id) {
   if (id.empty() || id.size() > kMaxClientRequestIdChars) return false;
   for (char c : id) {
-    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') return false;
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-')
+      return false;
   }
   return true;
 }
@@ -55,20 +56,25 @@ CallControl ControlFor(grpc::CallbackServerContext* ctx) {
 ScanServiceImpl::ScanServiceImpl(const ScanApi* api, const ApiKeys* keys,
                                  JsonLog* log, CallObserver* observer,
                                  Options options)
-    : api_(api), keys_(keys), log_(log), observer_(observer), options_(options) {}
+    : api_(api),
+      keys_(keys),
+      log_(log),
+      observer_(observer),
+      options_(options) {}
 
 std::string ScanServiceImpl::StartCall(grpc::CallbackServerContext* ctx) const {
   absl::string_view client_id = Metadata(ctx, kRequestIdHeader);
-  std::string id =
-      IsValidClientRequestId(client_id) ? std::string(client_id) : NewRequestId();
+  std::string id = IsValidClientRequestId(client_id) ? std::string(client_id)
+                                                     : NewRequestId();
   ctx->AddInitialMetadata(kRequestIdHeader, id);
   return id;
 }
 
-absl::Status ScanServiceImpl::Authenticate(const grpc::CallbackServerContext* ctx,
-                                           std::string* key_name) const {
+absl::Status ScanServiceImpl::Authenticate(
+    const grpc::CallbackServerContext* ctx, std::string* key_name) const {
   if (keys_ == nullptr || !keys_->enabled()) return absl::OkStatus();
-  absl::StatusOr<std::string> name = keys_->Authenticate(Metadata(ctx, "authorization"));
+  absl::StatusOr<std::string> name =
+      keys_->Authenticate(Metadata(ctx, "authorization"));
   if (!name.ok()) return name.status();
   *key_name = *std::move(name);
   return absl::OkStatus();
@@ -84,11 +90,11 @@ absl::Status ScanServiceImpl::ScanInto(const v1::ScanTextRequest& request,
   return absl::OkStatus();
 }
 
-void ScanServiceImpl::Record(absl::string_view method, absl::string_view request_id,
-                             absl::string_view key_name, const absl::Status& status,
-                             Clock::time_point start,
-                             const v1::ScanTextRequest* request,
-                             const v1::Report* report, int64_t stream_index) const {
+void ScanServiceImpl::Record(
+    absl::string_view method, absl::string_view request_id,
+    absl::string_view key_name, const absl::Status& status,
+    Clock::time_point start, const v1::ScanTextRequest* request,
+    const v1::Report* report, int64_t stream_index) const {
   const std::chrono::nanoseconds latency = Clock::now() - start;
   if (observer_ != nullptr) {
     observer_->OnCallDone(method, status.code(), latency, report);
@@ -102,15 +108,17 @@ void ScanServiceImpl::Record(absl::string_view method, absl::string_view request
   fields.emplace_back("code", absl::StatusCodeToString(status.code()));
   if (!status.ok()) {
     const std::string reason = ReasonOf(status);
-    fields.emplace_back("reason",
-                        reason.empty() ? absl::StatusCodeToString(status.code()) : reason);
+    fields.emplace_back("reason", reason.empty()
+                                      ? absl::StatusCodeToString(status.code())
+                                      : reason);
   }
-  fields.emplace_back("latency_ms",
-                      std::chrono::duration<double, std::milli>(latency).count());
+  fields.emplace_back(
+      "latency_ms", std::chrono::duration<double, std::milli>(latency).count());
   if (!key_name.empty()) fields.emplace_back("api_key", key_name);
   // Sizes and results only: the text itself is never logged.
   if (request != nullptr) {
-    fields.emplace_back("text_bytes", static_cast<uint64_t>(request->text().size()));
+    fields.emplace_back("text_bytes",
+                        static_cast<uint64_t>(request->text().size()));
   }
   if (report != nullptr) {
     fields.emplace_back("language", report->language());
@@ -121,9 +129,9 @@ void ScanServiceImpl::Record(absl::string_view method, absl::string_view request
   log_->Log(status.ok() ? "info" : "warning", "rpc", fields);
 }
 
-grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(grpc::CallbackServerContext* ctx,
-                                                    const v1::ScanTextRequest* request,
-                                                    v1::ScanTextResponse* response) {
+grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(
+    grpc::CallbackServerContext* ctx, const v1::ScanTextRequest* request,
+    v1::ScanTextResponse* response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
@@ -141,9 +149,11 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(grpc::CallbackServerContext*
 // no reaction runs concurrently with another (no locking needed). HTTP/2
 // flow control buffers what the client sends meanwhile.
 class ScanServiceImpl::StreamReactor final
-    : public grpc::ServerBidiReactor<v1::ScanTextRequest, v1::ScanTextResponse> {
+    : public grpc::ServerBidiReactor<v1::ScanTextRequest,
+                                     v1::ScanTextResponse> {
  public:
-  StreamReactor(const ScanServiceImpl* service, grpc::CallbackServerContext* ctx)
+  StreamReactor(const ScanServiceImpl* service,
+                grpc::CallbackServerContext* ctx)
       : service_(service), ctx_(ctx), start_(Clock::now()) {
     request_id_ = service_->StartCall(ctx);
     absl::Status status = service_->Authenticate(ctx, &key_name_);
@@ -167,14 +177,16 @@ class ScanServiceImpl::StreamReactor final
     absl::Status status = service_->ScanInto(request_, ctx_, &response_);
     if (!status.ok()) {
       response_.Clear();
-      response_.set_request_id(request_.request_id().size() <= kMaxRequestIdBytes
+      response_.set_request_id(request_.request_id().size() <=
+                                       kMaxRequestIdBytes
                                    ? request_.request_id()
                                    : std::string());
       *response_.mutable_error() = ToRpcStatus(status, request_id_);
       ++errors_;
     }
-    service_->Record("StreamScanText", request_id_, key_name_, status, start, &request_,
-                     status.ok() ? &response_.report() : nullptr, messages_++);
+    service_->Record("StreamScanText", request_id_, key_name_, status, start,
+                     &request_, status.ok() ? &response_.report() : nullptr,
+                     messages_++);
     StartWrite(&response_);
   }
 
@@ -199,7 +211,8 @@ class ScanServiceImpl::StreamReactor final
            {"messages", messages_},
            {"message_errors", errors_},
            {"latency_ms",
-            std::chrono::duration<double, std::milli>(Clock::now() - start_).count()}});
+            std::chrono::duration<double, std::milli>(Clock::now() - start_)
+                .count()}});
     }
     Finish(ToGrpcStatus(status, request_id_));
   }
@@ -220,9 +233,9 @@ ScanServiceImpl::StreamScanText(grpc::CallbackServerContext* ctx) {
   return new StreamReactor(this, ctx);
 }
 
-grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(grpc::CallbackServerContext* ctx,
-                                                     const v1::ListRulesRequest* request,
-                                                     v1::ListRulesResponse* response) {
+grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
+    grpc::CallbackServerContext* ctx, const v1::ListRulesRequest* request,
+    v1::ListRulesResponse* response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
@@ -242,14 +255,16 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(grpc::CallbackServerContext
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::GetLexiconInfo(
-    grpc::CallbackServerContext* ctx, const v1::GetLexiconInfoRequest* /*request*/,
+    grpc::CallbackServerContext* ctx,
+    const v1::GetLexiconInfoRequest* /*request*/,
     v1::GetLexiconInfoResponse* response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
   absl::Status status = Authenticate(ctx, &key_name);
   if (status.ok()) *response = api_->GetLexiconInfo();
-  Record("GetLexiconInfo", request_id, key_name, status, start, nullptr, nullptr);
+  Record("GetLexiconInfo", request_id, key_name, status, start, nullptr,
+         nullptr);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status, request_id));
   return reactor;

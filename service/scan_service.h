@@ -53,14 +53,15 @@ class ScanServiceImpl final : public v1::ScanService::CallbackService {
   grpc::ServerUnaryReactor* ScanText(grpc::CallbackServerContext* ctx,
                                      const v1::ScanTextRequest* request,
                                      v1::ScanTextResponse* response) override;
-  grpc::ServerBidiReactor<v1::ScanTextRequest, v1::ScanTextResponse>* StreamScanText(
-      grpc::CallbackServerContext* ctx) override;
+  grpc::ServerBidiReactor<v1::ScanTextRequest, v1::ScanTextResponse>*
+  StreamScanText(grpc::CallbackServerContext* ctx) override;
   grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* ctx,
                                       const v1::ListRulesRequest* request,
                                       v1::ListRulesResponse* response) override;
-  grpc::ServerUnaryReactor* GetLexiconInfo(grpc::CallbackServerContext* ctx,
-                                           const v1::GetLexiconInfoRequest* request,
-                                           v1::GetLexiconInfoResponse* response) override;
+  grpc::ServerUnaryReactor* GetLexiconInfo(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetLexiconInfoRequest* request,
+      v1::GetLexiconInfoResponse* response) override;
 
  private:
   class StreamReactor;

@@ -17,7 +17,8 @@
 
 namespace divcheck::service {
 
-const char kServerHelp[] = R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService).
+const char kServerHelp[] =
+    R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService).
 
 Usage: divcheckd [flags]
 
@@ -54,7 +55,8 @@ class ConfigErrors : public google::protobuf::io::ErrorCollector {
   explicit ConfigErrors(std::string file) : file_(std::move(file)) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    problems.push_back(absl::StrCat(file_, ":", line + 1, ":", column + 1, ": ", message));
+    problems.push_back(
+        absl::StrCat(file_, ":", line + 1, ":", column + 1, ": ", message));
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
@@ -71,40 +73,45 @@ std::string Resolve(const fs::path& base, const std::string& path) {
   return (base / path).lexically_normal().string();
 }
 
-absl::StatusOr<bool> ParseBool(absl::string_view name, absl::string_view value) {
+absl::StatusOr<bool> ParseBool(absl::string_view name,
+                               absl::string_view value) {
   if (value == "true" || value == "1" || value == "yes") return true;
   if (value == "false" || value == "0" || value == "no") return false;
   return absl::InvalidArgumentError(
       absl::StrCat("--", name, " must be true or false, not \"", value, "\""));
 }
 
-absl::StatusOr<uint64_t> ParsePositive(absl::string_view name, absl::string_view value) {
+absl::StatusOr<uint64_t> ParsePositive(absl::string_view name,
+                                       absl::string_view value) {
   uint64_t n = 0;
   if (!absl::SimpleAtoi(value, &n) || n == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " must be a positive number, not \"", value, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, " must be a positive number, not \"", value, "\""));
   }
   return n;
 }
 
 }  // namespace
 
-absl::Status SplitHostPort(absl::string_view address, std::string* host, int* port) {
+absl::Status SplitHostPort(absl::string_view address, std::string* host,
+                           int* port) {
   const size_t colon = address.rfind(':');
   int p = -1;
   if (colon == absl::string_view::npos || colon == 0 ||
       !absl::SimpleAtoi(address.substr(colon + 1), &p) || p < 0 || p > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", address, "\" is not HOST:PORT (e.g. 127.0.0.1:50051)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", address, "\" is not HOST:PORT (e.g. 127.0.0.1:50051)"));
   }
   *host = std::string(address.substr(0, colon));
   *port = p;
   return absl::OkStatus();
 }
 
-absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(const std::string& path) {
+absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(
+    const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
   std::stringstream buf;
   buf << in.rdbuf();
   config::v1::ServerConfig config;
@@ -126,8 +133,8 @@ absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(const std::string& pat
   return config;
 }
 
-absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
-                                             absl::string_view default_lexicon_dir) {
+absl::StatusOr<CommandLine> ParseCommandLine(
+    int argc, const char* const* argv, absl::string_view default_lexicon_dir) {
   static const std::map<std::string, bool> kFlags = {
       // name → is boolean
       {"listen", false},         {"lexicons", false},
@@ -173,7 +180,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
       } else if (i + 1 < argc) {
         value = argv[++i];
       } else {
-        return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " needs a value"));
       }
     }
     given[name] = value;
@@ -195,7 +203,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
 
   // The config file first, then the flags over it.
   if (auto it = given.find("config"); it != given.end()) {
-    absl::StatusOr<config::v1::ServerConfig> config = LoadServerConfig(it->second);
+    absl::StatusOr<config::v1::ServerConfig> config =
+        LoadServerConfig(it->second);
     if (!config.ok()) return config.status();
     const config::v1::ServerConfig& c = *config;
     if (!c.listen().empty()) o.listen = c.listen();
@@ -240,15 +249,17 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
     return absl::InvalidArgumentError(absl::StrCat("--listen: ", s.message()));
   }
   if (!o.metrics_listen.empty()) {
-    if (absl::Status s = SplitHostPort(o.metrics_listen, &host, &port); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--metrics_listen: ", s.message()));
+    if (absl::Status s = SplitHostPort(o.metrics_listen, &host, &port);
+        !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--metrics_listen: ", s.message()));
     }
   }
   if (o.max_text_bytes > (size_t{1} << 30)) {
     return absl::InvalidArgumentError("--max_text_bytes must be at most 1 GiB");
   }
-  if (o.config.has_tls() &&
-      (o.config.tls().cert_file().empty() || o.config.tls().key_file().empty())) {
+  if (o.config.has_tls() && (o.config.tls().cert_file().empty() ||
+                             o.config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");
   }
   return out;

@@ -2,8 +2,9 @@
 // divcheck.config.v1.ServerConfig), then command-line flags, each overriding
 // the one before.
 //
-//   absl::StatusOr<CommandLine> cl = ParseCommandLine(argc, argv, "/usr/share/…");
-//   if (!cl.ok()) { std::cerr << cl.status().message(); return 2; }
+//   absl::StatusOr<CommandLine> cl = ParseCommandLine(argc, argv,
+//   "/usr/share/…"); if (!cl.ok()) { std::cerr << cl.status().message(); return
+//   2; }
 #ifndef DIVCHECK_SERVICE_SERVER_OPTIONS_H_
 #define DIVCHECK_SERVICE_SERVER_OPTIONS_H_
 
@@ -43,16 +44,18 @@ extern const char kServerHelp[];
 // `--noname`, `--name=true|false`. Names may use '_' or '-'. Errors:
 // INVALID_ARGUMENT for an unknown flag, a bad value, or a bad config file
 // (with file:line:col); NOT_FOUND when the config file cannot be read.
-absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
-                                             absl::string_view default_lexicon_dir);
+absl::StatusOr<CommandLine> ParseCommandLine(
+    int argc, const char* const* argv, absl::string_view default_lexicon_dir);
 
 // Loads a text-format ServerConfig. Relative paths in it are taken relative
 // to the file's directory. Errors: NOT_FOUND (unreadable), INVALID_ARGUMENT
 // listing every problem as `file:line:col: message`.
-absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(const std::string& path);
+absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(
+    const std::string& path);
 
 // Splits "HOST:PORT" ("[::1]:50051" for IPv6). Errors: INVALID_ARGUMENT.
-absl::Status SplitHostPort(absl::string_view address, std::string* host, int* port);
+absl::Status SplitHostPort(absl::string_view address, std::string* host,
+                           int* port);
 
 }  // namespace divcheck::service
 
