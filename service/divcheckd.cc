@@ -31,6 +31,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
 #include "service/json_log.h"
+#include "service/metrics.h"
 #include "service/scan_api.h"
 #include "service/scan_service.h"
 #include "service/server_options.h"
@@ -101,10 +102,11 @@ void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
   }
 }
 
-void ReloadLexicons(Engine& engine, JsonLog& log) {
+void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
   const std::shared_ptr<const LexiconSet> before = engine.lexicons();
   std::vector<LexiconProblem> problems;
   absl::Status status = engine.ReloadLexicons(&problems);
+  if (metrics != nullptr) metrics->CountReload(status.ok());
   if (!status.ok()) {
     LogProblems(log, problems);
     log.Error("lexicon reload failed; the loaded lexicons stay in use",
@@ -114,6 +116,7 @@ void ReloadLexicons(Engine& engine, JsonLog& log) {
     return;
   }
   const std::shared_ptr<const LexiconSet> after = engine.lexicons();
+  if (metrics != nullptr) metrics->SetLexicons(*after);
   log.Info("lexicons reloaded",
            {{"previous_version", before->content_hash()},
             {"lexicon_version", after->content_hash()},
@@ -124,14 +127,14 @@ void ReloadLexicons(Engine& engine, JsonLog& log) {
 // Runs on its own thread until SIGTERM or SIGINT has stopped the server.
 void HandleSignals(const sigset_t& signals, Engine& engine,
                    grpc::Server& server, std::chrono::seconds grace,
-                   JsonLog& log) {
+                   JsonLog& log, ServerMetrics* metrics) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       log.Info("SIGHUP: reloading lexicons",
                {{"dir", engine.options().lexicon_dir}});
-      ReloadLexicons(engine, log);
+      ReloadLexicons(engine, log, metrics);
       continue;
     }
     log.Info("shutting down",
@@ -203,11 +206,20 @@ int Run(int argc, char** argv) {
       Credentials(options.config);
   if (!credentials.ok()) return fail("cannot set up TLS", credentials.status());
 
+  std::unique_ptr<ServerMetrics> metrics;
+  int metrics_port = 0;
+  if (!options.metrics_listen.empty()) {
+    metrics = std::make_unique<ServerMetrics>();
+    metrics->SetLexicons(*(*engine)->lexicons());
+    absl::StatusOr<int> port = metrics->Serve(options.metrics_listen);
+    if (!port.ok()) return fail("cannot serve metrics", port.status());
+    metrics_port = *port;
+  }
+
   ScanApi api(engine->get(), options.max_text_bytes);
   ScanServiceImpl::Options service_options;
   service_options.log_requests = options.log_requests;
-  ScanServiceImpl service(&api, &*keys, &log, /*observer=*/nullptr,
-                          service_options);
+  ScanServiceImpl service(&api, &*keys, &log, metrics.get(), service_options);
 
   grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection)
@@ -246,11 +258,12 @@ int Run(int argc, char** argv) {
             {"tls", options.config.has_tls()},
             {"api_keys", keys->enabled()},
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
+            {"metrics_port", metrics_port},
             {"pid", static_cast<int64_t>(getpid())}});
 
-  std::thread signal_thread(HandleSignals, std::cref(signals),
-                            std::ref(**engine), std::ref(*server),
-                            options.shutdown_grace, std::ref(log));
+  std::thread signal_thread(
+      HandleSignals, std::cref(signals), std::ref(**engine), std::ref(*server),
+      options.shutdown_grace, std::ref(log), metrics.get());
   server->Wait();
   signal_thread.join();
   log.Info("stopped");

@@ -97,7 +97,11 @@ void ScanServiceImpl::Record(
     const v1::Report* report, int64_t stream_index) const {
   const std::chrono::nanoseconds latency = Clock::now() - start;
   if (observer_ != nullptr) {
-    observer_->OnCallDone(method, status.code(), latency, report);
+    if (request != nullptr) {
+      observer_->OnScanDone(status.code(), request->text().size(), report);
+    }
+    // A stream message is not a call of its own.
+    if (stream_index < 0) observer_->OnCallDone(method, status.code(), latency);
   }
   if (!options_.log_requests) return;
   std::vector<LogField> fields;
@@ -202,6 +206,10 @@ class ScanServiceImpl::StreamReactor final
 
  private:
   void FinishCall(const absl::Status& status) {
+    if (service_->observer_ != nullptr) {
+      service_->observer_->OnCallDone("StreamScanText", status.code(),
+                                      Clock::now() - start_);
+    }
     if (service_->options_.log_requests) {
       service_->log_->Log(
           status.ok() ? "info" : "warning", "stream done",

@@ -27,15 +27,18 @@
 
 namespace divcheck::service {
 
-// Told about every finished call (and every message of a stream), e.g. to
-// count it for metrics. Must be thread-safe.
+// Told about every finished call and every scanned text, e.g. to count them
+// for metrics. Must be thread-safe.
 class CallObserver {
  public:
   virtual ~CallObserver() = default;
-  // `method` is the short name ("ScanText"); `report` is null unless a scan
-  // succeeded.
+  // A call ended. `method` is the short name ("ScanText"); for
+  // StreamScanText this is the whole stream.
   virtual void OnCallDone(absl::string_view method, absl::StatusCode code,
-                          std::chrono::nanoseconds latency,
+                          std::chrono::nanoseconds latency) = 0;
+  // One text was scanned (a ScanText call or one stream message); `report`
+  // is null unless the scan succeeded.
+  virtual void OnScanDone(absl::StatusCode code, size_t text_bytes,
                           const v1::Report* report) = 0;
 };
 

@@ -1,8 +1,11 @@
 #include "tests/service/server_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,6 +153,44 @@ int ServerProcess::WaitForExit(std::chrono::seconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return -1;
+}
+
+int ServerProcess::ListeningField(const std::string& key) const {
+  for (absl::string_view line : absl::StrSplit(Log(), '\n')) {
+    if (line.find("listening on") == absl::string_view::npos) continue;
+    const std::string needle = "\"" + key + "\":";
+    const size_t at = line.find(needle);
+    if (at == absl::string_view::npos) return -1;
+    absl::string_view rest = line.substr(at + needle.size());
+    rest = rest.substr(0, rest.find_first_of(",}"));
+    int value = -1;
+    return absl::SimpleAtoi(rest, &value) ? value : -1;
+  }
+  return -1;
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string request =
+        "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) ==
+        static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::read(fd, buf, sizeof(buf))) > 0)
+        response.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
 std::string ServerProcess::Log() const {

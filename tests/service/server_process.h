@@ -60,6 +60,10 @@ class ServerProcess {
   // timeout.
   int WaitForExit(std::chrono::seconds timeout);
 
+  // An integer field of the "listening on" log line, e.g. "metrics_port";
+  // -1 when absent.
+  int ListeningField(const std::string& key) const;
+
   // Everything the server logged so far (stdout, then stderr).
   std::string Log() const;
   // Number of log lines containing `text`.
@@ -75,6 +79,10 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+// GET http://127.0.0.1:`port``path` over plain HTTP/1.0; the body, or "" on
+// failure.
+std::string HttpGet(int port, const std::string& path);
 
 // Path of the divcheckd binary under test.
 std::string DivcheckdPath();

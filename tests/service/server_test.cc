@@ -37,6 +37,7 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::HttpGet;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -585,6 +586,59 @@ TEST(ScanServiceErrors, MaxTextBytesFlagSetsTheLimit) {
   EXPECT_TRUE(
       stub->ScanText(&ok, Request(std::string(100, 'a'), "de"), &response)
           .ok());
+}
+
+TEST(ScanServiceMetrics, PrometheusEndpointCountsCallsFindingsAndLexicons) {
+  ServerProcess server({"--lexicons=" + testing::TestLexiconDir(),
+                        "--metrics_listen=127.0.0.1:0"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  const int metrics_port = server.ListeningField("metrics_port");
+  ASSERT_GT(metrics_port, 0) << server.Log();
+  auto stub = v1::ScanService::NewStub(ChannelTo(server));
+  {
+    grpc::ClientContext ctx;
+    v1::ScanTextResponse response;
+    ASSERT_TRUE(stub->ScanText(&ctx, Request("Wir sind ein junges Team.", "de"),
+                               &response)
+                    .ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ScanTextResponse response;
+    ASSERT_FALSE(stub->ScanText(&ctx, Request(kAd, "fr"), &response).ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListRulesResponse response;
+    ASSERT_TRUE(stub->ListRules(&ctx, v1::ListRulesRequest(), &response).ok());
+  }
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"lexicons reloaded\"", 1));
+
+  const std::string metrics = HttpGet(metrics_port, "/metrics");
+  const std::string scan_labels =
+      "grpc_method=\"ScanText\",grpc_service=\"divcheck.v1.ScanService\",grpc_"
+      "type=\"unary\"";
+  for (const std::string& line : {
+           "grpc_server_handled_total{grpc_code=\"OK\"," + scan_labels + "} 1",
+           "grpc_server_handled_total{grpc_code=\"InvalidArgument\"," +
+               scan_labels + "} 1",
+           std::string("grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
+                       "\"ListRules\","
+                       "grpc_service=\"divcheck.v1.ScanService\",grpc_type="
+                       "\"unary\"} 1"),
+           "grpc_server_handling_seconds_count{" + scan_labels + "} 2",
+           "grpc_server_handling_seconds_bucket{" + scan_labels +
+               ",le=\"+Inf\"} 2",
+           std::string("divcheck_findings_total{dimension=\"AGE\",severity="
+                       "\"CRITICAL\"} 1"),
+           std::string("divcheck_scans_total{grpc_code=\"InvalidArgument\"} 1"),
+           std::string("divcheck_lexicon_entries 33"),
+           std::string("divcheck_lexicon_files 5"),
+           std::string("divcheck_lexicon_reloads_total{result=\"ok\"} 1"),
+       }) {
+    EXPECT_THAT(metrics, HasSubstr(line + "\n"));
+  }
 }
 
 TEST(ScanServiceAuth, ApiKeysGuardTheScanServiceOnly) {
