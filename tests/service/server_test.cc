@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -687,6 +690,98 @@ TEST(ScanServiceAuth, WithoutKeysEveryCallIsServed) {
   ctx.AddMetadata("authorization", "Bearer anything");
   v1::ScanTextResponse response;
   EXPECT_TRUE(stub->ScanText(&ctx, Request(kAd, "de"), &response).ok());
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// Certificates made by make_test_certs.sh in a temporary directory, and a
+// server config using them.
+class ScanServiceTls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(
+        std::system(("bash " DIVCHECK_MAKE_CERTS " " + dir_.path()).c_str()),
+        0);
+  }
+  std::string Cert(const std::string& name) {
+    return ReadFile(dir_.path() + "/" + name);
+  }
+  std::shared_ptr<grpc::Channel> SecureChannel(const ServerProcess& server,
+                                               const std::string& root,
+                                               const std::string& client = "") {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = Cert(root + ".crt");
+    if (!client.empty()) {
+      options.pem_private_key = Cert(client + ".key");
+      options.pem_cert_chain = Cert(client + ".crt");
+    }
+    return grpc::CreateChannel(server.address(), grpc::SslCredentials(options));
+  }
+  static grpc::Status Scan(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& api_key = "") {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(In(std::chrono::milliseconds(5000)));
+    if (!api_key.empty()) ctx.AddMetadata("authorization", "Bearer " + api_key);
+    v1::ScanTextResponse response;
+    grpc::Status status = v1::ScanService::NewStub(channel)->ScanText(
+        &ctx, Request(kAd, "de"), &response);
+    if (status.ok()) {
+      EXPECT_GT(response.report().findings_size(), 0);
+    }
+    return status;
+  }
+  TempDir dir_;
+};
+
+TEST_F(ScanServiceTls, ServesTlsOnly) {
+  dir_.Write("server.textproto",
+             "tls { cert_file: \"server.crt\" key_file: \"server.key\" }\n");
+  ServerProcess server({"--lexicons=" + testing::TestLexiconDir(),
+                        "--config=" + dir_.path() + "/server.textproto"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("\"tls\":true"));
+  grpc::Status status = Scan(SecureChannel(server, "ca"));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(Scan(ChannelTo(server)).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Scan(SecureChannel(server, "other")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ScanServiceTls, MutualTlsRequiresAClientCertificateFromTheConfiguredCa) {
+  // sha256("s3cret"): API keys work on top of mTLS.
+  dir_.Write("server.textproto",
+             "tls {\n  cert_file: \"server.crt\"\n  key_file: \"server.key\"\n"
+             "  client_ca_file: \"ca.crt\"\n  require_client_cert: true\n}\n"
+             "api_keys { name: \"board\" sha256: "
+             "\"1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba"
+             "0\" }\n");
+  ServerProcess server({"--lexicons=" + testing::TestLexiconDir(),
+                        "--config=" + dir_.path() + "/server.textproto"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  grpc::Status status = Scan(SecureChannel(server, "ca", "client"), "s3cret");
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(Scan(SecureChannel(server, "ca", "client")).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Scan(SecureChannel(server, "ca"), "s3cret").error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(
+      Scan(SecureChannel(server, "ca", "stranger"), "s3cret").error_code(),
+      grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ScanServiceTls, MissingCertificateFileStopsStartup) {
+  dir_.Write("server.textproto",
+             "tls { cert_file: \"nope.crt\" key_file: \"server.key\" }\n");
+  ServerProcess server({"--lexicons=" + testing::TestLexiconDir(),
+                        "--config=" + dir_.path() + "/server.textproto"});
+  EXPECT_FALSE(server.Start());
+  EXPECT_THAT(server.Log(), HasSubstr("nope.crt"));
 }
 
 // A lexicon file that adds one finding, present or not in the reload tests.
