@@ -175,7 +175,8 @@ int Run(int argc, char** argv) {
     return kExitOk;
   }
   const ServerOptions& options = cl->options;
-  JsonLog log(stdout);
+  // Per-call lines are written in batches, at least every 100 ms.
+  JsonLog log(stdout, std::chrono::milliseconds(100));
   auto fail = [&log](absl::string_view what, const absl::Status& status) {
     log.Error(what, {{"error", std::string(status.message())}});
     return kExitStartupError;

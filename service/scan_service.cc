@@ -130,7 +130,7 @@ void ScanServiceImpl::Record(
     fields.emplace_back("score", report->score());
     fields.emplace_back("lexicon_version", report->lexicon_version());
   }
-  log_->Log(status.ok() ? "info" : "warning", "rpc", fields);
+  log_->LogBuffered(status.ok() ? "info" : "warning", "rpc", fields);
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(

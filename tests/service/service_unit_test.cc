@@ -3,6 +3,8 @@
 #include <chrono>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <thread>
 #include <string>
 
 #include "analyzers/engine.h"
@@ -361,6 +363,33 @@ TEST(JsonLog, QuotesAndReplacesInvalidUtf8) {
       line,
       HasSubstr("\"level\":\"info\",\"msg\":\"hello\",\"n\":3,\"ok\":true,"
                 "\"ms\":1.500,\"s\":\"v\"}"));
+}
+
+TEST(JsonLog, BufferedLinesKeepTheirOrderAndAreFlushed) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/log";
+  FILE* f = std::fopen(path.c_str(), "w");
+  auto read = [&path] {
+    std::ifstream in(path);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+  };
+  {
+    JsonLog log(f, std::chrono::milliseconds(20));
+    log.LogBuffered("info", "first", {});
+    log.Info("second");  // writes the held line first
+    std::string text = read();
+    EXPECT_LT(text.find("\"first\""), text.find("\"second\""));
+    log.LogBuffered("info", "third", {});
+    for (int i = 0; i < 200 && read().find("third") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_NE(read().find("\"third\""), std::string::npos) << "not flushed in time";
+    log.LogBuffered("info", "fourth", {});
+  }
+  std::fclose(f);
+  EXPECT_NE(read().find("\"fourth\""), std::string::npos) << "not flushed on destruction";
 }
 
 }  // namespace
