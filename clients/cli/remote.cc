@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 
