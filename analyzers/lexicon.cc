@@ -580,6 +580,8 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
 
   CompiledEntry ce;
   ce.def = &e;
+  // files() gets this file's info after its entries are compiled.
+  ce.file_index = static_cast<uint32_t>(set_->file_info_.size());
   ce.language = file.language();
   ce.kind = kind;
   ce.severity = e.severity();

@@ -75,6 +75,8 @@ struct CompiledModifier {
 // carries the texts (explanation, suggestions, legal basis, sources).
 struct CompiledEntry {
   const config::v1::Entry* def = nullptr;
+  // Index into LexiconSet::files() of the file that defines the entry.
+  uint32_t file_index = 0;
   std::string language;
   config::v1::EntryKind kind = config::v1::ENTRY_KIND_FINDING;
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;

@@ -8,6 +8,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libre2-dev libabsl-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev grpc-proto
+  libssl-dev prometheus-cpp-dev openssl curl
+  python3-grpcio python3-protobuf
   python3
 )
 

@@ -1,10 +1,12 @@
-// divcheck: the command-line client. Scans job ads in-process (or, later,
-// through a divcheckd server) and checks lexicons.
+// divcheck: the command-line client. Scans job ads in-process or through a
+// divcheckd server, checks lexicons, and load-tests a server.
 //
 //   divcheck scan [--format=text|json] [--lang=auto|de|en]
-//                 [--fail-on=hint|warning|critical] FILE... | -
+//                 [--fail-on=hint|warning|critical] [--server=HOST:PORT]
+//                 FILE... | -
 //   divcheck lexicon validate [DIR]
 //   divcheck lexicon stats [DIR] [--format=text|json]
+//   divcheck bench --server=HOST:PORT [--concurrency=N] [--duration=S] FILE
 //
 // Exit status: 0 nothing reached --fail-on; 1 something did (or, for
 // `lexicon validate`, the lexicons have problems); 2 usage or input errors.
@@ -23,9 +25,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
+#include "analyzers/document.h"
+#include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
 
 namespace divcheck::cli {
@@ -42,6 +47,7 @@ Usage:
   divcheck scan [options] FILE... | -     scan job ads and print a report
   divcheck lexicon validate [DIR]         list every problem in the lexicons
   divcheck lexicon stats [DIR]            count lexicon entries and terms
+  divcheck bench --server=HOST:PORT FILE  load-test a divcheckd server
   divcheck help [COMMAND]                 show help for a command
   divcheck --version
 
@@ -68,6 +74,10 @@ Options:
                          colour the text output (default auto: on a terminal,
                          unless NO_COLOR is set)
   --max-bytes=N          reject inputs over N bytes (default 1048576)
+  --server=HOST:PORT     scan through a divcheckd server instead of
+                         in-process; the output is the same. The API key,
+                         if the server wants one, is read from
+                         $DIVCHECK_API_KEY
 
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
 errors (missing file, invalid UTF-8, input too large); the other files are
@@ -82,6 +92,26 @@ const char kLexiconHelp[] = R"(Usage:
   divcheck lexicon stats [DIR] [--format=text|json]
       Prints the number of entries and matchable terms per language, kind,
       dimension and severity.
+)";
+
+const char kBenchHelp[] = R"(Usage: divcheck bench --server=HOST:PORT [options] FILE
+
+A closed-loop load generator: keeps N ScanText calls in flight against a
+divcheckd server for the given time, sending FILE each time, and prints
+requests per second and the latency percentiles of the calls that finished
+after the warm-up.
+
+Options:
+  --server=HOST:PORT     the server (required)
+  --concurrency=N        calls in flight (default 16)
+  --duration=S           seconds to measure (default 10)
+  --warmup=S             seconds before measuring (default 1)
+  --channels=N           connections to spread the calls over (default 1)
+  --lang=auto|de|en      language sent with each call (default auto)
+
+The API key, if the server wants one, is read from $DIVCHECK_API_KEY.
+Exit status: 0 when every call succeeded, 1 when some failed, 2 for usage
+errors.
 )";
 
 struct Args {
@@ -195,7 +225,8 @@ int Scan(int argc, char** argv) {
   Args args;
   std::string error;
   if (!ParseArgs(argc, argv, 2,
-                 {"format", "lang", "fail-on", "lexicons", "color", "max-bytes"},
+                 {"format", "lang", "fail-on", "lexicons", "color", "max-bytes",
+                  "server"},
                  &args, &error)) {
     return Usage(error, kScanHelp);
   }
@@ -246,18 +277,54 @@ int Scan(int argc, char** argv) {
   style.color = color == "always" ||
                 (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
 
-  EngineOptions options;
-  options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir(argv[0]));
-  options.max_input_bytes = max_bytes;
-  std::vector<LexiconProblem> problems;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options, &problems);
-  if (!engine.ok()) {
-    std::cerr << "divcheck: cannot load lexicons: " << engine.status().message() << "\n";
-    PrintProblems(problems);
-    return kExitUsage;
+  // The same reports, made in-process or by a server.
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<RemoteScanner> remote;
+  const std::string server = FlagOr(args, "server", "");
+  if (!server.empty()) {
+    if (args.flags.count("lexicons")) {
+      return Usage("--lexicons cannot be used with --server (the server has its own)",
+                   kScanHelp);
+    }
+    const char* key = std::getenv("DIVCHECK_API_KEY");
+    remote = std::make_unique<RemoteScanner>(server, key != nullptr ? key : "");
+  } else {
+    EngineOptions options;
+    options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir(argv[0]));
+    options.max_input_bytes = max_bytes;
+    std::vector<LexiconProblem> problems;
+    absl::StatusOr<std::unique_ptr<Engine>> created = Engine::Create(options, &problems);
+    if (!created.ok()) {
+      std::cerr << "divcheck: cannot load lexicons: " << created.status().message()
+                << "\n";
+      PrintProblems(problems);
+      return kExitUsage;
+    }
+    engine = *std::move(created);
   }
   ScanOptions scan_options;
   scan_options.language = lang;
+  auto scan = [&](const std::string& text) -> absl::StatusOr<v1::Report> {
+    if (engine != nullptr) return engine->ScanText(text, scan_options);
+    // Checked here as the engine does in-process, so errors read the same.
+    if (text.size() > max_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input is ", text.size(), " bytes; the limit is ", max_bytes, " bytes"));
+    }
+    // The server would refuse invalid UTF-8 without saying where; check here
+    // to give the in-process message.
+    if (absl::Status utf8 = Document::Create(text).status();
+        absl::IsInvalidArgument(utf8)) {
+      return utf8;
+    }
+    absl::StatusOr<v1::Report> report = remote->Scan(text, lang);
+    if (!report.ok() && (absl::IsUnavailable(report.status()) ||
+                         absl::IsUnauthenticated(report.status()))) {
+      return absl::Status(report.status().code(),
+                          absl::StrCat("server ", server, ": ", report.status().message()));
+    }
+    return report;
+  };
 
   int exit_code = kExitOk;
   bool input_error = false;
@@ -265,7 +332,7 @@ int Scan(int argc, char** argv) {
   for (const std::string& path : args.positional) {
     absl::StatusOr<std::string> text = ReadInput(path, max_bytes);
     absl::StatusOr<v1::Report> report =
-        text.ok() ? (*engine)->ScanText(*text, scan_options) : text.status();
+        text.ok() ? scan(*text) : text.status();
     if (!report.ok()) {
       std::cout << out << std::flush;
       out.clear();
@@ -411,6 +478,74 @@ int LexiconCommand(int argc, char** argv) {
   return kExitOk;
 }
 
+int Bench(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, 2,
+                 {"server", "concurrency", "duration", "warmup", "channels", "lang"}, &args,
+                 &error)) {
+    return Usage(error, kBenchHelp);
+  }
+  if (args.help) {
+    std::cout << kBenchHelp;
+    return kExitOk;
+  }
+  BenchOptions options;
+  options.address = FlagOr(args, "server", "");
+  if (options.address.empty()) return Usage("--server is required", kBenchHelp);
+  if (args.positional.size() != 1) return Usage("name exactly one FILE", kBenchHelp);
+  auto positive = [&args](const std::string& name, int fallback, int* out) {
+    const std::string v = FlagOr(args, name, std::to_string(fallback));
+    char* end = nullptr;
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < (name == "warmup" ? 0 : 1) || n > 100000) {
+      return false;
+    }
+    *out = static_cast<int>(n);
+    return true;
+  };
+  int duration = 0, warmup = 0;
+  if (!positive("concurrency", 16, &options.concurrency) ||
+      !positive("duration", 10, &duration) || !positive("warmup", 1, &warmup) ||
+      !positive("channels", 1, &options.channels)) {
+    return Usage("--concurrency, --duration and --channels must be positive numbers, "
+                 "--warmup at least 0",
+                 kBenchHelp);
+  }
+  options.duration = std::chrono::seconds(duration);
+  options.warmup = std::chrono::seconds(warmup);
+  options.language = FlagOr(args, "lang", "auto");
+  if (options.language == "auto") options.language.clear();
+  const std::string& path = args.positional[0];
+  absl::StatusOr<std::string> text = ReadInput(path, kDefaultMaxInputBytes);
+  if (!text.ok()) {
+    std::cerr << "divcheck: " << text.status().message() << "\n";
+    return kExitUsage;
+  }
+  options.text = *std::move(text);
+  const char* key = std::getenv("DIVCHECK_API_KEY");
+  options.api_key = key != nullptr ? key : "";
+
+  std::cout << "divcheck bench: " << options.address << ", " << options.concurrency
+            << " in flight over " << options.channels << " connection(s), " << warmup
+            << " s warm-up + " << duration << " s, " << path << " ("
+            << options.text.size() << " bytes, lang "
+            << (options.language.empty() ? "auto" : options.language) << ")\n"
+            << std::flush;
+  const BenchResult r = RunBench(options);
+  std::cout << absl::StrFormat(
+      "requests: %d ok, %d errors in %.1f s\n"
+      "throughput: %.0f requests/s\n"
+      "latency: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+      r.ok, r.errors, r.seconds, r.requests_per_second, r.p50_ms, r.p90_ms, r.p99_ms,
+      r.max_ms);
+  if (r.errors > 0) {
+    std::cerr << "divcheck: first error: " << r.first_error << "\n";
+    return kExitFindings;
+  }
+  return r.ok > 0 ? kExitOk : kExitFindings;
+}
+
 int Main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kMainHelp;
@@ -425,6 +560,7 @@ int Main(int argc, char** argv) {
     const std::string topic = argc > 2 ? argv[2] : "";
     std::cout << (topic == "scan"      ? kScanHelp
                   : topic == "lexicon" ? kLexiconHelp
+                  : topic == "bench"   ? kBenchHelp
                                        : kMainHelp);
     return kExitOk;
   }
@@ -434,6 +570,7 @@ int Main(int argc, char** argv) {
   }
   if (cmd == "scan") return Scan(argc, argv);
   if (cmd == "lexicon") return LexiconCommand(argc, argv);
+  if (cmd == "bench") return Bench(argc, argv);
   return Usage(absl::StrCat("unknown command \"", cmd, "\""), kMainHelp);
 }
 

@@ -65,6 +65,24 @@ TEST(LexiconSet, LoadsAValidDirectory) {
   EXPECT_EQ((*set)->content_hash().size(), 16u);
 }
 
+TEST(LexiconSet, EntriesNameTheFileThatDefinesThem) {
+  TempDir dir;
+  dir.Write("de/a.textproto", std::string("id: \"a\" language: \"de\"\n") + kGoodEntry);
+  std::string other = kGoodEntry;
+  other.replace(other.find("x.good"), 6, "y.good");
+  // Language-independent files are compiled after the language files.
+  dir.Write("all/b.textproto", "id: \"b\"\n" + other);
+  auto set = LexiconSet::Load(dir.path(), nullptr);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_EQ((*set)->entry_count(), 2u);
+  for (size_t i = 0; i < (*set)->entry_count(); ++i) {
+    const CompiledEntry& e = (*set)->entry(static_cast<uint32_t>(i));
+    ASSERT_LT(e.file_index, (*set)->files().size());
+    EXPECT_EQ((*set)->files()[e.file_index].id,
+              e.def->id() == "x.good" ? "a" : "b");
+  }
+}
+
 TEST(LexiconSet, MissingDirectoryIsNotFound) {
   auto set = LexiconSet::Load("/nonexistent/divcheck", nullptr);
   EXPECT_EQ(set.status().code(), absl::StatusCode::kNotFound);

@@ -1,0 +1,182 @@
+#include "clients/cli/remote.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "divcheck/v1/scan_service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+
+namespace divcheck::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kCallTimeout{60};
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+v1::ScanTextRequest MakeRequest(const std::string& text,
+                                const std::string& language) {
+  v1::ScanTextRequest request;
+  request.set_text(text);
+  request.set_language_code(language);
+  return request;
+}
+
+void Authorize(grpc::ClientContext* ctx, const std::string& api_key) {
+  if (!api_key.empty()) ctx->AddMetadata("authorization", "Bearer " + api_key);
+}
+
+}  // namespace
+
+struct RemoteScanner::Impl {
+  std::string api_key;
+  std::unique_ptr<v1::ScanService::Stub> stub;
+};
+
+RemoteScanner::RemoteScanner(const std::string& address,
+                             const std::string& api_key)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->api_key = api_key;
+  impl_->stub = v1::ScanService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+RemoteScanner::~RemoteScanner() = default;
+
+absl::StatusOr<v1::Report> RemoteScanner::Scan(const std::string& text,
+                                               const std::string& language) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+  Authorize(&ctx, impl_->api_key);
+  v1::ScanTextResponse response;
+  grpc::Status status =
+      impl_->stub->ScanText(&ctx, MakeRequest(text, language), &response);
+  if (!status.ok()) return FromGrpc(status);
+  return std::move(*response.mutable_report());
+}
+
+namespace {
+
+// One closed loop: a call, then the next as soon as it finishes.
+class BenchRun {
+ public:
+  explicit BenchRun(const BenchOptions& options)
+      : options_(options),
+        request_(MakeRequest(options.text, options.language)) {
+    for (int i = 0; i < std::max(1, options.channels); ++i) {
+      grpc::ChannelArguments args;
+      // Separate connections, not one shared subchannel.
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      args.SetInt("divcheck.bench_channel", i);
+      stubs_.push_back(v1::ScanService::NewStub(grpc::CreateCustomChannel(
+          options.address, grpc::InsecureChannelCredentials(), args)));
+    }
+    slots_.resize(static_cast<size_t>(std::max(1, options.concurrency)));
+  }
+
+  BenchResult Run() {
+    start_ = Clock::now();
+    measure_from_ = start_ + options_.warmup;
+    stop_at_ = measure_from_ + options_.duration;
+    active_ = static_cast<int>(slots_.size());
+    for (size_t i = 0; i < slots_.size(); ++i) Issue(i);
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      done_.wait(lock, [this] { return active_ == 0; });
+    }
+    BenchResult result;
+    std::vector<uint32_t> all;
+    for (const Slot& s : slots_)
+      all.insert(all.end(), s.latencies_us.begin(), s.latencies_us.end());
+    result.ok = all.size();
+    result.errors = errors_.load();
+    result.first_error = first_error_;
+    result.seconds = std::chrono::duration<double>(options_.duration).count();
+    if (result.seconds > 0)
+      result.requests_per_second = result.ok / result.seconds;
+    auto percentile = [&all](double p) {
+      if (all.empty()) return 0.0;
+      size_t k = static_cast<size_t>(p * static_cast<double>(all.size() - 1));
+      std::nth_element(all.begin(),
+                       all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
+      return all[k] / 1000.0;
+    };
+    result.p50_ms = percentile(0.50);
+    result.p90_ms = percentile(0.90);
+    result.p99_ms = percentile(0.99);
+    result.max_ms = percentile(1.0);
+    return result;
+  }
+
+ private:
+  struct Slot {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    v1::ScanTextResponse response;
+    Clock::time_point start;
+    std::vector<uint32_t> latencies_us;  // touched only by this slot's chain
+  };
+
+  void Issue(size_t i) {
+    Slot& s = slots_[i];
+    s.ctx = std::make_unique<grpc::ClientContext>();
+    s.ctx->set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    Authorize(s.ctx.get(), options_.api_key);
+    s.response.Clear();
+    s.start = Clock::now();
+    stubs_[i % stubs_.size()]->async()->ScanText(
+        s.ctx.get(), &request_, &s.response,
+        [this, i](grpc::Status status) { OnDone(i, std::move(status)); });
+  }
+
+  void OnDone(size_t i, grpc::Status status) {
+    Slot& s = slots_[i];
+    const Clock::time_point now = Clock::now();
+    if (now >= measure_from_ && now <= stop_at_) {
+      if (status.ok()) {
+        s.latencies_us.push_back(static_cast<uint32_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(now - s.start)
+                .count()));
+      } else {
+        if (errors_.fetch_add(1) == 0) {
+          std::lock_guard<std::mutex> lock(mu_);
+          first_error_ = absl::StrCat(static_cast<int>(status.error_code()),
+                                      ": ", status.error_message());
+        }
+      }
+    }
+    if (now < stop_at_) {
+      Issue(i);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--active_ == 0) done_.notify_all();
+  }
+
+  const BenchOptions options_;
+  const v1::ScanTextRequest request_;
+  std::vector<std::unique_ptr<v1::ScanService::Stub>> stubs_;
+  std::vector<Slot> slots_;
+  Clock::time_point start_, measure_from_, stop_at_;
+  std::atomic<uint64_t> errors_{0};
+  std::mutex mu_;
+  std::condition_variable done_;
+  int active_ = 0;           // guarded by mu_
+  std::string first_error_;  // guarded by mu_
+};
+
+}  // namespace
+
+BenchResult RunBench(const BenchOptions& options) {
+  return BenchRun(options).Run();
+}
+
+}  // namespace divcheck::cli

@@ -1,0 +1,62 @@
+// The CLI's gRPC side: scanning through a divcheckd server (`divcheck scan
+// --server=HOST:PORT`) and the closed-loop load generator (`divcheck bench`).
+//
+// Reports come back as the same divcheck.v1.Report the engine makes
+// in-process, so report_format prints them byte for byte alike.
+#ifndef DIVCHECK_CLIENTS_CLI_REMOTE_H_
+#define DIVCHECK_CLIENTS_CLI_REMOTE_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "divcheck/v1/report.pb.h"
+
+namespace divcheck::cli {
+
+// Scans texts through a divcheckd server. Not thread-safe (the CLI scans one
+// file at a time).
+class RemoteScanner {
+ public:
+  // `api_key`: sent as "authorization: Bearer <key>" when not empty.
+  RemoteScanner(const std::string& address, const std::string& api_key);
+  ~RemoteScanner();
+
+  // The server's report. Errors: the server's status code and message
+  // (UNAVAILABLE when it cannot be reached).
+  absl::StatusOr<v1::Report> Scan(const std::string& text,
+                                  const std::string& language);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct BenchOptions {
+  std::string address;
+  std::string api_key;
+  std::string text;
+  std::string language;
+  int concurrency = 16;
+  int channels = 1;
+  std::chrono::seconds duration{10};
+  std::chrono::seconds warmup{1};
+};
+
+struct BenchResult {
+  uint64_t ok = 0;
+  uint64_t errors = 0;
+  std::string first_error;  // code and message of the first failed call
+  double seconds = 0;
+  double requests_per_second = 0;
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
+// Keeps `concurrency` ScanText calls in flight (callback API) for warmup +
+// duration and measures the calls that finish after the warmup.
+BenchResult RunBench(const BenchOptions& options);
+
+}  // namespace divcheck::cli
+
+#endif  // DIVCHECK_CLIENTS_CLI_REMOTE_H_

@@ -1,0 +1,88 @@
+#include "service/api_keys.h"
+
+#include <openssl/evp.h>
+
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "service/rpc_errors.h"
+
+namespace divcheck::service {
+
+std::string Sha256Hex(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
+    const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys) {
+  ApiKeys out;
+  std::vector<std::string> problems;
+  absl::flat_hash_set<std::string> names;
+  for (int i = 0; i < keys.size(); ++i) {
+    const config::v1::ApiKey& key = keys.Get(i);
+    const std::string label =
+        absl::StrCat("api_keys[", i, "]", key.name().empty() ? "" : " (",
+                     key.name(), key.name().empty() ? "" : ")");
+    bool hex = key.sha256().size() == 64;
+    for (char c : key.sha256()) {
+      hex = hex && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
+    }
+    if (!hex) {
+      problems.push_back(
+          absl::StrCat(label, ": sha256 must be 64 lower-case hex digits"));
+      continue;
+    }
+    if (!key.name().empty() && !names.insert(key.name()).second) {
+      problems.push_back(absl::StrCat(label, ": the name is used twice"));
+    }
+    if (!out.names_by_digest_.emplace(key.sha256(), key.name()).second) {
+      problems.push_back(
+          absl::StrCat(label, ": the same key is configured twice"));
+    }
+  }
+  if (!problems.empty())
+    return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  return out;
+}
+
+absl::StatusOr<std::string> ApiKeys::Authenticate(
+    absl::string_view authorization) const {
+  if (!enabled()) return std::string();
+  if (authorization.empty()) {
+    return WithReason(
+        absl::UnauthenticatedError("this server requires an API key: send "
+                                   "\"authorization: Bearer <key>\" metadata"),
+        "UNAUTHENTICATED");
+  }
+  absl::string_view key = authorization;
+  // The scheme is case-insensitive (RFC 7235).
+  if (key.size() < 7 || !absl::EqualsIgnoreCase(key.substr(0, 7), "bearer ")) {
+    return WithReason(
+        absl::UnauthenticatedError(
+            "the authorization metadata must be \"Bearer <key>\""),
+        "UNAUTHENTICATED");
+  }
+  key.remove_prefix(7);
+  auto it = names_by_digest_.find(Sha256Hex(absl::StripAsciiWhitespace(key)));
+  if (it == names_by_digest_.end()) {
+    return WithReason(absl::UnauthenticatedError("the API key is not valid"),
+                      "UNAUTHENTICATED");
+  }
+  return it->second;
+}
+
+}  // namespace divcheck::service

@@ -1,0 +1,48 @@
+// ApiKeys: the API keys divcheckd accepts, held as SHA-256 digests only.
+//
+//   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config.api_keys());
+//   absl::StatusOr<std::string> who = keys->Authenticate("Bearer s3cret");
+//
+// An ApiKeys is immutable and safe for concurrent use.
+#ifndef DIVCHECK_SERVICE_API_KEYS_H_
+#define DIVCHECK_SERVICE_API_KEYS_H_
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "divcheck/config/v1/server_config.pb.h"
+#include "google/protobuf/repeated_ptr_field.h"
+
+namespace divcheck::service {
+
+// 64 lower-case hex digits of SHA-256(data).
+std::string Sha256Hex(absl::string_view data);
+
+class ApiKeys {
+ public:
+  // No keys: authentication is off.
+  ApiKeys() = default;
+
+  // Errors: INVALID_ARGUMENT naming every key whose sha256 is not 64
+  // lower-case hex digits, or whose digest or name repeats.
+  static absl::StatusOr<ApiKeys> FromConfig(
+      const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys);
+
+  // True when at least one key is configured.
+  bool enabled() const { return !names_by_digest_.empty(); }
+
+  // The name of the key in `authorization` ("Bearer <key>"). Errors:
+  // UNAUTHENTICATED with reason UNAUTHENTICATED when the value is missing,
+  // not a bearer token, or no configured key. When !enabled(), returns "".
+  absl::StatusOr<std::string> Authenticate(
+      absl::string_view authorization) const;
+
+ private:
+  absl::flat_hash_map<std::string, std::string> names_by_digest_;
+};
+
+}  // namespace divcheck::service
+
+#endif  // DIVCHECK_SERVICE_API_KEYS_H_

@@ -1,0 +1,282 @@
+// divcheckd: the divcheck gRPC server. See `divcheckd --help` and
+// proto/divcheck/v1/scan_service.proto.
+//
+// Threads: gRPC's own threads run the handlers; one signal thread waits in
+// sigwait() for SIGHUP (reload lexicons) and SIGTERM/SIGINT (graceful stop).
+// The signals are blocked in every thread — the mask is set first thing in
+// main(), before any thread exists, and inherited — so no async signal
+// handler ever runs.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "analyzers/engine.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "service/api_keys.h"
+#include "service/json_log.h"
+#include "service/metrics.h"
+#include "service/scan_api.h"
+#include "service/scan_service.h"
+#include "service/server_options.h"
+
+namespace divcheck::service {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitStartupError = 1;
+constexpr int kExitUsage = 2;
+
+constexpr char kServiceName[] = "divcheck.v1.ScanService";
+
+std::string DefaultLexiconDir() {
+  if (const char* env = std::getenv("DIVCHECK_LEXICONS"); env && *env)
+    return env;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed =
+        exe.parent_path().parent_path() / "share/divcheck/lexicons";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return DIVCHECK_SOURCE_LEXICONS;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const config::v1::ServerConfig& config) {
+  if (!config.has_tls()) return grpc::InsecureServerCredentials();
+  const config::v1::Tls& tls = config.tls();
+  absl::StatusOr<std::string> cert = ReadFile(tls.cert_file());
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile(tls.key_file());
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (tls.client_ca_file().empty()) {
+    options.client_certificate_request =
+        GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+  } else {
+    absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file());
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        tls.require_client_cert()
+            ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+            : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
+  for (const LexiconProblem& p : problems) {
+    log.Error("lexicon problem", {{"file", p.file},
+                                  {"line", p.line},
+                                  {"column", p.column},
+                                  {"problem", p.message},
+                                  {"where", p.ToString()}});
+  }
+}
+
+void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
+  const std::shared_ptr<const LexiconSet> before = engine.lexicons();
+  std::vector<LexiconProblem> problems;
+  absl::Status status = engine.ReloadLexicons(&problems);
+  if (metrics != nullptr) metrics->CountReload(status.ok());
+  if (!status.ok()) {
+    LogProblems(log, problems);
+    log.Error("lexicon reload failed; the loaded lexicons stay in use",
+              {{"error", std::string(status.message())},
+               {"problems", static_cast<uint64_t>(problems.size())},
+               {"lexicon_version", before->content_hash()}});
+    return;
+  }
+  const std::shared_ptr<const LexiconSet> after = engine.lexicons();
+  if (metrics != nullptr) metrics->SetLexicons(*after);
+  log.Info("lexicons reloaded",
+           {{"previous_version", before->content_hash()},
+            {"lexicon_version", after->content_hash()},
+            {"files", static_cast<uint64_t>(after->files().size())},
+            {"entries", static_cast<uint64_t>(after->entry_count())}});
+}
+
+// Runs on its own thread until SIGTERM or SIGINT has stopped the server.
+void HandleSignals(const sigset_t& signals, Engine& engine,
+                   grpc::Server& server, std::chrono::seconds grace,
+                   JsonLog& log, ServerMetrics* metrics) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log.Info("SIGHUP: reloading lexicons",
+               {{"dir", engine.options().lexicon_dir}});
+      ReloadLexicons(engine, log, metrics);
+      continue;
+    }
+    log.Info("shutting down",
+             {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+              {"grace_seconds", static_cast<int64_t>(grace.count())}});
+    // Load balancers watching health stop sending first; then new calls are
+    // refused and in-flight ones get the grace period before cancellation.
+    if (grpc::HealthCheckServiceInterface* health =
+            server.GetHealthCheckService()) {
+      health->Shutdown();
+    }
+    server.Shutdown(std::chrono::system_clock::now() + grace);
+    return;
+  }
+}
+
+int Run(int argc, char** argv) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  // Debian's Abseil is built with Mutex deadlock detection on, and gRPC 1.51
+  // locks absl::Mutex on every call: the cycle bookkeeping costs a few per
+  // cent of the server's CPU for nothing in production.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+
+  absl::StatusOr<CommandLine> cl =
+      ParseCommandLine(argc, argv, DefaultLexiconDir());
+  if (!cl.ok()) {
+    std::cerr << "divcheckd: " << cl.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (cl->help) {
+    std::cout << kServerHelp;
+    return kExitOk;
+  }
+  if (cl->version) {
+    std::cout << "divcheckd " << DIVCHECK_VERSION << "\n";
+    return kExitOk;
+  }
+  const ServerOptions& options = cl->options;
+  // Per-call lines are written in batches, at least every 100 ms.
+  JsonLog log(stdout, std::chrono::milliseconds(100));
+  auto fail = [&log](absl::string_view what, const absl::Status& status) {
+    log.Error(what, {{"error", std::string(status.message())}});
+    return kExitStartupError;
+  };
+
+  if (!options.data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.data_dir, ec);
+    if (ec) {
+      return fail("cannot create data_dir",
+                  absl::InternalError(
+                      absl::StrCat(options.data_dir, ": ", ec.message())));
+    }
+  }
+  EngineOptions engine_options;
+  engine_options.lexicon_dir = options.lexicon_dir;
+  engine_options.max_input_bytes = options.max_text_bytes;
+  std::vector<LexiconProblem> problems;
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      Engine::Create(engine_options, &problems);
+  if (!engine.ok()) {
+    LogProblems(log, problems);
+    return fail("cannot load lexicons", engine.status());
+  }
+  absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
+  if (!keys.ok()) return fail("bad api_keys in config", keys.status());
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options.config);
+  if (!credentials.ok()) return fail("cannot set up TLS", credentials.status());
+
+  std::unique_ptr<ServerMetrics> metrics;
+  int metrics_port = 0;
+  if (!options.metrics_listen.empty()) {
+    metrics = std::make_unique<ServerMetrics>();
+    metrics->SetLexicons(*(*engine)->lexicons());
+    absl::StatusOr<int> port = metrics->Serve(options.metrics_listen);
+    if (!port.ok()) return fail("cannot serve metrics", port.status());
+    metrics_port = *port;
+  }
+
+  ScanApi api(engine->get(), options.max_text_bytes);
+  ScanServiceImpl::Options service_options;
+  service_options.log_requests = options.log_requests;
+  ScanServiceImpl service(&api, &*keys, &log, metrics.get(), service_options);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  if (options.reflection)
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, *credentials, &port);
+  builder.RegisterService(&service);
+  // Texts over the limit must reach the handler to get a proper error; gRPC
+  // refuses anything much larger itself.
+  const size_t max_message = std::min<size_t>(
+      INT_MAX,
+      std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(max_message));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return fail("cannot listen", absl::UnavailableError(absl::StrCat(
+                                     "cannot listen on ", options.listen)));
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(kServiceName, true);
+
+  std::string host;
+  int configured_port = 0;
+  (void)SplitHostPort(options.listen, &host, &configured_port);
+  const std::string address = absl::StrCat(host, ":", port);
+  const std::shared_ptr<const LexiconSet> lexicons = (*engine)->lexicons();
+  log.Info(absl::StrCat("listening on ", address),
+           {{"address", address},
+            {"port", port},
+            {"lexicon_dir", options.lexicon_dir},
+            {"lexicon_version", lexicons->content_hash()},
+            {"lexicon_entries", static_cast<uint64_t>(lexicons->entry_count())},
+            {"reflection", options.reflection},
+            {"tls", options.config.has_tls()},
+            {"api_keys", keys->enabled()},
+            {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
+            {"metrics_port", metrics_port},
+            {"pid", static_cast<int64_t>(getpid())}});
+
+  std::thread signal_thread(
+      HandleSignals, std::cref(signals), std::ref(**engine), std::ref(*server),
+      options.shutdown_grace, std::ref(log), metrics.get());
+  server->Wait();
+  signal_thread.join();
+  log.Info("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace divcheck::service
+
+int main(int argc, char** argv) { return divcheck::service::Run(argc, argv); }

@@ -1,0 +1,80 @@
+// ServerMetrics: Prometheus metrics of divcheckd, served on --metrics_listen.
+//
+//   grpc_server_handled_total{grpc_type, grpc_service, grpc_method, grpc_code}
+//       RPCs completed (as in go-grpc-prometheus; grpc_code is "OK",
+//       "InvalidArgument", …)
+//   grpc_server_handling_seconds{grpc_type, grpc_service, grpc_method}
+//       histogram of call latency
+//   divcheck_scans_total{grpc_code}          texts scanned (calls and stream
+//                                            messages)
+//   divcheck_scanned_bytes_total             bytes of text scanned
+//   divcheck_findings_total{dimension, severity}
+//                                            findings reported, per dimension
+//   divcheck_lexicon_entries, divcheck_lexicon_files   the loaded set
+//   divcheck_lexicon_reloads_total{result}   "ok" or "error"
+//
+// Every series is created up front, so the hot path only increments
+// pre-resolved counters. Safe for concurrent use.
+#ifndef DIVCHECK_SERVICE_METRICS_H_
+#define DIVCHECK_SERVICE_METRICS_H_
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "analyzers/lexicon.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "service/scan_service.h"
+
+namespace divcheck::service {
+
+class ServerMetrics final : public CallObserver {
+ public:
+  ServerMetrics();
+
+  void OnCallDone(absl::string_view method, absl::StatusCode code,
+                  std::chrono::nanoseconds latency) override;
+  void OnScanDone(absl::StatusCode code, size_t text_bytes,
+                  const v1::Report* report) override;
+
+  // The set now in use, and whether a reload succeeded.
+  void SetLexicons(const LexiconSet& set);
+  void CountReload(bool ok);
+
+  // Serves the metrics at http://`address`/metrics. Returns the port bound
+  // (useful with port 0). Errors: UNAVAILABLE when the address cannot be
+  // bound.
+  absl::StatusOr<int> Serve(const std::string& address);
+
+  const std::shared_ptr<prometheus::Registry>& registry() const {
+    return registry_;
+  }
+
+ private:
+  static constexpr int kMethods = 4;
+  static constexpr int kCodes = 17;
+  static constexpr int kDimensions = 8;  // Dimension enum values
+  static constexpr int kSeverities = 4;  // Severity enum values
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::array<std::array<prometheus::Counter*, kCodes>, kMethods> handled_{};
+  std::array<prometheus::Histogram*, kMethods> latency_{};
+  std::array<prometheus::Counter*, kCodes> scans_{};
+  prometheus::Counter* scanned_bytes_ = nullptr;
+  std::array<std::array<prometheus::Counter*, kSeverities>, kDimensions>
+      findings_{};
+  prometheus::Gauge* lexicon_entries_ = nullptr;
+  prometheus::Gauge* lexicon_files_ = nullptr;
+  prometheus::Counter* reloads_ok_ = nullptr;
+  prometheus::Counter* reloads_error_ = nullptr;
+};
+
+}  // namespace divcheck::service
+
+#endif  // DIVCHECK_SERVICE_METRICS_H_

@@ -1,0 +1,108 @@
+#include "service/rpc_errors.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_join.h"
+#include "absl/types/optional.h"
+#include "google/rpc/error_details.pb.h"
+#include "grpcpp/support/error_details.h"
+
+namespace divcheck::service {
+namespace {
+
+constexpr char kTypeUrlPrefix[] = "type.googleapis.com/";
+
+std::string TypeUrl(const google::protobuf::Message& m) {
+  return std::string(kTypeUrlPrefix) + m.GetDescriptor()->full_name();
+}
+
+std::optional<google::rpc::ErrorInfo> AttachedErrorInfo(
+    const absl::Status& status) {
+  absl::optional<absl::Cord> payload =
+      status.GetPayload(TypeUrl(google::rpc::ErrorInfo::default_instance()));
+  if (!payload) return std::nullopt;
+  google::rpc::ErrorInfo info;
+  if (!info.ParseFromString(std::string(*payload))) return std::nullopt;
+  return info;
+}
+
+}  // namespace
+
+absl::Status InvalidRequest(
+    const std::vector<FieldViolation>& violations,
+    const std::map<std::string, std::string>& metadata) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> descriptions;
+  for (const FieldViolation& v : violations) {
+    google::rpc::BadRequest::FieldViolation* fv =
+        bad_request.add_field_violations();
+    fv->set_field(v.field);
+    fv->set_description(v.description);
+    descriptions.push_back(v.description);
+  }
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrJoin(descriptions, "; "));
+  status.SetPayload(TypeUrl(bad_request),
+                    absl::Cord(bad_request.SerializeAsString()));
+  return WithReason(
+      std::move(status),
+      violations.size() == 1 ? violations[0].reason : "INVALID_REQUEST",
+      metadata);
+}
+
+absl::Status WithReason(absl::Status status, absl::string_view reason,
+                        const std::map<std::string, std::string>& metadata) {
+  if (status.ok()) return status;
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(kErrorDomain);
+  for (const auto& [key, value] : metadata)
+    (*info.mutable_metadata())[key] = value;
+  status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::string ReasonOf(const absl::Status& status) {
+  std::optional<google::rpc::ErrorInfo> info = AttachedErrorInfo(status);
+  return info ? info->reason() : "";
+}
+
+google::rpc::Status ToRpcStatus(const absl::Status& status,
+                                absl::string_view request_id) {
+  google::rpc::Status out;
+  out.set_code(static_cast<int>(status.code()));
+  if (status.ok()) return out;
+  out.set_message(std::string(status.message()));
+
+  google::rpc::ErrorInfo info;
+  if (std::optional<google::rpc::ErrorInfo> attached =
+          AttachedErrorInfo(status)) {
+    info = std::move(*attached);
+  } else {
+    info.set_reason(absl::StatusCodeToString(status.code()));
+  }
+  info.set_domain(kErrorDomain);
+  (*info.mutable_metadata())["request_id"] = std::string(request_id);
+  out.add_details()->PackFrom(info);
+
+  const std::string bad_request_url =
+      TypeUrl(google::rpc::BadRequest::default_instance());
+  if (absl::optional<absl::Cord> payload = status.GetPayload(bad_request_url)) {
+    google::protobuf::Any* any = out.add_details();
+    any->set_type_url(bad_request_url);
+    any->set_value(std::string(*payload));
+  }
+  return out;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view request_id) {
+  if (status.ok()) return grpc::Status::OK;
+  grpc::Status out;
+  grpc::SetErrorDetails(ToRpcStatus(status, request_id), &out);
+  return out;
+}
+
+}  // namespace divcheck::service

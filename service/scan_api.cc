@@ -1,0 +1,311 @@
+#include "service/scan_api.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "service/rpc_errors.h"
+
+namespace divcheck::service {
+namespace {
+
+bool IsSupportedLanguage(absl::string_view code) {
+  return code.empty() || code == "de" || code == "en";
+}
+
+// `value` quoted for an error message: short, printable, valid UTF-8.
+std::string Quoted(absl::string_view value) {
+  if (value.size() > 32) return absl::StrCat("of ", value.size(), " bytes");
+  return absl::StrCat("\"", absl::CHexEscape(value), "\"");
+}
+
+FieldViolation UnsupportedLanguage(absl::string_view code) {
+  return {
+      "language_code",
+      absl::StrCat("language_code ", Quoted(code),
+                   " is not supported; use \"de\", \"en\" or \"\" to detect"),
+      "UNSUPPORTED_LANGUAGE"};
+}
+
+// Page tokens: "1." + web-safe base64 of "language\ndimension\nlast rule id".
+// Rule ids never contain a newline. The filter is part of the token so a
+// token cannot be used with a different filter.
+constexpr char kPageTokenPrefix[] = "1.";
+
+std::string EncodePageToken(const v1::ListRulesRequest& request,
+                            absl::string_view last_rule_id) {
+  return absl::StrCat(
+      kPageTokenPrefix,
+      absl::WebSafeBase64Escape(absl::StrCat(
+          request.language_code(), "\n", static_cast<int>(request.dimension()),
+          "\n", last_rule_id)));
+}
+
+// The last rule id of the previous page, or false when `token` was not made
+// by EncodePageToken for this request's filter.
+bool DecodePageToken(const v1::ListRulesRequest& request,
+                     std::string* last_rule_id) {
+  absl::string_view token = request.page_token();
+  if (!absl::ConsumePrefix(&token, kPageTokenPrefix)) return false;
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return false;
+  std::vector<std::string> parts = absl::StrSplit(raw, '\n');
+  int dimension = 0;
+  if (parts.size() != 3 || parts[0] != request.language_code() ||
+      !absl::SimpleAtoi(parts[1], &dimension) ||
+      dimension != static_cast<int>(request.dimension()) || parts[2].empty()) {
+    return false;
+  }
+  *last_rule_id = std::move(parts[2]);
+  return true;
+}
+
+v1::Rule MakeRule(const CompiledEntry& e, const LexiconSet& set) {
+  const config::v1::Entry& def = *e.def;
+  v1::Rule rule;
+  rule.set_rule_id(def.id());
+  const bool built_in = e.kind == config::v1::ENTRY_KIND_ANALYZER_RULE;
+  const bool highlight =
+      e.kind == config::v1::ENTRY_KIND_HIGHLIGHT ||
+      (built_in && def.highlight_kind() != v1::HIGHLIGHT_KIND_UNSPECIFIED);
+  rule.set_kind(highlight ? v1::Rule::KIND_HIGHLIGHT : v1::Rule::KIND_FINDING);
+  rule.set_language_code(e.language);
+  if (e.file_index < set.files().size()) {
+    rule.set_lexicon_id(set.files()[e.file_index].id);
+  }
+  if (!highlight) {
+    for (v1::Dimension d : e.dimensions) rule.add_dimensions(d);
+    rule.set_default_severity(e.severity);
+  } else {
+    rule.set_highlight_kind(def.highlight_kind());
+  }
+  rule.set_explanation(def.explanation());
+  *rule.mutable_suggestions() = def.suggestions();
+  rule.set_legal_basis(def.legal_basis());
+  *rule.mutable_sources() = def.sources();
+  rule.set_built_in_analyzer(built_in);
+  *rule.mutable_words() = def.words();
+  *rule.mutable_stems() = def.stems();
+  *rule.mutable_compound_tails() = def.compound_tails();
+  *rule.mutable_phrases() = def.phrases();
+  *rule.mutable_patterns() = def.patterns();
+  return rule;
+}
+
+bool Matches(const v1::Rule& rule, const v1::ListRulesRequest& request) {
+  if (!request.language_code().empty() && !rule.language_code().empty() &&
+      rule.language_code() != request.language_code()) {
+    return false;
+  }
+  if (request.dimension() != v1::DIMENSION_UNSPECIFIED) {
+    if (rule.kind() != v1::Rule::KIND_FINDING) return false;
+    const auto& dims = rule.dimensions();
+    if (std::find(dims.begin(), dims.end(), request.dimension()) ==
+        dims.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ScanApi::ScanApi(const Engine* engine, size_t max_text_bytes)
+    : engine_(engine), max_text_bytes_(max_text_bytes) {}
+
+absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
+                                         const CallControl& call) const {
+  // Every field is checked so that one answer lists every problem; the size
+  // check comes first and costs nothing.
+  std::vector<FieldViolation> violations;
+  std::map<std::string, std::string> metadata;
+  if (request.text().size() > max_text_bytes_) {
+    violations.push_back(
+        {"text",
+         absl::StrCat("text is ", request.text().size(),
+                      " bytes; the limit is ", max_text_bytes_, " bytes"),
+         "TEXT_TOO_LARGE"});
+    metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
+  }
+  if (!IsSupportedLanguage(request.language_code())) {
+    violations.push_back(UnsupportedLanguage(request.language_code()));
+  }
+  if (!v1::DocumentKind_IsValid(request.document_kind())) {
+    violations.push_back(
+        {"document_kind",
+         absl::StrCat("document_kind ",
+                      static_cast<int>(request.document_kind()),
+                      " is not a DocumentKind value"),
+         "INVALID_DOCUMENT_KIND"});
+  }
+  if (request.request_id().size() > kMaxRequestIdBytes) {
+    violations.push_back(
+        {"request_id",
+         absl::StrCat("request_id is ", request.request_id().size(),
+                      " bytes; the limit is ", kMaxRequestIdBytes, " bytes"),
+         "INVALID_REQUEST_ID"});
+  }
+  if (!violations.empty()) return InvalidRequest(violations, metadata);
+
+  auto deadline_passed = [&call] {
+    return std::chrono::system_clock::now() >= call.deadline;
+  };
+  if (deadline_passed()) {
+    return WithReason(
+        absl::DeadlineExceededError("deadline exceeded before the scan"),
+        "DEADLINE_EXCEEDED");
+  }
+  ScanOptions options;
+  options.language = request.language_code();
+  options.is_cancelled = [&] {
+    return (call.cancelled && call.cancelled()) || deadline_passed();
+  };
+  absl::StatusOr<v1::Report> report =
+      engine_->ScanText(request.text(), options);
+  if (report.ok()) return report;
+  const absl::Status& s = report.status();
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      // Size and language were checked above: what is left is the text's
+      // encoding.
+      return InvalidRequest(
+          {{"text", std::string(s.message()), "INVALID_UTF8"}});
+    case absl::StatusCode::kFailedPrecondition:
+      return WithReason(s, "LANGUAGE_NOT_LOADED");
+    case absl::StatusCode::kCancelled:
+      if (deadline_passed()) {
+        return WithReason(
+            absl::DeadlineExceededError("deadline exceeded during the scan"),
+            "DEADLINE_EXCEEDED");
+      }
+      return WithReason(s, "CANCELLED");
+    default:
+      return s;
+  }
+}
+
+std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
+    std::shared_ptr<const LexiconSet> set) const {
+  {
+    absl::MutexLock lock(&catalog_mu_);
+    if (catalog_ != nullptr && catalog_->set == set) return catalog_;
+  }
+  // Built outside the lock: two calls racing after a reload may both build
+  // one; the result is the same.
+  auto catalog = std::make_shared<RuleCatalog>();
+  for (size_t i = 0; i < set->entry_count(); ++i) {
+    const CompiledEntry& e = set->entry(static_cast<uint32_t>(i));
+    switch (e.kind) {
+      case config::v1::ENTRY_KIND_FINDING:
+      case config::v1::ENTRY_KIND_HIGHLIGHT:
+      case config::v1::ENTRY_KIND_ANALYZER_RULE:
+        catalog->rules.push_back(MakeRule(e, *set));
+        break;
+      default:
+        break;  // coded words and context cues are not rules of their own
+    }
+  }
+  std::sort(catalog->rules.begin(), catalog->rules.end(),
+            [](const v1::Rule& a, const v1::Rule& b) {
+              return a.rule_id() < b.rule_id();
+            });
+  catalog->set = std::move(set);
+  absl::MutexLock lock(&catalog_mu_);
+  catalog_ = catalog;
+  return catalog;
+}
+
+absl::StatusOr<v1::ListRulesResponse> ScanApi::ListRules(
+    const v1::ListRulesRequest& request) const {
+  std::vector<FieldViolation> violations;
+  if (request.page_size() < 0) {
+    violations.push_back({"page_size",
+                          absl::StrCat("page_size ", request.page_size(),
+                                       " is negative; use 0 for the default"),
+                          "INVALID_PAGE_SIZE"});
+  }
+  if (!IsSupportedLanguage(request.language_code())) {
+    violations.push_back(UnsupportedLanguage(request.language_code()));
+  }
+  if (!v1::Dimension_IsValid(request.dimension())) {
+    violations.push_back(
+        {"dimension",
+         absl::StrCat("dimension ", static_cast<int>(request.dimension()),
+                      " is not a Dimension value"),
+         "INVALID_DIMENSION"});
+  }
+  std::string last_rule_id;
+  if (!request.page_token().empty() &&
+      !DecodePageToken(request, &last_rule_id)) {
+    violations.push_back({"page_token",
+                          "page_token was not returned by ListRules for this "
+                          "language_code and dimension; start again without it",
+                          "INVALID_PAGE_TOKEN"});
+  }
+  if (!violations.empty()) return InvalidRequest(violations);
+
+  const std::shared_ptr<const RuleCatalog> catalog =
+      CatalogFor(engine_->lexicons());
+  const std::vector<v1::Rule>& rules = catalog->rules;
+  const int page_size = request.page_size() == 0
+                            ? kDefaultRulesPageSize
+                            : std::min(request.page_size(), kMaxRulesPageSize);
+  v1::ListRulesResponse response;
+  response.set_lexicon_version(catalog->set->content_hash());
+  int total = 0;
+  for (const v1::Rule& r : rules) total += Matches(r, request) ? 1 : 0;
+  response.set_total_size(total);
+
+  auto it = rules.begin();
+  if (!last_rule_id.empty()) {
+    it = std::upper_bound(rules.begin(), rules.end(), last_rule_id,
+                          [](const std::string& id, const v1::Rule& r) {
+                            return id < r.rule_id();
+                          });
+  }
+  for (; it != rules.end(); ++it) {
+    if (!Matches(*it, request)) continue;
+    if (response.rules_size() == page_size) {
+      // There is at least one more: the next page starts after the last one
+      // returned.
+      response.set_next_page_token(
+          EncodePageToken(request, response.rules(page_size - 1).rule_id()));
+      break;
+    }
+    *response.add_rules() = *it;
+  }
+  return response;
+}
+
+v1::GetLexiconInfoResponse ScanApi::GetLexiconInfo() const {
+  const std::shared_ptr<const LexiconSet> set = engine_->lexicons();
+  v1::GetLexiconInfoResponse response;
+  response.set_content_hash(set->content_hash());
+  std::vector<const LexiconFileInfo*> files;
+  for (const LexiconFileInfo& f : set->files()) files.push_back(&f);
+  std::sort(files.begin(), files.end(),
+            [](const LexiconFileInfo* a, const LexiconFileInfo* b) {
+              return a->path < b->path;
+            });
+  for (const LexiconFileInfo* f : files) {
+    v1::GetLexiconInfoResponse::LexiconFile* out = response.add_files();
+    out->set_id(f->id);
+    out->set_language_code(f->language);
+    out->set_version(f->version);
+    out->set_path(f->path);
+    out->set_entry_count(f->entry_count);
+    out->set_term_count(f->term_count);
+    out->set_job_title_count(f->job_title_count);
+  }
+  response.set_entry_count(static_cast<uint32_t>(set->entry_count()));
+  for (const std::string& lang : set->Languages())
+    response.add_language_codes(lang);
+  return response;
+}
+
+}  // namespace divcheck::service

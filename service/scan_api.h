@@ -1,0 +1,102 @@
+// ScanApi: the operations of divcheck.v1.ScanService, free of gRPC.
+//
+// The gRPC adapter (scan_service.h) authenticates, calls one of these and
+// converts; everything else — validating requests, calling the engine,
+// building rule listings and lexicon descriptions — is here, so it can be
+// tested without a server and reused by another transport.
+//
+//   ScanApi api(engine.get(), /*max_text_bytes=*/1 << 20);
+//   CallControl call;
+//   call.deadline = std::chrono::system_clock::now() + std::chrono::seconds(1);
+//   absl::StatusOr<v1::Report> report = api.Scan(request, call);
+//
+// Errors are absl::Status with google.rpc details attached (rpc_errors.h):
+// INVALID_ARGUMENT with a BadRequest listing every invalid field,
+// FAILED_PRECONDITION (LANGUAGE_NOT_LOADED), DEADLINE_EXCEEDED, CANCELLED.
+//
+// A ScanApi is safe for concurrent use by any number of threads. It does not
+// own the engine, which must outlive it; lexicon reloads of the engine are
+// picked up by the next call.
+#ifndef DIVCHECK_SERVICE_SCAN_API_H_
+#define DIVCHECK_SERVICE_SCAN_API_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "analyzers/engine.h"
+#include "analyzers/lexicon.h"
+#include "divcheck/v1/scan_service.pb.h"
+
+namespace divcheck::service {
+
+// What a call allows: when it must be done and whether the caller still
+// waits for it.
+struct CallControl {
+  std::chrono::system_clock::time_point deadline =
+      std::chrono::system_clock::time_point::max();
+  // True once the caller has gone away. May be empty.
+  std::function<bool()> cancelled;
+};
+
+// Largest page a ListRules call returns, and the size of a page when the
+// request does not say.
+inline constexpr int kMaxRulesPageSize = 1000;
+inline constexpr int kDefaultRulesPageSize = 50;
+// Longest request_id echoed back.
+inline constexpr size_t kMaxRequestIdBytes = 256;
+
+class ScanApi {
+ public:
+  // REQUIRES: engine outlives the ScanApi.
+  ScanApi(const Engine* engine, size_t max_text_bytes);
+
+  ScanApi(const ScanApi&) = delete;
+  ScanApi& operator=(const ScanApi&) = delete;
+
+  // Checks the request (size first, before any other work), then scans.
+  // Errors: INVALID_ARGUMENT listing every invalid field (TEXT_TOO_LARGE,
+  // UNSUPPORTED_LANGUAGE, INVALID_DOCUMENT_KIND, INVALID_REQUEST_ID,
+  // INVALID_UTF8); FAILED_PRECONDITION when no lexicon is loaded for the
+  // language; DEADLINE_EXCEEDED when call.deadline passes before or during
+  // the scan; CANCELLED when call.cancelled() turns true.
+  absl::StatusOr<v1::Report> Scan(const v1::ScanTextRequest& request,
+                                  const CallControl& call) const;
+
+  // One page of rules (AIP-158). Errors: INVALID_ARGUMENT listing every
+  // invalid field (INVALID_PAGE_SIZE, UNSUPPORTED_LANGUAGE,
+  // INVALID_DIMENSION, INVALID_PAGE_TOKEN).
+  absl::StatusOr<v1::ListRulesResponse> ListRules(
+      const v1::ListRulesRequest& request) const;
+
+  // The lexicon set in use. Never fails.
+  v1::GetLexiconInfoResponse GetLexiconInfo() const;
+
+  size_t max_text_bytes() const { return max_text_bytes_; }
+
+ private:
+  // Every rule of one lexicon set, sorted by rule id.
+  struct RuleCatalog {
+    std::shared_ptr<const LexiconSet> set;
+    std::vector<v1::Rule> rules;
+  };
+
+  // The catalog of `set`, built on first use after each reload.
+  std::shared_ptr<const RuleCatalog> CatalogFor(
+      std::shared_ptr<const LexiconSet> set) const;
+
+  const Engine* engine_;
+  const size_t max_text_bytes_;
+  mutable absl::Mutex catalog_mu_;
+  mutable std::shared_ptr<const RuleCatalog> catalog_
+      ABSL_GUARDED_BY(catalog_mu_);
+};
+
+}  // namespace divcheck::service
+
+#endif  // DIVCHECK_SERVICE_SCAN_API_H_

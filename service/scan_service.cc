@@ -1,0 +1,281 @@
+#include "service/scan_service.h"
+
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+#include "service/rpc_errors.h"
+
+namespace divcheck::service {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr char kRequestIdHeader[] = "x-request-id";
+constexpr size_t kMaxClientRequestIdChars = 64;
+
+absl::string_view ToView(const grpc::string_ref& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+absl::string_view Metadata(const grpc::CallbackServerContext* ctx,
+                           absl::string_view key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  return it == md.end() ? absl::string_view() : ToView(it->second);
+}
+
+bool IsValidClientRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxClientRequestIdChars) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-')
+      return false;
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{[] {
+    std::random_device device;
+    return (static_cast<uint64_t>(device()) << 32) ^ device();
+  }()};
+  return absl::StrFormat("%016x", rng());
+}
+
+CallControl ControlFor(grpc::CallbackServerContext* ctx) {
+  CallControl call;
+  call.deadline = ctx->deadline();
+  call.cancelled = [ctx] { return ctx->IsCancelled(); };
+  return call;
+}
+
+}  // namespace
+
+ScanServiceImpl::ScanServiceImpl(const ScanApi* api, const ApiKeys* keys,
+                                 JsonLog* log, CallObserver* observer,
+                                 Options options)
+    : api_(api),
+      keys_(keys),
+      log_(log),
+      observer_(observer),
+      options_(options) {}
+
+std::string ScanServiceImpl::StartCall(grpc::CallbackServerContext* ctx) const {
+  absl::string_view client_id = Metadata(ctx, kRequestIdHeader);
+  std::string id = IsValidClientRequestId(client_id) ? std::string(client_id)
+                                                     : NewRequestId();
+  ctx->AddInitialMetadata(kRequestIdHeader, id);
+  return id;
+}
+
+absl::Status ScanServiceImpl::Authenticate(
+    const grpc::CallbackServerContext* ctx, std::string* key_name) const {
+  if (keys_ == nullptr || !keys_->enabled()) return absl::OkStatus();
+  absl::StatusOr<std::string> name =
+      keys_->Authenticate(Metadata(ctx, "authorization"));
+  if (!name.ok()) return name.status();
+  *key_name = *std::move(name);
+  return absl::OkStatus();
+}
+
+absl::Status ScanServiceImpl::ScanInto(const v1::ScanTextRequest& request,
+                                       grpc::CallbackServerContext* ctx,
+                                       v1::ScanTextResponse* response) const {
+  absl::StatusOr<v1::Report> report = api_->Scan(request, ControlFor(ctx));
+  if (!report.ok()) return report.status();
+  response->set_request_id(request.request_id());
+  *response->mutable_report() = *std::move(report);
+  return absl::OkStatus();
+}
+
+void ScanServiceImpl::Record(
+    absl::string_view method, absl::string_view request_id,
+    absl::string_view key_name, const absl::Status& status,
+    Clock::time_point start, const v1::ScanTextRequest* request,
+    const v1::Report* report, int64_t stream_index) const {
+  const std::chrono::nanoseconds latency = Clock::now() - start;
+  if (observer_ != nullptr) {
+    if (request != nullptr) {
+      observer_->OnScanDone(status.code(), request->text().size(), report);
+    }
+    // A stream message is not a call of its own.
+    if (stream_index < 0) observer_->OnCallDone(method, status.code(), latency);
+  }
+  if (!options_.log_requests) return;
+  std::vector<LogField> fields;
+  fields.reserve(12);
+  fields.emplace_back("method", method);
+  fields.emplace_back("request_id", request_id);
+  if (stream_index >= 0) fields.emplace_back("stream_index", stream_index);
+  fields.emplace_back("code", absl::StatusCodeToString(status.code()));
+  if (!status.ok()) {
+    const std::string reason = ReasonOf(status);
+    fields.emplace_back("reason", reason.empty()
+                                      ? absl::StatusCodeToString(status.code())
+                                      : reason);
+  }
+  fields.emplace_back(
+      "latency_ms", std::chrono::duration<double, std::milli>(latency).count());
+  if (!key_name.empty()) fields.emplace_back("api_key", key_name);
+  // Sizes and results only: the text itself is never logged.
+  if (request != nullptr) {
+    fields.emplace_back("text_bytes",
+                        static_cast<uint64_t>(request->text().size()));
+  }
+  if (report != nullptr) {
+    fields.emplace_back("language", report->language());
+    fields.emplace_back("findings", report->findings_size());
+    fields.emplace_back("score", report->score());
+    fields.emplace_back("lexicon_version", report->lexicon_version());
+  }
+  log_->LogBuffered(status.ok() ? "info" : "warning", "rpc", fields);
+}
+
+grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(
+    grpc::CallbackServerContext* ctx, const v1::ScanTextRequest* request,
+    v1::ScanTextResponse* response) {
+  const Clock::time_point start = Clock::now();
+  const std::string request_id = StartCall(ctx);
+  std::string key_name;
+  absl::Status status = Authenticate(ctx, &key_name);
+  if (status.ok()) status = ScanInto(*request, ctx, response);
+  Record("ScanText", request_id, key_name, status, start, request,
+         status.ok() ? &response->report() : nullptr);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status, request_id));
+  return reactor;
+}
+
+// Reads, scans and writes one message at a time: a read is started only
+// after the previous answer is written, so responses keep request order and
+// no reaction runs concurrently with another (no locking needed). HTTP/2
+// flow control buffers what the client sends meanwhile.
+class ScanServiceImpl::StreamReactor final
+    : public grpc::ServerBidiReactor<v1::ScanTextRequest,
+                                     v1::ScanTextResponse> {
+ public:
+  StreamReactor(const ScanServiceImpl* service,
+                grpc::CallbackServerContext* ctx)
+      : service_(service), ctx_(ctx), start_(Clock::now()) {
+    request_id_ = service_->StartCall(ctx);
+    absl::Status status = service_->Authenticate(ctx, &key_name_);
+    if (!status.ok()) {
+      FinishCall(status);
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The client half-closed (every answer is written: reads and writes
+      // alternate) or the call was cancelled.
+      FinishCall(ctx_->IsCancelled() ? absl::CancelledError("stream cancelled")
+                                     : absl::OkStatus());
+      return;
+    }
+    const Clock::time_point start = Clock::now();
+    response_.Clear();
+    absl::Status status = service_->ScanInto(request_, ctx_, &response_);
+    if (!status.ok()) {
+      response_.Clear();
+      response_.set_request_id(request_.request_id().size() <=
+                                       kMaxRequestIdBytes
+                                   ? request_.request_id()
+                                   : std::string());
+      *response_.mutable_error() = ToRpcStatus(status, request_id_);
+      ++errors_;
+    }
+    service_->Record("StreamScanText", request_id_, key_name_, status, start,
+                     &request_, status.ok() ? &response_.report() : nullptr,
+                     messages_++);
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      FinishCall(absl::CancelledError("the client stopped reading"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void FinishCall(const absl::Status& status) {
+    if (service_->observer_ != nullptr) {
+      service_->observer_->OnCallDone("StreamScanText", status.code(),
+                                      Clock::now() - start_);
+    }
+    if (service_->options_.log_requests) {
+      service_->log_->Log(
+          status.ok() ? "info" : "warning", "stream done",
+          {{"method", "StreamScanText"},
+           {"request_id", request_id_},
+           {"code", absl::StatusCodeToString(status.code())},
+           {"messages", messages_},
+           {"message_errors", errors_},
+           {"latency_ms",
+            std::chrono::duration<double, std::milli>(Clock::now() - start_)
+                .count()}});
+    }
+    Finish(ToGrpcStatus(status, request_id_));
+  }
+
+  const ScanServiceImpl* const service_;
+  grpc::CallbackServerContext* const ctx_;
+  const Clock::time_point start_;
+  std::string request_id_;
+  std::string key_name_;
+  v1::ScanTextRequest request_;
+  v1::ScanTextResponse response_;
+  int64_t messages_ = 0;
+  int64_t errors_ = 0;
+};
+
+grpc::ServerBidiReactor<v1::ScanTextRequest, v1::ScanTextResponse>*
+ScanServiceImpl::StreamScanText(grpc::CallbackServerContext* ctx) {
+  return new StreamReactor(this, ctx);
+}
+
+grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
+    grpc::CallbackServerContext* ctx, const v1::ListRulesRequest* request,
+    v1::ListRulesResponse* response) {
+  const Clock::time_point start = Clock::now();
+  const std::string request_id = StartCall(ctx);
+  std::string key_name;
+  absl::Status status = Authenticate(ctx, &key_name);
+  if (status.ok()) {
+    absl::StatusOr<v1::ListRulesResponse> page = api_->ListRules(*request);
+    if (page.ok()) {
+      *response = *std::move(page);
+    } else {
+      status = page.status();
+    }
+  }
+  Record("ListRules", request_id, key_name, status, start, nullptr, nullptr);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status, request_id));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ScanServiceImpl::GetLexiconInfo(
+    grpc::CallbackServerContext* ctx,
+    const v1::GetLexiconInfoRequest* /*request*/,
+    v1::GetLexiconInfoResponse* response) {
+  const Clock::time_point start = Clock::now();
+  const std::string request_id = StartCall(ctx);
+  std::string key_name;
+  absl::Status status = Authenticate(ctx, &key_name);
+  if (status.ok()) *response = api_->GetLexiconInfo();
+  Record("GetLexiconInfo", request_id, key_name, status, start, nullptr,
+         nullptr);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status, request_id));
+  return reactor;
+}
+
+}  // namespace divcheck::service

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `divcheck scan --server=…` must print exactly what the in-process scan
+# prints (stdout byte for byte, same exit status), and `divcheck bench` must
+# run against a real server.
+# Usage: cli_remote_test.sh DIVCHECK DIVCHECKD FIXTURE_LEXICONS BENCH_AD
+set -uo pipefail
+DIVCHECK="$1"
+DIVCHECKD="$2"
+LEX="$3"
+BENCH_AD="$4"
+TMP="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+failed=0
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+
+"$DIVCHECKD" --listen=127.0.0.1:0 --lexicons="$LEX" >"$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 600); do
+  PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"
+  [ -n "$PORT" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$PORT" ]; then
+  echo "divcheckd did not start:"; cat "$TMP/server.log"; exit 1
+fi
+SERVER="127.0.0.1:$PORT"
+
+printf 'Verkäufer gesucht\nWir sind ein junges Team.\n' > "$TMP/bad.txt"
+printf 'Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n' > "$TMP/good.txt"
+printf 'Team (m/w/d)\nBitte mit Foto.\n' > "$TMP/warn.txt"
+printf 'Salesman wanted. Join our young and dynamic team!\n' > "$TMP/en.txt"
+printf '' > "$TMP/empty.txt"
+printf 'gut\xff\xfe schlecht' > "$TMP/invalid.txt"
+cp "$BENCH_AD" "$TMP/long.txt"
+FILES=("$TMP/bad.txt" "$TMP/good.txt" "$TMP/warn.txt" "$TMP/en.txt" "$TMP/empty.txt" "$TMP/long.txt")
+
+compare() {  # compare NAME ARGS... — in-process vs remote; stdin from $STDIN_FILE
+  local name="$1"; shift
+  local input="${STDIN_FILE:-/dev/null}"
+  "$DIVCHECK" scan --color=never --lexicons="$LEX" "$@" <"$input" >"$TMP/local.out" 2>"$TMP/local.err"
+  local local_status=$?
+  "$DIVCHECK" scan --color=never --server="$SERVER" "$@" <"$input" >"$TMP/remote.out" 2>"$TMP/remote.err"
+  local remote_status=$?
+  if ! cmp -s "$TMP/local.out" "$TMP/remote.out"; then
+    fail "$name: stdout differs"
+    diff "$TMP/local.out" "$TMP/remote.out" | head -20
+  fi
+  if ! cmp -s "$TMP/local.err" "$TMP/remote.err"; then
+    fail "$name: stderr differs"
+    diff "$TMP/local.err" "$TMP/remote.err" | head -20
+  fi
+  [ "$local_status" -eq "$remote_status" ] || fail "$name: exit $remote_status, in-process $local_status"
+  [ -s "$TMP/local.out" ] || [ "$local_status" -eq 2 ] || fail "$name: no output"
+}
+
+compare "text, detected language" "${FILES[@]}"
+compare "json, detected language" --format=json "${FILES[@]}"
+compare "text, German" --lang=de "${FILES[@]}"
+compare "json, English" --format=json --lang=en "${FILES[@]}"
+compare "fail-on hint" --fail-on=hint "$TMP/warn.txt"
+compare "invalid UTF-8 among good files" "$TMP/good.txt" "$TMP/invalid.txt" "$TMP/bad.txt"
+STDIN_FILE="$TMP/bad.txt" compare "stdin" -
+
+# A server that is not there: exit 2 and a message naming it.
+"$DIVCHECK" scan --server=127.0.0.1:1 "$TMP/bad.txt" >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 2 ] || fail "unreachable server: want exit 2"
+grep -q "server 127.0.0.1:1" "$TMP/err" || fail "unreachable server: message does not name it: $(cat "$TMP/err")"
+
+# bench: a short closed-loop run with no errors.
+"$DIVCHECK" bench --server="$SERVER" --concurrency=4 --duration=1 --warmup=0 \
+  "$TMP/long.txt" >"$TMP/bench.out" 2>&1
+status=$?
+[ $status -eq 0 ] || fail "bench: exit $status: $(cat "$TMP/bench.out")"
+grep -q "requests/s" "$TMP/bench.out" || fail "bench: no throughput line"
+grep -q "p50 .* ms, p90 .* ms, p99 .* ms" "$TMP/bench.out" || fail "bench: no percentiles"
+grep -q " 0 errors" "$TMP/bench.out" || fail "bench: errors: $(cat "$TMP/bench.out")"
+"$DIVCHECK" bench "$TMP/long.txt" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "bench without --server: want exit 2"
+
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+status=$?
+SERVER_PID=""
+[ $status -eq 0 ] || fail "divcheckd exit status $status after SIGTERM"
+
+if [ $failed -ne 0 ]; then
+  echo "$failed check(s) failed"; exit 1
+fi
+echo "cli_remote_test: all checks passed"
