@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "service/rpc_errors.h"
+#include "service/utf8.h"
 
 namespace divcheck::service {
 namespace {
@@ -115,11 +117,64 @@ bool Matches(const v1::Rule& rule, const v1::ListRulesRequest& request) {
 
 }  // namespace
 
+absl::Status ParseScanTextRequest(absl::string_view wire,
+                                  v1::ScanTextRequest* out, Utf8* utf8) {
+  out->Clear();
+  *utf8 = Utf8::kVerified;
+  if (out->ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
+    return absl::OkStatus();
+  }
+  // protobuf refuses proto3 strings that are not UTF-8. Read the fields
+  // from the wire format, which has no such check, so the answer can say
+  // which field is wrong and where.
+  auto malformed = [](absl::string_view why) {
+    return InvalidRequest(
+        {{"", absl::StrCat("the request is not a ScanTextRequest: ", why),
+          "MALFORMED_REQUEST"}});
+  };
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
+    return malformed("not a protobuf message");
+  }
+  out->Clear();
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& f = fields.field(i);
+    // A known field with another wire type is an unknown field to
+    // protobuf's parser too: skip it. The last occurrence wins, as in
+    // protobuf.
+    const bool bytes =
+        f.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED;
+    const bool varint = f.type() == google::protobuf::UnknownField::TYPE_VARINT;
+    switch (f.number()) {
+      case v1::ScanTextRequest::kTextFieldNumber:
+        if (bytes) out->set_text(f.length_delimited());
+        break;
+      case v1::ScanTextRequest::kLanguageCodeFieldNumber:
+        if (bytes) out->set_language_code(f.length_delimited());
+        break;
+      case v1::ScanTextRequest::kRequestIdFieldNumber:
+        if (bytes) out->set_request_id(f.length_delimited());
+        break;
+      case v1::ScanTextRequest::kDocumentKindFieldNumber:
+        if (varint) {
+          out->set_document_kind(
+              static_cast<v1::DocumentKind>(static_cast<int32_t>(f.varint())));
+        }
+        break;
+      default:
+        break;  // unknown fields are ignored, as protobuf would
+    }
+  }
+  *utf8 = Utf8::kUnchecked;
+  return absl::OkStatus();
+}
+
 ScanApi::ScanApi(const Engine* engine, size_t max_text_bytes)
     : engine_(engine), max_text_bytes_(max_text_bytes) {}
 
 absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
-                                         const CallControl& call) const {
+                                         const CallControl& call,
+                                         Utf8 utf8) const {
   // Every field is checked so that one answer lists every problem; the size
   // check comes first and costs nothing.
   std::vector<FieldViolation> violations;
@@ -131,6 +186,14 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
                       " bytes; the limit is ", max_text_bytes_, " bytes"),
          "TEXT_TOO_LARGE"});
     metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
+  } else if (utf8 == Utf8::kUnchecked) {
+    if (size_t at = FirstInvalidUtf8Byte(request.text());
+        at != absl::string_view::npos) {
+      violations.push_back(
+          {"text",
+           absl::StrCat("text is not valid UTF-8 (byte offset ", at, ")"),
+           "INVALID_UTF8"});
+    }
   }
   if (!IsSupportedLanguage(request.language_code())) {
     violations.push_back(UnsupportedLanguage(request.language_code()));
@@ -149,6 +212,11 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
          absl::StrCat("request_id is ", request.request_id().size(),
                       " bytes; the limit is ", kMaxRequestIdBytes, " bytes"),
          "INVALID_REQUEST_ID"});
+  } else if (utf8 == Utf8::kUnchecked &&
+             FirstInvalidUtf8Byte(request.request_id()) !=
+                 absl::string_view::npos) {
+    violations.push_back(
+        {"request_id", "request_id is not valid UTF-8", "INVALID_REQUEST_ID"});
   }
   if (!violations.empty()) return InvalidRequest(violations, metadata);
 

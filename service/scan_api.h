@@ -44,6 +44,20 @@ struct CallControl {
   std::function<bool()> cancelled;
 };
 
+// Whether the string fields of a request are known to be UTF-8: protobuf
+// checks them when it parses a message, but not when ParseScanTextRequest
+// had to read one leniently.
+enum class Utf8 { kVerified, kUnchecked };
+
+// Reads a serialized ScanTextRequest. When protobuf's parser refuses it —
+// in practice because a string field is not UTF-8 — the fields are read
+// from the raw wire format instead and *utf8 is set to kUnchecked, so that
+// ScanApi::Scan reports such fields as violations with the byte offset.
+// Errors: INVALID_ARGUMENT (reason MALFORMED_REQUEST) when the bytes are not
+// a protobuf message.
+absl::Status ParseScanTextRequest(absl::string_view wire,
+                                  v1::ScanTextRequest* out, Utf8* utf8);
+
 // Largest page a ListRules call returns, and the size of a page when the
 // request does not say.
 inline constexpr int kMaxRulesPageSize = 1000;
@@ -64,9 +78,12 @@ class ScanApi {
   // UNSUPPORTED_LANGUAGE, INVALID_DOCUMENT_KIND, INVALID_REQUEST_ID,
   // INVALID_UTF8); FAILED_PRECONDITION when no lexicon is loaded for the
   // language; DEADLINE_EXCEEDED when call.deadline passes before or during
-  // the scan; CANCELLED when call.cancelled() turns true.
+  // the scan; CANCELLED when call.cancelled() turns true. With
+  // Utf8::kUnchecked the string fields are also checked for UTF-8
+  // (INVALID_UTF8 for text, UNSUPPORTED_LANGUAGE, INVALID_REQUEST_ID).
   absl::StatusOr<v1::Report> Scan(const v1::ScanTextRequest& request,
-                                  const CallControl& call) const;
+                                  const CallControl& call,
+                                  Utf8 utf8 = Utf8::kVerified) const;
 
   // One page of rules (AIP-158). Errors: INVALID_ARGUMENT listing every
   // invalid field (INVALID_PAGE_SIZE, UNSUPPORTED_LANGUAGE,

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "service/rpc_errors.h"
+#include "service/utf8.h"
 
 namespace divcheck::service {
 namespace {
@@ -42,6 +43,24 @@ std::string NewRequestId() {
     return (static_cast<uint64_t>(device()) << 32) ^ device();
   }()};
   return absl::StrFormat("%016x", rng());
+}
+
+std::string Flatten(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  out.reserve(buffer.Length());
+  for (const grpc::Slice& s : slices) {
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return out;
+}
+
+grpc::Status Serialize(const v1::ScanTextResponse& response,
+                       grpc::ByteBuffer* out) {
+  bool own_buffer = false;
+  return grpc::SerializationTraits<v1::ScanTextResponse>::Serialize(
+      response, out, &own_buffer);
 }
 
 CallControl ControlFor(grpc::CallbackServerContext* ctx) {
@@ -80,12 +99,19 @@ absl::Status ScanServiceImpl::Authenticate(
   return absl::OkStatus();
 }
 
-absl::Status ScanServiceImpl::ScanInto(const v1::ScanTextRequest& request,
+absl::Status ScanServiceImpl::ScanInto(const grpc::ByteBuffer& wire,
                                        grpc::CallbackServerContext* ctx,
+                                       v1::ScanTextRequest* request,
                                        v1::ScanTextResponse* response) const {
-  absl::StatusOr<v1::Report> report = api_->Scan(request, ControlFor(ctx));
+  Utf8 utf8 = Utf8::kVerified;
+  if (absl::Status parsed = ParseScanTextRequest(Flatten(wire), request, &utf8);
+      !parsed.ok()) {
+    return parsed;
+  }
+  absl::StatusOr<v1::Report> report =
+      api_->Scan(*request, ControlFor(ctx), utf8);
   if (!report.ok()) return report.status();
-  response->set_request_id(request.request_id());
+  response->set_request_id(request->request_id());
   *response->mutable_report() = *std::move(report);
   return absl::OkStatus();
 }
@@ -134,17 +160,21 @@ void ScanServiceImpl::Record(
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(
-    grpc::CallbackServerContext* ctx, const v1::ScanTextRequest* request,
-    v1::ScanTextResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* wire,
+    grpc::ByteBuffer* wire_response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
+  v1::ScanTextRequest request;
+  v1::ScanTextResponse response;
   absl::Status status = Authenticate(ctx, &key_name);
-  if (status.ok()) status = ScanInto(*request, ctx, response);
-  Record("ScanText", request_id, key_name, status, start, request,
-         status.ok() ? &response->report() : nullptr);
+  if (status.ok()) status = ScanInto(*wire, ctx, &request, &response);
+  Record("ScanText", request_id, key_name, status, start, &request,
+         status.ok() ? &response.report() : nullptr);
+  grpc::Status result = ToGrpcStatus(status, request_id);
+  if (status.ok()) result = Serialize(response, wire_response);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status, request_id));
+  reactor->Finish(result);
   return reactor;
 }
 
@@ -153,8 +183,7 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(
 // no reaction runs concurrently with another (no locking needed). HTTP/2
 // flow control buffers what the client sends meanwhile.
 class ScanServiceImpl::StreamReactor final
-    : public grpc::ServerBidiReactor<v1::ScanTextRequest,
-                                     v1::ScanTextResponse> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   StreamReactor(const ScanServiceImpl* service,
                 grpc::CallbackServerContext* ctx)
@@ -165,7 +194,7 @@ class ScanServiceImpl::StreamReactor final
       FinishCall(status);
       return;
     }
-    StartRead(&request_);
+    StartRead(&wire_request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -177,21 +206,31 @@ class ScanServiceImpl::StreamReactor final
       return;
     }
     const Clock::time_point start = Clock::now();
+    request_.Clear();
     response_.Clear();
-    absl::Status status = service_->ScanInto(request_, ctx_, &response_);
+    absl::Status status =
+        service_->ScanInto(wire_request_, ctx_, &request_, &response_);
+    wire_request_.Clear();
     if (!status.ok()) {
       response_.Clear();
-      response_.set_request_id(request_.request_id().size() <=
-                                       kMaxRequestIdBytes
-                                   ? request_.request_id()
-                                   : std::string());
+      // Echo the client's id unless it is itself what is wrong.
+      const std::string& id = request_.request_id();
+      if (id.size() <= kMaxRequestIdBytes &&
+          FirstInvalidUtf8Byte(id) == absl::string_view::npos) {
+        response_.set_request_id(id);
+      }
       *response_.mutable_error() = ToRpcStatus(status, request_id_);
       ++errors_;
     }
     service_->Record("StreamScanText", request_id_, key_name_, status, start,
                      &request_, status.ok() ? &response_.report() : nullptr,
                      messages_++);
-    StartWrite(&response_);
+    wire_response_.Clear();
+    if (grpc::Status s = Serialize(response_, &wire_response_); !s.ok()) {
+      FinishCall(absl::InternalError(s.error_message()));
+      return;
+    }
+    StartWrite(&wire_response_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -199,7 +238,7 @@ class ScanServiceImpl::StreamReactor final
       FinishCall(absl::CancelledError("the client stopped reading"));
       return;
     }
-    StartRead(&request_);
+    StartRead(&wire_request_);
   }
 
   void OnDone() override { delete this; }
@@ -230,13 +269,15 @@ class ScanServiceImpl::StreamReactor final
   const Clock::time_point start_;
   std::string request_id_;
   std::string key_name_;
+  grpc::ByteBuffer wire_request_;
+  grpc::ByteBuffer wire_response_;
   v1::ScanTextRequest request_;
   v1::ScanTextResponse response_;
   int64_t messages_ = 0;
   int64_t errors_ = 0;
 };
 
-grpc::ServerBidiReactor<v1::ScanTextRequest, v1::ScanTextResponse>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 ScanServiceImpl::StreamScanText(grpc::CallbackServerContext* ctx) {
   return new StreamReactor(this, ctx);
 }

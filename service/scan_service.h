@@ -42,7 +42,17 @@ class CallObserver {
                           const v1::Report* report) = 0;
 };
 
-class ScanServiceImpl final : public v1::ScanService::CallbackService {
+// ScanText and StreamScanText take the request as raw bytes and parse it
+// themselves (ParseScanTextRequest), so a text that is not UTF-8 gets a
+// proper INVALID_UTF8 answer — and, in a stream, only that message fails —
+// instead of gRPC's bare refusal of an unparseable message.
+using ScanServiceBase = v1::ScanService::WithRawCallbackMethod_ScanText<
+    v1::ScanService::WithRawCallbackMethod_StreamScanText<
+        v1::ScanService::WithCallbackMethod_ListRules<
+            v1::ScanService::WithCallbackMethod_GetLexiconInfo<
+                v1::ScanService::Service>>>>;
+
+class ScanServiceImpl final : public ScanServiceBase {
  public:
   struct Options {
     // Log one line per call (and per stream message).
@@ -54,10 +64,10 @@ class ScanServiceImpl final : public v1::ScanService::CallbackService {
                   CallObserver* observer, Options options);
 
   grpc::ServerUnaryReactor* ScanText(grpc::CallbackServerContext* ctx,
-                                     const v1::ScanTextRequest* request,
-                                     v1::ScanTextResponse* response) override;
-  grpc::ServerBidiReactor<v1::ScanTextRequest, v1::ScanTextResponse>*
-  StreamScanText(grpc::CallbackServerContext* ctx) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamScanText(
+      grpc::CallbackServerContext* ctx) override;
   grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* ctx,
                                       const v1::ListRulesRequest* request,
                                       v1::ListRulesResponse* response) override;
@@ -75,9 +85,11 @@ class ScanServiceImpl final : public v1::ScanService::CallbackService {
   // Sets *key_name to the name of the key used.
   absl::Status Authenticate(const grpc::CallbackServerContext* ctx,
                             std::string* key_name) const;
-  // Scans one request of ScanText or StreamScanText into `response`.
-  absl::Status ScanInto(const v1::ScanTextRequest& request,
+  // Parses one request of ScanText or StreamScanText from `wire` into
+  // *request and scans it into *response.
+  absl::Status ScanInto(const grpc::ByteBuffer& wire,
                         grpc::CallbackServerContext* ctx,
+                        v1::ScanTextRequest* request,
                         v1::ScanTextResponse* response) const;
   // Logs and reports one finished call or stream message.
   void Record(absl::string_view method, absl::string_view request_id,

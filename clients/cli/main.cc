@@ -311,8 +311,8 @@ int Scan(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrCat(
           "input is ", text.size(), " bytes; the limit is ", max_bytes, " bytes"));
     }
-    // The server would refuse invalid UTF-8 without saying where; check here
-    // to give the in-process message.
+    // Checked here too so that the message is word for word the
+    // in-process one.
     if (absl::Status utf8 = Document::Create(text).status();
         absl::IsInvalidArgument(utf8)) {
       return utf8;

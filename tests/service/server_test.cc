@@ -282,21 +282,54 @@ grpc::Status RawScanText(const std::shared_ptr<grpc::Channel>& channel,
   return status;
 }
 
-TEST_F(ScanServiceTest, InvalidUtf8IsRefused) {
-  // Field 1 (text), length 5: "gut" 0xFF 0xFE.
-  const std::string bytes("\x0a\x05gut\xff\xfe", 7);
+TEST_F(ScanServiceTest, InvalidUtf8IsAFieldViolationWithItsOffset) {
+  // Field 1 (text), length 5: "gut" 0xFF 0xFE; field 2 (language_code) "fr".
+  const std::string bytes("\x0a\x05gut\xff\xfe\x12\x02\x66\x72", 11);
   std::string response;
   grpc::Status status = RawScanText(channel_, bytes, &response);
-  ASSERT_FALSE(status.ok());
-  // protobuf refuses to parse a proto3 string that is not UTF-8, so the
-  // request never reaches divcheck: gRPC 1.51's callback server answers
-  // UNIMPLEMENTED, without details (documented in scan_service.proto).
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << status.error_message();
+  const google::rpc::Status details = DetailsOf(status);
+  EXPECT_EQ(ErrorInfoOf(details).reason(), "INVALID_REQUEST");
+  EXPECT_THAT(ViolatedFields(details), ElementsAre("text", "language_code"));
+  EXPECT_THAT(BadRequestOf(details).field_violations(0).description(),
+              HasSubstr("byte offset 3"));
+
+  // Bytes that are no protobuf message at all.
+  status = RawScanText(channel_, std::string("\xff\xff\xff", 3), &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ErrorInfoOf(DetailsOf(status)).reason(), "MALFORMED_REQUEST");
+
   // The server keeps serving.
   grpc::ClientContext ctx;
   v1::ScanTextResponse ok;
   EXPECT_TRUE(stub_->ScanText(&ctx, Request(kAd, "de"), &ok).ok());
+}
+
+TEST_F(ScanServiceTest, InvalidUtf8FailsOnlyItsOwnStreamMessage) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(std::chrono::milliseconds(20000)));
+  auto stream = stub_->StreamScanText(&ctx);
+  // The C++ library sends a proto3 string that is not UTF-8 (it only logs);
+  // other clients may too.
+  const std::vector<v1::ScanTextRequest> requests = {
+      Request(kAd, "de", "a"), Request("gut\xff schlecht", "de", "b"),
+      Request(kCleanAd, "de", "c")};
+  std::vector<v1::ScanTextResponse> responses;
+  std::thread reader([&] {
+    v1::ScanTextResponse r;
+    while (stream->Read(&r)) responses.push_back(r);
+  });
+  for (const auto& r : requests) ASSERT_TRUE(stream->Write(r));
+  ASSERT_TRUE(stream->WritesDone());
+  reader.join();
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(responses.size(), 3u);
+  EXPECT_TRUE(responses[0].has_report());
+  ASSERT_TRUE(responses[1].has_error());
+  EXPECT_EQ(responses[1].request_id(), "b");
+  EXPECT_EQ(ErrorInfoOf(responses[1].error()).reason(), "INVALID_UTF8");
+  EXPECT_TRUE(responses[2].has_report());
 }
 
 TEST_F(ScanServiceTest, DeadlinesAreHonoured) {

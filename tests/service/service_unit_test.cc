@@ -4,8 +4,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "analyzers/engine.h"
 #include "gmock/gmock.h"
@@ -138,6 +138,61 @@ TEST_F(ScanApiTest, InvalidUtf8IsAFieldViolation) {
   EXPECT_EQ(InfoOf(s).reason(), "INVALID_UTF8");
   ASSERT_EQ(BadRequestOf(s).field_violations_size(), 1);
   EXPECT_EQ(BadRequestOf(s).field_violations(0).field(), "text");
+}
+
+TEST(ParseScanTextRequest, ReadsInvalidUtf8LenientlyAndRejectsGarbage) {
+  v1::ScanTextRequest good;
+  good.set_text("Wir sind ein junges Team.");
+  good.set_language_code("de");
+  good.set_document_kind(v1::DOCUMENT_KIND_OTHER);
+  good.set_request_id("r1");
+  v1::ScanTextRequest parsed;
+  Utf8 utf8 = Utf8::kUnchecked;
+  ASSERT_TRUE(
+      ParseScanTextRequest(good.SerializeAsString(), &parsed, &utf8).ok());
+  EXPECT_EQ(utf8, Utf8::kVerified);
+  EXPECT_EQ(parsed.SerializeAsString(), good.SerializeAsString());
+
+  // text "a\xffb", request_id "x", document_kind 2, an unknown field 9.
+  const std::string wire(
+      "\x0a\x03"
+      "a\xff"
+      "b\x22\x01x\x18\x02\x48\x07",
+      12);
+  ASSERT_TRUE(ParseScanTextRequest(wire, &parsed, &utf8).ok());
+  EXPECT_EQ(utf8, Utf8::kUnchecked);
+  EXPECT_EQ(parsed.text(),
+            "a\xff"
+            "b");
+  EXPECT_EQ(parsed.request_id(), "x");
+  EXPECT_EQ(parsed.document_kind(), v1::DOCUMENT_KIND_OTHER);
+
+  absl::Status garbage =
+      ParseScanTextRequest(std::string("\xff\xff", 2), &parsed, &utf8);
+  EXPECT_EQ(garbage.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(garbage), "MALFORMED_REQUEST");
+  // text (field 1) as a varint is an unknown field, as protobuf reads it.
+  ASSERT_TRUE(ParseScanTextRequest(std::string("\x08\x01\x0a\x01\xff", 5),
+                                   &parsed, &utf8)
+                  .ok());
+  EXPECT_EQ(parsed.text(), "\xff");
+}
+
+TEST_F(ScanApiTest, UncheckedStringsAreCheckedWithTheOtherFields) {
+  ScanApi api(engine_, 1 << 20);
+  v1::ScanTextRequest request;
+  request.set_text("ok \xc3");
+  request.set_language_code("\xff");
+  request.set_request_id("\xfe");
+  absl::StatusOr<v1::Report> report =
+      api.Scan(request, CallControl(), Utf8::kUnchecked);
+  google::rpc::Status s = ToRpcStatus(report.status(), "r");
+  std::vector<std::string> fields;
+  const google::rpc::BadRequest bad = BadRequestOf(s);
+  for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+  EXPECT_THAT(fields, ElementsAre("text", "language_code", "request_id"));
+  EXPECT_THAT(bad.field_violations(0).description(),
+              HasSubstr("byte offset 3"));
 }
 
 TEST_F(ScanApiTest, PassedDeadlineAndCancellationStopTheScan) {
@@ -385,11 +440,13 @@ TEST(JsonLog, BufferedLinesKeepTheirOrderAndAreFlushed) {
     for (int i = 0; i < 200 && read().find("third") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    EXPECT_NE(read().find("\"third\""), std::string::npos) << "not flushed in time";
+    EXPECT_NE(read().find("\"third\""), std::string::npos)
+        << "not flushed in time";
     log.LogBuffered("info", "fourth", {});
   }
   std::fclose(f);
-  EXPECT_NE(read().find("\"fourth\""), std::string::npos) << "not flushed on destruction";
+  EXPECT_NE(read().find("\"fourth\""), std::string::npos)
+      << "not flushed on destruction";
 }
 
 }  // namespace
