@@ -80,11 +80,20 @@ bool AnyCueIn(const Analysis& a, const CompiledModifier& mod, uint32_t from,
     }
     const uint32_t limit = t < skip_begin ? std::min(to, skip_begin) : to;
     if (!mod.cue_ids.empty()) {
-      for (const auto& ids : mod.cue_ids) {
-        if (t + ids.size() > limit) continue;
-        size_t j = 0;
-        while (j < ids.size() && a.HasContinuation(t + static_cast<uint32_t>(j), ids[j])) ++j;
-        if (j == ids.size()) return true;
+      // The cues that start with one of the token's ids, then the rest.
+      uint32_t n;
+      const uint32_t* token_ids = a.ContinuationIdsOf(t, &n);
+      for (uint32_t i = 0; i < n; ++i) {
+        auto it = std::lower_bound(mod.cues_by_first_id.begin(),
+                                   mod.cues_by_first_id.end(),
+                                   std::make_pair(token_ids[i], uint32_t{0}));
+        for (; it != mod.cues_by_first_id.end() && it->first == token_ids[i]; ++it) {
+          const auto& ids = mod.cue_ids[it->second];
+          if (t + ids.size() > limit) continue;
+          size_t j = 1;
+          while (j < ids.size() && a.HasContinuation(t + static_cast<uint32_t>(j), ids[j])) ++j;
+          if (j == ids.size()) return true;
+        }
       }
       continue;
     }

@@ -709,8 +709,11 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
       for (const auto& cue : cm.cues) {
         std::vector<uint32_t> ids;
         for (const TokenPattern& t : cue) ids.push_back(ContinuationId(lex, t));
+        cm.cues_by_first_id.push_back(
+            {ids.front(), static_cast<uint32_t>(cm.cue_ids.size())});
         cm.cue_ids.push_back(std::move(ids));
       }
+      std::sort(cm.cues_by_first_id.begin(), cm.cues_by_first_id.end());
     }
   }
   set_->entries_.push_back(std::move(ce));

@@ -63,6 +63,8 @@ struct CompiledModifier {
   // The cues' tokens as continuation ids of the entry's language (empty for
   // language-independent files: then TokenMatches decides).
   std::vector<std::vector<uint32_t>> cue_ids;
+  // (first token's id, cue index), sorted: the cues a token can start.
+  std::vector<std::pair<uint32_t, uint32_t>> cues_by_first_id;
   // First bytes the cues can start with; `any_first_byte` when a cue starts
   // with a number or a suffix pattern (then every token is a candidate).
   std::bitset<256> first_bytes;
