@@ -182,10 +182,9 @@ class Matcher {
 
   // Regex rules. A yes/no RE2::Set pass per sentence window finds the few
   // sentences where some rule matches (without an id vector RE2 stops at
-  // the first match and allocates nothing); one id pass over the span of
-  // those sentences names the rules (it allocates a set as large as the
-  // compiled program, so it runs once); then only those rules run on their
-  // own in those windows, for the offsets.
+  // the first match); an id pass over each of those windows names the
+  // rules, and only those run on their own in that window, for the
+  // offsets.
   void MatchRegexes() {
     if (lex_.regex_sources.empty() || doc_.sentences().empty()) return;
     const absl::string_view folded = doc_.folded();
@@ -211,14 +210,12 @@ class Matcher {
       windows.push_back({begin, end});
       hit_sentences.push_back(static_cast<uint32_t>(s));
     }
-    if (windows.empty()) return;
     std::vector<int> ids;
-    const re2::StringPiece span(folded.data() + windows.front().first,
-                                windows.back().second - windows.front().first);
-    if (!lex_.regex_set->Match(span, &ids)) return;
     for (size_t w = 0; w < windows.size(); ++w) {
       const auto [begin, end] = windows[w];
       const re2::StringPiece text(folded.data() + begin, end - begin);
+      ids.clear();
+      if (!lex_.regex_set->Match(text, &ids)) continue;
       for (int id : ids) {
         const RE2& re = lex_.Regex(id);
         size_t pos = 0;
