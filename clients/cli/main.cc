@@ -347,13 +347,7 @@ int Scan(int argc, char** argv) {
     }
     const std::string name = path == "-" ? "<stdin>" : path;
     if (format == "json") {
-      absl::StatusOr<std::string> json = FormatJson(*report);
-      if (!json.ok()) {
-        std::cerr << "divcheck: " << name << ": " << json.status().message() << "\n";
-        input_error = true;
-        continue;
-      }
-      absl::StrAppend(&out, *json, "\n");
+      absl::StrAppend(&out, FormatJson(*report), "\n");
     } else {
       absl::StrAppend(&out, FormatText(name, *report, style));
     }

@@ -21,8 +21,10 @@ std::string FormatText(const std::string& source, const v1::Report& report,
                        const TextStyle& style);
 
 // The report as one line of proto3 JSON (lowerCamelCase, enum names, all
-// fields present).
-absl::StatusOr<std::string> FormatJson(const v1::Report& report);
+// fields present), written directly.
+std::string FormatJson(const v1::Report& report);
+// The same through protobuf's JSON printer (slow; for tests).
+std::string FormatJsonWithLibrary(const v1::Report& report);
 
 }  // namespace divcheck::cli
 

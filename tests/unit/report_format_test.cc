@@ -1,0 +1,58 @@
+// The CLI's hand-written JSON must equal protobuf's proto3 JSON printer, on
+// real reports (every corpus passage and example ad) and on strings that
+// need escaping.
+#include "clients/cli/report_format.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "analyzers/engine.h"
+#include "gtest/gtest.h"
+
+namespace divcheck::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(FormatJson, EqualsTheLibraryOnEscapesAndDefaults) {
+  v1::Report report;
+  EXPECT_EQ(FormatJson(report), FormatJsonWithLibrary(report));
+  v1::Finding* f = report.add_findings();
+  f->set_rule_id("de.x");
+  f->set_matched_text("\"quoted\" \\ back <tag> & 'apos' \t\n\r\b\f \x01\x1f\x7f");
+  f->set_message("Umlaute äöü ß, „Anführung“, – Strich, \u2028 \u2029 emoji \U0001F600 soft\u00ADhyphen \u200B\u200E\u2060\uFEFF\uFFFB \u0600\u06DD");
+  f->add_dimensions(v1::DIMENSION_AGE);
+  f->add_dimensions(static_cast<v1::Dimension>(42));  // unknown value
+  f->mutable_span()->set_end_char(7);
+  report.add_highlights()->set_kind(v1::HIGHLIGHT_KIND_PART_TIME);
+  report.mutable_coded_wording()->add_agentic_words("führ");
+  report.set_language_detected(true);
+  report.set_score(100);
+  EXPECT_EQ(FormatJson(report), FormatJsonWithLibrary(report));
+}
+
+TEST(FormatJson, EqualsTheLibraryOnRealReports) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  auto engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  int checked = 0;
+  for (const char* dir : {"corpus/de", "corpus/en", "../examples"}) {
+    const fs::path p = fs::path(DIVCHECK_TESTS_DIR) / dir;
+    for (const auto& e : fs::directory_iterator(p)) {
+      if (e.path().extension() != ".txt") continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream buf;
+      buf << in.rdbuf();
+      auto report = (*engine)->ScanText(buf.str(), ScanOptions());
+      ASSERT_TRUE(report.ok()) << e.path() << ": " << report.status();
+      ASSERT_EQ(FormatJson(*report), FormatJsonWithLibrary(*report)) << e.path();
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 150);
+}
+
+}  // namespace
+}  // namespace divcheck::cli
