@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "analyzers/analysis.h"
@@ -149,6 +150,7 @@ absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
   });
   std::vector<std::pair<uint32_t, uint32_t>> ranges;
   ranges.reserve(kept.size() + 8);
+  report.mutable_findings()->Reserve(static_cast<int>(kept.size()));
   for (const Candidate* c : kept) {
     const config::v1::Entry& def = *a.entry(c->entry).def;
     v1::Finding* f = report.add_findings();
@@ -159,7 +161,11 @@ absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
     const uint32_t oe = doc.OriginalEnd(c->fend);
     const absl::string_view matched = doc.OriginalText(ob, oe);
     f->set_matched_text(std::string(matched));
-    f->set_message(absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
+    if (absl::StrContains(def.explanation(), "{matched}")) {
+      f->set_message(absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
+    } else {
+      f->set_message(def.explanation());
+    }
     if (!c->suggestions.empty()) {
       for (const std::string& s : c->suggestions) f->add_suggestions(s);
     } else {
