@@ -168,38 +168,41 @@ bool LanguageLexicon::TokenMatches(const TokenPattern& p,
 
 void LanguageLexicon::ContinuationIds(absl::string_view token, bool is_number,
                                       std::vector<uint32_t>* out) const {
+  const size_t before = out->size();
   if (is_number && continuation_number_id >= 0) {
     out->push_back(static_cast<uint32_t>(continuation_number_id));
   }
-  continuation_forward.WalkForward(token, [&](size_t depth, const TriePayload& p) {
-    const bool whole = depth == token.size();
-    switch (p.pattern) {
-      case TokenPattern::Kind::kPrefix:
-        out->push_back(p.index);
-        break;
-      case TokenPattern::Kind::kExact:
-        if (whole) out->push_back(p.index);
-        break;
-      case TokenPattern::Kind::kWord:
-        if (whole || IsEnding(token.substr(depth))) out->push_back(p.index);
-        break;
-      default:
-        break;
-    }
+  forward.WalkForward(token, [&](size_t depth, const TriePayload& p) {
+    if (p.kind != TriePayload::Kind::kContinuation) return;
+    if (ForwardContinuationMatches(p, token, depth)) out->push_back(p.index);
   });
-  if (!has_continuation_suffix) return;
-  const size_t before = out->size();
   for (size_t e = 0; e <= endings.size(); ++e) {
     const absl::string_view ending =
         e == 0 ? absl::string_view() : absl::string_view(endings[e - 1]);
     if (token.size() < ending.size() || !absl::EndsWith(token, ending)) continue;
-    continuation_backward.WalkBackward(
-        token.substr(0, token.size() - ending.size()),
-        [&](size_t, const TriePayload& p) {
-          if (std::find(out->begin() + before, out->end(), p.index) == out->end()) {
-            out->push_back(p.index);
-          }
-        });
+    backward.WalkBackward(token.substr(0, token.size() - ending.size()),
+                          [&](size_t, const TriePayload& p) {
+                            if (p.kind != TriePayload::Kind::kContinuation) return;
+                            if (std::find(out->begin() + before, out->end(), p.index) ==
+                                out->end()) {
+                              out->push_back(p.index);
+                            }
+                          });
+  }
+}
+
+bool LanguageLexicon::ForwardContinuationMatches(const TriePayload& p,
+                                                 absl::string_view token,
+                                                 size_t depth) const {
+  switch (p.pattern) {
+    case TokenPattern::Kind::kPrefix:
+      return true;
+    case TokenPattern::Kind::kExact:
+      return depth == token.size();
+    case TokenPattern::Kind::kWord:
+      return depth == token.size() || IsEnding(token.substr(depth));
+    default:
+      return false;
   }
 }
 
@@ -405,7 +408,7 @@ uint32_t LexiconCompiler::ContinuationId(LanguageLexicon* lex, const TokenPatter
   const uint32_t id = lex->continuation_count++;
   known.emplace(key, id);
   TriePayload p;
-  p.kind = TriePayload::Kind::kPhraseStart;  // unused in these tries
+  p.kind = TriePayload::Kind::kContinuation;
   p.index = id;
   p.pattern = t.kind;
   switch (t.kind) {
@@ -413,11 +416,10 @@ uint32_t LexiconCompiler::ContinuationId(LanguageLexicon* lex, const TokenPatter
       lex->continuation_number_id = id;
       break;
     case TokenPattern::Kind::kSuffix:
-      lex->continuation_backward.Insert(std::string(t.text.rbegin(), t.text.rend()), p);
-      lex->has_continuation_suffix = true;
+      lex->backward.Insert(std::string(t.text.rbegin(), t.text.rend()), p);
       break;
     default:
-      lex->continuation_forward.Insert(t.text, p);
+      lex->forward.Insert(t.text, p);
       break;
   }
   return id;
@@ -897,8 +899,6 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
     for (auto& g : lex->phrase_groups) std::sort(g.by_second.begin(), g.by_second.end());
     lex->forward.Freeze();
     lex->backward.Freeze();
-    lex->continuation_forward.Freeze();
-    lex->continuation_backward.Freeze();
   }
 
   // One RE2::Set per language.

@@ -117,6 +117,8 @@ struct TriePayload {
     kPhraseStart,  // index: phrase group; first phrase token matched
     kTitleMasculine,  // index: title
     kTitleFeminine,   // index: title
+    kContinuation,    // index: continuation id (a phrase token after the
+                      // first, or a modifier cue token); pattern: kind
   };
   Kind kind;
   bool inflect = true;
@@ -184,13 +186,11 @@ struct LanguageLexicon {
   };
   std::vector<PhraseGroup> phrase_groups;
   std::vector<uint32_t> number_start_groups;
-  // Every distinct pattern that phrases use after their first token, by id:
-  // word/exact/prefix patterns in a forward trie, suffix patterns in a
-  // backward trie (payload index = id, pattern = kind). A token is looked up
-  // once and phrase steps compare ids instead of strings.
-  ByteTrie continuation_forward;
-  ByteTrie continuation_backward;
-  bool has_continuation_suffix = false;
+  // Every distinct pattern that phrases use after their first token (and
+  // that modifier cues use), by id: kContinuation payloads in `forward`
+  // (word/exact/prefix) and `backward` (suffix). The matcher collects a
+  // token's ids in the same walks that find its terms, and phrase steps
+  // compare ids instead of strings.
   uint32_t continuation_count = 0;
   int64_t continuation_number_id = -1;
   std::unique_ptr<RE2::Set> regex_set;
@@ -210,6 +210,10 @@ struct LanguageLexicon {
   // semantics as TokenMatches) to `out`.
   void ContinuationIds(absl::string_view token, bool is_number,
                        std::vector<uint32_t>* out) const;
+  // Whether kContinuation payload `p`, reached at `depth` of a forward
+  // walk over `token`, matches it.
+  bool ForwardContinuationMatches(const TriePayload& p, absl::string_view token,
+                                  size_t depth) const;
   // The compiled regex for RE2::Set index `id`. Compiled on first use (most
   // rules never match a given ad) and then shared; safe for concurrent use.
   const RE2& Regex(int id) const;

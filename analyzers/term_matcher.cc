@@ -24,7 +24,14 @@ class Matcher {
     a_.matches.clear();
     a_.titles.clear();
     best_title_.assign(tokens_.size(), -1);
+    // Pass 1: every token's terms, title forms and continuation ids, in one
+    // forward and a few backward walks; phrase starts wait for pass 2,
+    // which needs the ids of the tokens after them.
+    a_.cont_begin.assign(tokens_.size(), -1);
+    a_.cont_count.assign(tokens_.size(), 0);
+    a_.cont_ids.clear();
     for (uint32_t k = 0; k < tokens_.size(); ++k) MatchToken(k);
+    for (const auto& [group, k] : pending_groups_) TryGroup(group, k);
     MatchRegexes();
     for (int32_t t : best_title_) {
       if (t >= 0) a_.titles.push_back(title_hits_[t]);
@@ -107,7 +114,16 @@ class Matcher {
   void MatchToken(uint32_t k) {
     const Token& tok = tokens_[k];
     const absl::string_view text = doc_.TokenText(tok);
+    std::vector<uint32_t>& ids = a_.cont_ids;
+    const size_t ids_begin = ids.size();
+    if (tok.is_number && lex_.continuation_number_id >= 0) {
+      ids.push_back(static_cast<uint32_t>(lex_.continuation_number_id));
+    }
     lex_.forward.WalkForward(text, [&](size_t depth, const TriePayload& p) {
+      if (p.kind == TriePayload::Kind::kContinuation) {
+        if (lex_.ForwardContinuationMatches(p, text, depth)) ids.push_back(p.index);
+        return;
+      }
       const bool whole = depth == text.size();
       const bool inflected =
           whole || (p.inflect && lex_.IsEnding(text.substr(depth)));
@@ -122,7 +138,7 @@ class Matcher {
           if (p.pattern == TokenPattern::Kind::kPrefix ||
               (p.pattern == TokenPattern::Kind::kExact && whole) ||
               (p.pattern == TokenPattern::Kind::kWord && inflected)) {
-            TryGroup(p.index, k);
+            pending_groups_.push_back({p.index, k});
           }
           break;
         default:
@@ -141,11 +157,16 @@ class Matcher {
       const absl::string_view base = text.substr(0, text.size() - ending.size());
       lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
         switch (p.kind) {
+          case TriePayload::Kind::kContinuation:
+            if (std::find(ids.begin() + ids_begin, ids.end(), p.index) == ids.end()) {
+              ids.push_back(p.index);
+            }
+            break;
           case TriePayload::Kind::kTail:
             if (ending.empty() || p.inflect) Add(p.index, k, k + 1);
             break;
           case TriePayload::Kind::kPhraseStart:
-            TryGroup(p.index, k);
+            pending_groups_.push_back({p.index, k});
             break;
           case TriePayload::Kind::kTitleMasculine:
           case TriePayload::Kind::kTitleFeminine: {
@@ -176,8 +197,10 @@ class Matcher {
       });
     }
     if (tok.is_number) {
-      for (uint32_t g : lex_.number_start_groups) TryGroup(g, k);
+      for (uint32_t g : lex_.number_start_groups) pending_groups_.push_back({g, k});
     }
+    a_.cont_begin[k] = static_cast<int32_t>(ids_begin);
+    a_.cont_count[k] = static_cast<uint32_t>(ids.size() - ids_begin);
   }
 
   // Regex rules. A yes/no RE2::Set pass per sentence window finds the few
@@ -262,6 +285,7 @@ class Matcher {
   const std::vector<Token>& tokens_;
   std::vector<TitleHit> title_hits_;
   std::vector<int32_t> best_title_;
+  std::vector<std::pair<uint32_t, uint32_t>> pending_groups_;  // (group, token)
 };
 
 }  // namespace
