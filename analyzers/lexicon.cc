@@ -380,6 +380,8 @@ class LexiconCompiler {
                  std::vector<TokenPattern> tokens, uint32_t max_gap);
   LanguageLexicon* Lang(const std::string& language);
   uint32_t ContinuationId(LanguageLexicon* lex, const TokenPattern& t);
+  static bool InsertTokenPattern(LanguageLexicon* lex, const TokenPattern& t,
+                                 TriePayload p);
 
   absl::flat_hash_map<LanguageLexicon*, absl::flat_hash_map<std::string, uint32_t>>
       continuation_ids_;
@@ -410,19 +412,27 @@ uint32_t LexiconCompiler::ContinuationId(LanguageLexicon* lex, const TokenPatter
   TriePayload p;
   p.kind = TriePayload::Kind::kContinuation;
   p.index = id;
+  if (!InsertTokenPattern(lex, t, p)) lex->continuation_number_id = id;
+  return id;
+}
+
+// Inserts `p` under the key of token pattern `t`: suffixes into the
+// backward trie, words, exact tokens and prefixes into the forward trie.
+// Returns false for a number pattern, which has no key.
+bool LexiconCompiler::InsertTokenPattern(LanguageLexicon* lex, const TokenPattern& t,
+                                         TriePayload p) {
   p.pattern = t.kind;
   switch (t.kind) {
     case TokenPattern::Kind::kNumber:
-      lex->continuation_number_id = id;
-      break;
+      return false;
     case TokenPattern::Kind::kSuffix:
       lex->backward.Insert(std::string(t.text.rbegin(), t.text.rend()), p);
-      break;
+      return true;
     default:
+      p.inflect = t.kind == TokenPattern::Kind::kWord;
       lex->forward.Insert(t.text, p);
-      break;
+      return true;
   }
-  return id;
 }
 
 LanguageLexicon* LexiconCompiler::Lang(const std::string& language) {
@@ -458,20 +468,7 @@ void LexiconCompiler::AddPhrase(LanguageLexicon* lex, uint32_t entry,
     TriePayload p;
     p.kind = TriePayload::Kind::kPhraseStart;
     p.index = group;
-    p.pattern = first.kind;
-    switch (first.kind) {
-      case TokenPattern::Kind::kNumber:
-        lex->number_start_groups.push_back(group);
-        break;
-      case TokenPattern::Kind::kSuffix: {
-        std::string reversed(first.text.rbegin(), first.text.rend());
-        lex->backward.Insert(reversed, p);
-        break;
-      }
-      default:
-        p.inflect = first.kind == TokenPattern::Kind::kWord;
-        lex->forward.Insert(first.text, p);
-    }
+    if (!InsertTokenPattern(lex, first, p)) lex->number_start_groups.push_back(group);
   }
   LanguageLexicon::PhraseGroup& g = lex->phrase_groups[group];
   if (ids.empty()) {
