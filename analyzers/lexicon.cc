@@ -28,6 +28,17 @@ using google::protobuf::TextFormat;
 namespace {
 // Patterns run on case-folded text; case-insensitivity only guards against
 // authors writing capitals.
+// What may stand before and after a regex rule's match: ASCII other than
+// letters and digits, Latin-1 punctuation and symbols, × ÷, and the blocks
+// of punctuation, currency, arrows, shapes and symbols (U+2000–U+27BF), CJK
+// and full-width punctuation. Letters and digits of every script are not
+// boundaries. An explicit class instead of [^\pL\pN\pM]: the negated
+// Unicode classes made every compiled rule ~20× larger (2,790 against 126
+// RE2 instructions), which cost most of the lexicon load time.
+constexpr char kRegexBoundary[] =
+    "[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f\\x{a0}-\\x{bf}\\x{d7}\\x{f7}"
+    "\\x{2000}-\\x{27bf}\\x{3000}-\\x{303f}\\x{fe30}-\\x{fe4f}\\x{ff00}-\\x{ff0f}]";
+
 RE2::Options RegexOptions() {
   RE2::Options opts;
   opts.set_log_errors(false);
@@ -693,7 +704,7 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
       continue;
     }
     wrapped_patterns.push_back(
-        absl::StrCat("(?:^|[^\\pL\\pN\\pM])(", pat, ")(?:[^\\pL\\pN\\pM]|$)"));
+        absl::StrCat("(?:^|", kRegexBoundary, ")(", pat, ")(?:", kRegexBoundary, "|$)"));
   }
 
   info->entry_count += 1;
