@@ -119,14 +119,32 @@ class Matcher {
     if (tok.is_number && lex_.continuation_number_id >= 0) {
       ids.push_back(static_cast<uint32_t>(lex_.continuation_number_id));
     }
+    // Whether the rest of the token after `depth` bytes is an inflection
+    // ending; asked for several payloads at one depth, computed once.
+    size_t ending_depth = static_cast<size_t>(-1);
+    bool ending_rest = false;
+    auto rest_is_ending = [&](size_t depth) {
+      if (depth != ending_depth) {
+        ending_depth = depth;
+        ending_rest = lex_.IsEnding(absl::string_view(text.data() + depth, text.size() - depth));
+      }
+      return ending_rest;
+    };
     lex_.forward.WalkForward(text, [&](size_t depth, const TriePayload& p) {
+      const bool whole = depth == text.size();
       if (p.kind == TriePayload::Kind::kContinuation) {
-        if (lex_.ForwardContinuationMatches(p, text, depth)) ids.push_back(p.index);
+        if (p.pattern == TokenPattern::Kind::kPrefix ||
+            (whole && (p.pattern == TokenPattern::Kind::kExact ||
+                       p.pattern == TokenPattern::Kind::kWord)) ||
+            (p.pattern == TokenPattern::Kind::kWord && rest_is_ending(depth))) {
+          ids.push_back(p.index);
+        }
         return;
       }
-      const bool whole = depth == text.size();
       const bool inflected =
-          whole || (p.inflect && lex_.IsEnding(text.substr(depth)));
+          whole || (p.inflect && (p.kind == TriePayload::Kind::kWord ||
+                                  p.kind == TriePayload::Kind::kPhraseStart) &&
+                    rest_is_ending(depth));
       switch (p.kind) {
         case TriePayload::Kind::kWord:
           if (inflected) Add(p.index, k, k + 1);
