@@ -167,12 +167,13 @@ absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
       f->set_message(def.explanation());
     }
     if (!c->suggestions.empty()) {
+      f->mutable_suggestions()->Reserve(static_cast<int>(c->suggestions.size()));
       for (const std::string& s : c->suggestions) f->add_suggestions(s);
     } else {
-      for (const std::string& s : def.suggestions()) f->add_suggestions(s);
+      *f->mutable_suggestions() = def.suggestions();
     }
     f->set_legal_basis(def.legal_basis());
-    for (const std::string& s : def.sources()) f->add_sources(s);
+    *f->mutable_sources() = def.sources();
     f->set_context_note(c->context_note);
     ranges.push_back({ob, oe});
   }
