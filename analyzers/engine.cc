@@ -99,6 +99,14 @@ absl::Status Engine::ReloadLexicons(std::vector<LexiconProblem>* problems) {
 
 absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
                                             const ScanOptions& options) const {
+  v1::Report report;
+  RETURN_IF_ERROR(ScanTextInto(text, options, &report));
+  return report;
+}
+
+absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& options,
+                                  v1::Report* out) const {
+  out->Clear();
   if (text.size() > options_.max_input_bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("input is ", text.size(), " bytes; the limit is ",
@@ -113,7 +121,7 @@ absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
   ASSIGN_OR_RETURN(Document doc, Document::Create(text));
   const std::shared_ptr<const LexiconSet> set = lexicons();
 
-  v1::Report report;
+  v1::Report& report = *out;
   report.set_byte_count(static_cast<uint32_t>(text.size()));
   report.set_word_count(static_cast<uint32_t>(doc.tokens().size()));
   report.set_lexicon_version(set->content_hash());
@@ -199,7 +207,7 @@ absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
     }
   }
   ScoreReport(&report);
-  return report;
+  return absl::OkStatus();
 }
 
 }  // namespace divcheck

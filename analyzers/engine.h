@@ -73,6 +73,11 @@ class Engine {
   // the language; CANCELLED when options.is_cancelled() turned true.
   absl::StatusOr<v1::Report> ScanText(absl::string_view text,
                                       const ScanOptions& options) const;
+  // The same into `out`, which is cleared first. Reusing one Report for
+  // many scans (a batch, a worker thread) lets protobuf keep the strings and
+  // messages of the previous report, so the next one costs few allocations.
+  absl::Status ScanTextInto(absl::string_view text, const ScanOptions& options,
+                            v1::Report* out) const;
 
   // Loads the lexicon directory again and swaps the new set in. On error the
   // current set stays in use and the error (with `problems`) is returned.

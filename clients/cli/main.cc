@@ -304,8 +304,7 @@ int Scan(int argc, char** argv) {
   }
   ScanOptions scan_options;
   scan_options.language = lang;
-  auto scan = [&](const std::string& text) -> absl::StatusOr<v1::Report> {
-    if (engine != nullptr) return engine->ScanText(text, scan_options);
+  auto scan_remote = [&](const std::string& text) -> absl::StatusOr<v1::Report> {
     // Checked here as the engine does in-process, so errors read the same.
     if (text.size() > max_bytes) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -325,31 +324,40 @@ int Scan(int argc, char** argv) {
     }
     return report;
   };
+  // One Report reused for every file: protobuf keeps the previous report's
+  // strings and messages, so a batch allocates little.
+  v1::Report reused;
+  auto scan_into = [&](const std::string& text) -> absl::Status {
+    if (engine != nullptr) return engine->ScanTextInto(text, scan_options, &reused);
+    absl::StatusOr<v1::Report> report = scan_remote(text);
+    if (!report.ok()) return report.status();
+    reused = *std::move(report);
+    return absl::OkStatus();
+  };
 
   int exit_code = kExitOk;
   bool input_error = false;
   std::string out;
   for (const std::string& path : args.positional) {
     absl::StatusOr<std::string> text = ReadInput(path, max_bytes);
-    absl::StatusOr<v1::Report> report =
-        text.ok() ? scan(*text) : text.status();
-    if (!report.ok()) {
+    const absl::Status scanned = text.ok() ? scan_into(*text) : text.status();
+    if (!scanned.ok()) {
       std::cout << out << std::flush;
       out.clear();
-      const std::string msg(report.status().message());
+      const std::string msg(scanned.message());
       std::cerr << "divcheck: " << (absl::StartsWith(msg, path) ? "" : path + ": ")
                 << msg << "\n";
       input_error = true;
       continue;
     }
-    for (const v1::Finding& f : report->findings()) {
+    for (const v1::Finding& f : reused.findings()) {
       if (f.severity() >= threshold) exit_code = kExitFindings;
     }
     const std::string name = path == "-" ? "<stdin>" : path;
     if (format == "json") {
-      absl::StrAppend(&out, FormatJson(*report), "\n");
+      absl::StrAppend(&out, FormatJson(reused), "\n");
     } else {
-      absl::StrAppend(&out, FormatText(name, *report, style));
+      absl::StrAppend(&out, FormatText(name, reused, style));
     }
     if (out.size() > (1 << 16)) {
       std::cout << out;

@@ -349,5 +349,29 @@ TEST_F(EngineTest, ConcurrentScansDuringReloadSeeOneConsistentSet) {
   EXPECT_GT(scans.load(), 0);
 }
 
+
+// ---- reusing one Report ----
+
+TEST_F(EngineTest, ScanTextIntoAReusedReportEqualsAFreshScan) {
+  const std::string big =
+      "Verkäufer gesucht\nWir sind ein junges Team. Deutsch als Muttersprache. "
+      "Bitte mit Foto. Frauen ausdrücklich erwünscht.";
+  const std::string small = "Wir suchen eine Pflegefachkraft (m/w/d).";
+  ScanOptions options;
+  options.language = "de";
+  v1::Report reused;
+  ASSERT_TRUE(engine_->ScanTextInto(big, options, &reused).ok());
+  ASSERT_GT(reused.findings_size(), 2);
+  // A smaller report into the same message: nothing of the first may stay.
+  ASSERT_TRUE(engine_->ScanTextInto(small, options, &reused).ok());
+  EXPECT_EQ(reused.SerializeAsString(), Scan(small).SerializeAsString());
+  ASSERT_TRUE(engine_->ScanTextInto(big, options, &reused).ok());
+  EXPECT_EQ(reused.SerializeAsString(), Scan(big).SerializeAsString());
+  // An error leaves a cleared report, not the previous one.
+  options.language = "fr";
+  EXPECT_FALSE(engine_->ScanTextInto(big, options, &reused).ok());
+  EXPECT_EQ(reused.findings_size(), 0);
+}
+
 }  // namespace
 }  // namespace divcheck
