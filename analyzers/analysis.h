@@ -59,20 +59,9 @@ struct Analysis {
   const LanguageLexicon& lex;
 
   // The continuation pattern ids (phrase tokens after the first, modifier
-  // cues) that token `k` matches, as [*begin, *begin + count); each token
-  // is looked up once.
+  // cues) that token `k` matches, as [*begin, *begin + count). MatchTerms
+  // fills them for every token in the same trie walks that find its terms.
   const uint32_t* ContinuationIdsOf(uint32_t k, uint32_t* count) const {
-    if (cont_begin.empty()) {
-      cont_begin.assign(doc.tokens().size(), -1);
-      cont_count.assign(doc.tokens().size(), 0);
-    }
-    if (cont_begin[k] < 0) {
-      cont_begin[k] = static_cast<int32_t>(cont_ids.size());
-      const Token& t = doc.tokens()[k];
-      lex.ContinuationIds(doc.TokenText(t), t.is_number, &cont_ids);
-      cont_count[k] = static_cast<uint32_t>(cont_ids.size()) -
-                      static_cast<uint32_t>(cont_begin[k]);
-    }
     *count = cont_count[k];
     return cont_ids.data() + cont_begin[k];
   }
@@ -81,9 +70,9 @@ struct Analysis {
     const uint32_t* b = ContinuationIdsOf(k, &n);
     return std::find(b, b + n, id) != b + n;
   }
-  mutable std::vector<int32_t> cont_begin;  // by token; -1 = not looked up
-  mutable std::vector<uint32_t> cont_count;  // by token
-  mutable std::vector<uint32_t> cont_ids;
+  std::vector<uint32_t> cont_begin;  // by token, into cont_ids
+  std::vector<uint32_t> cont_count;  // by token
+  std::vector<uint32_t> cont_ids;
 
   std::vector<Match> matches;
   std::vector<TitleHit> titles;

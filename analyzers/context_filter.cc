@@ -71,13 +71,8 @@ bool CueAt(const Analysis& a, const std::vector<TokenPattern>& cue,
 // A cue lying entirely within [from, to), skipping [skip_begin, skip_end).
 bool AnyCueIn(const Analysis& a, const CompiledModifier& mod, uint32_t from,
               uint32_t to, uint32_t skip_begin, uint32_t skip_end) {
-  const auto& tokens = a.doc.tokens();
   for (uint32_t t = from; t < to; ++t) {
     if (t >= skip_begin && t < skip_end) continue;
-    if (!mod.any_first_byte) {
-      const absl::string_view text = a.doc.TokenText(tokens[t]);
-      if (text.empty() || !mod.first_bytes.test(static_cast<uint8_t>(text[0]))) continue;
-    }
     const uint32_t limit = t < skip_begin ? std::min(to, skip_begin) : to;
     if (!mod.cue_ids.empty()) {
       // The cues that start with one of the token's ids, then the rest.

@@ -235,10 +235,10 @@ namespace {
 // Words after which a line break does not end the sentence.
 bool ContinuesLine(absl::string_view word) {
   static const auto* words = new absl::flat_hash_set<absl::string_view>{
-      "und", "oder", "sowie", "bzw", "von", "mit", "für", "fur", "aus", "der", "die",
-      "das", "des", "den", "dem", "zu", "zur", "zum", "in", "im", "an", "am", "auf",
-      "bei", "nach", "über", "unter", "ohne", "als", "and", "or", "of", "with", "the",
-      "a", "an", "to", "for", "from", "in", "on", "at", "by", "regardless", "irrespective"};
+      "und", "oder", "sowie", "bzw", "von", "mit", "für", "aus", "der", "die", "das",
+      "des", "den", "dem", "zu", "zur", "zum", "in", "im", "an", "am", "auf", "bei",
+      "nach", "über", "unter", "ohne", "als", "and", "or", "of", "with", "the", "a",
+      "to", "for", "from", "on", "at", "by", "regardless", "irrespective"};
   return words->contains(word);
 }
 }  // namespace

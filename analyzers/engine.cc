@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "analyzers/analysis.h"
@@ -169,11 +168,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
     const uint32_t oe = doc.OriginalEnd(c->fend);
     const absl::string_view matched = doc.OriginalText(ob, oe);
     f->set_matched_text(std::string(matched));
-    if (absl::StrContains(def.explanation(), "{matched}")) {
-      f->set_message(absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
-    } else {
-      f->set_message(def.explanation());
-    }
+    f->set_message(absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
     if (!c->suggestions.empty()) {
       f->mutable_suggestions()->Reserve(static_cast<int>(c->suggestions.size()));
       for (const std::string& s : c->suggestions) f->add_suggestions(s);

@@ -26,8 +26,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
 
 namespace {
-// Patterns run on case-folded text; case-insensitivity only guards against
-// authors writing capitals.
 // What may stand before and after a regex rule's match: ASCII other than
 // letters and digits, Latin-1 punctuation and symbols, × ÷, and the blocks
 // of punctuation, currency, arrows, shapes and symbols (U+2000–U+27BF), CJK
@@ -39,6 +37,8 @@ constexpr char kRegexBoundary[] =
     "[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f\\x{a0}-\\x{bf}\\x{d7}\\x{f7}"
     "\\x{2000}-\\x{27bf}\\x{3000}-\\x{303f}\\x{fe30}-\\x{fe4f}\\x{ff00}-\\x{ff0f}]";
 
+// Patterns run on case-folded text; case-insensitivity only guards against
+// authors writing capitals.
 RE2::Options RegexOptions() {
   RE2::Options opts;
   opts.set_log_errors(false);
@@ -147,11 +147,6 @@ bool LanguageLexicon::IsEnding(absl::string_view s) const {
 bool LanguageLexicon::TokenMatches(const TokenPattern& p,
                                    absl::string_view token,
                                    bool is_number) const {
-  // Most calls fail on the first byte; check it before comparing.
-  if (p.kind != TokenPattern::Kind::kNumber && p.kind != TokenPattern::Kind::kSuffix &&
-      (token.empty() || p.text.empty() || token[0] != p.text[0])) {
-    return p.text.empty() && p.kind == TokenPattern::Kind::kPrefix;
-  }
   switch (p.kind) {
     case TokenPattern::Kind::kNumber:
       return is_number;
@@ -175,46 +170,6 @@ bool LanguageLexicon::TokenMatches(const TokenPattern& p,
     }
   }
   return false;
-}
-
-void LanguageLexicon::ContinuationIds(absl::string_view token, bool is_number,
-                                      std::vector<uint32_t>* out) const {
-  const size_t before = out->size();
-  if (is_number && continuation_number_id >= 0) {
-    out->push_back(static_cast<uint32_t>(continuation_number_id));
-  }
-  forward.WalkForward(token, [&](size_t depth, const TriePayload& p) {
-    if (p.kind != TriePayload::Kind::kContinuation) return;
-    if (ForwardContinuationMatches(p, token, depth)) out->push_back(p.index);
-  });
-  for (size_t e = 0; e <= endings.size(); ++e) {
-    const absl::string_view ending =
-        e == 0 ? absl::string_view() : absl::string_view(endings[e - 1]);
-    if (token.size() < ending.size() || !absl::EndsWith(token, ending)) continue;
-    backward.WalkBackward(token.substr(0, token.size() - ending.size()),
-                          [&](size_t, const TriePayload& p) {
-                            if (p.kind != TriePayload::Kind::kContinuation) return;
-                            if (std::find(out->begin() + before, out->end(), p.index) ==
-                                out->end()) {
-                              out->push_back(p.index);
-                            }
-                          });
-  }
-}
-
-bool LanguageLexicon::ForwardContinuationMatches(const TriePayload& p,
-                                                 absl::string_view token,
-                                                 size_t depth) const {
-  switch (p.pattern) {
-    case TokenPattern::Kind::kPrefix:
-      return true;
-    case TokenPattern::Kind::kExact:
-      return depth == token.size();
-    case TokenPattern::Kind::kWord:
-      return depth == token.size() || IsEnding(token.substr(depth));
-    default:
-      return false;
-  }
 }
 
 const RE2& LanguageLexicon::Regex(int id) const {
@@ -635,15 +590,7 @@ void LexiconCompiler::CompileEntry(const Source& src, const LexiconFile& file,
     for (int c = 0; c < mod.cues_size(); ++c) {
       std::vector<TokenPattern> cue =
           ParsePhrase(src, mtree, "cues", c, mod.cues(c), /*inflect=*/true);
-      if (cue.empty()) continue;
-      const TokenPattern& first = cue.front();
-      if (first.kind == TokenPattern::Kind::kNumber ||
-          first.kind == TokenPattern::Kind::kSuffix || first.text.empty()) {
-        cm.any_first_byte = true;
-      } else {
-        cm.first_bytes.set(static_cast<uint8_t>(first.text[0]));
-      }
-      cm.cues.push_back(std::move(cue));
+      if (!cue.empty()) cm.cues.push_back(std::move(cue));
     }
     ce.modifiers.push_back(std::move(cm));
   }

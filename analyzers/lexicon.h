@@ -22,7 +22,6 @@
 
 #include <map>
 #include <mutex>
-#include <bitset>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,10 +64,6 @@ struct CompiledModifier {
   std::vector<std::vector<uint32_t>> cue_ids;
   // (first token's id, cue index), sorted: the cues a token can start.
   std::vector<std::pair<uint32_t, uint32_t>> cues_by_first_id;
-  // First bytes the cues can start with; `any_first_byte` when a cue starts
-  // with a number or a suffix pattern (then every token is a candidate).
-  std::bitset<256> first_bytes;
-  bool any_first_byte = false;
   std::string flag;
   std::string note;
 };
@@ -95,7 +90,7 @@ struct CompiledPhrase {
   std::vector<TokenPattern> tokens;
   uint32_t max_gap = 0;
   // For tokens[1..]: the id of the pattern among the language's
-  // continuation patterns (see LanguageLexicon::ContinuationIds).
+  // continuation patterns (see LanguageLexicon::continuation_count).
   std::vector<uint32_t> token_ids;
 };
 
@@ -206,14 +201,6 @@ struct LanguageLexicon {
   mutable std::vector<std::unique_ptr<RE2>> regexes;
 
   bool IsEnding(absl::string_view s) const;
-  // Appends the ids of the continuation patterns `token` matches (the same
-  // semantics as TokenMatches) to `out`.
-  void ContinuationIds(absl::string_view token, bool is_number,
-                       std::vector<uint32_t>* out) const;
-  // Whether kContinuation payload `p`, reached at `depth` of a forward
-  // walk over `token`, matches it.
-  bool ForwardContinuationMatches(const TriePayload& p, absl::string_view token,
-                                  size_t depth) const;
   // The compiled regex for RE2::Set index `id`. Compiled on first use (most
   // rules never match a given ad) and then shared; safe for concurrent use.
   const RE2& Regex(int id) const;

@@ -27,7 +27,7 @@ class Matcher {
     // Pass 1: every token's terms, title forms and continuation ids, in one
     // forward and a few backward walks; phrase starts wait for pass 2,
     // which needs the ids of the tokens after them.
-    a_.cont_begin.assign(tokens_.size(), -1);
+    a_.cont_begin.assign(tokens_.size(), 0);
     a_.cont_count.assign(tokens_.size(), 0);
     a_.cont_ids.clear();
     for (uint32_t k = 0; k < tokens_.size(); ++k) MatchToken(k);
@@ -98,7 +98,7 @@ class Matcher {
            next <= cur + 1 + ph.max_gap && next < tokens_.size() &&
            tokens_[next].sentence == sentence;
            ++next) {
-        if (HasContinuation(next, ph.token_ids[j - 1])) {
+        if (a_.HasContinuation(next, ph.token_ids[j - 1])) {
           cur = next;
           found = true;
           break;
@@ -108,8 +108,6 @@ class Matcher {
     }
     Add(ph.entry, k, cur + 1);
   }
-
-  bool HasContinuation(uint32_t k, uint32_t id) const { return a_.HasContinuation(k, id); }
 
   void MatchToken(uint32_t k) {
     const Token& tok = tokens_[k];
@@ -130,34 +128,35 @@ class Matcher {
       }
       return ending_rest;
     };
-    lex_.forward.WalkForward(text, [&](size_t depth, const TriePayload& p) {
+    // A phrase token pattern (first token or continuation) reached at `depth`.
+    auto pattern_matches = [&](const TriePayload& p, size_t depth) {
       const bool whole = depth == text.size();
-      if (p.kind == TriePayload::Kind::kContinuation) {
-        if (p.pattern == TokenPattern::Kind::kPrefix ||
-            (whole && (p.pattern == TokenPattern::Kind::kExact ||
-                       p.pattern == TokenPattern::Kind::kWord)) ||
-            (p.pattern == TokenPattern::Kind::kWord && rest_is_ending(depth))) {
-          ids.push_back(p.index);
-        }
-        return;
+      switch (p.pattern) {
+        case TokenPattern::Kind::kPrefix:
+          return true;
+        case TokenPattern::Kind::kExact:
+          return whole;
+        case TokenPattern::Kind::kWord:
+          return whole || rest_is_ending(depth);
+        default:
+          return false;
       }
-      const bool inflected =
-          whole || (p.inflect && (p.kind == TriePayload::Kind::kWord ||
-                                  p.kind == TriePayload::Kind::kPhraseStart) &&
-                    rest_is_ending(depth));
+    };
+    lex_.forward.WalkForward(text, [&](size_t depth, const TriePayload& p) {
       switch (p.kind) {
         case TriePayload::Kind::kWord:
-          if (inflected) Add(p.index, k, k + 1);
+          if (depth == text.size() || (p.inflect && rest_is_ending(depth))) {
+            Add(p.index, k, k + 1);
+          }
           break;
         case TriePayload::Kind::kStem:
           Add(p.index, k, k + 1);
           break;
         case TriePayload::Kind::kPhraseStart:
-          if (p.pattern == TokenPattern::Kind::kPrefix ||
-              (p.pattern == TokenPattern::Kind::kExact && whole) ||
-              (p.pattern == TokenPattern::Kind::kWord && inflected)) {
-            pending_groups_.push_back({p.index, k});
-          }
+          if (pattern_matches(p, depth)) pending_groups_.push_back({p.index, k});
+          break;
+        case TriePayload::Kind::kContinuation:
+          if (pattern_matches(p, depth)) ids.push_back(p.index);
           break;
         default:
           break;
@@ -217,7 +216,7 @@ class Matcher {
     if (tok.is_number) {
       for (uint32_t g : lex_.number_start_groups) pending_groups_.push_back({g, k});
     }
-    a_.cont_begin[k] = static_cast<int32_t>(ids_begin);
+    a_.cont_begin[k] = static_cast<uint32_t>(ids_begin);
     a_.cont_count[k] = static_cast<uint32_t>(ids.size() - ids_begin);
   }
 

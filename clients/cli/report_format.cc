@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
 namespace {
@@ -250,16 +249,6 @@ std::string FormatJson(const v1::Report& report) {
   std::string out;
   out.reserve(4096);
   AppendMessage(report, &out);
-  return out;
-}
-
-std::string FormatJsonWithLibrary(const v1::Report& report) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  options.always_print_enums_as_ints = false;
-  options.preserve_proto_field_names = false;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(report, &out, options);
   return out;
 }
 

@@ -23,8 +23,6 @@ std::string FormatText(const std::string& source, const v1::Report& report,
 // The report as one line of proto3 JSON (lowerCamelCase, enum names, all
 // fields present), written directly.
 std::string FormatJson(const v1::Report& report);
-// The same through protobuf's JSON printer (slow; for tests).
-std::string FormatJsonWithLibrary(const v1::Report& report);
 
 }  // namespace divcheck::cli
 

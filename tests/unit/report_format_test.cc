@@ -8,12 +8,23 @@
 #include <sstream>
 
 #include "analyzers/engine.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
 namespace divcheck::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The reference: protobuf's own proto3 JSON printer with the options the
+// hand-written writer reproduces.
+std::string FormatJsonWithLibrary(const v1::Report& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(report, &out, options).ok());
+  return out;
+}
 
 TEST(FormatJson, EqualsTheLibraryOnEscapesAndDefaults) {
   v1::Report report;
