@@ -1,6 +1,7 @@
 #include "analyzers/document.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "absl/container/flat_hash_set.h"
@@ -172,59 +173,90 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
     }
   }
 
-  // Fold and tokenise in one pass; ASCII runs take a table-driven path.
+  // Fold and tokenise in one pass; ASCII bytes take a table-driven path.
+  // The output goes to a raw buffer kept at least (input left + 16) bytes
+  // ahead, so an ASCII byte needs no capacity check; byte stores through a
+  // std::string would also force the loop's state out of registers.
   const uint8_t* src = reinterpret_cast<const uint8_t*>(source.data());
   const int32_t src_len = static_cast<int32_t>(source.size());
   std::string& folded = doc.folded_;
-  folded.reserve(source.size() + 16);
-  doc.tokens_.reserve(source.size() / 6 + 4);
+  folded.resize(source.size() + 16);
+  char* out = folded.data();
+  size_t o = 0;
+  std::vector<Token>& tokens = doc.tokens_;
+  tokens.reserve(source.size() / 6 + 4);
   bool in_token = false;
   bool token_digits = true;
   uint32_t token_begin = 0;
-  auto open_or_extend = [&](bool word, bool digit, uint32_t out_before) {
-    if (word) {
-      if (!in_token) {
-        in_token = true;
-        token_digits = digit;
-        token_begin = out_before;
-      } else {
-        token_digits = token_digits && digit;
-      }
-    } else if (in_token) {
-      in_token = false;
-      Token t;
-      t.begin = token_begin;
-      t.end = out_before;
-      t.is_number = token_digits;
-      doc.tokens_.push_back(t);
-    }
-  };
+  std::string unit;  // the folding of one non-ASCII code point
   for (int32_t i = 0; i < src_len;) {
     const uint8_t b = src[i];
     if (b < 0x80) {
       const uint8_t cls = kAsciiClass[b];
-      open_or_extend(cls & kWord, cls & kDigit, static_cast<uint32_t>(folded.size()));
-      folded.push_back(static_cast<char>(cls & kUpper ? b + ('a' - 'A') : b));
+      if (cls & kWord) {
+        if (!in_token) {
+          in_token = true;
+          token_digits = (cls & kDigit) != 0;
+          token_begin = static_cast<uint32_t>(o);
+        } else {
+          token_digits = token_digits && (cls & kDigit) != 0;
+        }
+      } else if (in_token) {
+        in_token = false;
+        Token& t = tokens.emplace_back();
+        t.begin = token_begin;
+        t.end = static_cast<uint32_t>(o);
+        t.is_number = token_digits;
+      }
+      out[o++] = static_cast<char>(cls & kUpper ? b + ('a' - 'A') : b);
       ++i;
       continue;
     }
     const int32_t at = i;
     UChar32 c;
     U8_NEXT_UNSAFE(src, i, c);
-    const uint32_t out_before = static_cast<uint32_t>(folded.size());
-    open_or_extend(IsWordCodePoint(c), false, out_before);
-    AppendFolded(c, &folded);
+    if (IsWordCodePoint(c)) {
+      if (!in_token) {
+        in_token = true;
+        token_digits = false;
+        token_begin = static_cast<uint32_t>(o);
+      } else {
+        token_digits = false;
+      }
+    } else if (in_token) {
+      in_token = false;
+      Token& t = tokens.emplace_back();
+      t.begin = token_begin;
+      t.end = static_cast<uint32_t>(o);
+      t.is_number = token_digits;
+    }
+    unit.clear();
+    AppendFolded(c, &unit);
+    const size_t need = o + unit.size() + static_cast<size_t>(src_len - i) + 16;
+    if (need > folded.size()) {
+      folded.resize(std::max(need, folded.size() * 2));
+      out = folded.data();
+    }
+    std::memcpy(out + o, unit.data(), unit.size());
     // Record the unit unless it folded to exactly one code point of the
     // same length (Ä → ä): then offsets inside it stay aligned.
-    const size_t out_len = folded.size() - out_before;
     const size_t first_len =
-        U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(folded[out_before])) + 1;
-    if (out_len != static_cast<size_t>(i - at) || first_len != out_len) {
-      doc.units_.push_back({out_before, static_cast<uint32_t>(folded.size()),
+        unit.empty() ? 0
+                     : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(unit[0])) + 1;
+    if (unit.size() != static_cast<size_t>(i - at) || first_len != unit.size()) {
+      doc.units_.push_back({static_cast<uint32_t>(o),
+                            static_cast<uint32_t>(o + unit.size()),
                             static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
     }
+    o += unit.size();
   }
-  open_or_extend(false, false, static_cast<uint32_t>(folded.size()));
+  if (in_token) {
+    Token& t = tokens.emplace_back();
+    t.begin = token_begin;
+    t.end = static_cast<uint32_t>(o);
+    t.is_number = token_digits;
+  }
+  folded.resize(o);
   doc.nfc_begin_ = std::move(nfc_begin);
   doc.nfc_end_ = std::move(nfc_end);
   doc.Segment();
@@ -260,8 +292,13 @@ void Document::Segment() {
     if (k > 0) {
       const uint32_t gap_begin = tokens_[k - 1].end;
       const absl::string_view gap = folded.substr(gap_begin, t.begin - gap_begin);
-      const size_t last_nl = gap.rfind('\n');
-      if (last_nl != absl::string_view::npos) {
+      // Most gaps are one space or hyphen: nothing to look at.
+      const bool plain = gap.size() == 1 && gap[0] != '\n' && gap[0] != '.' &&
+                         gap[0] != '!' && gap[0] != '?' && gap[0] != ';';
+      const size_t last_nl = plain ? absl::string_view::npos : gap.rfind('\n');
+      if (plain) {
+        // no break
+      } else if (last_nl != absl::string_view::npos) {
         // A line break ends the sentence, unless a wrapped sentence clearly
         // goes on: a single line break, no bullet on the next line, and the
         // line ending in a comma or a connecting word ("Alter, Geschlecht,

@@ -175,6 +175,16 @@ ScanApi::ScanApi(const Engine* engine, size_t max_text_bytes)
 absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
                                          const CallControl& call,
                                          Utf8 utf8) const {
+  v1::Report report;
+  if (absl::Status s = ScanInto(request, call, utf8, &report); !s.ok()) {
+    return s;
+  }
+  return report;
+}
+
+absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
+                               const CallControl& call, Utf8 utf8,
+                               v1::Report* out) const {
   // Every field is checked so that one answer lists every problem; the size
   // check comes first and costs nothing.
   std::vector<FieldViolation> violations;
@@ -233,10 +243,8 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
   options.is_cancelled = [&] {
     return (call.cancelled && call.cancelled()) || deadline_passed();
   };
-  absl::StatusOr<v1::Report> report =
-      engine_->ScanText(request.text(), options);
-  if (report.ok()) return report;
-  const absl::Status& s = report.status();
+  const absl::Status s = engine_->ScanTextInto(request.text(), options, out);
+  if (s.ok()) return s;
   switch (s.code()) {
     case absl::StatusCode::kInvalidArgument:
       // Size and language were checked above: what is left is the text's

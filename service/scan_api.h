@@ -84,6 +84,12 @@ class ScanApi {
   absl::StatusOr<v1::Report> Scan(const v1::ScanTextRequest& request,
                                   const CallControl& call,
                                   Utf8 utf8 = Utf8::kVerified) const;
+  // Scan() into *out, which is cleared first; a caller that keeps one Report
+  // across calls saves the allocations of building a new one. On error *out
+  // holds no meaningful report.
+  absl::Status ScanInto(const v1::ScanTextRequest& request,
+                        const CallControl& call, Utf8 utf8,
+                        v1::Report* out) const;
 
   // One page of rules (AIP-158). Errors: INVALID_ARGUMENT listing every
   // invalid field (INVALID_PAGE_SIZE, UNSUPPORTED_LANGUAGE,

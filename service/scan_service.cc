@@ -45,15 +45,26 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x", rng());
 }
 
-std::string Flatten(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  out.reserve(buffer.Length());
-  for (const grpc::Slice& s : slices) {
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+// Largest request text whose storage a thread keeps for the next call.
+constexpr size_t kKeepTextBytes = 64 << 10;
+
+// The message's bytes: the slice itself when the buffer is one slice (the
+// usual case for a request that fits one read), else a copy in *scratch.
+absl::string_view Flatten(const grpc::ByteBuffer& buffer,
+                          std::vector<grpc::Slice>* slices,
+                          std::string* scratch) {
+  slices->clear();
+  scratch->clear();
+  if (!buffer.Dump(slices).ok()) return {};
+  if (slices->size() == 1) {
+    const grpc::Slice& s = (*slices)[0];
+    return absl::string_view(reinterpret_cast<const char*>(s.begin()), s.size());
   }
-  return out;
+  scratch->reserve(buffer.Length());
+  for (const grpc::Slice& s : *slices) {
+    scratch->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return *scratch;
 }
 
 grpc::Status Serialize(const v1::ScanTextResponse& response,
@@ -104,15 +115,19 @@ absl::Status ScanServiceImpl::ScanInto(const grpc::ByteBuffer& wire,
                                        v1::ScanTextRequest* request,
                                        v1::ScanTextResponse* response) const {
   Utf8 utf8 = Utf8::kVerified;
-  if (absl::Status parsed = ParseScanTextRequest(Flatten(wire), request, &utf8);
+  std::vector<grpc::Slice> slices;
+  std::string scratch;
+  if (absl::Status parsed = ParseScanTextRequest(
+          Flatten(wire, &slices, &scratch), request, &utf8);
       !parsed.ok()) {
     return parsed;
   }
-  absl::StatusOr<v1::Report> report =
-      api_->Scan(*request, ControlFor(ctx), utf8);
-  if (!report.ok()) return report.status();
+  if (absl::Status s = api_->ScanInto(*request, ControlFor(ctx), utf8,
+                                      response->mutable_report());
+      !s.ok()) {
+    return s;
+  }
   response->set_request_id(request->request_id());
-  *response->mutable_report() = *std::move(report);
   return absl::OkStatus();
 }
 
@@ -165,14 +180,21 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
-  v1::ScanTextRequest request;
-  v1::ScanTextResponse response;
+  // The handler runs to its end on this thread, so one request and one
+  // response per thread are reused: Clear() keeps their strings' storage,
+  // which saves most of the allocations of building a report.
+  thread_local v1::ScanTextRequest request;
+  thread_local v1::ScanTextResponse response;
+  request.Clear();
+  response.Clear();
   absl::Status status = Authenticate(ctx, &key_name);
   if (status.ok()) status = ScanInto(*wire, ctx, &request, &response);
   Record("ScanText", request_id, key_name, status, start, &request,
          status.ok() ? &response.report() : nullptr);
   grpc::Status result = ToGrpcStatus(status, request_id);
   if (status.ok()) result = Serialize(response, wire_response);
+  // Do not keep a large text's storage alive on every thread.
+  if (request.text().size() > kKeepTextBytes) request = v1::ScanTextRequest();
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(result);
   return reactor;
