@@ -21,7 +21,6 @@
 #define DIVCHECK_ANALYZERS_LEXICON_H_
 
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <memory>
@@ -308,8 +307,11 @@ void ByteTrie::WalkForward(absl::string_view text, Fn&& fn) const {
     if (rec[0] & kChain) {
       const uint32_t len = rec[0] & 0xFFFFu;
       if (n - i < len) return;
+      // Labels are short: a byte loop beats a call to memcmp.
       const char* label = reinterpret_cast<const char*>(rec + 2);
-      if (std::memcmp(text.data() + i, label, len) != 0) return;
+      for (uint32_t k = 0; k < len; ++k) {
+        if (text[i + k] != label[k]) return;
+      }
       i += len;
       node += 2 + (len + 3) / 4;
       rec = data_.data() + node;
