@@ -94,6 +94,16 @@ bool IsBulletGap(absl::string_view line_start) {
 
 }  // namespace
 
+bool IsNfcStable(int32_t c) {
+  // Ranges where every code point has NFC_Quick_Check=Yes and canonical
+  // combining class 0 (document_test checks this against ICU): Latin-1 and
+  // Latin Extended-A/B, general punctuation, currency symbols, arrows,
+  // technical symbols, box drawing, geometric shapes, dingbats.
+  return c < 0x300 || (c >= 0x2010 && c <= 0x205F) ||
+         (c >= 0x20A0 && c <= 0x20CF) || (c >= 0x2190 && c <= 0x2328) ||
+         (c >= 0x232B && c <= 0x23FF) || (c >= 0x2500 && c <= 0x27BF);
+}
+
 bool IsWordCodePoint(int32_t c) {
   if (c < 0x80) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -109,14 +119,15 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
   const int32_t length = static_cast<int32_t>(text.size());
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
 
-  // Validate first, so no later stage sees ill-formed UTF-8.
-  bool ascii = true;
+  // Validate first, so no later stage sees ill-formed UTF-8. Note on the
+  // way whether every code point is one that NFC leaves alone in any
+  // context; then the text is already NFC and ICU's check is skipped.
+  bool nfc_stable = true;
   for (int32_t i = 0; i < length;) {
     if (bytes[i] < 0x80) {
       ++i;
       continue;
     }
-    ascii = false;
     const int32_t at = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
@@ -124,6 +135,7 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid UTF-8 at byte offset ", at));
     }
+    nfc_stable = nfc_stable && IsNfcStable(c);
   }
 
   Document doc;
@@ -135,7 +147,7 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
   absl::string_view source = text;
   std::string nfc_text;
   std::vector<uint32_t> nfc_begin, nfc_end;
-  if (!ascii) {
+  if (!nfc_stable) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
     if (U_FAILURE(status)) {
@@ -433,14 +445,18 @@ void MakeSpans(absl::string_view original,
   int32_t pos = 0;
   uint32_t chars = 0, line = 1, column = 1;
   for (const Point& p : points) {
-    while (pos < static_cast<int32_t>(p.offset) && pos < length) {
-      if (bytes[pos] == '\n') {
+    // Offsets are code-point boundaries: count lead bytes.
+    const int32_t stop = std::min(static_cast<int32_t>(p.offset), length);
+    for (; pos < stop; ++pos) {
+      const uint8_t b = bytes[pos];
+      if (b == '\n') {
         ++line;
         column = 0;
       }
-      U8_FWD_1(bytes, pos, length);
-      ++chars;
-      ++column;
+      if ((b & 0xC0) != 0x80) {
+        ++chars;
+        ++column;
+      }
     }
     divcheck::v1::Span& s = (*spans)[p.range];
     if (p.is_end) {

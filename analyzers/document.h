@@ -119,6 +119,11 @@ absl::StatusOr<std::string> FoldTerm(absl::string_view term);
 // combining marks.
 bool IsWordCodePoint(int32_t c);
 
+// True when NFC leaves the code point unchanged in any context (quick check
+// Yes, combining class 0), for the ranges ordinary text uses; false means
+// "not known", not "unstable".
+bool IsNfcStable(int32_t c);
+
 }  // namespace divcheck
 
 #endif  // DIVCHECK_ANALYZERS_DOCUMENT_H_

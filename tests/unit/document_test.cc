@@ -3,6 +3,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "unicode/uchar.h"
+#include "unicode/unorm2.h"
 
 namespace divcheck {
 namespace {
@@ -48,6 +50,20 @@ TEST(Document, MapsFoldedRangesBackToOriginalBytes) {
   // A range ending inside the folded "ss" of "ß" still ends after "ß".
   const uint32_t mid = strasse.begin + 5;  // "stras|se"
   EXPECT_EQ(text.substr(b, d->OriginalEnd(mid) - b), "Straß");
+}
+
+// Document skips ICU's NFC check when every code point is in these ranges;
+// that is only right if NFC never changes them, in any context.
+TEST(Document, NfcStableRangesAgreeWithIcu) {
+  int stable = 0;
+  for (UChar32 c = 0; c <= 0x10FFFF; ++c) {
+    if (!IsNfcStable(c)) continue;
+    ++stable;
+    ASSERT_EQ(u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK), UNORM_YES)
+        << std::hex << "U+" << c;
+    ASSERT_EQ(u_getCombiningClass(c), 0) << std::hex << "U+" << c;
+  }
+  EXPECT_GT(stable, 1000);
 }
 
 TEST(Document, NormalisesToNfcAndKeepsOriginalOffsets) {
