@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <string>
+#include <utility>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 
 namespace divcheck {
 namespace {
@@ -24,24 +27,27 @@ double Penalty(v1::Severity s) {
 // Score over the findings for which `include` is true.
 template <typename Pred>
 uint32_t ScoreOf(const v1::Report& report, Pred include) {
-  struct RuleTotal {
-    double penalty = 0;  // of the most severe occurrence
-    int count = 0;
-    bool hint = false;
-  };
-  std::map<std::string, RuleTotal> by_rule;
+  // Rules in id order (the order of the sum is part of determinism), each
+  // with the penalty of its most severe occurrence and its count.
+  absl::InlinedVector<std::pair<absl::string_view, double>, 32> hits;
   for (const v1::Finding& f : report.findings()) {
-    if (!include(f)) continue;
-    RuleTotal& t = by_rule[f.rule_id()];
-    t.penalty = std::max(t.penalty, Penalty(f.severity()));
-    t.hint = t.penalty <= kHintPenalty;
-    ++t.count;
+    if (include(f)) hits.emplace_back(f.rule_id(), Penalty(f.severity()));
   }
+  std::sort(hits.begin(), hits.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   double legal = 0, hints = 0;
-  for (const auto& [rule, t] : by_rule) {
-    const double p = t.penalty * std::min(kMaxRepeatFactor,
-                                          1.0 + kRepeatShare * (t.count - 1));
-    (t.hint ? hints : legal) += p;
+  for (size_t i = 0; i < hits.size();) {
+    size_t j = i;
+    double penalty = 0;
+    while (j < hits.size() && hits[j].first == hits[i].first) {
+      penalty = std::max(penalty, hits[j].second);
+      ++j;
+    }
+    const int count = static_cast<int>(j - i);
+    const double p =
+        penalty * std::min(kMaxRepeatFactor, 1.0 + kRepeatShare * (count - 1));
+    (penalty <= kHintPenalty ? hints : legal) += p;
+    i = j;
   }
   const double total = legal + std::min(hints, kHintCap);
   return static_cast<uint32_t>(std::max(0.0, std::round(100.0 - total)));
