@@ -139,8 +139,9 @@ void CheckOptions(
   }
   if (scoring < 2) {
     r.At(owner_tree, owner_type, "id", -1,
-         absl::StrCat(where, ": needs at least two options that are not "
-                             "not_applicable"));
+         absl::StrCat(where,
+                      ": needs at least two options that are not "
+                      "not_applicable"));
   } else if (max_value <= 0) {
     r.At(owner_tree, owner_type, "id", -1,
          absl::StrCat(where, ": the highest option value must be above 0"));
@@ -211,7 +212,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
   absl::flat_hash_map<std::string, int> scales;
   for (int i = 0; i < f.scales_size(); ++i) {
     const config::v1::AnswerScale& scale = f.scales(i);
-    const TextFormat::ParseInfoTree* t = Reporter::Nested(tree, fd, "scales", i);
+    const TextFormat::ParseInfoTree* t =
+        Reporter::Nested(tree, fd, "scales", i);
     if (!IsValidId(scale.id())) {
       r.At(t, scd, "id", -1,
            absl::StrCat("scale ", i + 1, " has an invalid id \"", scale.id(),
@@ -220,8 +222,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
       r.At(t, scd, "id", -1,
            absl::StrCat("duplicate scale id \"", scale.id(), "\""));
     }
-    CheckOptions(scale.options(), absl::StrCat("scale \"", scale.id(), "\""),
-                 t, scd, r);
+    CheckOptions(scale.options(), absl::StrCat("scale \"", scale.id(), "\""), t,
+                 scd, r);
   }
 
   v1::Questionnaire q;
@@ -261,7 +263,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
       const config::v1::Question& question = section.questions(k);
       const TextFormat::ParseInfoTree* qt =
           Reporter::Nested(st, sd, "questions", k);
-      const std::string where = absl::StrCat("question \"", question.id(), "\"");
+      const std::string where =
+          absl::StrCat("question \"", question.id(), "\"");
       if (!IsValidId(question.id())) {
         r.At(qt, qd, "id", -1,
              absl::StrCat("question ", k + 1, " of section \"", section.id(),
@@ -298,8 +301,7 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
                           kMaxWeight, " (is ", question.weight(), ")"));
       }
       if (question.recommendations_size() == 0) {
-        r.At(qt, qd, "id", -1,
-             absl::StrCat(where, " has no recommendations"));
+        r.At(qt, qd, "id", -1, absl::StrCat(where, " has no recommendations"));
       }
       for (int i = 0; i < question.recommendations_size(); ++i) {
         if (absl::StripAsciiWhitespace(question.recommendations(i)).empty()) {
@@ -324,8 +326,9 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
       const google::protobuf::RepeatedPtrField<config::v1::AnswerOption>*
           options = nullptr;
       if (has_scale == has_options) {
-        r.At(qt, qd, has_scale ? "scale" : "id", -1,
-             absl::StrCat(where, ": give exactly one of `scale` and `options`"));
+        r.At(
+            qt, qd, has_scale ? "scale" : "id", -1,
+            absl::StrCat(where, ": give exactly one of `scale` and `options`"));
       } else if (has_scale) {
         auto it = scales.find(question.scale());
         if (it == scales.end()) {
@@ -400,10 +403,10 @@ absl::StatusOr<std::shared_ptr<const QuestionnaireSet>> QuestionnaireSet::Load(
     auto key = std::make_tuple(q->id(), q->version(), q->language());
     auto [it, inserted] = origin.emplace(key, rel);
     if (!inserted) {
-      out->push_back({rel, 1, 1,
-                      absl::StrCat("questionnaire ", FileId(*q), " (",
-                                   q->language(), ") is also defined in ",
-                                   it->second)});
+      out->push_back(
+          {rel, 1, 1,
+           absl::StrCat("questionnaire ", FileId(*q), " (", q->language(),
+                        ") is also defined in ", it->second)});
       continue;
     }
     set->questionnaires_.emplace(std::move(key), *std::move(q));

@@ -105,11 +105,10 @@ std::vector<AnswerProblem> ValidateAnswers(const v1::Questionnaire& q,
   for (const v1::QuestionnaireSection& s : q.sections()) {
     for (const v1::Question& question : s.questions()) {
       if (question.required() && !answered.contains(question.id())) {
-        problems.push_back(
-            {"answers",
-             absl::StrCat("required question \"", question.id(),
-                          "\" has no answer"),
-             "MISSING_REQUIRED_ANSWER"});
+        problems.push_back({"answers",
+                            absl::StrCat("required question \"", question.id(),
+                                         "\" has no answer"),
+                            "MISSING_REQUIRED_ANSWER"});
       }
     }
   }
@@ -163,8 +162,9 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
       qr->set_weight(question.weight());
       auto it = by_question.find(question.id());
       const v1::AnswerOption* option =
-          it == by_question.end() ? nullptr
-                                  : FindOption(question, it->second->option_id());
+          it == by_question.end()
+              ? nullptr
+              : FindOption(question, it->second->option_id());
       if (option != nullptr) qr->set_option_id(option->id());
       const int max_value = MaxValue(question);
       if (option == nullptr || option->not_applicable() || max_value <= 0) {
@@ -172,8 +172,8 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
         result->set_skipped_count(result->skipped_count() + 1);
         continue;
       }
-      const double fulfilment =
-          std::clamp(static_cast<double>(option->value()) / max_value, 0.0, 1.0);
+      const double fulfilment = std::clamp(
+          static_cast<double>(option->value()) / max_value, 0.0, 1.0);
       qr->set_value(option->value());
       qr->set_fulfilment(fulfilment);
       result->set_answered_count(result->answered_count() + 1);
@@ -304,7 +304,8 @@ v1::AssessmentComparison CompareAssessments(
     d->set_dimension(a.dimension());
     d->set_percentage_after(a.percentage());
     auto it = before_dims.find(a.dimension());
-    const v1::DimensionResult* b = it == before_dims.end() ? nullptr : it->second;
+    const v1::DimensionResult* b =
+        it == before_dims.end() ? nullptr : it->second;
     if (b != nullptr) d->set_percentage_before(b->percentage());
     if (b == nullptr || !b->assessed() || !a.assessed()) {
       d->set_trend(v1::TREND_NOT_COMPARABLE);

@@ -113,9 +113,9 @@ absl::Status BackfillOverallScore(sqlite3* db) {
     while ((rc = select.Step()) == SQLITE_ROW) {
       v1::Assessment a;
       if (!a.ParseFromString(select.Blob(1))) {
-        return absl::InternalError(absl::StrCat(
-            "sqlite: migration 2: assessment ", select.Text(0),
-            " cannot be decoded"));
+        return absl::InternalError(
+            absl::StrCat("sqlite: migration 2: assessment ", select.Text(0),
+                         " cannot be decoded"));
       }
       scores.emplace_back(select.Text(0), a.overall_score());
     }
@@ -266,10 +266,10 @@ absl::Status Migrate(sqlite3* db) {
   absl::StatusOr<int> version = UserVersion(db);
   if (!version.ok()) return version.status();
   if (*version > SqliteSchemaVersion()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the assessment database has schema version ", *version,
-        ", newer than this build knows (", SqliteSchemaVersion(),
-        "); use a newer divcheckd"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the assessment database has schema version ", *version,
+                     ", newer than this build knows (", SqliteSchemaVersion(),
+                     "); use a newer divcheckd"));
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= *version) continue;
@@ -291,7 +291,9 @@ absl::Status Migrate(sqlite3* db) {
 
 }  // namespace
 
-int SqliteSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+int SqliteSchemaVersion() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
 
 absl::StatusOr<std::unique_ptr<AssessmentRepository>> OpenSqliteRepository(
     const std::string& path) {
@@ -301,9 +303,9 @@ absl::StatusOr<std::unique_ptr<AssessmentRepository>> OpenSqliteRepository(
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
-    absl::Status s = absl::UnavailableError(absl::StrCat(
-        "cannot open assessment database ", path, ": ",
-        db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat("cannot open assessment database ", path, ": ",
+                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_close_v2(db);
     return s;
   }

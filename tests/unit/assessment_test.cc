@@ -130,9 +130,10 @@ constexpr char kHeader[] =
 TEST(QuestionnaireSet, ReportsSyntaxErrorsWithFileLineColumn) {
   TempDir dir;
   dir.Write("de/bad.textproto",
-            std::string(kHeader) + "id: \"x\"\nversion: 1\nlanguage: \"de\"\n"
-                                   "sections { id: \"a\" title \"a colon is missing\" }\n"
-                                   "bogus_field: 3\n");
+            std::string(kHeader) +
+                "id: \"x\"\nversion: 1\nlanguage: \"de\"\n"
+                "sections { id: \"a\" title \"a colon is missing\" }\n"
+                "bogus_field: 3\n");
   std::vector<DataProblem> problems;
   auto set = QuestionnaireSet::Load(dir.path(), &problems);
   ASSERT_FALSE(set.ok());
@@ -140,7 +141,8 @@ TEST(QuestionnaireSet, ReportsSyntaxErrorsWithFileLineColumn) {
   EXPECT_EQ(problems[0].file, "de/bad.textproto");
   EXPECT_EQ(problems[0].line, 6);
   EXPECT_EQ(problems[0].column, 26);
-  EXPECT_THAT(problems[0].ToString(), HasSubstr("de/bad.textproto:6:26: Expected \":\""));
+  EXPECT_THAT(problems[0].ToString(),
+              HasSubstr("de/bad.textproto:6:26: Expected \":\""));
 }
 
 TEST(QuestionnaireSet, ListsEverySemanticProblem) {
@@ -188,7 +190,8 @@ sections {
 }
 )";
   auto with = [&](const char* lang, const char* weight) {
-    std::string s = std::string(kHeader) + "language: \"" + lang + "\"\n" + body;
+    std::string s =
+        std::string(kHeader) + "language: \"" + lang + "\"\n" + body;
     s.replace(s.find("WEIGHT"), 6, weight);
     return s;
   };
@@ -222,7 +225,8 @@ TEST(Scoring, AllLowestAnswersGiveZeroAndHighNeed) {
   EXPECT_DOUBLE_EQ(a->recommendations(0).impact(), 3.0);
   EXPECT_TRUE(a->recommendations(0).legal_duty());
   for (int i = 1; i < a->recommendations_size(); ++i) {
-    EXPECT_GE(a->recommendations(i - 1).impact(), a->recommendations(i).impact());
+    EXPECT_GE(a->recommendations(i - 1).impact(),
+              a->recommendations(i).impact());
   }
 }
 
@@ -258,8 +262,10 @@ TEST(Scoring, NotApplicableCountsAsSkippedAndUnmetLegalDutyIsHigh) {
   const v1::Questionnaire& q = German();
   Answers answers = AnswerAll(q, -1, false);
   for (auto& a : answers) {
-    if (a.question_id() == "monitoring.data_protection") a.set_option_id("not_applicable");
-    if (a.question_id() == "culture.complaints_office") a.set_option_id("started");
+    if (a.question_id() == "monitoring.data_protection")
+      a.set_option_id("not_applicable");
+    if (a.question_id() == "culture.complaints_office")
+      a.set_option_id("started");
   }
   auto scored = ScoreAssessment(q, answers, nullptr);
   ASSERT_TRUE(scored.ok()) << scored.status();
@@ -271,12 +277,14 @@ TEST(Scoring, NotApplicableCountsAsSkippedAndUnmetLegalDutyIsHigh) {
     if (s.section_id() == "culture") {
       EXPECT_GE(s.percentage(), 75.0);  // green by percentage …
       EXPECT_EQ(s.need_for_action(), v1::NEED_FOR_ACTION_HIGH);  // … but red
-      EXPECT_THAT(s.unmet_legal_duties(), ElementsAre("culture.complaints_office"));
+      EXPECT_THAT(s.unmet_legal_duties(),
+                  ElementsAre("culture.complaints_office"));
     }
   }
   EXPECT_EQ(scored->overall_need_for_action(), v1::NEED_FOR_ACTION_HIGH);
   ASSERT_GE(scored->recommendations_size(), 1);
-  EXPECT_EQ(scored->recommendations(0).question_id(), "culture.complaints_office");
+  EXPECT_EQ(scored->recommendations(0).question_id(),
+            "culture.complaints_office");
 }
 
 TEST(Scoring, IsDeterministic) {
@@ -327,7 +335,8 @@ TEST(Validation, ListsEveryProblem) {
   int required = 0, missing = 0;
   for (const auto& s : q.sections())
     for (const auto& question : s.questions()) required += question.required();
-  for (const auto& p : problems) missing += p.reason == "MISSING_REQUIRED_ANSWER";
+  for (const auto& p : problems)
+    missing += p.reason == "MISSING_REQUIRED_ANSWER";
   // Two required questions were answered (strategy.commitment, strategy.goals).
   EXPECT_EQ(missing, required - 2);
 }
@@ -434,7 +443,8 @@ TEST(SqliteRepository, OpensInWalModeWithFullSync) {
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+               "wal");
   sqlite3_finalize(st);
   sqlite3_close(db);
   EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), SqliteSchemaVersion());
@@ -448,20 +458,22 @@ TEST(SqliteRepository, MigratesAVersionOneDatabase) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     const std::string blob = Stored("old1", "acme", 50, 42).SerializeAsString();
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TABLE assessments (id TEXT PRIMARY KEY,"
-                           " organization TEXT NOT NULL, questionnaire_id TEXT NOT NULL,"
-                           " questionnaire_version INTEGER NOT NULL,"
-                           " create_time_us INTEGER NOT NULL, assessment BLOB NOT NULL);"
-                           "PRAGMA user_version = 1;",
-                           nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(
+                  db,
+                  "CREATE TABLE assessments (id TEXT PRIMARY KEY,"
+                  " organization TEXT NOT NULL, questionnaire_id TEXT NOT NULL,"
+                  " questionnaire_version INTEGER NOT NULL,"
+                  " create_time_us INTEGER NOT NULL, assessment BLOB NOT NULL);"
+                  "PRAGMA user_version = 1;",
+                  nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db,
                        "INSERT INTO assessments VALUES ('old1', 'acme',"
                        " 'diversity-check', 1, 50000000, ?)",
                        -1, &st, nullptr);
-    sqlite3_bind_blob(st, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 1, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
     ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -470,9 +482,12 @@ TEST(SqliteRepository, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(repo.ok()) << repo.status();
   EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 2);
   // The new column was filled in from the stored blob.
-  EXPECT_EQ(QueryInt(path, "SELECT overall_score FROM assessments WHERE id = 'old1'"), 42);
-  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM sqlite_master WHERE name ="
-                           " 'assessments_by_organization'"),
+  EXPECT_EQ(
+      QueryInt(path, "SELECT overall_score FROM assessments WHERE id = 'old1'"),
+      42);
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM sqlite_master WHERE name ="
+                     " 'assessments_by_organization'"),
             1);
   auto got = (*repo)->Get("old1");
   ASSERT_TRUE(got.ok());
@@ -486,12 +501,15 @@ TEST(SqliteRepository, RefusesANewerSchema) {
   const std::string path = dir.path() + "/new.db";
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto repo = OpenSqliteRepository(path);
   ASSERT_FALSE(repo.ok());
   EXPECT_EQ(repo.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(repo.status().message()), HasSubstr("schema version 99"));
+  EXPECT_THAT(std::string(repo.status().message()),
+              HasSubstr("schema version 99"));
 }
 
 }  // namespace
