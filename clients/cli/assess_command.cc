@@ -613,7 +613,7 @@ const Ui kGerman = {
     "Pflichtfrage",
     "optional",
     "Antwort: Nummer · ? Hilfe · b zurück · s überspringen · q speichern und "
-    "beenden",
+    "beenden · Enter: bisherige Antwort behalten",
     "Diese Frage ist eine Pflichtfrage und kann nicht übersprungen werden.",
     "Bitte eine Nummer von 1 bis %d eingeben, oder ?, b, s, q.",
     "Das ist schon die erste Frage.",
@@ -627,7 +627,8 @@ const Ui kGerman = {
 const Ui kEnglish = {
     "required",
     "optional",
-    "Answer: number · ? help · b back · s skip · q save and quit",
+    "Answer: number · ? help · b back · s skip · q save and quit · Enter: keep "
+    "the previous answer",
     "This question is required and cannot be skipped.",
     "Please enter a number from 1 to %d, or ?, b, s, q.",
     "This is already the first question.",
@@ -764,26 +765,33 @@ int InteractiveCommand(int argc, char** argv, int start) {
   }
   if (resume.empty()) std::cout << ui.no_resume << "\n";
   const v1::QuestionnaireSection* last_section = nullptr;
+  // After help or an invalid entry only the prompt is repeated.
+  bool show_question = true;
   while (pos < total) {
     const Item& item = items[pos];
     const v1::Question& question = *item.question;
-    if (item.section != last_section) {
+    auto current = answers.find(question.id());
+    if (!show_question) {
+      std::cout << "> " << std::flush;
+    } else if (item.section != last_section) {
       std::cout << "\n== " << item.section->title() << "\n";
       last_section = item.section;
     }
-    std::cout << "\n[" << pos + 1 << "/" << total << "] " << question.text()
-              << " (" << (question.required() ? ui.required : ui.optional)
-              << ")\n";
-    auto current = answers.find(question.id());
-    for (int k = 0; k < question.options_size(); ++k) {
-      const v1::AnswerOption& o = question.options(k);
-      std::cout << "  " << k + 1 << ") " << o.label();
-      if (current != answers.end() && current->second == o.id()) {
-        std::cout << "   <- " << ui.current;
+    if (show_question) {
+      std::cout << "\n[" << pos + 1 << "/" << total << "] " << question.text()
+                << " (" << (question.required() ? ui.required : ui.optional)
+                << ")\n";
+      for (int k = 0; k < question.options_size(); ++k) {
+        const v1::AnswerOption& o = question.options(k);
+        std::cout << "  " << k + 1 << ") " << o.label();
+        if (current != answers.end() && current->second == o.id()) {
+          std::cout << "   <- " << ui.current;
+        }
+        std::cout << "\n";
       }
-      std::cout << "\n";
+      std::cout << ui.keys << "\n> " << std::flush;
     }
-    std::cout << ui.keys << "\n> " << std::flush;
+    show_question = false;
     std::string line;
     if (!std::getline(std::cin, line)) return quit();
     const std::string input =
@@ -792,9 +800,11 @@ int InteractiveCommand(int argc, char** argv, int start) {
       std::cout << "\n" << question.help() << "\n";
       continue;
     }
+    show_question = true;
     if (input == "b") {
       if (pos == 0) {
         std::cout << ui.at_first << "\n";
+        show_question = false;
       } else {
         --pos;
         last_section = nullptr;
@@ -805,6 +815,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
     if (input == "s") {
       if (question.required()) {
         std::cout << ui.cannot_skip << "\n";
+        show_question = false;
         continue;
       }
       answers.erase(question.id());
@@ -820,9 +831,16 @@ int InteractiveCommand(int argc, char** argv, int start) {
           if (o.id() == input) chosen = &o;
         }
       }
+      // Enter keeps the previous answer (after going back).
+      if (input.empty() && current != answers.end()) {
+        for (const auto& o : question.options()) {
+          if (o.id() == current->second) chosen = &o;
+        }
+      }
       if (chosen == nullptr) {
         std::cout << absl::StrFormat(ui.invalid, question.options_size())
                   << "\n";
+        show_question = false;
         continue;
       }
       answers[question.id()] = chosen->id();

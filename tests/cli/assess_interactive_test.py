@@ -102,6 +102,11 @@ with tempfile.TemporaryDirectory() as tmp:
     question(s, 2)
     s.send("3")
     question(s, 3)
+    s.send("b")                       # back to question 2; Enter keeps "partly"
+    question(s, 2)
+    s.expect(r"3\) Partly\s+<- previous answer")
+    s.send("")
+    question(s, 3)
     s.send("4")
     question(s, 4)
     s.send("5")
@@ -120,6 +125,8 @@ with tempfile.TemporaryDirectory() as tmp:
     saved = json.load(open(progress))
     ids = [a["questionId"] for a in saved["answers"]]
     check(len(ids) == 5, f"5 answers saved, got {ids}")
+    check(saved["answers"][1]["optionId"] == "partly",
+          f"Enter kept the answer: {saved['answers'][1]}")
     check(saved["answers"][0] == {"questionId": "strategy.commitment",
                                   "optionId": "fully"},
           f"changed answer saved: {saved['answers'][0]}")
