@@ -295,8 +295,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
         }
       }
       if (question.weight() < kMinWeight || question.weight() > kMaxWeight) {
-        r.At(qt, question.weight() == 0 ? qd : qd,
-             question.weight() == 0 ? "id" : "weight", -1,
+        // An unset weight has no location of its own: point at the id.
+        r.At(qt, qd, question.weight() == 0 ? "id" : "weight", -1,
              absl::StrCat(where, ": weight must be ", kMinWeight, " to ",
                           kMaxWeight, " (is ", question.weight(), ")"));
       }

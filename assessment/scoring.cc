@@ -46,7 +46,7 @@ v1::Trend TrendOf(double delta) {
 
 }  // namespace
 
-v1::NeedForAction NeedForAction(double percentage) {
+v1::NeedForAction NeedFor(double percentage) {
   if (percentage >= kLowNeedFrom) return v1::NEED_FOR_ACTION_LOW;
   if (percentage >= kMediumNeedFrom) return v1::NEED_FOR_ACTION_MEDIUM;
   return v1::NEED_FOR_ACTION_HIGH;
@@ -201,7 +201,7 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
     result->set_percentage(pct);
     result->set_need_for_action(result->unmet_legal_duties_size() > 0
                                     ? v1::NEED_FOR_ACTION_HIGH
-                                    : NeedForAction(pct));
+                                    : NeedFor(pct));
     result->set_maturity(MaturityFor(pct));
     section_sum += pct;
     ++assessed_sections;
@@ -211,7 +211,7 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
     const double overall = section_sum / assessed_sections;
     out.set_overall_score(static_cast<int>(std::lround(overall)));
     out.set_overall_need_for_action(any_unmet_duty ? v1::NEED_FOR_ACTION_HIGH
-                                                   : NeedForAction(overall));
+                                                   : NeedFor(overall));
     out.set_overall_maturity(MaturityFor(overall));
   }
   for (int dim = v1::DIMENSION_AGE; dim <= v1::DIMENSION_SOCIAL_ORIGIN; ++dim) {
@@ -221,7 +221,7 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
     if (it == dimensions.end() || it->second.answered == 0) continue;
     d->set_assessed(true);
     d->set_percentage(it->second.Percentage());
-    d->set_need_for_action(NeedForAction(it->second.Percentage()));
+    d->set_need_for_action(NeedFor(it->second.Percentage()));
     d->set_answered_count(it->second.answered);
   }
   // Impact first; legal duties before others of equal impact; then

@@ -72,7 +72,7 @@ v1::AssessmentComparison CompareAssessments(
     const v1::Questionnaire* after_questionnaire);
 
 // The traffic light and maturity stage for a percentage (0–100).
-v1::NeedForAction NeedForAction(double percentage);
+v1::NeedForAction NeedFor(double percentage);
 v1::MaturityLevel MaturityFor(double percentage);
 
 }  // namespace divcheck::assessment

@@ -18,7 +18,8 @@
 namespace divcheck::service {
 
 const char kServerHelp[] =
-    R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService).
+    R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService and
+divcheck.v1.AssessmentService).
 
 Usage: divcheckd [flags]
 
