@@ -24,6 +24,8 @@ namespace {
 using assessment::QuestionnaireSet;
 
 constexpr size_t kMaxOrganizationBytes = 200;
+// A questionnaire has a few dozen questions; one answer each.
+constexpr int kMaxAnswers = 1000;
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr char kPageTokenPrefix[] = "1.";
@@ -183,7 +185,14 @@ absl::StatusOr<v1::Assessment> AssessmentApi::CreateAssessment(
   }
   absl::StatusOr<v1::Assessment> scored =
       absl::InvalidArgumentError("not scored");
-  if (questionnaire != nullptr) {
+  if (request.answers_size() > kMaxAnswers) {
+    // Listing every problem of a huge request would make a huge answer.
+    violations.push_back(
+        {"answers",
+         absl::StrCat("at most ", kMaxAnswers, " answers (got ",
+                      request.answers_size(), ")"),
+         "TOO_MANY_ANSWERS"});
+  } else if (questionnaire != nullptr) {
     std::vector<assessment::AnswerProblem> problems;
     scored = assessment::ScoreAssessment(*questionnaire, request.answers(),
                                          &problems);

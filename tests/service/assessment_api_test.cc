@@ -108,6 +108,16 @@ TEST(AssessmentApi, ValidateOnlyNeedsNoOrganizationButAGoodOneIfGiven) {
               ::testing::ElementsAre("organization"));
 }
 
+TEST(AssessmentApi, TooManyAnswersAreRefusedWholesale) {
+  AssessmentApi api(Questionnaires(), nullptr);
+  v1::CreateAssessmentRequest request = AllRequired("acme", "fully");
+  request.set_validate_only(true);
+  for (int i = 0; i < 1001; ++i) *request.add_answers() = request.answers(0);
+  absl::Status s = api.CreateAssessment(request).status();
+  EXPECT_EQ(ReasonOf(s), "TOO_MANY_ANSWERS");
+  EXPECT_EQ(ViolationFields(s).size(), 1u);
+}
+
 TEST(AssessmentApi, WrongQuestionnaireIdLanguageAndVersion) {
   AssessmentApi api(Questionnaires(), nullptr);
   v1::CreateAssessmentRequest request = AllRequired("", "fully");
