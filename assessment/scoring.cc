@@ -210,9 +210,11 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
     // Each field of action counts the same, however many questions it has.
     const double overall = section_sum / assessed_sections;
     out.set_overall_score(static_cast<int>(std::lround(overall)));
-    out.set_overall_need_for_action(any_unmet_duty ? v1::NEED_FOR_ACTION_HIGH
-                                                   : NeedFor(overall));
-    out.set_overall_maturity(MaturityFor(overall));
+    // The light and stage follow the score as shown, so 75 is green.
+    out.set_overall_need_for_action(any_unmet_duty
+                                        ? v1::NEED_FOR_ACTION_HIGH
+                                        : NeedFor(out.overall_score()));
+    out.set_overall_maturity(MaturityFor(out.overall_score()));
   }
   for (int dim = v1::DIMENSION_AGE; dim <= v1::DIMENSION_SOCIAL_ORIGIN; ++dim) {
     v1::DimensionResult* d = out.add_dimensions();
