@@ -124,6 +124,15 @@ expect_in "typo named" "$TMP/err" "questionaireId"
 check "submit broken json" 2 "${A[@]}" submit --answers="$TMP/broken.json" "${L[@]}"
 check "submit missing file" 2 "${A[@]}" submit --answers="$TMP/nope.json" "${L[@]}"
 
+# Progress files that do not fit the questionnaire are refused, not ignored.
+printf '{"questionnaireId": "diversity-check", "questionnaireVersion": 9}' > "$TMP/progress-v9.json"
+check "resume other version" 2 "${A[@]}" --resume="$TMP/progress-v9.json" "${L[@]}" </dev/null
+expect_in "resume version named" "$TMP/err" "has no version 9"
+printf '{"answers": [{"questionId": "gone.question", "optionId": "fully"}]}' > "$TMP/progress-old.json"
+check "resume unknown question" 2 "${A[@]}" --resume="$TMP/progress-old.json" "${L[@]}" </dev/null
+expect_in "resume question named" "$TMP/err" "\"gone.question\""
+check "interactive without input" 1 "${A[@]}" "${L[@]}" </dev/null
+
 check "compare files" 0 "${A[@]}" compare "$TMP/partly.json" "$TMP/fully.json" "${L[@]}"
 expect_in "compare overall" "$TMP/out" "overall: 50 -> 100 (+50, improved)"
 expect_in "compare questions" "$TMP/out" "improved: [strategy.commitment] partly -> fully"

@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "divcheck/v1/assessment_service.grpc.pb.h"
@@ -345,6 +346,38 @@ TEST(AssessmentService, SurvivesKillMinusNine) {
     ASSERT_TRUE(status.ok()) << id << ": " << status.error_message();
     EXPECT_EQ(got.id(), id);
   }
+}
+
+TEST(AssessmentService, ConcurrentCreatesAreAllStored) {
+  TempDir data;
+  ServerProcess server(Args(data.path()));
+  ASSERT_TRUE(server.Start()) << server.Log();
+  auto stub = StubFor(server);
+  const v1::Questionnaire q = GetQuestionnaire(*stub);
+  constexpr int kThreads = 6, kEach = 10;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        v1::Assessment a;
+        if (!Create(*stub, Answers(q, "busy", (t + i) % 5), &a).ok()) {
+          ++failures[t];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int f : failures) EXPECT_EQ(f, 0);
+  grpc::ClientContext ctx;
+  Deadline(&ctx);
+  v1::ListAssessmentsRequest request;
+  request.set_organization("busy");
+  request.set_page_size(100);
+  v1::ListAssessmentsResponse response;
+  ASSERT_TRUE(stub->ListAssessments(&ctx, request, &response).ok());
+  EXPECT_EQ(response.assessments_size(), kThreads * kEach);
+  EXPECT_TRUE(response.next_page_token().empty());
 }
 
 TEST(AssessmentService, HealthServesTheAssessmentService) {
