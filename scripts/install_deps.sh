@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libre2-dev libabsl-dev libicu-dev
+  libre2-dev libabsl-dev libicu-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev grpc-proto
   libssl-dev prometheus-cpp-dev openssl curl
   python3-grpcio python3-protobuf

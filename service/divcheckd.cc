@@ -26,11 +26,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "analyzers/engine.h"
+#include "assessment/questionnaire.h"
+#include "assessment/repository.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
+#include "service/assessment_api.h"
+#include "service/assessment_service.h"
 #include "service/json_log.h"
 #include "service/metrics.h"
 #include "service/scan_api.h"
@@ -45,6 +49,7 @@ constexpr int kExitStartupError = 1;
 constexpr int kExitUsage = 2;
 
 constexpr char kServiceName[] = "divcheck.v1.ScanService";
+constexpr char kAssessmentServiceName[] = "divcheck.v1.AssessmentService";
 
 std::string DefaultLexiconDir() {
   if (const char* env = std::getenv("DIVCHECK_LEXICONS"); env && *env)
@@ -58,6 +63,20 @@ std::string DefaultLexiconDir() {
     if (fs::is_directory(installed, ec)) return installed.string();
   }
   return DIVCHECK_SOURCE_LEXICONS;
+}
+
+std::string DefaultQuestionnaireDir() {
+  if (const char* env = std::getenv("DIVCHECK_QUESTIONNAIRES"); env && *env)
+    return env;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed =
+        exe.parent_path().parent_path() / "share/divcheck/questionnaires";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return DIVCHECK_SOURCE_QUESTIONNAIRES;
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -206,6 +225,29 @@ int Run(int argc, char** argv) {
     LogProblems(log, problems);
     return fail("cannot load lexicons", engine.status());
   }
+  const std::string questionnaire_dir = options.questionnaire_dir.empty()
+                                            ? DefaultQuestionnaireDir()
+                                            : options.questionnaire_dir;
+  std::vector<assessment::DataProblem> questionnaire_problems;
+  absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>>
+      questionnaires = assessment::QuestionnaireSet::Load(
+          questionnaire_dir, &questionnaire_problems);
+  if (!questionnaires.ok()) {
+    for (const assessment::DataProblem& p : questionnaire_problems) {
+      log.Error("questionnaire problem", {{"where", p.ToString()}});
+    }
+    return fail("cannot load questionnaires", questionnaires.status());
+  }
+  std::unique_ptr<assessment::AssessmentRepository> repository;
+  std::string assessment_db;
+  if (!options.data_dir.empty()) {
+    assessment_db = (std::filesystem::path(options.data_dir) / "assessments.db")
+                        .string();
+    absl::StatusOr<std::unique_ptr<assessment::AssessmentRepository>> repo =
+        assessment::OpenSqliteRepository(assessment_db);
+    if (!repo.ok()) return fail("cannot open assessment storage", repo.status());
+    repository = *std::move(repo);
+  }
   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
   if (!keys.ok()) return fail("bad api_keys in config", keys.status());
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -226,6 +268,9 @@ int Run(int argc, char** argv) {
   ScanServiceImpl::Options service_options;
   service_options.log_requests = options.log_requests;
   ScanServiceImpl service(&api, &*keys, &log, metrics.get(), service_options);
+  AssessmentApi assessment_api(*questionnaires, repository.get());
+  AssessmentServiceImpl assessment_service(&assessment_api, &*keys, &log,
+                                           options.log_requests);
 
   grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection)
@@ -234,6 +279,7 @@ int Run(int argc, char** argv) {
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);
   builder.RegisterService(&service);
+  builder.RegisterService(&assessment_service);
   // Texts over the limit must reach the handler to get a proper error; gRPC
   // refuses anything much larger itself.
   const size_t max_message = std::min<size_t>(
@@ -248,6 +294,7 @@ int Run(int argc, char** argv) {
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(kServiceName, true);
+  health->SetServingStatus(kAssessmentServiceName, true);
 
   std::string host;
   int configured_port = 0;
@@ -265,6 +312,8 @@ int Run(int argc, char** argv) {
             {"api_keys", keys->enabled()},
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
             {"metrics_port", metrics_port},
+            {"questionnaire_dir", questionnaire_dir},
+            {"assessment_db", assessment_db},
             {"pid", static_cast<int64_t>(getpid())}});
 
   std::thread signal_thread(

@@ -18,7 +18,8 @@
 namespace divcheck::service {
 
 const char kServerHelp[] =
-    R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService).
+    R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService and
+divcheck.v1.AssessmentService).
 
 Usage: divcheckd [flags]
 
@@ -31,7 +32,13 @@ Flags (a flag given here overrides the --config file):
                             (proto/divcheck/config/v1/server_config.proto)
   --metrics_listen=HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
   --[no]reflection          gRPC server reflection (default on)
-  --data_dir=DIR            directory for server data (created if missing)
+  --data_dir=DIR            directory for server data (created if missing);
+                            self-assessments are stored in DIR/assessments.db
+                            (SQLite). Without it AssessmentService stores
+                            nothing (FAILED_PRECONDITION, STORAGE_DISABLED)
+  --questionnaires=DIR      self-assessment questionnaires (default:
+                            $DIVCHECK_QUESTIONNAIRES, the installed ones, or
+                            the source tree's)
   --max_text_bytes=N        largest accepted text (default 1048576)
   --shutdown_grace_seconds=N  time in-flight calls get after SIGTERM (default 10)
   --[no]log_requests        one JSON log line per call (default on)
@@ -142,7 +149,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(
       {"reflection", true},      {"data_dir", false},
       {"max_text_bytes", false}, {"shutdown_grace_seconds", false},
       {"log_requests", true},    {"help", true},
-      {"version", true},
+      {"version", true},         {"questionnaires", false},
   };
   std::map<std::string, std::string> given;
   for (int i = 1; i < argc; ++i) {
@@ -228,6 +235,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(
       o.metrics_listen = value;
     } else if (name == "data_dir") {
       o.data_dir = value;
+    } else if (name == "questionnaires") {
+      o.questionnaire_dir = value;
     } else if (name == "reflection" || name == "log_requests") {
       absl::StatusOr<bool> b = ParseBool(name, value);
       if (!b.ok()) return b.status();

@@ -24,6 +24,8 @@ struct ServerOptions {
   std::string metrics_listen;
   bool reflection = true;
   std::string data_dir;
+  // Self-assessment questionnaires; empty: divcheckd's default.
+  std::string questionnaire_dir;
   size_t max_text_bytes = size_t{1} << 20;
   std::chrono::seconds shutdown_grace{10};
   bool log_requests = true;

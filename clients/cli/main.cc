@@ -7,6 +7,7 @@
 //   divcheck lexicon validate [DIR]
 //   divcheck lexicon stats [DIR] [--format=text|json]
 //   divcheck bench --server=HOST:PORT [--concurrency=N] [--duration=S] FILE
+//   divcheck assess [SUBCOMMAND] …   (clients/cli/assess_command.h)
 //
 // Exit status: 0 nothing reached --fail-on; 1 something did (or, for
 // `lexicon validate`, the lexicons have problems); 2 usage or input errors.
@@ -30,6 +31,7 @@
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
 #include "analyzers/document.h"
+#include "clients/cli/assess_command.h"
 #include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
 
@@ -48,6 +50,7 @@ Usage:
   divcheck lexicon validate [DIR]         list every problem in the lexicons
   divcheck lexicon stats [DIR]            count lexicon entries and terms
   divcheck bench --server=HOST:PORT FILE  load-test a divcheckd server
+  divcheck assess [SUBCOMMAND]            employer self-assessment (Diversity-Check)
   divcheck help [COMMAND]                 show help for a command
   divcheck --version
 
@@ -563,6 +566,7 @@ int Main(int argc, char** argv) {
     std::cout << (topic == "scan"      ? kScanHelp
                   : topic == "lexicon" ? kLexiconHelp
                   : topic == "bench"   ? kBenchHelp
+                  : topic == "assess"  ? kAssessHelp
                                        : kMainHelp);
     return kExitOk;
   }
@@ -573,6 +577,7 @@ int Main(int argc, char** argv) {
   if (cmd == "scan") return Scan(argc, argv);
   if (cmd == "lexicon") return LexiconCommand(argc, argv);
   if (cmd == "bench") return Bench(argc, argv);
+  if (cmd == "assess") return AssessCommand(argc, argv);
   return Usage(absl::StrCat("unknown command \"", cmd, "\""), kMainHelp);
 }
 

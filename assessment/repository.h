@@ -1,0 +1,72 @@
+// AssessmentRepository: where scored self-assessments are kept.
+//
+//   absl::StatusOr<std::unique_ptr<AssessmentRepository>> repo =
+//       OpenSqliteRepository("/var/lib/divcheck/assessments.db");
+//   RETURN_IF_ERROR((*repo)->Insert(assessment));
+//
+// The interface is small on purpose, so that a PostgreSQL backend (for
+// several server replicas sharing one database) needs only these few
+// methods. Stored assessments are immutable; Delete exists for erasure
+// requests (GDPR Art. 17), not for editing.
+//
+// Implementations are safe for concurrent use by multiple threads.
+#ifndef DIVCHECK_ASSESSMENT_REPOSITORY_H_
+#define DIVCHECK_ASSESSMENT_REPOSITORY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "divcheck/v1/assessment.pb.h"
+
+namespace divcheck::assessment {
+
+// A position in an organisation's list, newest first: the list continues
+// with assessments older than (create_time_us, id).
+struct ListPosition {
+  int64_t create_time_us = 0;
+  std::string id;
+};
+
+class AssessmentRepository {
+ public:
+  virtual ~AssessmentRepository() = default;
+
+  // Stores `assessment` (REQUIRES: id, organization and create_time set).
+  // When this returns OK the assessment is durable: it survives a crash of
+  // the process. Errors: ALREADY_EXISTS when the id is taken; INTERNAL or
+  // UNAVAILABLE when the database fails.
+  virtual absl::Status Insert(const v1::Assessment& assessment) = 0;
+
+  // The assessment with `id`. Errors: NOT_FOUND; INTERNAL on database or
+  // decoding failures.
+  virtual absl::StatusOr<v1::Assessment> Get(absl::string_view id) = 0;
+
+  // Up to `limit` assessments of `organization`, newest first (create_time,
+  // then id, both descending), starting after `after` when given.
+  virtual absl::StatusOr<std::vector<v1::Assessment>> List(
+      absl::string_view organization, const std::optional<ListPosition>& after,
+      int limit) = 0;
+
+  // Removes the assessment with `id`. Errors: NOT_FOUND.
+  virtual absl::Status Delete(absl::string_view id) = 0;
+};
+
+// The SQLite schema version this build creates and migrates to.
+int SqliteSchemaVersion();
+
+// Opens (creating if missing) the SQLite database at `path`, switches it to
+// WAL mode and runs every pending schema migration. Errors: FAILED_PRECONDITION
+// when the database was written by a newer schema version than this build
+// knows; UNAVAILABLE or INTERNAL when it cannot be opened or migrated.
+absl::StatusOr<std::unique_ptr<AssessmentRepository>> OpenSqliteRepository(
+    const std::string& path);
+
+}  // namespace divcheck::assessment
+
+#endif  // DIVCHECK_ASSESSMENT_REPOSITORY_H_

@@ -1,0 +1,333 @@
+#include "service/assessment_api.h"
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "assessment/scoring.h"
+#include "service/rpc_errors.h"
+
+namespace divcheck::service {
+namespace {
+
+using assessment::QuestionnaireSet;
+
+constexpr size_t kMaxOrganizationBytes = 200;
+// A questionnaire has a few dozen questions; one answer each.
+constexpr int kMaxAnswers = 1000;
+constexpr int kDefaultPageSize = 20;
+constexpr int kMaxPageSize = 100;
+constexpr char kPageTokenPrefix[] = "1.";
+
+// Ids are "a" + 24 lower-case hex digits (96 random bits).
+std::string NewAssessmentId() {
+  thread_local std::mt19937_64 rng{[] {
+    std::random_device device;
+    return (static_cast<uint64_t>(device()) << 32) ^ device();
+  }()};
+  return absl::StrFormat("a%016x%08x", rng(),
+                         static_cast<uint32_t>(rng() >> 32));
+}
+
+bool IsWellFormedId(absl::string_view id) {
+  if (id.size() < 2 || id.size() > 64 || id[0] != 'a') return false;
+  for (char c : id.substr(1)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Empty when fine, else what is wrong.
+std::string OrganizationProblem(absl::string_view org) {
+  if (org.empty()) return "organization is required";
+  if (org.size() > kMaxOrganizationBytes) {
+    return absl::StrCat("organization is over ", kMaxOrganizationBytes,
+                        " bytes");
+  }
+  for (unsigned char c : org) {
+    if (c < 0x20 || c == 0x7f) {
+      return "organization must not contain control characters";
+    }
+  }
+  return "";
+}
+
+uint64_t Fnv1a(absl::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// Page tokens: "1." + web-safe base64 of "org hash\ncreate_time_us\nid". The
+// organisation's hash binds a token to its list.
+std::string EncodePageToken(absl::string_view organization,
+                            const v1::Assessment& last) {
+  const int64_t micros = last.create_time().seconds() * 1000000 +
+                         last.create_time().nanos() / 1000;
+  return absl::StrCat(kPageTokenPrefix, absl::WebSafeBase64Escape(absl::StrCat(
+                                            absl::Hex(Fnv1a(organization)),
+                                            "\n", micros, "\n", last.id())));
+}
+
+bool DecodePageToken(absl::string_view organization, absl::string_view token,
+                     assessment::ListPosition* position) {
+  if (!absl::ConsumePrefix(&token, kPageTokenPrefix)) return false;
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return false;
+  std::vector<std::string> parts = absl::StrSplit(raw, '\n');
+  if (parts.size() != 3) return false;
+  if (parts[0] != absl::StrCat(absl::Hex(Fnv1a(organization)))) return false;
+  if (!absl::SimpleAtoi(parts[1], &position->create_time_us)) return false;
+  if (!IsWellFormedId(parts[2])) return false;
+  position->id = parts[2];
+  return true;
+}
+
+// A questionnaire lookup error as a field violation of `field_prefix`.
+FieldViolation LookupViolation(QuestionnaireSet::FindError error,
+                               const absl::Status& status,
+                               absl::string_view id_field,
+                               absl::string_view version_field,
+                               absl::string_view language_field) {
+  switch (error) {
+    case QuestionnaireSet::FindError::kUnknownId:
+      return {std::string(id_field), std::string(status.message()),
+              "UNKNOWN_QUESTIONNAIRE"};
+    case QuestionnaireSet::FindError::kUnknownVersion:
+      return {std::string(version_field), std::string(status.message()),
+              "UNKNOWN_QUESTIONNAIRE_VERSION"};
+    default:
+      return {std::string(language_field), std::string(status.message()),
+              "UNSUPPORTED_LANGUAGE"};
+  }
+}
+
+}  // namespace
+
+AssessmentApi::AssessmentApi(
+    std::shared_ptr<const assessment::QuestionnaireSet> questionnaires,
+    assessment::AssessmentRepository* repository)
+    : questionnaires_(std::move(questionnaires)), repository_(repository) {}
+
+absl::Status AssessmentApi::RequireStorage() const {
+  if (repository_ != nullptr) return absl::OkStatus();
+  return WithReason(
+      absl::FailedPreconditionError(
+          "assessment storage is disabled: this server runs without "
+          "--data_dir. Only GetQuestionnaire and CreateAssessment with "
+          "validate_only work"),
+      "STORAGE_DISABLED");
+}
+
+absl::StatusOr<v1::Questionnaire> AssessmentApi::GetQuestionnaire(
+    const v1::GetQuestionnaireRequest& request) const {
+  if (request.version() < 0) {
+    return InvalidRequest({{"version", "version must not be negative",
+                            "UNKNOWN_QUESTIONNAIRE_VERSION"}});
+  }
+  QuestionnaireSet::FindError error;
+  absl::StatusOr<const v1::Questionnaire*> q =
+      questionnaires_->Find(request.questionnaire_id(), request.version(),
+                            request.language_code(), &error);
+  if (!q.ok()) {
+    if (error == QuestionnaireSet::FindError::kUnknownLanguage) {
+      return InvalidRequest({LookupViolation(
+          error, q.status(), "questionnaire_id", "version", "language_code")});
+    }
+    return WithReason(q.status(),
+                      error == QuestionnaireSet::FindError::kUnknownId
+                          ? "UNKNOWN_QUESTIONNAIRE"
+                          : "UNKNOWN_QUESTIONNAIRE_VERSION");
+  }
+  return **q;
+}
+
+absl::StatusOr<v1::Assessment> AssessmentApi::CreateAssessment(
+    const v1::CreateAssessmentRequest& request) const {
+  std::vector<FieldViolation> violations;
+  if (!request.validate_only() || !request.organization().empty()) {
+    if (std::string problem = OrganizationProblem(request.organization());
+        !problem.empty()) {
+      violations.push_back({"organization", problem, "INVALID_ORGANIZATION"});
+    }
+  }
+  const v1::Questionnaire* questionnaire = nullptr;
+  if (request.questionnaire_version() < 0) {
+    violations.push_back({"questionnaire_version",
+                          "questionnaire_version must not be negative",
+                          "UNKNOWN_QUESTIONNAIRE_VERSION"});
+  } else {
+    QuestionnaireSet::FindError error;
+    absl::StatusOr<const v1::Questionnaire*> q = questionnaires_->Find(
+        request.questionnaire_id(), request.questionnaire_version(),
+        request.language_code(), &error);
+    if (q.ok()) {
+      questionnaire = *q;
+    } else {
+      violations.push_back(
+          LookupViolation(error, q.status(), "questionnaire_id",
+                          "questionnaire_version", "language_code"));
+    }
+  }
+  absl::StatusOr<v1::Assessment> scored =
+      absl::InvalidArgumentError("not scored");
+  if (request.answers_size() > kMaxAnswers) {
+    // Listing every problem of a huge request would make a huge answer.
+    violations.push_back(
+        {"answers",
+         absl::StrCat("at most ", kMaxAnswers, " answers (got ",
+                      request.answers_size(), ")"),
+         "TOO_MANY_ANSWERS"});
+  } else if (questionnaire != nullptr) {
+    std::vector<assessment::AnswerProblem> problems;
+    scored = assessment::ScoreAssessment(*questionnaire, request.answers(),
+                                         &problems);
+    for (assessment::AnswerProblem& p : problems) {
+      violations.push_back(
+          {std::move(p.field), std::move(p.description), std::move(p.reason)});
+    }
+  }
+  if (!violations.empty()) return InvalidRequest(violations);
+  if (!scored.ok()) return scored.status();  // not reached: problems listed
+  scored->set_organization(request.organization());
+  if (request.validate_only()) return scored;
+  if (absl::Status s = RequireStorage(); !s.ok()) return s;
+
+  const int64_t micros = absl::ToUnixMicros(absl::Now());
+  scored->mutable_create_time()->set_seconds(micros / 1000000);
+  scored->mutable_create_time()->set_nanos(
+      static_cast<int32_t>(micros % 1000000) * 1000);
+  // A collision of 96 random bits is not expected; retry anyway.
+  for (int attempt = 0;; ++attempt) {
+    scored->set_id(NewAssessmentId());
+    absl::Status stored = repository_->Insert(*scored);
+    if (stored.ok()) return scored;
+    if (!absl::IsAlreadyExists(stored) || attempt >= 3) {
+      return WithReason(stored, "STORAGE_ERROR");
+    }
+  }
+}
+
+absl::StatusOr<v1::Assessment> AssessmentApi::Load(
+    const std::string& id) const {
+  absl::StatusOr<v1::Assessment> a = repository_->Get(id);
+  if (absl::IsNotFound(a.status())) {
+    return WithReason(
+        absl::NotFoundError(absl::StrCat("no assessment with id \"", id, "\"")),
+        "ASSESSMENT_NOT_FOUND", {{"id", id}});
+  }
+  if (!a.ok()) return WithReason(a.status(), "STORAGE_ERROR");
+  return a;
+}
+
+absl::StatusOr<v1::Assessment> AssessmentApi::GetAssessment(
+    const v1::GetAssessmentRequest& request) const {
+  if (!IsWellFormedId(request.id())) {
+    return InvalidRequest(
+        {{"id", absl::StrCat("\"", request.id(), "\" is not an assessment id"),
+          "INVALID_ASSESSMENT_ID"}});
+  }
+  if (absl::Status s = RequireStorage(); !s.ok()) return s;
+  return Load(request.id());
+}
+
+absl::StatusOr<v1::ListAssessmentsResponse> AssessmentApi::ListAssessments(
+    const v1::ListAssessmentsRequest& request) const {
+  std::vector<FieldViolation> violations;
+  if (std::string problem = OrganizationProblem(request.organization());
+      !problem.empty()) {
+    violations.push_back({"organization", problem, "INVALID_ORGANIZATION"});
+  }
+  if (request.page_size() < 0) {
+    violations.push_back(
+        {"page_size", "page_size must not be negative", "INVALID_PAGE_SIZE"});
+  }
+  std::optional<assessment::ListPosition> after;
+  if (!request.page_token().empty()) {
+    assessment::ListPosition position;
+    if (DecodePageToken(request.organization(), request.page_token(),
+                        &position)) {
+      after = std::move(position);
+    } else {
+      violations.push_back(
+          {"page_token",
+           "page_token was not returned by ListAssessments for this "
+           "organization",
+           "INVALID_PAGE_TOKEN"});
+    }
+  }
+  if (!violations.empty()) return InvalidRequest(violations);
+  if (absl::Status s = RequireStorage(); !s.ok()) return s;
+  const int size = request.page_size() == 0
+                       ? kDefaultPageSize
+                       : std::min(request.page_size(), kMaxPageSize);
+  // One more than asked tells whether another page follows.
+  absl::StatusOr<std::vector<v1::Assessment>> rows =
+      repository_->List(request.organization(), after, size + 1);
+  if (!rows.ok()) return WithReason(rows.status(), "STORAGE_ERROR");
+  v1::ListAssessmentsResponse response;
+  const bool more = static_cast<int>(rows->size()) > size;
+  for (int i = 0; i < std::min<int>(size, rows->size()); ++i) {
+    *response.add_assessments() = std::move((*rows)[i]);
+  }
+  if (more) {
+    response.set_next_page_token(
+        EncodePageToken(request.organization(),
+                        response.assessments(response.assessments_size() - 1)));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::AssessmentComparison> AssessmentApi::CompareAssessments(
+    const v1::CompareAssessmentsRequest& request) const {
+  std::vector<FieldViolation> violations;
+  for (const auto& [field, id] : {std::pair<const char*, const std::string&>{
+                                      "before_id", request.before_id()},
+                                  {"after_id", request.after_id()}}) {
+    if (!IsWellFormedId(id)) {
+      violations.push_back(
+          {field, absl::StrCat(field, ": \"", id, "\" is not an assessment id"),
+           "INVALID_ASSESSMENT_ID"});
+    }
+  }
+  if (!violations.empty()) return InvalidRequest(violations);
+  if (absl::Status s = RequireStorage(); !s.ok()) return s;
+  absl::StatusOr<v1::Assessment> before = Load(request.before_id());
+  if (!before.ok()) return before.status();
+  absl::StatusOr<v1::Assessment> after = Load(request.after_id());
+  if (!after.ok()) return after.status();
+  if (before->organization() != after->organization()) {
+    return WithReason(
+        absl::FailedPreconditionError("the two assessments belong to different "
+                                      "organizations"),
+        "DIFFERENT_ORGANIZATIONS");
+  }
+  if (before->questionnaire_id() != after->questionnaire_id()) {
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the assessments answered different questionnaires (",
+            before->questionnaire_id(), ", ", after->questionnaire_id(), ")")),
+        "DIFFERENT_QUESTIONNAIRES");
+  }
+  absl::StatusOr<const v1::Questionnaire*> texts =
+      questionnaires_->Find(after->questionnaire_id(),
+                            after->questionnaire_version(), after->language());
+  return assessment::CompareAssessments(*before, *after,
+                                        texts.ok() ? *texts : nullptr);
+}
+
+}  // namespace divcheck::service
