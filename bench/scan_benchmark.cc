@@ -116,6 +116,7 @@ void BM_MatchAndAnalyze(benchmark::State& state) {
   const LanguageLexicon& lex = *set->ForLanguage("de");
   v1::CodedWordingBalance balance;
   for (auto _ : state) {
+    balance.Clear();  // WeighCodedWording adds to it
     Analysis a(*doc, *set, lex);
     MatchTerms(&a);
     PrepareContext(&a);
