@@ -257,6 +257,52 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
   }
 }
 
+absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(const v1::ScanFormRequest& request,
+                                                       const CallControl& call) const {
+  const std::vector<FormViolation> problems = ValidateFormRequest(request, max_text_bytes_);
+  if (!problems.empty()) {
+    std::vector<FieldViolation> violations;
+    std::map<std::string, std::string> metadata;
+    for (const FormViolation& p : problems) {
+      violations.push_back({p.field, p.description, p.reason});
+      if (p.reason == "TEXT_TOO_LARGE") {
+        metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
+      }
+    }
+    return InvalidRequest(violations, metadata);
+  }
+  auto deadline_passed = [&call] {
+    return std::chrono::system_clock::now() >= call.deadline;
+  };
+  if (deadline_passed()) {
+    return WithReason(absl::DeadlineExceededError("deadline exceeded before the scan"),
+                      "DEADLINE_EXCEEDED");
+  }
+  ScanOptions options;
+  options.is_cancelled = [&] {
+    return (call.cancelled && call.cancelled()) || deadline_passed();
+  };
+  absl::StatusOr<v1::ScanFormResponse> response = engine_->ScanForm(request, options);
+  if (response.ok()) return response;
+  const absl::Status& s = response.status();
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      // The request was checked above: what is left is the encoding of the
+      // instructions.
+      return InvalidRequest({{"instructions", std::string(s.message()), "INVALID_UTF8"}});
+    case absl::StatusCode::kFailedPrecondition:
+      return WithReason(s, "LANGUAGE_NOT_LOADED");
+    case absl::StatusCode::kCancelled:
+      if (deadline_passed()) {
+        return WithReason(absl::DeadlineExceededError("deadline exceeded during the scan"),
+                          "DEADLINE_EXCEEDED");
+      }
+      return WithReason(s, "CANCELLED");
+    default:
+      return s;
+  }
+}
+
 std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
     std::shared_ptr<const LexiconSet> set) const {
   {
