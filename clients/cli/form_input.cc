@@ -2,6 +2,7 @@
 
 #include <gumbo.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -277,6 +278,13 @@ class HtmlFormReader {
     return false;
   }
 
+  static bool InLegend(const GumboNode* n) {
+    for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
+      if (IsElement(p, GUMBO_TAG_LEGEND)) return true;
+    }
+    return false;
+  }
+
   bool LabelHasControl(const GumboNode* label) const {
     if (const char* f = Attr(label, "for"); f != nullptr && by_id_.count(f)) return true;
     return ControlInside(label) != nullptr;
@@ -459,7 +467,9 @@ class HtmlFormReader {
         if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
           if (!InConsumedContext(n)) {
             AppendCollapsed(n->v.text.text, &lines_.back().text);
-            if (!Clean(lines_.back().text).empty()) {
+            // A legend names a section; it labels a field only through its
+            // fieldset (AddGroup), never as loose text.
+            if (!Clean(lines_.back().text).empty() && !InLegend(n)) {
               pending_line_ = static_cast<int>(lines_.size() - 1);
             }
           }
@@ -515,12 +525,76 @@ class HtmlFormReader {
   std::vector<v1::FormField> fields_;
 };
 
+// Deeper markup is refused: gumbo's tree construction checks the stack of
+// open elements for every tag, so its time grows with depth × tags
+// (100,000 unclosed <div>s take half a minute). Browsers limit nesting too.
+constexpr int kMaxHtmlNesting = 4096;
+
+// An upper bound of the element nesting of `html`, from a lexical scan:
+// start tags minus end tags, not counting void elements, self-closing tags
+// and elements the parser closes by itself (p, li, option, td, …).
+int NestingEstimate(absl::string_view html) {
+  static const auto* kNotNesting = new absl::flat_hash_set<std::string>{
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+      "param", "source", "track", "wbr", "p", "li", "option", "optgroup", "td", "th",
+      "tr", "dt", "dd", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp"};
+  int depth = 0, max_depth = 0;
+  size_t i = 0;
+  while ((i = html.find('<', i)) != absl::string_view::npos) {
+    if (html.substr(i, 4) == "<!--") {
+      const size_t end = html.find("-->", i + 4);
+      if (end == absl::string_view::npos) break;
+      i = end + 3;
+      continue;
+    }
+    const bool closing = i + 1 < html.size() && html[i + 1] == '/';
+    size_t j = i + (closing ? 2 : 1);
+    const size_t name_begin = j;
+    while (j < html.size() && (absl::ascii_isalnum(html[j]) || html[j] == '-')) ++j;
+    if (j == name_begin) {
+      ++i;
+      continue;
+    }
+    const std::string name = absl::AsciiStrToLower(html.substr(name_begin, j - name_begin));
+    const size_t gt = html.find('>', j);
+    if (gt == absl::string_view::npos) break;
+    const bool self_closing = html[gt - 1] == '/';
+    i = gt + 1;
+    if (!closing && (name == "script" || name == "style")) {
+      const size_t end = html.find(absl::StrCat("</", name), i);
+      if (end == absl::string_view::npos) break;
+      i = end;
+      continue;
+    }
+    if (self_closing || kNotNesting->contains(name)) continue;
+    if (closing) {
+      depth = depth > 0 ? depth - 1 : 0;
+    } else {
+      max_depth = std::max(max_depth, ++depth);
+    }
+  }
+  return max_depth;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view html) {
+  if (const int depth = NestingEstimate(html); depth > kMaxHtmlNesting) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the HTML nests elements up to ", depth, " deep; the limit is ", kMaxHtmlNesting,
+        " (is it a real form page?)"));
+  }
+  // Parse errors are not used, and recording them costs a copy of the open
+  // element stack per error: quadratic time and memory for deeply nested
+  // (or never closed) markup.
+  static const GumboOptions kOptions = [] {
+    GumboOptions o = kGumboDefaultOptions;
+    o.max_errors = 0;
+    return o;
+  }();
   std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
-      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()),
-      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+      gumbo_parse_with_options(&kOptions, html.data(), html.size()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kOptions, o); });
   if (output == nullptr) return absl::InvalidArgumentError("the HTML could not be parsed");
   v1::ScanFormRequest request = HtmlFormReader(output->document).Read();
   if (request.fields_size() == 0) {
