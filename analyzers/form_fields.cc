@@ -105,7 +105,16 @@ std::vector<FieldToken> NormaliseFieldText(absl::string_view text) {
   size_t i = 0;
   while (i < cps.size()) {
     if (cps[i].c < 0 || !IsWordCodePoint(cps[i].c)) {
-      if (cps[i].c >= 0 && EndsClause(cps[i].c)) ++clause;
+      // A "." ends a clause only after a word of four or more characters and
+      // before white space: "Geb.-Datum" and "geb. am" stay one clause.
+      bool ends = cps[i].c >= 0 && EndsClause(cps[i].c);
+      if (ends && cps[i].c == '.') {
+        const bool after_word = !out.empty() && out.back().end == cps[i].begin &&
+                                out.back().end - out.back().begin > 3;
+        const bool before_space = i + 1 == cps.size() || u_isWhitespace(cps[i + 1].c);
+        ends = after_word && before_space;
+      }
+      if (ends) ++clause;
       ++i;
       continue;
     }
