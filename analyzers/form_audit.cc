@@ -29,8 +29,9 @@ namespace {
 // a span.
 enum class Source { kLabel = 0, kPlaceholder = 1, kName = 2, kHelp = 3, kOption = 4 };
 
-// A negation this many tokens or fewer before a term cancels it.
-constexpr uint32_t kNegationWindow = 5;
+// A negation at most this many tokens before a term, in the same sentence,
+// cancels it ("Please do not include a photo or your date of birth").
+constexpr uint32_t kNegationWindow = 8;
 
 struct TopicHit {
   const CompiledFormRule* matched = nullptr;
@@ -97,7 +98,7 @@ bool LabelMarksRequired(absl::string_view label) {
 // exceptions and negations applied.
 void MatchText(const FormRuleBook& book, const std::vector<FieldToken>& toks, Source source,
                absl::string_view original, std::map<uint32_t, TopicHit>* hits,
-               std::vector<bool>* section_ok) {
+               std::vector<bool>* section_ok, absl::flat_hash_set<uint32_t>* negated = nullptr) {
   if (toks.empty()) return;
   struct Raw {
     uint32_t rule, list, b, e;
@@ -119,6 +120,7 @@ void MatchText(const FormRuleBook& book, const std::vector<FieldToken>& toks, So
       continue;
     }
     if (r.list != FormRuleBook::kTerm) continue;
+    if (source == Source::kName && book.rules[r.rule].def->labels_only()) continue;
     bool skip = false;
     for (const Raw& x : raw) {
       if (x.rule == r.rule && x.list == FormRuleBook::kException && x.b <= r.b && r.e <= x.e) {
@@ -128,6 +130,7 @@ void MatchText(const FormRuleBook& book, const std::vector<FieldToken>& toks, So
     for (const auto& [nb, ne] : negations) {
       if (ne <= r.b && toks[nb].clause == toks[r.b].clause && r.b - ne < kNegationWindow) {
         skip = true;
+        if (negated != nullptr) negated->insert(r.rule);
       }
     }
     if (skip) continue;
@@ -333,10 +336,16 @@ absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(const v1::ScanFormRequest&
       MatchText(*book, t.name, Source::kName, field.name(), &hits, nullptr);
       MatchText(*book, t.id, Source::kName, field.field_id(), &hits, nullptr);
       if (book == own) {
-        MatchText(*book, t.label, Source::kLabel, field.label(), &hits, &section_ok);
+        absl::flat_hash_set<uint32_t> negated;
+        MatchText(*book, t.label, Source::kLabel, field.label(), &hits, &section_ok, &negated);
         MatchText(*book, t.placeholder, Source::kPlaceholder, field.placeholder(), &hits,
-                  nullptr);
-        MatchText(*book, t.help, Source::kHelp, field.help_text(), &hits, nullptr);
+                  nullptr, &negated);
+        MatchText(*book, t.help, Source::kHelp, field.help_text(), &hits, nullptr, &negated);
+        // "No photo needed" in the label outweighs a name like "nophoto".
+        for (uint32_t r : negated) {
+          auto it = hits.find(r);
+          if (it != hits.end() && it->second.source == Source::kName) hits.erase(it);
+        }
         // The section is evidence for section_terms only, never a hit.
         book->terms.ForEachMatch(t.section, [&](uint32_t payload, uint32_t, uint32_t) {
           if (payload % FormRuleBook::kListCount == FormRuleBook::kSection) {
