@@ -29,7 +29,8 @@ bool EndsClause(UChar32 c) {
 }
 
 // Folded, umlauts as ae/oe/ue, ß as ss, other accents dropped.
-std::string NormaliseToken(const std::vector<CodePoint>& cps, size_t b, size_t e) {
+std::string NormaliseToken(const std::vector<CodePoint>& cps, size_t b,
+                           size_t e) {
   bool ascii = true;
   for (size_t i = b; i < e; ++i) ascii &= cps[i].c < 0x80;
   std::string out;
@@ -54,11 +55,20 @@ std::string NormaliseToken(const std::vector<CodePoint>& cps, size_t b, size_t e
     const UChar32 c = composed.char32At(i);
     i += U16_LENGTH(c);
     switch (c) {
-      case 0x00E4: translit.append(u"ae"); break;
-      case 0x00F6: translit.append(u"oe"); break;
-      case 0x00FC: translit.append(u"ue"); break;
-      case 0x00DF: translit.append(u"ss"); break;
-      default: translit.append(c);
+      case 0x00E4:
+        translit.append(u"ae");
+        break;
+      case 0x00F6:
+        translit.append(u"oe");
+        break;
+      case 0x00FC:
+        translit.append(u"ue");
+        break;
+      case 0x00DF:
+        translit.append(u"ss");
+        break;
+      default:
+        translit.append(c);
     }
   }
   icu::UnicodeString decomposed = nfd->normalize(translit, status);
@@ -75,15 +85,18 @@ std::string NormaliseToken(const std::vector<CodePoint>& cps, size_t b, size_t e
 }
 
 // A token break falls before code point k of a word run starting at b.
-bool BreaksBefore(const std::vector<CodePoint>& cps, size_t b, size_t k, size_t e) {
+bool BreaksBefore(const std::vector<CodePoint>& cps, size_t b, size_t k,
+                  size_t e) {
   if (k == b) return false;
   const UChar32 prev = cps[k - 1].c, cur = cps[k].c;
-  if (u_getCombiningClass(cur) != 0 || u_charType(cur) == U_NON_SPACING_MARK) return false;
+  if (u_getCombiningClass(cur) != 0 || u_charType(cur) == U_NON_SPACING_MARK)
+    return false;
   const bool prev_digit = u_isdigit(prev), cur_digit = u_isdigit(cur);
   if (prev_digit != cur_digit) return true;
   if (u_islower(prev) && u_isupper(cur)) return true;  // geburtsDatum
   // HTMLParser: a break before the last capital of a run of capitals.
-  if (u_isupper(prev) && u_isupper(cur) && k + 1 < e && u_islower(cps[k + 1].c)) return true;
+  if (u_isupper(prev) && u_isupper(cur) && k + 1 < e && u_islower(cps[k + 1].c))
+    return true;
   return false;
 }
 
@@ -93,7 +106,8 @@ std::vector<FieldToken> NormaliseFieldText(absl::string_view text) {
   std::vector<CodePoint> cps;
   cps.reserve(text.size());
   const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t len = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
+  const int32_t len =
+      static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
   for (int32_t i = 0; i < len;) {
     const int32_t start = i;
     UChar32 c;
@@ -109,9 +123,11 @@ std::vector<FieldToken> NormaliseFieldText(absl::string_view text) {
       // before white space: "Geb.-Datum" and "geb. am" stay one clause.
       bool ends = cps[i].c >= 0 && EndsClause(cps[i].c);
       if (ends && cps[i].c == '.') {
-        const bool after_word = !out.empty() && out.back().end == cps[i].begin &&
+        const bool after_word = !out.empty() &&
+                                out.back().end == cps[i].begin &&
                                 out.back().end - out.back().begin > 3;
-        const bool before_space = i + 1 == cps.size() || u_isWhitespace(cps[i + 1].c);
+        const bool before_space =
+            i + 1 == cps.size() || u_isWhitespace(cps[i + 1].c);
         ends = after_word && before_space;
       }
       if (ends) ++clause;
@@ -155,7 +171,8 @@ bool ParseFormTerm(absl::string_view raw, FormTerm* out, std::string* error) {
     return false;
   }
   if (body.find('*') != absl::string_view::npos) {
-    *error = absl::StrCat("term \"", raw, "\" has \"*\" inside; only \"stem*\" or \"*tail\"");
+    *error = absl::StrCat("term \"", raw,
+                          "\" has \"*\" inside; only \"stem*\" or \"*tail\"");
     return false;
   }
   out->text = NormaliseJoined(body);
@@ -164,7 +181,8 @@ bool ParseFormTerm(absl::string_view raw, FormTerm* out, std::string* error) {
     return false;
   }
   if ((prefix || suffix) && out->text.size() < 3) {
-    *error = absl::StrCat("term \"", raw, "\": a stem or tail needs at least 3 letters");
+    *error = absl::StrCat("term \"", raw,
+                          "\": a stem or tail needs at least 3 letters");
     return false;
   }
   if (prefix) out->kind = FormTerm::Kind::kPrefix;
@@ -213,13 +231,15 @@ class RuleChecker {
 
   // A problem at `field` (index for repeated fields) of rule `rule` (-1: of
   // the block itself).
-  void Problem(int rule, const char* field, int index, std::string message) const {
+  void Problem(int rule, const char* field, int index,
+               std::string message) const {
     int line = 0, col = 0;
     const TextFormat::ParseInfoTree* tree = src_.tree;
     const Descriptor* d = FormFieldRules::descriptor();
     if (tree != nullptr && rule >= 0) {
       const FieldDescriptor* rules = d->FindFieldByName("rules");
-      const TextFormat::ParseInfoTree* rtree = tree->GetTreeForNested(rules, rule);
+      const TextFormat::ParseInfoTree* rtree =
+          tree->GetTreeForNested(rules, rule);
       auto loc = tree->GetLocation(rules, rule);
       if (loc.line >= 0) {
         line = loc.line + 1;
@@ -229,7 +249,8 @@ class RuleChecker {
       d = FormFieldRule::descriptor();
     }
     if (tree != nullptr && field != nullptr) {
-      if (const FieldDescriptor* fd = d->FindFieldByName(field); fd != nullptr) {
+      if (const FieldDescriptor* fd = d->FindFieldByName(field);
+          fd != nullptr) {
         auto loc = tree->GetLocation(fd, fd->is_repeated() ? index : -1);
         if (loc.line >= 0) {
           line = loc.line + 1;
@@ -273,7 +294,8 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
   for (const FormRulesSource& src : sources) {
     const RuleChecker check(src, problems);
     const FormFieldRules& block = *src.rules;
-    AddTerms(check, -1, "neutral_options", block.neutral_options(), 0, &book->neutral_options);
+    AddTerms(check, -1, "neutral_options", block.neutral_options(), 0,
+             &book->neutral_options);
     AddTerms(check, -1, "negations", block.negations(), 0, &book->negations);
     AddTerms(check, -1, "optional_markers", block.optional_markers(), 0,
              &book->optional_markers);
@@ -282,21 +304,24 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
     if (!block.neutral_option_note().empty()) {
       book->neutral_option_note = block.neutral_option_note();
     }
-    if (!block.optional_note().empty()) book->optional_note = block.optional_note();
+    if (!block.optional_note().empty())
+      book->optional_note = block.optional_note();
 
     for (int r = 0; r < block.rules_size(); ++r) {
       const FormFieldRule& rule = block.rules(r);
       const uint32_t index = static_cast<uint32_t>(book->rules.size());
       const size_t rule_problems = problems->size();
       if (rule.id().empty()) {
-        check.Problem(r, nullptr, 0, absl::StrCat("form rule #", r + 1, " has no id"));
+        check.Problem(r, nullptr, 0,
+                      absl::StrCat("form rule #", r + 1, " has no id"));
       } else {
         for (char c : rule.id()) {
-          if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' ||
-                c == '-')) {
-            check.Problem(r, "id", 0,
-                          absl::StrCat("rule id \"", rule.id(),
-                                       "\" may contain only a-z, 0-9, '.', '_' and '-'"));
+          if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' ||
+                c == '_' || c == '-')) {
+            check.Problem(
+                r, "id", 0,
+                absl::StrCat("rule id \"", rule.id(),
+                             "\" may contain only a-z, 0-9, '.', '_' and '-'"));
             break;
           }
         }
@@ -312,24 +337,30 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
       } else {
         auto [it, inserted] = topic_files.emplace(rule.topic(), src.path);
         if (!inserted) {
-          check.Problem(r, "topic", 0,
-                        absl::StrCat("topic \"", rule.topic(), "\" is used twice in language \"",
-                                     language, "\" (also in ", it->second, ")"));
+          check.Problem(
+              r, "topic", 0,
+              absl::StrCat("topic \"", rule.topic(),
+                           "\" is used twice in language \"", language,
+                           "\" (also in ", it->second, ")"));
         }
       }
       if (rule.terms_size() == 0 && rule.option_terms_size() == 0) {
         check.Problem(r, "id", 0, "a form rule needs terms or option_terms");
       }
       if (rule.min_option_matches() > 0 && rule.option_terms_size() == 0) {
-        check.Problem(r, "min_option_matches", 0, "min_option_matches without option_terms");
+        check.Problem(r, "min_option_matches", 0,
+                      "min_option_matches without option_terms");
       }
-      const bool makes_findings = rule.severity_required() != v1::SEVERITY_UNSPECIFIED ||
-                                  rule.severity_optional() != v1::SEVERITY_UNSPECIFIED;
+      const bool makes_findings =
+          rule.severity_required() != v1::SEVERITY_UNSPECIFIED ||
+          rule.severity_optional() != v1::SEVERITY_UNSPECIFIED;
       for (const auto& [field, sev] :
-           {std::pair<const char*, int>{"severity_required", rule.severity_required()},
+           {std::pair<const char*, int>{"severity_required",
+                                        rule.severity_required()},
             {"severity_optional", rule.severity_optional()}}) {
         if (!v1::Severity_IsValid(sev)) {
-          check.Problem(r, field, 0, absl::StrCat(field, " ", sev, " is not a Severity"));
+          check.Problem(r, field, 0,
+                        absl::StrCat(field, " ", sev, " is not a Severity"));
         }
       }
       if (rule.severity_optional() > rule.severity_required()) {
@@ -337,14 +368,16 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
                       "severity_optional is above severity_required");
       }
       if (makes_findings) {
-        if (rule.dimensions_size() == 0) check.Problem(r, "id", 0, "a finding needs dimensions");
+        if (rule.dimensions_size() == 0)
+          check.Problem(r, "id", 0, "a finding needs dimensions");
         for (int i = 0; i < rule.dimensions_size(); ++i) {
           if (rule.dimensions(i) == v1::DIMENSION_UNSPECIFIED ||
               !v1::Dimension_IsValid(rule.dimensions(i))) {
             check.Problem(r, "dimensions", i, "not a dimension");
           }
         }
-        if (rule.explanation().empty()) check.Problem(r, "id", 0, "explanation is empty");
+        if (rule.explanation().empty())
+          check.Problem(r, "id", 0, "explanation is empty");
         if (rule.suggestions_size() == 0) {
           check.Problem(r, "id", 0, "a finding needs at least one suggestion");
         }
@@ -353,19 +386,25 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
             check.Problem(r, "suggestions", i, "empty suggestion");
           }
         }
-        if (rule.legal_basis().empty() && rule.severity_required() > v1::SEVERITY_HINT) {
-          check.Problem(r, "id", 0, "a WARNING or CRITICAL rule needs a legal_basis");
+        if (rule.legal_basis().empty() &&
+            rule.severity_required() > v1::SEVERITY_HINT) {
+          check.Problem(r, "id", 0,
+                        "a WARNING or CRITICAL rule needs a legal_basis");
         }
       }
-      if (rule.sources_size() == 0) check.Problem(r, "id", 0, "at least one source is needed");
+      if (rule.sources_size() == 0)
+        check.Problem(r, "id", 0, "at least one source is needed");
       if (!makes_findings && rule.readiness_points() == 0) {
-        check.Problem(r, "id", 0, "the rule neither makes findings nor costs readiness points");
+        check.Problem(
+            r, "id", 0,
+            "the rule neither makes findings nor costs readiness points");
       }
       if (rule.readiness_points() > 100) {
         check.Problem(r, "readiness_points", 0, "readiness_points is over 100");
       }
       if (rule.readiness_points() > 0 && rule.readiness_change().empty()) {
-        check.Problem(r, "readiness_change", 0, "readiness_points need a readiness_change");
+        check.Problem(r, "readiness_change", 0,
+                      "readiness_points need a readiness_change");
       }
       if (!config::v1::NeutralOptionEffect_IsValid(rule.neutral_option())) {
         check.Problem(r, "neutral_option", 0, "not a NeutralOptionEffect");
@@ -374,7 +413,8 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
       cr.def = &rule;
       cr.language = language;
       cr.makes_findings = makes_findings;
-      cr.min_option_matches = rule.min_option_matches() == 0 ? 1 : rule.min_option_matches();
+      cr.min_option_matches =
+          rule.min_option_matches() == 0 ? 1 : rule.min_option_matches();
       cr.has_section_terms = rule.section_terms_size() > 0;
       for (int i = 0; i < rule.field_types_size(); ++i) {
         const int t = rule.field_types(i);
@@ -386,23 +426,27 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
       }
       for (int i = 0; i < rule.justified_for_size(); ++i) {
         const int t = rule.justified_for(i);
-        if (!v1::EmployerType_IsValid(t) || t == v1::EMPLOYER_TYPE_UNSPECIFIED) {
+        if (!v1::EmployerType_IsValid(t) ||
+            t == v1::EMPLOYER_TYPE_UNSPECIFIED) {
           check.Problem(r, "justified_for", i, "not an employer type");
         }
       }
       if (rule.justified_for_size() > 0 && rule.justification_note().empty()) {
-        check.Problem(r, "justification_note", 0, "justified_for needs a justification_note");
+        check.Problem(r, "justification_note", 0,
+                      "justified_for needs a justification_note");
       }
       const uint32_t base = index * FormRuleBook::kListCount;
-      AddTerms(check, r, "terms", rule.terms(), base + FormRuleBook::kTerm, &book->terms);
-      AddTerms(check, r, "option_terms", rule.option_terms(), base + FormRuleBook::kOption,
+      AddTerms(check, r, "terms", rule.terms(), base + FormRuleBook::kTerm,
                &book->terms);
-      AddTerms(check, r, "exceptions", rule.exceptions(), base + FormRuleBook::kException,
+      AddTerms(check, r, "option_terms", rule.option_terms(),
+               base + FormRuleBook::kOption, &book->terms);
+      AddTerms(check, r, "exceptions", rule.exceptions(),
+               base + FormRuleBook::kException, &book->terms);
+      AddTerms(check, r, "section_terms", rule.section_terms(),
+               base + FormRuleBook::kSection, &book->terms);
+      AddTerms(check, r, "readiness_satisfied_by",
+               rule.readiness_satisfied_by(), base + FormRuleBook::kSatisfied,
                &book->terms);
-      AddTerms(check, r, "section_terms", rule.section_terms(), base + FormRuleBook::kSection,
-               &book->terms);
-      AddTerms(check, r, "readiness_satisfied_by", rule.readiness_satisfied_by(),
-               base + FormRuleBook::kSatisfied, &book->terms);
       if (problems->size() == rule_problems) {
         book->by_topic.emplace(rule.topic(), index);
       }
@@ -414,11 +458,13 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
 }
 
 v1::Severity DecideFieldSeverity(const config::v1::FormFieldRule& rule,
-                                 const FieldFacts& facts, SeverityReasons* reasons) {
+                                 const FieldFacts& facts,
+                                 SeverityReasons* reasons) {
   SeverityReasons local;
   SeverityReasons& why = reasons != nullptr ? *reasons : local;
   why = SeverityReasons();
-  v1::Severity s = facts.required ? rule.severity_required() : rule.severity_optional();
+  v1::Severity s =
+      facts.required ? rule.severity_required() : rule.severity_optional();
   why.optional = !facts.required && s != rule.severity_required();
   if (s == v1::SEVERITY_UNSPECIFIED) return s;
   if (facts.neutral_option) {
@@ -437,7 +483,8 @@ v1::Severity DecideFieldSeverity(const config::v1::FormFieldRule& rule,
   }
   const auto& justified = rule.justified_for();
   if (facts.employer != v1::EMPLOYER_TYPE_UNSPECIFIED &&
-      std::find(justified.begin(), justified.end(), facts.employer) != justified.end()) {
+      std::find(justified.begin(), justified.end(), facts.employer) !=
+          justified.end()) {
     why.justified = true;
     const v1::Severity lower = Lower(s);
     s = lower == v1::SEVERITY_UNSPECIFIED ? v1::SEVERITY_HINT : lower;

@@ -68,7 +68,9 @@ bool ParseFormTerm(absl::string_view raw, FormTerm* out, std::string* error);
 class TermIndex {
  public:
   void Add(const FormTerm& term, uint32_t payload);
-  bool empty() const { return exact_.empty() && prefix_.empty() && suffix_.empty(); }
+  bool empty() const {
+    return exact_.empty() && prefix_.empty() && suffix_.empty();
+  }
   // Calls fn(payload, first_token, end_token) for every match.
   template <typename Fn>
   void ForEachMatch(const std::vector<FieldToken>& tokens, Fn&& fn) const;
@@ -149,9 +151,9 @@ struct FieldFacts {
 
 // Why a severity differs from the rule's severity_required.
 struct SeverityReasons {
-  bool optional = false;    // severity_optional applied
-  bool neutral = false;     // lowered or dropped by a neutral option
-  bool justified = false;   // lowered because of the employer type
+  bool optional = false;   // severity_optional applied
+  bool neutral = false;    // lowered or dropped by a neutral option
+  bool justified = false;  // lowered because of the employer type
 };
 
 // The severity of a finding of `rule` on a field with `facts`:
@@ -166,24 +168,29 @@ v1::Severity DecideFieldSeverity(const config::v1::FormFieldRule& rule,
 // ---- implementation ----
 
 template <typename Fn>
-void TermIndex::ForEachMatch(const std::vector<FieldToken>& tokens, Fn&& fn) const {
+void TermIndex::ForEachMatch(const std::vector<FieldToken>& tokens,
+                             Fn&& fn) const {
   const size_t n = tokens.size();
   std::string joined;
   for (size_t i = 0; i < n; ++i) {
     joined.clear();
     size_t j = i;
-    for (; j < n && j < i + kMaxTermRunTokens && tokens[j].clause == tokens[i].clause;
+    for (; j < n && j < i + kMaxTermRunTokens &&
+           tokens[j].clause == tokens[i].clause;
          ++j) {
       joined += tokens[j].text;
       if (!exact_.empty()) {
         auto it = exact_.find(joined);
         if (it != exact_.end()) {
-          for (uint32_t p : it->second) fn(p, static_cast<uint32_t>(i), static_cast<uint32_t>(j + 1));
+          for (uint32_t p : it->second)
+            fn(p, static_cast<uint32_t>(i), static_cast<uint32_t>(j + 1));
         }
       }
     }
     for (const auto& [text, payload] : prefix_) {
-      if (joined.size() < text.size() || joined.compare(0, text.size(), text) != 0) continue;
+      if (joined.size() < text.size() ||
+          joined.compare(0, text.size(), text) != 0)
+        continue;
       size_t len = 0, e = i;
       while (len < text.size()) len += tokens[e++].text.size();
       fn(payload, static_cast<uint32_t>(i), static_cast<uint32_t>(e));
@@ -193,7 +200,9 @@ void TermIndex::ForEachMatch(const std::vector<FieldToken>& tokens, Fn&& fn) con
   for (size_t end = 1; end <= n; ++end) {
     joined.clear();
     size_t s = end;
-    while (s > 0 && end - s < kMaxTermRunTokens && tokens[s - 1].clause == tokens[end - 1].clause) --s;
+    while (s > 0 && end - s < kMaxTermRunTokens &&
+           tokens[s - 1].clause == tokens[end - 1].clause)
+      --s;
     for (size_t k = s; k < end; ++k) joined += tokens[k].text;
     for (const auto& [text, payload] : suffix_) {
       if (joined.size() < text.size() ||

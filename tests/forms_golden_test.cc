@@ -36,7 +36,8 @@ std::vector<std::string> FormFiles() {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(DIVCHECK_FORMS_DIR)) {
     const std::string ext = e.path().extension().string();
-    if (ext == ".html" || ext == ".json") out.push_back(e.path().filename().string());
+    if (ext == ".html" || ext == ".json")
+      out.push_back(e.path().filename().string());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -47,21 +48,22 @@ std::string Without(const std::string& s, absl::string_view prefix) {
 }
 
 // One line per parsed field, finding and readiness change.
-std::string Render(const v1::ScanFormRequest& request, const v1::ScanFormResponse& response) {
+std::string Render(const v1::ScanFormRequest& request,
+                   const v1::ScanFormResponse& response) {
   std::string out;
   for (const v1::FormField& f : request.fields()) {
     absl::StrAppend(&out, "field ", f.field_id(), " ",
                     Without(v1::FieldType_Name(f.type()), "FIELD_TYPE_"), " ",
-                    f.required() ? "required" : "optional", " options=", f.options_size(),
-                    " \"", f.label(), "\"\n");
+                    f.required() ? "required" : "optional",
+                    " options=", f.options_size(), " \"", f.label(), "\"\n");
   }
   for (const v1::Finding& f : response.report().findings()) {
-    absl::StrAppend(&out, "finding ", f.field_id().empty() ? "-" : f.field_id(), " ",
-                    Without(v1::Severity_Name(f.severity()), "SEVERITY_"), " ", f.rule_id(),
-                    " \"", f.matched_text(), "\"\n");
+    absl::StrAppend(&out, "finding ", f.field_id().empty() ? "-" : f.field_id(),
+                    " ", Without(v1::Severity_Name(f.severity()), "SEVERITY_"),
+                    " ", f.rule_id(), " \"", f.matched_text(), "\"\n");
   }
-  absl::StrAppend(&out, "score ", response.report().score(), " ", response.report().grade(),
-                  "\n");
+  absl::StrAppend(&out, "score ", response.report().score(), " ",
+                  response.report().grade(), "\n");
   absl::StrAppend(&out, "readiness ", response.readiness().score(), "\n");
   for (const v1::ReadinessChange& c : response.readiness().changes()) {
     absl::StrAppend(&out, "change ", c.points(), " ", c.rule_id(), " ",
@@ -93,7 +95,8 @@ TEST_P(FormGolden, FindingsPerFieldMatchExpected) {
   absl::StatusOr<v1::ScanFormRequest> request =
       cli::FormFromFile(input.string(), ReadFile(input));
   ASSERT_TRUE(request.ok()) << request.status();
-  absl::StatusOr<v1::ScanFormResponse> response = engine_->ScanForm(*request, ScanOptions());
+  absl::StatusOr<v1::ScanFormResponse> response =
+      engine_->ScanForm(*request, ScanOptions());
   ASSERT_TRUE(response.ok()) << response.status();
   const std::string actual = Render(*request, *response);
   fs::path expected_path = input;
@@ -103,7 +106,9 @@ TEST_P(FormGolden, FindingsPerFieldMatchExpected) {
     std::ofstream(expected_path, std::ios::binary) << actual;
     return;
   }
-  ASSERT_TRUE(fs::exists(expected_path)) << expected_path << " is missing; actual:\n" << actual;
+  ASSERT_TRUE(fs::exists(expected_path))
+      << expected_path << " is missing; actual:\n"
+      << actual;
   EXPECT_EQ(ReadFile(expected_path), actual) << "form " << GetParam();
 }
 
@@ -111,7 +116,8 @@ INSTANTIATE_TEST_SUITE_P(Forms, FormGolden, ::testing::ValuesIn(FormFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;
                            for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             if (!std::isalnum(static_cast<unsigned char>(c)))
+                               c = '_';
                            }
                            return name;
                          });

@@ -33,7 +33,8 @@ std::string AttrOr(const GumboNode* n, const char* name) {
 }
 
 bool IsElement(const GumboNode* n, GumboTag tag) {
-  return n != nullptr && n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == tag;
+  return n != nullptr && n->type == GUMBO_NODE_ELEMENT &&
+         n->v.element.tag == tag;
 }
 
 const GumboVector* Children(const GumboNode* n) {
@@ -66,15 +67,38 @@ bool IsOpaque(const GumboNode* n) {
 bool IsBlock(const GumboNode* n) {
   if (n->type != GUMBO_NODE_ELEMENT) return false;
   switch (n->v.element.tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_LI: case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_LEGEND:
-    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FORM: case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
-    case GUMBO_TAG_BR: case GUMBO_TAG_LABEL: case GUMBO_TAG_DL: case GUMBO_TAG_DT:
-    case GUMBO_TAG_DD: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_BODY: case GUMBO_TAG_INPUT: case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_SELECT:
     case GUMBO_TAG_TEXTAREA:
       return true;
     default:
@@ -85,8 +109,12 @@ bool IsBlock(const GumboNode* n) {
 bool IsHeading(const GumboNode* n) {
   if (n->type != GUMBO_NODE_ELEMENT) return false;
   switch (n->v.element.tag) {
-    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
       return true;
     default:
       return false;
@@ -97,7 +125,8 @@ bool IsHeading(const GumboNode* n) {
 void AppendCollapsed(absl::string_view text, std::string* out) {
   for (char c : text) {
     if (absl::ascii_isspace(c)) {
-      if (!out->empty() && out->back() != ' ' && out->back() != '\n') out->push_back(' ');
+      if (!out->empty() && out->back() != ' ' && out->back() != '\n')
+        out->push_back(' ');
     } else {
       out->push_back(c);
     }
@@ -150,7 +179,8 @@ ControlKind KindOf(const GumboNode* n, v1::FieldType* type) {
       return ControlKind::kIgnore;
   }
   const std::string t = absl::AsciiStrToLower(AttrOr(n, "type"));
-  if (t == "hidden" || t == "submit" || t == "reset" || t == "button" || t == "image") {
+  if (t == "hidden" || t == "submit" || t == "reset" || t == "button" ||
+      t == "image") {
     return ControlKind::kIgnore;
   }
   if (t == "radio") {
@@ -162,11 +192,16 @@ ControlKind KindOf(const GumboNode* n, v1::FieldType* type) {
     return ControlKind::kCheckbox;
   }
   static const auto* kTypes = new std::map<std::string, v1::FieldType>{
-      {"email", v1::FIELD_TYPE_EMAIL},   {"tel", v1::FIELD_TYPE_TEL},
-      {"url", v1::FIELD_TYPE_URL},       {"date", v1::FIELD_TYPE_DATE},
-      {"datetime-local", v1::FIELD_TYPE_DATE}, {"month", v1::FIELD_TYPE_MONTH},
-      {"week", v1::FIELD_TYPE_MONTH},    {"number", v1::FIELD_TYPE_NUMBER},
-      {"range", v1::FIELD_TYPE_NUMBER},  {"file", v1::FIELD_TYPE_FILE}};
+      {"email", v1::FIELD_TYPE_EMAIL},
+      {"tel", v1::FIELD_TYPE_TEL},
+      {"url", v1::FIELD_TYPE_URL},
+      {"date", v1::FIELD_TYPE_DATE},
+      {"datetime-local", v1::FIELD_TYPE_DATE},
+      {"month", v1::FIELD_TYPE_MONTH},
+      {"week", v1::FIELD_TYPE_MONTH},
+      {"number", v1::FIELD_TYPE_NUMBER},
+      {"range", v1::FIELD_TYPE_NUMBER},
+      {"file", v1::FIELD_TYPE_FILE}};
   auto it = kTypes->find(t);
   *type = it == kTypes->end() ? v1::FIELD_TYPE_TEXT : it->second;
   return ControlKind::kField;
@@ -199,7 +234,8 @@ class HtmlFormReader {
       if (id.empty()) id = f.name();
       if (id.empty()) id = absl::StrCat("field-", i + 1);
       std::string unique = id;
-      for (int k = 2; !used.insert(unique).second; ++k) unique = absl::StrCat(id, "-", k);
+      for (int k = 2; !used.insert(unique).second; ++k)
+        unique = absl::StrCat(id, "-", k);
       f.set_field_id(unique);
       *request.add_fields() = std::move(f);
     }
@@ -220,12 +256,15 @@ class HtmlFormReader {
       const GumboNode* n = stack.back();
       stack.pop_back();
       if (n->type == GUMBO_NODE_ELEMENT) {
-        if (const char* id = Attr(n, "id"); id != nullptr) by_id_.emplace(id, n);
+        if (const char* id = Attr(n, "id"); id != nullptr)
+          by_id_.emplace(id, n);
         if (IsElement(n, GUMBO_TAG_LABEL)) {
-          if (const char* f = Attr(n, "for"); f != nullptr) label_for_.emplace(f, n);
+          if (const char* f = Attr(n, "for"); f != nullptr)
+            label_for_.emplace(f, n);
         }
         for (const char* a : {"aria-describedby", "aria-labelledby"}) {
-          for (absl::string_view ref : absl::StrSplit(AttrOr(n, a), ' ', absl::SkipEmpty())) {
+          for (absl::string_view ref :
+               absl::StrSplit(AttrOr(n, a), ' ', absl::SkipEmpty())) {
             referenced_.insert(std::string(ref));
           }
         }
@@ -235,17 +274,20 @@ class HtmlFormReader {
           const std::string name = AttrOr(n, "name");
           if (!name.empty()) groups_[GroupKey(kind, name)].push_back(n);
         }
-        if (kind != ControlKind::kIgnore) {
-          const std::string key = KeyOf(n, kind);
-          for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
-            if (IsElement(p, GUMBO_TAG_FIELDSET)) fieldset_keys_[p].insert(key);
-          }
-        }
+        if (kind != ControlKind::kIgnore) controls_.push_back({n, kind});
       }
       const GumboVector* kids = Children(n);
       if (kids == nullptr) continue;
       for (unsigned i = kids->length; i > 0; --i) {
         stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
+      }
+    }
+    // Keys need the complete groups: a check box is a group only when
+    // another one shares its name.
+    for (const auto& [n, kind] : controls_) {
+      const std::string key = KeyOf(n, kind);
+      for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
+        if (IsElement(p, GUMBO_TAG_FIELDSET)) fieldset_keys_[p].insert(key);
       }
     }
   }
@@ -257,9 +299,11 @@ class HtmlFormReader {
   // The field a control belongs to: its group, or itself.
   std::string KeyOf(const GumboNode* n, ControlKind kind) const {
     const std::string name = AttrOr(n, "name");
-    if ((kind == ControlKind::kRadio || kind == ControlKind::kCheckbox) && !name.empty()) {
+    if ((kind == ControlKind::kRadio || kind == ControlKind::kCheckbox) &&
+        !name.empty()) {
       auto it = groups_.find(GroupKey(kind, name));
-      if (kind == ControlKind::kRadio || (it != groups_.end() && it->second.size() > 1)) {
+      if (kind == ControlKind::kRadio ||
+          (it != groups_.end() && it->second.size() > 1)) {
         return GroupKey(kind, name);
       }
     }
@@ -271,9 +315,12 @@ class HtmlFormReader {
     for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
       if (IsOpaque(p)) return true;
       if (p->type != GUMBO_NODE_ELEMENT) continue;
-      if (const char* id = Attr(p, "id"); id != nullptr && referenced_.count(id)) return true;
+      if (const char* id = Attr(p, "id");
+          id != nullptr && referenced_.count(id))
+        return true;
       if (IsElement(p, GUMBO_TAG_LABEL) && LabelHasControl(p)) return true;
-      if (IsElement(p, GUMBO_TAG_LEGEND)) return false;  // legends are lines of their own
+      if (IsElement(p, GUMBO_TAG_LEGEND))
+        return false;  // legends are lines of their own
     }
     return false;
   }
@@ -286,7 +333,8 @@ class HtmlFormReader {
   }
 
   bool LabelHasControl(const GumboNode* label) const {
-    if (const char* f = Attr(label, "for"); f != nullptr && by_id_.count(f)) return true;
+    if (const char* f = Attr(label, "for"); f != nullptr && by_id_.count(f))
+      return true;
     return ControlInside(label) != nullptr;
   }
 
@@ -325,7 +373,8 @@ class HtmlFormReader {
       if (IsElement(p, GUMBO_TAG_LABEL)) return TextOf(p);
     }
     if (std::string a = Clean(AttrOr(n, "aria-label")); !a.empty()) return a;
-    if (std::string r = RefText(AttrOr(n, "aria-labelledby")); !r.empty()) return r;
+    if (std::string r = RefText(AttrOr(n, "aria-labelledby")); !r.empty())
+      return r;
     return "";
   }
 
@@ -341,7 +390,9 @@ class HtmlFormReader {
     if (pending_line_ < 0) return "";
     Line& l = lines_[pending_line_];
     std::string t = Clean(l.text);
-    if (t.empty() || t.size() > 200) return "";
+    // A label is short and not a sentence ending in a full stop; anything
+    // else is an introduction or a note, and stays instructions.
+    if (t.empty() || t.size() > 80 || t.back() == '.') return "";
     l.consumed = true;
     pending_line_ = -1;
     return t;
@@ -371,7 +422,7 @@ class HtmlFormReader {
     f.set_placeholder(Clean(AttrOr(n, "placeholder")));
     f.set_help_text(RefText(AttrOr(n, "aria-describedby")));
     std::string label = OwnLabel(n);
-    if (label.empty()) label = TakePending();
+    if (label.empty() && f.placeholder().empty()) label = TakePending();
     if (label.empty()) label = Clean(AttrOr(n, "title"));
     f.set_label(label);
     f.set_section(CurrentSection());
@@ -426,7 +477,8 @@ class HtmlFormReader {
     f.set_required(required);
     f.set_help_text(help);
     std::string label;
-    for (const GumboNode* p = first->parent; p != nullptr && label.empty(); p = p->parent) {
+    for (const GumboNode* p = first->parent; p != nullptr && label.empty();
+         p = p->parent) {
       const std::string role = AttrOr(p, "role");
       if (role == "radiogroup" || role == "group") {
         label = Clean(AttrOr(p, "aria-label"));
@@ -494,13 +546,15 @@ class HtmlFormReader {
       }
       const GumboVector* kids = Children(n);
       if (kids != nullptr && fr.next < kids->length) {
-        const GumboNode* child = static_cast<const GumboNode*>(kids->data[fr.next++]);
+        const GumboNode* child =
+            static_cast<const GumboNode*>(kids->data[fr.next++]);
         stack.push_back({child, 0, false});
         continue;
       }
       // leaving
       if (IsBlock(n)) NewLine();
-      if (IsElement(n, GUMBO_TAG_FIELDSET) && !fieldsets_.empty()) fieldsets_.pop_back();
+      if (IsElement(n, GUMBO_TAG_FIELDSET) && !fieldsets_.empty())
+        fieldsets_.pop_back();
       stack.pop_back();
     }
   }
@@ -515,6 +569,7 @@ class HtmlFormReader {
   absl::flat_hash_map<std::string, const GumboNode*> label_for_;
   absl::flat_hash_set<std::string> referenced_;
   std::map<std::string, std::vector<const GumboNode*>> groups_;
+  std::vector<std::pair<const GumboNode*, ControlKind>> controls_;
   absl::flat_hash_map<const GumboNode*, std::set<std::string>> fieldset_keys_;
   absl::flat_hash_map<const GumboNode*, size_t> legend_line_;
   absl::flat_hash_set<std::string> done_groups_;
@@ -535,9 +590,11 @@ constexpr int kMaxHtmlNesting = 4096;
 // and elements the parser closes by itself (p, li, option, td, …).
 int NestingEstimate(absl::string_view html) {
   static const auto* kNotNesting = new absl::flat_hash_set<std::string>{
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-      "param", "source", "track", "wbr", "p", "li", "option", "optgroup", "td", "th",
-      "tr", "dt", "dd", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp"};
+      "area",  "base",  "br",       "col",  "embed",  "hr",
+      "img",   "input", "link",     "meta", "param",  "source",
+      "track", "wbr",   "p",        "li",   "option", "optgroup",
+      "td",    "th",    "tr",       "dt",   "dd",     "tbody",
+      "thead", "tfoot", "colgroup", "rb",   "rt",     "rp"};
   int depth = 0, max_depth = 0;
   size_t i = 0;
   while ((i = html.find('<', i)) != absl::string_view::npos) {
@@ -550,12 +607,14 @@ int NestingEstimate(absl::string_view html) {
     const bool closing = i + 1 < html.size() && html[i + 1] == '/';
     size_t j = i + (closing ? 2 : 1);
     const size_t name_begin = j;
-    while (j < html.size() && (absl::ascii_isalnum(html[j]) || html[j] == '-')) ++j;
+    while (j < html.size() && (absl::ascii_isalnum(html[j]) || html[j] == '-'))
+      ++j;
     if (j == name_begin) {
       ++i;
       continue;
     }
-    const std::string name = absl::AsciiStrToLower(html.substr(name_begin, j - name_begin));
+    const std::string name =
+        absl::AsciiStrToLower(html.substr(name_begin, j - name_begin));
     const size_t gt = html.find('>', j);
     if (gt == absl::string_view::npos) break;
     const bool self_closing = html[gt - 1] == '/';
@@ -581,8 +640,8 @@ int NestingEstimate(absl::string_view html) {
 absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view html) {
   if (const int depth = NestingEstimate(html); depth > kMaxHtmlNesting) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "the HTML nests elements up to ", depth, " deep; the limit is ", kMaxHtmlNesting,
-        " (is it a real form page?)"));
+        "the HTML nests elements up to ", depth, " deep; the limit is ",
+        kMaxHtmlNesting, " (is it a real form page?)"));
   }
   // Parse errors are not used, and recording them costs a copy of the open
   // element stack per error: quadratic time and memory for deeply nested
@@ -595,11 +654,13 @@ absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view html) {
   std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
       gumbo_parse_with_options(&kOptions, html.data(), html.size()),
       [](GumboOutput* o) { gumbo_destroy_output(&kOptions, o); });
-  if (output == nullptr) return absl::InvalidArgumentError("the HTML could not be parsed");
+  if (output == nullptr)
+    return absl::InvalidArgumentError("the HTML could not be parsed");
   v1::ScanFormRequest request = HtmlFormReader(output->document).Read();
   if (request.fields_size() == 0) {
     return absl::InvalidArgumentError(
-        "no form fields found (no <input>, <select> or <textarea> other than hidden inputs "
+        "no form fields found (no <input>, <select> or <textarea> other than "
+        "hidden inputs "
         "and buttons)");
   }
   return request;
@@ -610,10 +671,11 @@ absl::StatusOr<v1::ScanFormRequest> FormFromJson(absl::string_view json) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &request, options);
+      google::protobuf::StringPiece(json.data(), json.size()), &request,
+      options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a ScanFormRequest in JSON: ", status.message().as_string()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a ScanFormRequest in JSON: ", status.message().as_string()));
   }
   return request;
 }
@@ -621,7 +683,8 @@ absl::StatusOr<v1::ScanFormRequest> FormFromJson(absl::string_view json) {
 absl::StatusOr<v1::ScanFormRequest> FormFromFile(absl::string_view path,
                                                  absl::string_view content) {
   const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(content);
-  if (absl::EndsWithIgnoreCase(path, ".json") || absl::StartsWith(trimmed, "{")) {
+  if (absl::EndsWithIgnoreCase(path, ".json") ||
+      absl::StartsWith(trimmed, "{")) {
     return FormFromJson(content);
   }
   return FormFromHtml(content);

@@ -47,7 +47,8 @@ google::rpc::Status DetailsOf(const grpc::Status& status) {
 std::string ReasonOf(const google::rpc::Status& status) {
   for (const auto& any : status.details()) {
     google::rpc::ErrorInfo info;
-    if (any.Is<google::rpc::ErrorInfo>() && any.UnpackTo(&info)) return info.reason();
+    if (any.Is<google::rpc::ErrorInfo>() && any.UnpackTo(&info))
+      return info.reason();
   }
   return "";
 }
@@ -68,7 +69,8 @@ std::vector<std::string> ViolatedFields(const google::rpc::Status& status) {
 class ScanFormServer : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({std::string("--lexicons=") + DIVCHECK_SOURCE_LEXICONS});
+    server_ = new ServerProcess(
+        {std::string("--lexicons=") + DIVCHECK_SOURCE_LEXICONS});
     ASSERT_TRUE(server_->Start()) << server_->Log();
     EngineOptions options;
     options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
@@ -81,11 +83,13 @@ class ScanFormServer : public ::testing::Test {
     delete engine_;
   }
 
-  grpc::Status Call(const v1::ScanFormRequest& request, v1::ScanFormResponse* response) {
-    auto stub = v1::ScanService::NewStub(
-        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  grpc::Status Call(const v1::ScanFormRequest& request,
+                    v1::ScanFormResponse* response) {
+    auto stub = v1::ScanService::NewStub(grpc::CreateChannel(
+        server_->address(), grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
     return stub->ScanForm(&ctx, request, response);
   }
 
@@ -161,7 +165,8 @@ TEST_F(ScanFormServer, EveryViolationIsListedInOneBadRequest) {
   dup->set_field_id("a");
   v1::FormField* huge = request.add_fields();
   huge->set_field_id("land");
-  for (int i = 0; i < 10001; ++i) huge->add_options()->set_value(absl::StrCat(i));
+  for (int i = 0; i < 10001; ++i)
+    huge->add_options()->set_value(absl::StrCat(i));
   request.add_fields()->set_type(static_cast<v1::FieldType>(99));
   request.set_language_code("fr");
   request.set_employer_type(static_cast<v1::EmployerType>(42));
@@ -172,29 +177,32 @@ TEST_F(ScanFormServer, EveryViolationIsListedInOneBadRequest) {
   const google::rpc::Status details = DetailsOf(status);
   EXPECT_EQ(ReasonOf(details), "INVALID_REQUEST");
   EXPECT_THAT(ViolatedFields(details),
-              ElementsAre("fields[1].field_id", "fields[2].options", "fields[3].field_id",
-                          "fields[3].type", "language_code", "employer_type", "request_id"));
+              ElementsAre("fields[1].field_id", "fields[2].options",
+                          "fields[3].field_id", "fields[3].type",
+                          "language_code", "employer_type", "request_id"));
 }
 
 TEST_F(ScanFormServer, TooManyFieldsIsRefused) {
   v1::ScanFormRequest request;
-  for (int i = 0; i < 1001; ++i) request.add_fields()->set_field_id(absl::StrCat("f", i));
+  for (int i = 0; i < 1001; ++i)
+    request.add_fields()->set_field_id(absl::StrCat("f", i));
   v1::ScanFormResponse response;
   grpc::Status status = Call(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("1001 fields; the limit is 1000"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("1001 fields; the limit is 1000"));
 }
 
 TEST(ScanFormServerLimits, MaxTextBytesCoversTheWholeForm) {
-  ServerProcess server(
-      {std::string("--lexicons=") + DIVCHECK_SOURCE_LEXICONS, "--max_text_bytes=100"});
+  ServerProcess server({std::string("--lexicons=") + DIVCHECK_SOURCE_LEXICONS,
+                        "--max_text_bytes=100"});
   ASSERT_TRUE(server.Start()) << server.Log();
   v1::ScanFormRequest request;
   v1::FormField* f = request.add_fields();
   f->set_field_id("x");
   f->set_help_text(std::string(200, 'a'));
-  auto stub = v1::ScanService::NewStub(
-      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  auto stub = v1::ScanService::NewStub(grpc::CreateChannel(
+      server.address(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   v1::ScanFormResponse response;
   grpc::Status status = stub->ScanForm(&ctx, request, &response);
@@ -203,7 +211,8 @@ TEST(ScanFormServerLimits, MaxTextBytesCoversTheWholeForm) {
   EXPECT_EQ(ReasonOf(details), "TEXT_TOO_LARGE");
   // The server logs the call (buffered), with sizes and results only, never
   // the form's text.
-  EXPECT_TRUE(server.WaitForLogLines("ScanForm", 1, std::chrono::seconds(20))) << server.Log();
+  EXPECT_TRUE(server.WaitForLogLines("ScanForm", 1, std::chrono::seconds(20)))
+      << server.Log();
   EXPECT_EQ(server.CountLogLines(std::string(200, 'a')), 0);
 }
 

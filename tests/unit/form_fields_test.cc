@@ -33,12 +33,15 @@ TEST(NormaliseFieldText, SplitsAtSeparatorsCamelCaseAndDigits) {
 }
 
 TEST(NormaliseFieldText, FoldsCaseAndTransliteratesUmlauts) {
-  EXPECT_THAT(Texts("Staatsangehörigkeit"), ElementsAre("staatsangehoerigkeit"));
-  EXPECT_THAT(Texts("STAATSANGEHÖRIGKEIT"), ElementsAre("staatsangehoerigkeit"));
+  EXPECT_THAT(Texts("Staatsangehörigkeit"),
+              ElementsAre("staatsangehoerigkeit"));
+  EXPECT_THAT(Texts("STAATSANGEHÖRIGKEIT"),
+              ElementsAre("staatsangehoerigkeit"));
   EXPECT_THAT(Texts("Größe"), ElementsAre("groesse"));
   EXPECT_THAT(Texts("GRÜSSE Ärger"), ElementsAre("gruesse", "aerger"));
   // Decomposed umlaut (u + combining diaeresis) and other accents.
-  EXPECT_THAT(Texts("Mu\xCC\x88nchen r\xC3\xA9sum\xC3\xA9"), ElementsAre("muenchen", "resume"));
+  EXPECT_THAT(Texts("Mu\xCC\x88nchen r\xC3\xA9sum\xC3\xA9"),
+              ElementsAre("muenchen", "resume"));
 }
 
 TEST(NormaliseFieldText, KeepsOriginalOffsetsAndClauses) {
@@ -51,14 +54,16 @@ TEST(NormaliseFieldText, KeepsOriginalOffsetsAndClauses) {
 }
 
 TEST(NormaliseFieldText, InvalidUtf8SeparatesTokens) {
-  EXPECT_THAT(Texts("ab\xFF" "cd"), ElementsAre("ab", "cd"));
+  EXPECT_THAT(Texts("ab\xFF"
+                    "cd"),
+              ElementsAre("ab", "cd"));
   EXPECT_TRUE(Texts("").empty());
   EXPECT_TRUE(Texts(" _-. ").empty());
 }
 
 TEST(NormaliseJoined, SpellingVariantsMeetInOneKey) {
-  for (const char* v : {"Geburtsdatum", "geburts_datum", "GeburtsDatum", "GEBURTSDATUM",
-                        "geburts-datum"}) {
+  for (const char* v : {"Geburtsdatum", "geburts_datum", "GeburtsDatum",
+                        "GEBURTSDATUM", "geburts-datum"}) {
     EXPECT_EQ(NormaliseJoined(v), "geburtsdatum") << v;
   }
   EXPECT_EQ(NormaliseJoined("Geb.-Datum"), "gebdatum");
@@ -93,8 +98,9 @@ TEST(TermIndex, MatchesWholeTokenRunsPrefixesAndSuffixes) {
   index.Add(t, 3);
   auto hits = [&](absl::string_view s) {
     std::vector<uint32_t> out;
-    index.ForEachMatch(NormaliseFieldText(s),
-                       [&](uint32_t p, uint32_t, uint32_t) { out.push_back(p); });
+    index.ForEachMatch(
+        NormaliseFieldText(s),
+        [&](uint32_t p, uint32_t, uint32_t) { out.push_back(p); });
     return out;
   };
   EXPECT_THAT(hits("gebDatum"), ElementsAre(1));
@@ -122,31 +128,38 @@ TEST(DecideFieldSeverity, RequiredOptionalAndNeutralOption) {
   const auto religion = Rule(v1::SEVERITY_CRITICAL, v1::SEVERITY_WARNING,
                              config::v1::NEUTRAL_OPTION_EFFECT_SOFTEN);
   SeverityReasons why;
-  EXPECT_EQ(DecideFieldSeverity(religion, {true, false, {}}, &why), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(DecideFieldSeverity(religion, {true, false, {}}, &why),
+            v1::SEVERITY_CRITICAL);
   EXPECT_FALSE(why.optional);
-  EXPECT_EQ(DecideFieldSeverity(religion, {false, false, {}}, &why), v1::SEVERITY_WARNING);
+  EXPECT_EQ(DecideFieldSeverity(religion, {false, false, {}}, &why),
+            v1::SEVERITY_WARNING);
   EXPECT_TRUE(why.optional);
-  EXPECT_EQ(DecideFieldSeverity(religion, {true, true, {}}, &why), v1::SEVERITY_WARNING);
+  EXPECT_EQ(DecideFieldSeverity(religion, {true, true, {}}, &why),
+            v1::SEVERITY_WARNING);
   EXPECT_TRUE(why.neutral);
-  EXPECT_EQ(DecideFieldSeverity(religion, {false, true, {}}, &why), v1::SEVERITY_HINT);
+  EXPECT_EQ(DecideFieldSeverity(religion, {false, true, {}}, &why),
+            v1::SEVERITY_HINT);
 }
 
 TEST(DecideFieldSeverity, NeutralOptionDropsASalutationFinding) {
-  const auto salutation =
-      Rule(v1::SEVERITY_WARNING, v1::SEVERITY_HINT, config::v1::NEUTRAL_OPTION_EFFECT_DROP);
-  EXPECT_EQ(DecideFieldSeverity(salutation, {true, false, {}}, nullptr), v1::SEVERITY_WARNING);
+  const auto salutation = Rule(v1::SEVERITY_WARNING, v1::SEVERITY_HINT,
+                               config::v1::NEUTRAL_OPTION_EFFECT_DROP);
+  EXPECT_EQ(DecideFieldSeverity(salutation, {true, false, {}}, nullptr),
+            v1::SEVERITY_WARNING);
   EXPECT_EQ(DecideFieldSeverity(salutation, {true, true, {}}, nullptr),
             v1::SEVERITY_UNSPECIFIED);
   // A soften rule that reaches below HINT is dropped as well.
-  const auto photo =
-      Rule(v1::SEVERITY_WARNING, v1::SEVERITY_HINT, config::v1::NEUTRAL_OPTION_EFFECT_SOFTEN);
-  EXPECT_EQ(DecideFieldSeverity(photo, {false, true, {}}, nullptr), v1::SEVERITY_UNSPECIFIED);
+  const auto photo = Rule(v1::SEVERITY_WARNING, v1::SEVERITY_HINT,
+                          config::v1::NEUTRAL_OPTION_EFFECT_SOFTEN);
+  EXPECT_EQ(DecideFieldSeverity(photo, {false, true, {}}, nullptr),
+            v1::SEVERITY_UNSPECIFIED);
 }
 
 TEST(DecideFieldSeverity, NeverAskedStaysCritical) {
   const auto pregnancy = Rule(v1::SEVERITY_CRITICAL, v1::SEVERITY_CRITICAL,
                               config::v1::NEUTRAL_OPTION_EFFECT_UNSPECIFIED);
-  EXPECT_EQ(DecideFieldSeverity(pregnancy, {false, true, v1::EMPLOYER_TYPE_RELIGIOUS}, nullptr),
+  EXPECT_EQ(DecideFieldSeverity(
+                pregnancy, {false, true, v1::EMPLOYER_TYPE_RELIGIOUS}, nullptr),
             v1::SEVERITY_CRITICAL);
 }
 
@@ -155,12 +168,15 @@ TEST(DecideFieldSeverity, EmployerTypeJustifiesOneLevelButNotBelowHint) {
                        config::v1::NEUTRAL_OPTION_EFFECT_SOFTEN);
   religion.add_justified_for(v1::EMPLOYER_TYPE_RELIGIOUS);
   SeverityReasons why;
-  EXPECT_EQ(DecideFieldSeverity(religion, {true, false, v1::EMPLOYER_TYPE_RELIGIOUS}, &why),
+  EXPECT_EQ(DecideFieldSeverity(
+                religion, {true, false, v1::EMPLOYER_TYPE_RELIGIOUS}, &why),
             v1::SEVERITY_WARNING);
   EXPECT_TRUE(why.justified);
-  EXPECT_EQ(DecideFieldSeverity(religion, {false, true, v1::EMPLOYER_TYPE_RELIGIOUS}, &why),
+  EXPECT_EQ(DecideFieldSeverity(
+                religion, {false, true, v1::EMPLOYER_TYPE_RELIGIOUS}, &why),
             v1::SEVERITY_HINT);
-  EXPECT_EQ(DecideFieldSeverity(religion, {true, false, v1::EMPLOYER_TYPE_PUBLIC}, &why),
+  EXPECT_EQ(DecideFieldSeverity(religion,
+                                {true, false, v1::EMPLOYER_TYPE_PUBLIC}, &why),
             v1::SEVERITY_CRITICAL);
   EXPECT_FALSE(why.justified);
 }
@@ -168,7 +184,8 @@ TEST(DecideFieldSeverity, EmployerTypeJustifiesOneLevelButNotBelowHint) {
 TEST(DecideFieldSeverity, RulesWithoutSeverityMakeNoFinding) {
   const auto contact = Rule(v1::SEVERITY_UNSPECIFIED, v1::SEVERITY_UNSPECIFIED,
                             config::v1::NEUTRAL_OPTION_EFFECT_UNSPECIFIED);
-  EXPECT_EQ(DecideFieldSeverity(contact, {true, false, {}}, nullptr), v1::SEVERITY_UNSPECIFIED);
+  EXPECT_EQ(DecideFieldSeverity(contact, {true, false, {}}, nullptr),
+            v1::SEVERITY_UNSPECIFIED);
 }
 
 // Form-field rules are validated at load like every lexicon entry, with
@@ -207,7 +224,8 @@ form_fields {
   EXPECT_FALSE(set.ok());
   std::string all;
   for (const auto& p : problems) all += p.ToString() + "\n";
-  EXPECT_THAT(all, HasSubstr("de/form.textproto:7:5: term \"fo*to\" has \"*\" inside"));
+  EXPECT_THAT(
+      all, HasSubstr("de/form.textproto:7:5: term \"fo*to\" has \"*\" inside"));
   EXPECT_THAT(all, HasSubstr("a finding needs dimensions"));
   EXPECT_THAT(all, HasSubstr("a WARNING or CRITICAL rule needs a legal_basis"));
   EXPECT_THAT(all, HasSubstr("duplicate rule id \"de.form.a\""));

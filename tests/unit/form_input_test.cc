@@ -32,7 +32,8 @@ TEST(FormFromHtml, LabelsForWrappingAriaAndLooseText) {
   EXPECT_EQ(r->fields(2).label(), "Telefon");
   EXPECT_EQ(r->fields(2).type(), v1::FIELD_TYPE_TEL);
   EXPECT_EQ(r->fields(3).label(), "Anrede");
-  ASSERT_EQ(r->fields(3).options_size(), 2);  // the empty-value prompt is not a choice
+  ASSERT_EQ(r->fields(3).options_size(),
+            2);  // the empty-value prompt is not a choice
   EXPECT_EQ(r->fields(3).options(0).value(), "Frau");
   EXPECT_EQ(r->fields(3).options(1).value(), "h");
   EXPECT_EQ(r->fields(4).type(), v1::FIELD_TYPE_TEXTAREA);
@@ -75,7 +76,8 @@ TEST(FormFromHtml, RadioAndCheckboxGroupsByNameWithFieldsetLegend) {
 }
 
 TEST(FormFromHtml, GeneratedIdsAreStableAndUnique) {
-  const std::string html = R"(<input placeholder="eins"><input name="von"><input name="von">
+  const std::string html =
+      R"(<input placeholder="eins"><input name="von"><input name="von">
     <input id="von"><select><option>a</option></select>)";
   auto a = FormFromHtml(html);
   auto b = FormFromHtml(html);
@@ -99,10 +101,11 @@ TEST(FormFromHtml, AriaDescribedByIsHelpTextNotInstructions) {
 }
 
 TEST(FormFromHtml, MalformedHtmlIsReadLikeABrowser) {
-  auto r = FormFromHtml("<form><table><tr><td>Alter:<td><input name=alter>"
-                        "<tr><td><label>Foto<input type=file name=f></td>"
-                        "<p>Hinweis <b>fett <i>schief</b> text"
-                        "<select name=s><option>a<option>b</select></div></span>");
+  auto r = FormFromHtml(
+      "<form><table><tr><td>Alter:<td><input name=alter>"
+      "<tr><td><label>Foto<input type=file name=f></td>"
+      "<p>Hinweis <b>fett <i>schief</b> text"
+      "<select name=s><option>a<option>b</select></div></span>");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->fields_size(), 3);
   // As in a browser, the paragraph (and the select in it) misplaced inside
@@ -128,7 +131,8 @@ TEST(FormFromHtml, BinaryGarbageAndDeepNestingDoNotCrash) {
   deeper += "<input name=o>";
   auto refused = FormFromHtml(deeper);
   ASSERT_FALSE(refused.ok());
-  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("the limit is 4096"));
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("the limit is 4096"));
   // Thousands of elements the parser closes itself are not nesting.
   std::string options = "<select name=s>";
   for (int i = 0; i < 8000; ++i) options += "<option>x";
@@ -136,15 +140,17 @@ TEST(FormFromHtml, BinaryGarbageAndDeepNestingDoNotCrash) {
   ASSERT_TRUE(flat.ok()) << flat.status();
   EXPECT_EQ(flat->fields(0).options_size(), 8000);
   std::string garbage;
-  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 7919) % 256));
+  for (int i = 0; i < 4096; ++i)
+    garbage.push_back(static_cast<char>((i * 7919) % 256));
   auto g = FormFromHtml(garbage + "<input name=x>");
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->fields_size(), 1);
 }
 
 TEST(FormFromHtml, NoFieldsIsAClearError) {
-  for (const char* html : {"", "<p>Nur Text</p>", "<form><input type=hidden name=a>"
-                                                  "<input type=submit><button>x</button></form>"}) {
+  for (const char* html : {"", "<p>Nur Text</p>",
+                           "<form><input type=hidden name=a>"
+                           "<input type=submit><button>x</button></form>"}) {
     auto r = FormFromHtml(html);
     ASSERT_FALSE(r.ok()) << html;
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
@@ -153,7 +159,8 @@ TEST(FormFromHtml, NoFieldsIsAClearError) {
 }
 
 TEST(FormFromJson, ReadsProto3JsonAndRejectsBadInput) {
-  auto r = FormFromJson(R"({"languageCode":"de","employerType":"EMPLOYER_TYPE_RELIGIOUS",
+  auto r = FormFromJson(
+      R"({"languageCode":"de","employerType":"EMPLOYER_TYPE_RELIGIOUS",
     "fields":[{"fieldId":"k","label":"Konfession","type":"FIELD_TYPE_SELECT","required":true,
     "options":[{"value":"ev","label":"evangelisch"}]}]})");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -161,7 +168,8 @@ TEST(FormFromJson, ReadsProto3JsonAndRejectsBadInput) {
   EXPECT_EQ(r->fields(0).options(0).label(), "evangelisch");
   EXPECT_FALSE(FormFromJson("{\"fields\": [").ok());
   EXPECT_FALSE(FormFromJson(R"({"feilds": []})").ok());
-  EXPECT_FALSE(FormFromJson(R"({"fields": [{"type": "FIELD_TYPE_NOPE"}]})").ok());
+  EXPECT_FALSE(
+      FormFromJson(R"({"fields": [{"type": "FIELD_TYPE_NOPE"}]})").ok());
 }
 
 TEST(FormFromFile, PicksTheReaderByNameOrContent) {
@@ -184,7 +192,8 @@ Engine* FormLimits::engine_ = nullptr;
 
 TEST_F(FormLimits, HugeOptionListIsRefusedWithAClearMessage) {
   std::string html = "<label for=s>Land</label><select id=s name=s>";
-  for (int i = 0; i < 10001; ++i) absl::StrAppend(&html, "<option>Land ", i, "</option>");
+  for (int i = 0; i < 10001; ++i)
+    absl::StrAppend(&html, "<option>Land ", i, "</option>");
   html += "</select>";
   auto request = FormFromHtml(html);
   ASSERT_TRUE(request.ok());
@@ -219,13 +228,16 @@ TEST_F(FormLimits, TooManyFieldsEmptyFormAndBadFieldsListEveryProblem) {
   v1::ScanFormRequest empty;
   auto r = engine_->ScanForm(empty, ScanOptions());
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(std::string(r.status().message()), HasSubstr("the form has no fields"));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("the form has no fields"));
 
   v1::ScanFormRequest many;
-  for (int i = 0; i < 1001; ++i) many.add_fields()->set_field_id(absl::StrCat("f", i));
+  for (int i = 0; i < 1001; ++i)
+    many.add_fields()->set_field_id(absl::StrCat("f", i));
   r = engine_->ScanForm(many, ScanOptions());
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(std::string(r.status().message()), HasSubstr("1001 fields; the limit is 1000"));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("1001 fields; the limit is 1000"));
 
   v1::ScanFormRequest bad;
   bad.add_fields()->set_field_id("a");
