@@ -17,6 +17,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
+#include "unicode/unistr.h"
+#include "unicode/utf8.h"
 
 namespace divcheck::cli {
 namespace {
@@ -635,9 +637,32 @@ int NestingEstimate(absl::string_view html) {
   return max_depth;
 }
 
+bool IsUtf8(absl::string_view s) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+// Pages that are not UTF-8 are, in practice, Windows-1252 / ISO-8859-1
+// (what browsers assume for legacy German pages); gumbo reads UTF-8 only.
+std::string AsUtf8(absl::string_view html) {
+  if (IsUtf8(html)) return std::string(html);
+  const icu::UnicodeString u(html.data(), static_cast<int32_t>(html.size()), "windows-1252");
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
 }  // namespace
 
-absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view html) {
+absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view raw_html) {
+  const std::string utf8 = AsUtf8(raw_html);
+  const absl::string_view html = utf8;
   if (const int depth = NestingEstimate(html); depth > kMaxHtmlNesting) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the HTML nests elements up to ", depth, " deep; the limit is ",

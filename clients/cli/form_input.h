@@ -15,6 +15,8 @@
 // last heading. `required` and aria-required="true" make a field required.
 // The field id is the element's id, else its name, else "field-N" (N =
 // 1-based position among the fields); repeated ids get "-2", "-3", ….
+// A page that is not valid UTF-8 is read as Windows-1252 (ISO-8859-1), as
+// browsers read legacy pages.
 // Headings, legends, paragraphs and other text not used as a label or help
 // text become `instructions`, one block per line. Malformed HTML is read the
 // way a browser reads it.

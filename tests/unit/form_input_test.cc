@@ -147,6 +147,13 @@ TEST(FormFromHtml, BinaryGarbageAndDeepNestingDoNotCrash) {
   EXPECT_EQ(g->fields_size(), 1);
 }
 
+TEST(FormFromHtml, Latin1PagesAreReadAsWindows1252) {
+  auto r = FormFromHtml("<meta charset=iso-8859-1><label for=s>Staatsangeh\xF6rigkeit</label>"
+                        "<input id=s name=staat>");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->fields(0).label(), "Staatsangeh\xC3\xB6rigkeit");
+}
+
 TEST(FormFromHtml, NoFieldsIsAClearError) {
   for (const char* html : {"", "<p>Nur Text</p>",
                            "<form><input type=hidden name=a>"
