@@ -412,6 +412,7 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
       CompiledFormRule cr;
       cr.def = &rule;
       cr.language = language;
+      cr.lexicon_id = src.lexicon_id;
       cr.makes_findings = makes_findings;
       cr.min_option_matches =
           rule.min_option_matches() == 0 ? 1 : rule.min_option_matches();

@@ -87,6 +87,7 @@ class TermIndex {
 struct CompiledFormRule {
   const config::v1::FormFieldRule* def = nullptr;
   std::string language;
+  std::string lexicon_id;  // id of the file that defines the rule
   std::vector<v1::FieldType> field_types;  // empty: every type
   uint32_t min_option_matches = 1;
   bool makes_findings = false;
@@ -126,6 +127,7 @@ struct FormRuleBook {
 // Where a FormFieldRules block came from, for problem locations.
 struct FormRulesSource {
   std::string path;  // relative to the lexicon directory
+  std::string lexicon_id;  // the file's id
   const config::v1::FormFieldRules* rules = nullptr;
   // The parse-location tree of the block, or null.
   const google::protobuf::TextFormat::ParseInfoTree* tree = nullptr;

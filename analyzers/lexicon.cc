@@ -854,12 +854,8 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
           Problem(*src, &src->tree, "form_fields", 0, "form_fields need a file with a language");
         } else {
           form_sources[f.language()].push_back(
-              {src->path, &f.form_fields(), src->tree.GetTreeForNested(fd, -1)});
+              {src->path, f.id(), &f.form_fields(), src->tree.GetTreeForNested(fd, -1)});
           info.form_rule_count = f.form_fields().rules_size();
-          info.entry_count += info.form_rule_count;
-          for (const auto& rule : f.form_fields().rules()) {
-            info.term_count += rule.terms_size() + rule.option_terms_size();
-          }
         }
       }
       set_->file_info_.push_back(std::move(info));

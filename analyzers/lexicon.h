@@ -241,6 +241,7 @@ struct LexiconFileInfo {
   uint32_t entry_count = 0;
   uint32_t term_count = 0;
   uint32_t job_title_count = 0;
+  // Application-form field rules (not counted in entry_count).
   uint32_t form_rule_count = 0;
 };
 

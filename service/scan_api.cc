@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "analyzers/form_fields.h"
 #include "service/rpc_errors.h"
 #include "service/utf8.h"
 
@@ -324,6 +325,30 @@ std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
         break;  // coded words and context cues are not rules of their own
     }
   }
+  // Application-form field rules that make findings (readiness-only rules
+  // never appear in a report).
+  for (const std::string& language : set->Languages()) {
+    const LanguageLexicon* lex = set->ForLanguage(language);
+    if (lex == nullptr || lex->form_rules == nullptr) continue;
+    for (const CompiledFormRule& r : lex->form_rules->rules) {
+      if (!r.makes_findings) continue;
+      const config::v1::FormFieldRule& def = *r.def;
+      v1::Rule rule;
+      rule.set_rule_id(def.id());
+      rule.set_kind(v1::Rule::KIND_FINDING);
+      rule.set_language_code(r.language);
+      rule.set_lexicon_id(r.lexicon_id);
+      for (int d : def.dimensions()) rule.add_dimensions(static_cast<v1::Dimension>(d));
+      rule.set_default_severity(def.severity_required());
+      rule.set_explanation(def.explanation());
+      *rule.mutable_suggestions() = def.suggestions();
+      rule.set_legal_basis(def.legal_basis());
+      *rule.mutable_sources() = def.sources();
+      *rule.mutable_words() = def.terms();
+      for (const std::string& t : def.option_terms()) rule.add_words(t);
+      catalog->rules.push_back(std::move(rule));
+    }
+  }
   std::sort(catalog->rules.begin(), catalog->rules.end(),
             [](const v1::Rule& a, const v1::Rule& b) {
               return a.rule_id() < b.rule_id();
@@ -415,6 +440,7 @@ v1::GetLexiconInfoResponse ScanApi::GetLexiconInfo() const {
     out->set_entry_count(f->entry_count);
     out->set_term_count(f->term_count);
     out->set_job_title_count(f->job_title_count);
+    out->set_form_rule_count(f->form_rule_count);
   }
   response.set_entry_count(static_cast<uint32_t>(set->entry_count()));
   for (const std::string& lang : set->Languages())

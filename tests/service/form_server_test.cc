@@ -193,6 +193,38 @@ TEST_F(ScanFormServer, TooManyFieldsIsRefused) {
               HasSubstr("1001 fields; the limit is 1000"));
 }
 
+TEST_F(ScanFormServer, ListRulesAndLexiconInfoIncludeFormRules) {
+  auto stub = v1::ScanService::NewStub(
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  v1::ListRulesRequest request;
+  request.set_language_code("de");
+  request.set_dimension(v1::DIMENSION_SEXUAL_IDENTITY);
+  request.set_page_size(1000);
+  grpc::ClientContext ctx;
+  v1::ListRulesResponse rules;
+  ASSERT_TRUE(stub->ListRules(&ctx, request, &rules).ok());
+  const v1::Rule* found = nullptr;
+  for (const v1::Rule& r : rules.rules()) {
+    if (r.rule_id() == "de.form.sexual_orientation") found = &r;
+    EXPECT_NE(r.rule_id(), "de.form.contact_identity");  // readiness only
+  }
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->lexicon_id(), "de.form_fields");
+  EXPECT_EQ(found->default_severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_THAT(found->words(), ::testing::Contains("sexuelle Orientierung"));
+
+  grpc::ClientContext ctx2;
+  v1::GetLexiconInfoResponse info;
+  ASSERT_TRUE(stub->GetLexiconInfo(&ctx2, v1::GetLexiconInfoRequest(), &info).ok());
+  uint32_t form_rules = 0, entries = 0;
+  for (const auto& f : info.files()) {
+    form_rules += f.form_rule_count();
+    entries += f.entry_count();
+  }
+  EXPECT_GE(form_rules, 40u);
+  EXPECT_EQ(entries, info.entry_count());
+}
+
 TEST(ScanFormServerLimits, MaxTextBytesCoversTheWholeForm) {
   ServerProcess server({std::string("--lexicons=") + DIVCHECK_SOURCE_LEXICONS,
                         "--max_text_bytes=100"});
