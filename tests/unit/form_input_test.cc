@@ -148,8 +148,9 @@ TEST(FormFromHtml, BinaryGarbageAndDeepNestingDoNotCrash) {
 }
 
 TEST(FormFromHtml, Latin1PagesAreReadAsWindows1252) {
-  auto r = FormFromHtml("<meta charset=iso-8859-1><label for=s>Staatsangeh\xF6rigkeit</label>"
-                        "<input id=s name=staat>");
+  auto r = FormFromHtml(
+      "<meta charset=iso-8859-1><label for=s>Staatsangeh\xF6rigkeit</label>"
+      "<input id=s name=staat>");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->fields(0).label(), "Staatsangeh\xC3\xB6rigkeit");
 }
@@ -256,6 +257,61 @@ TEST_F(FormLimits, TooManyFieldsEmptyFormAndBadFieldsListEveryProblem) {
   EXPECT_EQ(v[0].field, "fields[1].field_id");
   EXPECT_EQ(v[1].field, "fields[2].field_id");
   EXPECT_EQ(v[2].reason, "UNSUPPORTED_LANGUAGE");
+}
+
+// Name, e-mail, phone, CV, cover letter, driving licence and work permit
+// are what an employer may ask: never a warning, required or not.
+TEST_F(FormLimits, GoodFieldsGiveNoWarningOrCritical) {
+  const std::vector<std::pair<const char*, std::vector<const char*>>> forms = {
+      {"de",
+       {"Vorname",
+        "Nachname",
+        "Name",
+        "Vor- und Nachname",
+        "E-Mail-Adresse",
+        "Telefon",
+        "Mobilnummer",
+        "Lebenslauf",
+        "Lebenslauf (PDF, ohne Foto)",
+        "Anschreiben",
+        "Motivationsschreiben",
+        "Führerschein Klasse B",
+        "Arbeitserlaubnis",
+        "Benötigen Sie eine Arbeitserlaubnis?",
+        "Aufenthaltstitel vorhanden",
+        "Frühester Eintrittstermin",
+        "Gehaltsvorstellung",
+        "Zeugnisse",
+        "Deutschkenntnisse (GER)",
+        "Berufserfahrung in Jahren",
+        "Anschrift",
+        "Wie sind Sie auf uns aufmerksam geworden?"}},
+      {"en",
+       {"First name", "Last name", "Full name", "Email", "Email address",
+        "Phone number", "CV", "Resume", "Cover letter", "Driving licence",
+        "Driver's license", "Work permit",
+        "Do you have the right to work in Germany?", "Salary expectations",
+        "Earliest start date", "LinkedIn profile", "Portfolio", "Address",
+        "How did you hear about us?"}}};
+  for (const auto& [lang, labels] : forms) {
+    v1::ScanFormRequest request;
+    request.set_language_code(lang);
+    int i = 0;
+    for (const char* label : labels) {
+      v1::FormField* f = request.add_fields();
+      f->set_field_id(absl::StrCat("f", i++));
+      f->set_name(label);
+      f->set_label(absl::StrCat(label, " *"));
+      f->set_required(true);
+    }
+    auto response = engine_->ScanForm(request, ScanOptions());
+    ASSERT_TRUE(response.ok()) << response.status();
+    for (const v1::Finding& f : response->report().findings()) {
+      EXPECT_LT(f.severity(), v1::SEVERITY_WARNING)
+          << lang << " " << f.field_id() << " " << f.rule_id() << " "
+          << f.matched_text();
+    }
+  }
 }
 
 TEST_F(FormLimits, AThousandFieldsAreAnalysed) {
