@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "analyzers/document.h"
+#include "analyzers/form_fields.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -861,6 +862,7 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
 
   // Language files first, then language-independent ones (merged into every
   // language).
+  std::map<std::string, std::vector<FormRulesSource>> form_sources;
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& src : sources) {
       const LexiconFile& f = *src->file;
@@ -873,8 +875,22 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
       for (int i = 0; i < f.entries_size(); ++i) CompileEntry(*src, f, i, &info);
       for (int i = 0; i < f.job_titles_size(); ++i) CompileTitle(*src, f, i);
       info.job_title_count = f.job_titles_size();
+      if (f.has_form_fields()) {
+        const FieldDescriptor* fd = LexiconFile::descriptor()->FindFieldByName("form_fields");
+        if (f.language().empty()) {
+          Problem(*src, &src->tree, "form_fields", 0, "form_fields need a file with a language");
+        } else {
+          form_sources[f.language()].push_back(
+              {src->path, f.id(), &f.form_fields(), src->tree.GetTreeForNested(fd, -1)});
+          info.form_rule_count = f.form_fields().rules_size();
+        }
+      }
       set_->file_info_.push_back(std::move(info));
     }
+  }
+
+  for (const auto& [lang, form] : form_sources) {
+    Lang(lang)->form_rules = CompileFormRules(lang, form, &entry_ids_, problems_);
   }
 
   for (auto& [lang, lex] : set_->languages_) {

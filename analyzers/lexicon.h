@@ -38,6 +38,8 @@
 
 namespace divcheck {
 
+struct FormRuleBook;  // form_fields.h
+
 // One problem in a lexicon file. Line and column are 1-based; 0 when the
 // problem concerns the whole file.
 struct LexiconProblem {
@@ -203,6 +205,9 @@ struct LanguageLexicon {
   absl::flat_hash_map<std::string, uint32_t> analyzer_rules;  // id → entry
   std::vector<uint32_t> entries;  // every entry that applies
   size_t term_count = 0;
+  // The application-form field rules of this language (form_fields.h);
+  // null when no file of the language has any.
+  std::shared_ptr<const FormRuleBook> form_rules;
 
   // Lazily compiled regexes; see Regex().
   mutable std::unique_ptr<std::once_flag[]> regex_once;
@@ -244,6 +249,8 @@ struct LexiconFileInfo {
   uint32_t entry_count = 0;
   uint32_t term_count = 0;
   uint32_t job_title_count = 0;
+  // Application-form field rules (not counted in entry_count).
+  uint32_t form_rule_count = 0;
 };
 
 class LexiconSet {

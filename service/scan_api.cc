@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "analyzers/form_fields.h"
 #include "service/rpc_errors.h"
 #include "service/utf8.h"
 
@@ -265,6 +266,52 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
   }
 }
 
+absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(const v1::ScanFormRequest& request,
+                                                       const CallControl& call) const {
+  const std::vector<FormViolation> problems = ValidateFormRequest(request, max_text_bytes_);
+  if (!problems.empty()) {
+    std::vector<FieldViolation> violations;
+    std::map<std::string, std::string> metadata;
+    for (const FormViolation& p : problems) {
+      violations.push_back({p.field, p.description, p.reason});
+      if (p.reason == "TEXT_TOO_LARGE") {
+        metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
+      }
+    }
+    return InvalidRequest(violations, metadata);
+  }
+  auto deadline_passed = [&call] {
+    return std::chrono::system_clock::now() >= call.deadline;
+  };
+  if (deadline_passed()) {
+    return WithReason(absl::DeadlineExceededError("deadline exceeded before the scan"),
+                      "DEADLINE_EXCEEDED");
+  }
+  ScanOptions options;
+  options.is_cancelled = [&] {
+    return (call.cancelled && call.cancelled()) || deadline_passed();
+  };
+  absl::StatusOr<v1::ScanFormResponse> response = engine_->ScanForm(request, options);
+  if (response.ok()) return response;
+  const absl::Status& s = response.status();
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      // The request was checked above: what is left is the encoding of the
+      // instructions.
+      return InvalidRequest({{"instructions", std::string(s.message()), "INVALID_UTF8"}});
+    case absl::StatusCode::kFailedPrecondition:
+      return WithReason(s, "LANGUAGE_NOT_LOADED");
+    case absl::StatusCode::kCancelled:
+      if (deadline_passed()) {
+        return WithReason(absl::DeadlineExceededError("deadline exceeded during the scan"),
+                          "DEADLINE_EXCEEDED");
+      }
+      return WithReason(s, "CANCELLED");
+    default:
+      return s;
+  }
+}
+
 std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
     std::shared_ptr<const LexiconSet> set) const {
   {
@@ -284,6 +331,30 @@ std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
         break;
       default:
         break;  // coded words and context cues are not rules of their own
+    }
+  }
+  // Application-form field rules that make findings (readiness-only rules
+  // never appear in a report).
+  for (const std::string& language : set->Languages()) {
+    const LanguageLexicon* lex = set->ForLanguage(language);
+    if (lex == nullptr || lex->form_rules == nullptr) continue;
+    for (const CompiledFormRule& r : lex->form_rules->rules) {
+      if (!r.makes_findings) continue;
+      const config::v1::FormFieldRule& def = *r.def;
+      v1::Rule rule;
+      rule.set_rule_id(def.id());
+      rule.set_kind(v1::Rule::KIND_FINDING);
+      rule.set_language_code(r.language);
+      rule.set_lexicon_id(r.lexicon_id);
+      for (int d : def.dimensions()) rule.add_dimensions(static_cast<v1::Dimension>(d));
+      rule.set_default_severity(def.severity_required());
+      rule.set_explanation(def.explanation());
+      *rule.mutable_suggestions() = def.suggestions();
+      rule.set_legal_basis(def.legal_basis());
+      *rule.mutable_sources() = def.sources();
+      *rule.mutable_words() = def.terms();
+      for (const std::string& t : def.option_terms()) rule.add_words(t);
+      catalog->rules.push_back(std::move(rule));
     }
   }
   std::sort(catalog->rules.begin(), catalog->rules.end(),
@@ -377,6 +448,7 @@ v1::GetLexiconInfoResponse ScanApi::GetLexiconInfo() const {
     out->set_entry_count(f->entry_count);
     out->set_term_count(f->term_count);
     out->set_job_title_count(f->job_title_count);
+    out->set_form_rule_count(f->form_rule_count);
   }
   response.set_entry_count(static_cast<uint32_t>(set->entry_count()));
   for (const std::string& lang : set->Languages())

@@ -304,6 +304,29 @@ ScanServiceImpl::StreamScanText(grpc::CallbackServerContext* ctx) {
   return new StreamReactor(this, ctx);
 }
 
+grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(grpc::CallbackServerContext* ctx,
+                                                    const v1::ScanFormRequest* request,
+                                                    v1::ScanFormResponse* response) {
+  const Clock::time_point start = Clock::now();
+  const std::string request_id = StartCall(ctx);
+  std::string key_name;
+  absl::Status status = Authenticate(ctx, &key_name);
+  if (status.ok()) {
+    absl::StatusOr<v1::ScanFormResponse> audit = api_->ScanForm(*request, ControlFor(ctx));
+    if (audit.ok()) {
+      *response = *std::move(audit);
+    } else {
+      status = audit.status();
+    }
+  }
+  // Sizes and results only, as for ScanText: never the form's text.
+  Record("ScanForm", request_id, key_name, status, start, nullptr,
+         status.ok() ? &response->report() : nullptr);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status, request_id));
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
     grpc::CallbackServerContext* ctx, const v1::ListRulesRequest* request,
     v1::ListRulesResponse* response) {

@@ -50,7 +50,8 @@ using ScanServiceBase = v1::ScanService::WithRawCallbackMethod_ScanText<
     v1::ScanService::WithRawCallbackMethod_StreamScanText<
         v1::ScanService::WithCallbackMethod_ListRules<
             v1::ScanService::WithCallbackMethod_GetLexiconInfo<
-                v1::ScanService::Service>>>>;
+                v1::ScanService::WithCallbackMethod_ScanForm<
+                    v1::ScanService::Service>>>>>;
 
 class ScanServiceImpl final : public ScanServiceBase {
  public:
@@ -68,6 +69,9 @@ class ScanServiceImpl final : public ScanServiceBase {
                                      grpc::ByteBuffer* response) override;
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamScanText(
       grpc::CallbackServerContext* ctx) override;
+  grpc::ServerUnaryReactor* ScanForm(grpc::CallbackServerContext* ctx,
+                                     const v1::ScanFormRequest* request,
+                                     v1::ScanFormResponse* response) override;
   grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* ctx,
                                       const v1::ListRulesRequest* request,
                                       v1::ListRulesResponse* response) override;

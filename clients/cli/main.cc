@@ -4,6 +4,9 @@
 //   divcheck scan [--format=text|json] [--lang=auto|de|en]
 //                 [--fail-on=hint|warning|critical] [--server=HOST:PORT]
 //                 FILE... | -
+//   divcheck form [--format=text|json] [--lang=auto|de|en]
+//                 [--employer=private|public|religious|tendency]
+//                 [--fail-on=hint|warning|critical] [--server=HOST:PORT] FILE
 //   divcheck lexicon validate [DIR]
 //   divcheck lexicon stats [DIR] [--format=text|json]
 //   divcheck bench --server=HOST:PORT [--concurrency=N] [--duration=S] FILE
@@ -32,6 +35,7 @@
 #include "analyzers/lexicon.h"
 #include "analyzers/document.h"
 #include "clients/cli/assess_command.h"
+#include "clients/cli/form_input.h"
 #include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
 
@@ -47,6 +51,7 @@ const char kMainHelp[] = R"(divcheck — checks job ads for discriminatory and e
 
 Usage:
   divcheck scan [options] FILE... | -     scan job ads and print a report
+  divcheck form [options] FILE            audit an application form (HTML or JSON)
   divcheck lexicon validate [DIR]         list every problem in the lexicons
   divcheck lexicon stats [DIR]            count lexicon entries and terms
   divcheck bench --server=HOST:PORT FILE  load-test a divcheckd server
@@ -85,6 +90,45 @@ Options:
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
 errors (missing file, invalid UTF-8, input too large); the other files are
 still scanned.
+)";
+
+const char kFormHelp[] = R"(Usage: divcheck form [options] FILE | -
+
+Audits an application form field by field: photo, date of birth or age,
+place of birth, nationality, marital status, children, pregnancy, religion,
+mother tongue, health, disability, sexual orientation, union or party
+membership, a salutation without a neutral option, graduation and job years.
+Prints, per finding, `FILE#field-id: severity: message [rule-id]` with what
+to ask instead and the legal basis; findings in the form's free text as
+`FILE:instructions:line:col`. Then the score and the readiness for an
+anonymised application procedure (0–100) with the changes needed.
+
+FILE is an HTML page with a form (read like a browser reads it: <label for>,
+labels around controls, <select>/<option>, radio and check-box groups,
+<fieldset>/<legend>, `required`), or a ScanFormRequest as proto3 JSON (see
+proto/divcheck/v1/form.proto; chosen for a .json name or content starting
+with "{"). `-` reads standard input.
+
+Options:
+  --format=text|json     text (default) is for people; json prints the
+                         ScanFormResponse as one line of proto3 JSON
+  --lang=auto|de|en      language of the form (default: from the JSON, else
+                         detected)
+  --employer=private|public|religious|tendency
+                         who the employer is (overrides the JSON's
+                         employerType): religious = church employer (§ 9
+                         AGG), tendency = Tendenzbetrieb (§ 118 BetrVG)
+  --fail-on=hint|warning|critical
+                         exit with status 1 when a finding at or above this
+                         severity is found (default critical)
+  --lexicons=DIR         lexicon directory (as for scan)
+  --color=auto|always|never
+  --server=HOST:PORT     audit through a divcheckd server (ScanForm); same
+                         output. API key from $DIVCHECK_API_KEY
+
+Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
+errors (missing file, bad JSON, no form fields, over 1,000 fields or 10,000
+options in a field, input too large).
 )";
 
 const char kLexiconHelp[] = R"(Usage:
@@ -371,6 +415,108 @@ int Scan(int argc, char** argv) {
   return input_error ? kExitUsage : exit_code;
 }
 
+int Form(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, 2,
+                 {"format", "lang", "employer", "fail-on", "lexicons", "color", "server"},
+                 &args, &error)) {
+    return Usage(error, kFormHelp);
+  }
+  if (args.help) {
+    std::cout << kFormHelp;
+    return kExitOk;
+  }
+  const std::string format = FlagOr(args, "format", "text");
+  if (format != "text" && format != "json") {
+    return Usage(absl::StrCat("--format must be text or json, not \"", format, "\""),
+                 kFormHelp);
+  }
+  const std::string lang = FlagOr(args, "lang", "");
+  if (!lang.empty() && lang != "auto" && lang != "de" && lang != "en") {
+    return Usage(absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""), kFormHelp);
+  }
+  const std::string employer = FlagOr(args, "employer", "");
+  static const std::map<std::string, v1::EmployerType> kEmployers = {
+      {"private", v1::EMPLOYER_TYPE_PRIVATE},
+      {"public", v1::EMPLOYER_TYPE_PUBLIC},
+      {"religious", v1::EMPLOYER_TYPE_RELIGIOUS},
+      {"tendency", v1::EMPLOYER_TYPE_TENDENCY}};
+  if (!employer.empty() && !kEmployers.count(employer)) {
+    return Usage("--employer must be private, public, religious or tendency", kFormHelp);
+  }
+  const std::string fail_on = FlagOr(args, "fail-on", "critical");
+  v1::Severity threshold;
+  if (fail_on == "hint") threshold = v1::SEVERITY_HINT;
+  else if (fail_on == "warning") threshold = v1::SEVERITY_WARNING;
+  else if (fail_on == "critical") threshold = v1::SEVERITY_CRITICAL;
+  else {
+    return Usage(absl::StrCat("--fail-on must be hint, warning or critical, not \"", fail_on,
+                              "\""),
+                 kFormHelp);
+  }
+  const std::string color = FlagOr(args, "color", "auto");
+  if (color != "auto" && color != "always" && color != "never") {
+    return Usage("--color must be auto, always or never", kFormHelp);
+  }
+  if (args.positional.size() != 1) return Usage("name exactly one FILE (or -)", kFormHelp);
+  const std::string server = FlagOr(args, "server", "");
+  if (!server.empty() && args.flags.count("lexicons")) {
+    return Usage("--lexicons cannot be used with --server (the server has its own)", kFormHelp);
+  }
+  TextStyle style;
+  style.color = color == "always" ||
+                (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+
+  const std::string& path = args.positional[0];
+  const std::string name = path == "-" ? "<stdin>" : path;
+  auto fail = [&](absl::string_view message) {
+    std::cerr << "divcheck: " << name << ": " << message << "\n";
+    return kExitUsage;
+  };
+  absl::StatusOr<std::string> content = ReadInput(path, kDefaultMaxInputBytes * 4);
+  if (!content.ok()) {
+    std::cerr << "divcheck: " << content.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<v1::ScanFormRequest> request = FormFromFile(path, *content);
+  if (!request.ok()) return fail(request.status().message());
+  if (!lang.empty() && lang != "auto") request->set_language_code(lang);
+  if (lang == "auto") request->clear_language_code();
+  if (!employer.empty()) request->set_employer_type(kEmployers.at(employer));
+
+  absl::StatusOr<v1::ScanFormResponse> response;
+  if (!server.empty()) {
+    const char* key = std::getenv("DIVCHECK_API_KEY");
+    RemoteScanner remote(server, key != nullptr ? key : "");
+    response = remote.ScanForm(*request);
+    if (!response.ok() && (absl::IsUnavailable(response.status()) ||
+                           absl::IsUnauthenticated(response.status()))) {
+      return fail(absl::StrCat("server ", server, ": ", response.status().message()));
+    }
+  } else {
+    EngineOptions options;
+    options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir(argv[0]));
+    std::vector<LexiconProblem> problems;
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options, &problems);
+    if (!engine.ok()) {
+      std::cerr << "divcheck: cannot load lexicons: " << engine.status().message() << "\n";
+      PrintProblems(problems);
+      return kExitUsage;
+    }
+    response = (*engine)->ScanForm(*request, ScanOptions());
+  }
+  if (!response.ok()) return fail(response.status().message());
+  int exit_code = kExitOk;
+  for (const v1::Finding& f : response->report().findings()) {
+    if (f.severity() >= threshold) exit_code = kExitFindings;
+  }
+  std::cout << (format == "json" ? FormatFormJson(*response) + "\n"
+                                 : FormatFormText(name, *response, style))
+            << std::flush;
+  return exit_code;
+}
+
 int LexiconCommand(int argc, char** argv) {
   Args args;
   std::string error;
@@ -401,15 +547,17 @@ int LexiconCommand(int argc, char** argv) {
     return kExitFindings;
   }
   const LexiconSet& s = **set;
-  size_t terms = 0, titles = 0;
+  size_t terms = 0, titles = 0, form_rules = 0;
   for (const LexiconFileInfo& f : s.files()) {
     terms += f.term_count;
     titles += f.job_title_count;
+    form_rules += f.form_rule_count;
   }
   if (sub == "validate") {
     std::cout << "lexicons OK: " << s.files().size() << " files, "
               << s.entry_count() << " entries, " << terms << " terms, " << titles
-              << " job titles (version " << s.content_hash() << ") in " << dir
+              << " job titles, " << form_rules << " form-field rules (version "
+              << s.content_hash() << ") in " << dir
               << "\n";
     return kExitOk;
   }
@@ -564,6 +712,7 @@ int Main(int argc, char** argv) {
   if (cmd == "help") {
     const std::string topic = argc > 2 ? argv[2] : "";
     std::cout << (topic == "scan"      ? kScanHelp
+                  : topic == "form"    ? kFormHelp
                   : topic == "lexicon" ? kLexiconHelp
                   : topic == "bench"   ? kBenchHelp
                   : topic == "assess"  ? kAssessHelp
@@ -575,6 +724,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (cmd == "scan") return Scan(argc, argv);
+  if (cmd == "form") return Form(argc, argv);
   if (cmd == "lexicon") return LexiconCommand(argc, argv);
   if (cmd == "bench") return Bench(argc, argv);
   if (cmd == "assess") return AssessCommand(argc, argv);

@@ -65,6 +65,17 @@ absl::StatusOr<v1::Report> RemoteScanner::Scan(const std::string& text,
   return std::move(*response.mutable_report());
 }
 
+absl::StatusOr<v1::ScanFormResponse> RemoteScanner::ScanForm(
+    const v1::ScanFormRequest& request) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+  Authorize(&ctx, impl_->api_key);
+  v1::ScanFormResponse response;
+  grpc::Status status = impl_->stub->ScanForm(&ctx, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+
 namespace {
 
 // One closed loop: a call, then the next as soon as it finishes. The load

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 
 namespace divcheck::cli {
@@ -27,6 +28,9 @@ class RemoteScanner {
   // (UNAVAILABLE when it cannot be reached).
   absl::StatusOr<v1::Report> Scan(const std::string& text,
                                   const std::string& language);
+  // The server's audit of a form (ScanForm). Errors as for Scan; an
+  // INVALID_ARGUMENT message lists every violation the server reported.
+  absl::StatusOr<v1::ScanFormResponse> ScanForm(const v1::ScanFormRequest& request);
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
 namespace {
@@ -98,6 +99,72 @@ std::string FormatText(const std::string& source, const v1::Report& report,
       de ? "Wortwahl " : "wording ", VerdictName(cw.verdict(), de), ", ",
       cw.agentic_count(), de ? " agentisch/" : " agentic/", cw.communal_count(),
       de ? " gemeinschaftlich)" : " communal)", "\n");
+  return out;
+}
+
+std::string FormatFormText(const std::string& source, const v1::ScanFormResponse& response,
+                           const TextStyle& style) {
+  const v1::Report& report = response.report();
+  const bool de = report.language() == "de";
+  const char* bold = style.color ? "\x1b[1m" : "";
+  const char* dim = style.color ? "\x1b[2m" : "";
+  const char* green = style.color ? "\x1b[32m" : "";
+  const char* reset = style.color ? "\x1b[0m" : "";
+  std::string out;
+  for (const v1::Finding& f : report.findings()) {
+    if (f.field_id().empty()) {
+      absl::StrAppend(&out, bold, source, ":instructions:", f.span().line(), ":",
+                      f.span().column(), ":", reset);
+    } else {
+      absl::StrAppend(&out, bold, source, "#", f.field_id(), ":", reset);
+    }
+    absl::StrAppend(&out, " ", style.color ? SeverityColor(f.severity()) : "",
+                    SeverityName(f.severity()), reset, ": ", f.message(), " ", dim, "[",
+                    f.rule_id(), "]", reset, "\n");
+    absl::StrAppend(&out, "    ", de ? "gefunden: " : "found: ", "\"", f.matched_text(), "\"\n");
+    if (!f.context_note().empty()) {
+      absl::StrAppend(&out, "    ", de ? "Kontext: " : "context: ", f.context_note(), "\n");
+    }
+    if (f.suggestions_size() > 0) {
+      absl::StrAppend(&out, "    ", green, de ? "stattdessen: " : "instead: ", reset,
+                      absl::StrJoin(f.suggestions(), " | "), "\n");
+    }
+    if (!f.legal_basis().empty()) {
+      absl::StrAppend(&out, "    ", dim, de ? "Rechtsgrundlage: " : "legal basis: ",
+                      f.legal_basis(), reset, "\n");
+    }
+  }
+  for (const v1::Highlight& h : report.highlights()) {
+    absl::StrAppend(&out, source, ":instructions:", h.span().line(), ":", h.span().column(),
+                    ": ", green, de ? "gut" : "good", reset, ": ", h.message(), " ", dim, "[",
+                    h.rule_id(), "]", reset, "\n");
+  }
+  absl::StrAppend(&out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),
+                  "/100, ", de ? "Note " : "grade ", report.grade(), reset, " (",
+                  report.critical_count(), de ? " kritisch, " : " critical, ",
+                  report.warning_count(), de ? " Warnungen, " : " warnings, ",
+                  report.hint_count(), de ? " Hinweise" : " hints", "; ",
+                  de ? "Sprache " : "language ", report.language(),
+                  report.language_detected() ? (de ? " erkannt" : " detected") : "", ")\n");
+  const v1::AnonymisationReadiness& r = response.readiness();
+  absl::StrAppend(&out, bold, source, ": ",
+                  de ? "Bereitschaft für anonymisierte Bewerbung " : "anonymisation readiness ",
+                  r.score(), "/100", reset,
+                  r.changes_size() == 0 ? (de ? " (keine Änderung nötig)" : " (no change needed)")
+                                        : (de ? "; nötige Änderungen:" : "; changes needed:"),
+                  "\n");
+  for (const v1::ReadinessChange& c : r.changes()) {
+    absl::StrAppend(&out, "    +", c.points(), " ", c.change(), " ", dim, "(",
+                    absl::StrJoin(c.field_ids(), ", "), ") [", c.rule_id(), "]", reset, "\n");
+  }
+  return out;
+}
+
+std::string FormatFormJson(const v1::ScanFormResponse& response) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(response, &out, options);
   return out;
 }
 

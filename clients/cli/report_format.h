@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 
 namespace divcheck::cli {
@@ -23,6 +24,17 @@ std::string FormatText(const std::string& source, const v1::Report& report,
 // The report as one line of proto3 JSON (lowerCamelCase, enum names, all
 // fields present), written directly.
 std::string FormatJson(const v1::Report& report);
+
+// A form audit for people: one block per finding,
+// `source#field_id: severity: message [rule-id]` (instructions findings as
+// `source:instructions:line:col`), then the score and the anonymisation
+// readiness with the changes needed.
+std::string FormatFormText(const std::string& source, const v1::ScanFormResponse& response,
+                           const TextStyle& style);
+
+// The ScanFormResponse as one line of proto3 JSON (protobuf's printer, all
+// fields present).
+std::string FormatFormJson(const v1::ScanFormResponse& response);
 
 }  // namespace divcheck::cli
 

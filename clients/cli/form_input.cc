@@ -1,0 +1,718 @@
+#include "clients/cli/form_input.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "unicode/unistr.h"
+#include "unicode/utf8.h"
+
+namespace divcheck::cli {
+namespace {
+
+const char* Attr(const GumboNode* n, const char* name) {
+  if (n == nullptr || n->type != GUMBO_NODE_ELEMENT) return nullptr;
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a == nullptr ? nullptr : a->value;
+}
+
+std::string AttrOr(const GumboNode* n, const char* name) {
+  const char* v = Attr(n, name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+bool IsElement(const GumboNode* n, GumboTag tag) {
+  return n != nullptr && n->type == GUMBO_NODE_ELEMENT &&
+         n->v.element.tag == tag;
+}
+
+const GumboVector* Children(const GumboNode* n) {
+  if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
+    return &n->v.element.children;
+  }
+  if (n->type == GUMBO_NODE_DOCUMENT) return &n->v.document.children;
+  return nullptr;
+}
+
+// Elements whose text is never instructions or labels.
+bool IsOpaque(const GumboNode* n) {
+  if (n->type == GUMBO_NODE_TEMPLATE) return true;
+  if (n->type != GUMBO_NODE_ELEMENT) return false;
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_HEAD:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsBlock(const GumboNode* n) {
+  if (n->type != GUMBO_NODE_ELEMENT) return false;
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsHeading(const GumboNode* n) {
+  if (n->type != GUMBO_NODE_ELEMENT) return false;
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Appends `text` with white space collapsed.
+void AppendCollapsed(absl::string_view text, std::string* out) {
+  for (char c : text) {
+    if (absl::ascii_isspace(c)) {
+      if (!out->empty() && out->back() != ' ' && out->back() != '\n')
+        out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+}
+
+std::string Clean(std::string s) {
+  absl::string_view v = absl::StripAsciiWhitespace(s);
+  return std::string(v);
+}
+
+// The visible text under `root`, without the text of opaque elements
+// (option lists, scripts). Iterative: malformed HTML can nest deeply.
+std::string TextOf(const GumboNode* root) {
+  std::string out;
+  std::vector<const GumboNode*> stack = {root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_CDATA) {
+      AppendCollapsed(n->v.text.text, &out);
+      continue;
+    }
+    if (n != root && IsOpaque(n)) continue;
+    if (IsBlock(n) && !out.empty() && out.back() != ' ') out.push_back(' ');
+    const GumboVector* kids = Children(n);
+    if (kids == nullptr) continue;
+    for (unsigned i = kids->length; i > 0; --i) {
+      stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
+    }
+  }
+  return Clean(out);
+}
+
+enum class ControlKind { kIgnore, kField, kRadio, kCheckbox };
+
+ControlKind KindOf(const GumboNode* n, v1::FieldType* type) {
+  if (n->type != GUMBO_NODE_ELEMENT) return ControlKind::kIgnore;
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_SELECT:
+      *type = v1::FIELD_TYPE_SELECT;
+      return ControlKind::kField;
+    case GUMBO_TAG_TEXTAREA:
+      *type = v1::FIELD_TYPE_TEXTAREA;
+      return ControlKind::kField;
+    case GUMBO_TAG_INPUT:
+      break;
+    default:
+      return ControlKind::kIgnore;
+  }
+  const std::string t = absl::AsciiStrToLower(AttrOr(n, "type"));
+  if (t == "hidden" || t == "submit" || t == "reset" || t == "button" ||
+      t == "image") {
+    return ControlKind::kIgnore;
+  }
+  if (t == "radio") {
+    *type = v1::FIELD_TYPE_RADIO;
+    return ControlKind::kRadio;
+  }
+  if (t == "checkbox") {
+    *type = v1::FIELD_TYPE_CHECKBOX;
+    return ControlKind::kCheckbox;
+  }
+  static const auto* kTypes = new std::map<std::string, v1::FieldType>{
+      {"email", v1::FIELD_TYPE_EMAIL},
+      {"tel", v1::FIELD_TYPE_TEL},
+      {"url", v1::FIELD_TYPE_URL},
+      {"date", v1::FIELD_TYPE_DATE},
+      {"datetime-local", v1::FIELD_TYPE_DATE},
+      {"month", v1::FIELD_TYPE_MONTH},
+      {"week", v1::FIELD_TYPE_MONTH},
+      {"number", v1::FIELD_TYPE_NUMBER},
+      {"range", v1::FIELD_TYPE_NUMBER},
+      {"file", v1::FIELD_TYPE_FILE}};
+  auto it = kTypes->find(t);
+  *type = it == kTypes->end() ? v1::FIELD_TYPE_TEXT : it->second;
+  return ControlKind::kField;
+}
+
+bool IsRequired(const GumboNode* n) {
+  return Attr(n, "required") != nullptr ||
+         absl::AsciiStrToLower(AttrOr(n, "aria-required")) == "true";
+}
+
+// Builds the request in one walk over the parsed document.
+class HtmlFormReader {
+ public:
+  explicit HtmlFormReader(const GumboNode* root) : root_(root) {}
+
+  v1::ScanFormRequest Read() {
+    Index();
+    Walk();
+    v1::ScanFormRequest request;
+    std::vector<std::string> lines;
+    for (const Line& l : lines_) {
+      std::string t = Clean(l.text);
+      if (!l.consumed && !t.empty()) lines.push_back(std::move(t));
+    }
+    request.set_instructions(absl::StrJoin(lines, "\n"));
+    absl::flat_hash_set<std::string> used;
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      v1::FormField& f = fields_[i];
+      std::string id = f.field_id();
+      if (id.empty()) id = f.name();
+      if (id.empty()) id = absl::StrCat("field-", i + 1);
+      std::string unique = id;
+      for (int k = 2; !used.insert(unique).second; ++k)
+        unique = absl::StrCat(id, "-", k);
+      f.set_field_id(unique);
+      *request.add_fields() = std::move(f);
+    }
+    return request;
+  }
+
+ private:
+  struct Line {
+    std::string text;
+    bool consumed = false;
+  };
+
+  // Labels, ids, referenced help texts, radio/check-box groups and which
+  // fieldsets hold which fields.
+  void Index() {
+    std::vector<const GumboNode*> stack = {root_};
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type == GUMBO_NODE_ELEMENT) {
+        if (const char* id = Attr(n, "id"); id != nullptr)
+          by_id_.emplace(id, n);
+        if (IsElement(n, GUMBO_TAG_LABEL)) {
+          if (const char* f = Attr(n, "for"); f != nullptr)
+            label_for_.emplace(f, n);
+        }
+        for (const char* a : {"aria-describedby", "aria-labelledby"}) {
+          for (absl::string_view ref :
+               absl::StrSplit(AttrOr(n, a), ' ', absl::SkipEmpty())) {
+            referenced_.insert(std::string(ref));
+          }
+        }
+        v1::FieldType type;
+        const ControlKind kind = KindOf(n, &type);
+        if (kind == ControlKind::kRadio || kind == ControlKind::kCheckbox) {
+          const std::string name = AttrOr(n, "name");
+          if (!name.empty()) groups_[GroupKey(kind, name)].push_back(n);
+        }
+        if (kind != ControlKind::kIgnore) controls_.push_back({n, kind});
+      }
+      const GumboVector* kids = Children(n);
+      if (kids == nullptr) continue;
+      for (unsigned i = kids->length; i > 0; --i) {
+        stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
+      }
+    }
+    // Keys need the complete groups: a check box is a group only when
+    // another one shares its name.
+    for (const auto& [n, kind] : controls_) {
+      const std::string key = KeyOf(n, kind);
+      for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
+        if (IsElement(p, GUMBO_TAG_FIELDSET)) fieldset_keys_[p].insert(key);
+      }
+    }
+  }
+
+  static std::string GroupKey(ControlKind kind, const std::string& name) {
+    return absl::StrCat(kind == ControlKind::kRadio ? "r:" : "c:", name);
+  }
+
+  // The field a control belongs to: its group, or itself.
+  std::string KeyOf(const GumboNode* n, ControlKind kind) const {
+    const std::string name = AttrOr(n, "name");
+    if ((kind == ControlKind::kRadio || kind == ControlKind::kCheckbox) &&
+        !name.empty()) {
+      auto it = groups_.find(GroupKey(kind, name));
+      if (kind == ControlKind::kRadio ||
+          (it != groups_.end() && it->second.size() > 1)) {
+        return GroupKey(kind, name);
+      }
+    }
+    return absl::StrCat("n:", reinterpret_cast<uintptr_t>(n));
+  }
+
+  // True when the text node `n` is part of a label, help text or option list.
+  bool InConsumedContext(const GumboNode* n) const {
+    for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
+      if (IsOpaque(p)) return true;
+      if (p->type != GUMBO_NODE_ELEMENT) continue;
+      if (const char* id = Attr(p, "id");
+          id != nullptr && referenced_.count(id))
+        return true;
+      if (IsElement(p, GUMBO_TAG_LABEL) && LabelHasControl(p)) return true;
+      if (IsElement(p, GUMBO_TAG_LEGEND))
+        return false;  // legends are lines of their own
+    }
+    return false;
+  }
+
+  static bool InLegend(const GumboNode* n) {
+    for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
+      if (IsElement(p, GUMBO_TAG_LEGEND)) return true;
+    }
+    return false;
+  }
+
+  bool LabelHasControl(const GumboNode* label) const {
+    if (const char* f = Attr(label, "for"); f != nullptr && by_id_.count(f))
+      return true;
+    return ControlInside(label) != nullptr;
+  }
+
+  static const GumboNode* ControlInside(const GumboNode* root) {
+    std::vector<const GumboNode*> stack = {root};
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      v1::FieldType type;
+      if (n != root && KindOf(n, &type) != ControlKind::kIgnore) return n;
+      const GumboVector* kids = Children(n);
+      if (kids == nullptr) continue;
+      for (unsigned i = 0; i < kids->length; ++i) {
+        stack.push_back(static_cast<const GumboNode*>(kids->data[i]));
+      }
+    }
+    return nullptr;
+  }
+
+  std::string RefText(const std::string& ids) const {
+    std::vector<std::string> parts;
+    for (absl::string_view ref : absl::StrSplit(ids, ' ', absl::SkipEmpty())) {
+      auto it = by_id_.find(std::string(ref));
+      if (it != by_id_.end()) parts.push_back(TextOf(it->second));
+    }
+    return absl::StrJoin(parts, " ");
+  }
+
+  // The label of one control, without fallbacks to loose text.
+  std::string OwnLabel(const GumboNode* n) const {
+    if (const char* id = Attr(n, "id"); id != nullptr) {
+      auto it = label_for_.find(id);
+      if (it != label_for_.end()) return TextOf(it->second);
+    }
+    for (const GumboNode* p = n->parent; p != nullptr; p = p->parent) {
+      if (IsElement(p, GUMBO_TAG_LABEL)) return TextOf(p);
+    }
+    if (std::string a = Clean(AttrOr(n, "aria-label")); !a.empty()) return a;
+    if (std::string r = RefText(AttrOr(n, "aria-labelledby")); !r.empty())
+      return r;
+    return "";
+  }
+
+  std::string CurrentSection() const {
+    for (auto it = fieldsets_.rbegin(); it != fieldsets_.rend(); ++it) {
+      if (!it->legend.empty()) return it->legend;
+    }
+    return heading_;
+  }
+
+  // Takes the loose text before the control as its label.
+  std::string TakePending() {
+    if (pending_line_ < 0) return "";
+    Line& l = lines_[pending_line_];
+    std::string t = Clean(l.text);
+    // A label is short and not a sentence ending in a full stop; anything
+    // else is an introduction or a note, and stays instructions.
+    if (t.empty() || t.size() > 80 || t.back() == '.') return "";
+    l.consumed = true;
+    pending_line_ = -1;
+    return t;
+  }
+
+  void NewLine() {
+    if (lines_.empty() || !lines_.back().text.empty()) lines_.emplace_back();
+  }
+
+  void OnControl(const GumboNode* n, ControlKind kind, v1::FieldType type) {
+    const std::string key = KeyOf(n, kind);
+    if (absl::StartsWith(key, "r:") || absl::StartsWith(key, "c:")) {
+      if (!done_groups_.insert(key).second) return;
+      AddGroup(groups_.at(key), kind, type, key);
+    } else {
+      AddSingle(n, type);
+    }
+    pending_line_ = -1;
+  }
+
+  void AddSingle(const GumboNode* n, v1::FieldType type) {
+    v1::FormField f;
+    f.set_field_id(AttrOr(n, "id"));
+    f.set_name(AttrOr(n, "name"));
+    f.set_type(type);
+    f.set_required(IsRequired(n));
+    f.set_placeholder(Clean(AttrOr(n, "placeholder")));
+    f.set_help_text(RefText(AttrOr(n, "aria-describedby")));
+    std::string label = OwnLabel(n);
+    if (label.empty() && f.placeholder().empty()) label = TakePending();
+    if (label.empty()) label = Clean(AttrOr(n, "title"));
+    f.set_label(label);
+    f.set_section(CurrentSection());
+    if (IsElement(n, GUMBO_TAG_SELECT)) AddOptions(n, &f);
+    fields_.push_back(std::move(f));
+  }
+
+  void AddOptions(const GumboNode* select, v1::FormField* f) {
+    std::vector<const GumboNode*> stack = {select};
+    std::vector<const GumboNode*> options;
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (IsElement(n, GUMBO_TAG_OPTION)) {
+        options.push_back(n);
+        continue;
+      }
+      const GumboVector* kids = Children(n);
+      if (kids == nullptr) continue;
+      for (unsigned i = kids->length; i > 0; --i) {
+        stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
+      }
+    }
+    for (const GumboNode* o : options) {
+      const char* value = Attr(o, "value");
+      // <option value="">Bitte wählen</option> is a prompt, not a choice.
+      if (value != nullptr && *value == '\0') continue;
+      v1::FieldOption* out = f->add_options();
+      out->set_label(TextOf(o));
+      out->set_value(value != nullptr ? std::string(value) : out->label());
+    }
+  }
+
+  void AddGroup(const std::vector<const GumboNode*>& inputs, ControlKind kind,
+                v1::FieldType type, const std::string& key) {
+    const GumboNode* first = inputs.front();
+    v1::FormField f;
+    f.set_name(AttrOr(first, "name"));
+    f.set_field_id(f.name());
+    f.set_type(type);
+    bool required = false;
+    std::string help;
+    for (const GumboNode* in : inputs) {
+      required = required || IsRequired(in);
+      if (help.empty()) help = RefText(AttrOr(in, "aria-describedby"));
+      v1::FieldOption* o = f.add_options();
+      o->set_label(OwnLabel(in));
+      o->set_value(AttrOr(in, "value"));
+      if (o->label().empty()) o->set_label(o->value());
+    }
+    (void)kind;
+    f.set_required(required);
+    f.set_help_text(help);
+    std::string label;
+    for (const GumboNode* p = first->parent; p != nullptr && label.empty();
+         p = p->parent) {
+      const std::string role = AttrOr(p, "role");
+      if (role == "radiogroup" || role == "group") {
+        label = Clean(AttrOr(p, "aria-label"));
+        if (label.empty()) label = RefText(AttrOr(p, "aria-labelledby"));
+      }
+      if (IsElement(p, GUMBO_TAG_FIELDSET)) {
+        auto keys = fieldset_keys_.find(p);
+        if (keys != fieldset_keys_.end() && keys->second.size() == 1 &&
+            keys->second.count(key)) {
+          auto legend = legend_line_.find(p);
+          if (legend != legend_line_.end()) {
+            label = Clean(lines_[legend->second].text);
+            lines_[legend->second].consumed = true;
+          }
+        }
+        break;
+      }
+    }
+    if (label.empty()) label = TakePending();
+    f.set_label(label);
+    f.set_section(CurrentSection());
+    fields_.push_back(std::move(f));
+  }
+
+  void Walk() {
+    struct Frame {
+      const GumboNode* node;
+      unsigned next;
+      bool entered;
+    };
+    std::vector<Frame> stack = {{root_, 0, false}};
+    lines_.emplace_back();
+    while (!stack.empty()) {
+      Frame& fr = stack.back();
+      const GumboNode* n = fr.node;
+      if (!fr.entered) {
+        fr.entered = true;
+        if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
+          if (!InConsumedContext(n)) {
+            AppendCollapsed(n->v.text.text, &lines_.back().text);
+            // A legend names a section; it labels a field only through its
+            // fieldset (AddGroup), never as loose text.
+            if (!Clean(lines_.back().text).empty() && !InLegend(n)) {
+              pending_line_ = static_cast<int>(lines_.size() - 1);
+            }
+          }
+          stack.pop_back();
+          continue;
+        }
+        if (IsBlock(n)) NewLine();
+        if (IsElement(n, GUMBO_TAG_FIELDSET)) fieldsets_.push_back({n, ""});
+        if (IsElement(n, GUMBO_TAG_LEGEND) && !fieldsets_.empty() &&
+            fieldsets_.back().legend.empty()) {
+          fieldsets_.back().legend = TextOf(n);
+          legend_line_[fieldsets_.back().node] = lines_.size() - 1;
+        }
+        if (IsHeading(n)) heading_ = TextOf(n);
+        v1::FieldType type;
+        const ControlKind kind = KindOf(n, &type);
+        if (kind != ControlKind::kIgnore) OnControl(n, kind, type);
+        if (IsOpaque(n) || kind != ControlKind::kIgnore) {
+          stack.pop_back();
+          continue;
+        }
+      }
+      const GumboVector* kids = Children(n);
+      if (kids != nullptr && fr.next < kids->length) {
+        const GumboNode* child =
+            static_cast<const GumboNode*>(kids->data[fr.next++]);
+        stack.push_back({child, 0, false});
+        continue;
+      }
+      // leaving
+      if (IsBlock(n)) NewLine();
+      if (IsElement(n, GUMBO_TAG_FIELDSET) && !fieldsets_.empty())
+        fieldsets_.pop_back();
+      stack.pop_back();
+    }
+  }
+
+  struct Fieldset {
+    const GumboNode* node;
+    std::string legend;
+  };
+
+  const GumboNode* root_;
+  absl::flat_hash_map<std::string, const GumboNode*> by_id_;
+  absl::flat_hash_map<std::string, const GumboNode*> label_for_;
+  absl::flat_hash_set<std::string> referenced_;
+  std::map<std::string, std::vector<const GumboNode*>> groups_;
+  std::vector<std::pair<const GumboNode*, ControlKind>> controls_;
+  absl::flat_hash_map<const GumboNode*, std::set<std::string>> fieldset_keys_;
+  absl::flat_hash_map<const GumboNode*, size_t> legend_line_;
+  absl::flat_hash_set<std::string> done_groups_;
+  std::vector<Fieldset> fieldsets_;
+  std::string heading_;
+  std::vector<Line> lines_;
+  int pending_line_ = -1;
+  std::vector<v1::FormField> fields_;
+};
+
+// Deeper markup is refused: gumbo's tree construction checks the stack of
+// open elements for every tag, so its time grows with depth × tags
+// (100,000 unclosed <div>s take half a minute). Browsers limit nesting too.
+constexpr int kMaxHtmlNesting = 4096;
+
+// An upper bound of the element nesting of `html`, from a lexical scan:
+// start tags minus end tags, not counting void elements, self-closing tags
+// and elements the parser closes by itself (p, li, option, td, …).
+int NestingEstimate(absl::string_view html) {
+  static const auto* kNotNesting = new absl::flat_hash_set<std::string>{
+      "area",  "base",  "br",       "col",  "embed",  "hr",
+      "img",   "input", "link",     "meta", "param",  "source",
+      "track", "wbr",   "p",        "li",   "option", "optgroup",
+      "td",    "th",    "tr",       "dt",   "dd",     "tbody",
+      "thead", "tfoot", "colgroup", "rb",   "rt",     "rp"};
+  int depth = 0, max_depth = 0;
+  size_t i = 0;
+  while ((i = html.find('<', i)) != absl::string_view::npos) {
+    if (html.substr(i, 4) == "<!--") {
+      const size_t end = html.find("-->", i + 4);
+      if (end == absl::string_view::npos) break;
+      i = end + 3;
+      continue;
+    }
+    const bool closing = i + 1 < html.size() && html[i + 1] == '/';
+    size_t j = i + (closing ? 2 : 1);
+    const size_t name_begin = j;
+    while (j < html.size() && (absl::ascii_isalnum(html[j]) || html[j] == '-'))
+      ++j;
+    if (j == name_begin) {
+      ++i;
+      continue;
+    }
+    const std::string name =
+        absl::AsciiStrToLower(html.substr(name_begin, j - name_begin));
+    const size_t gt = html.find('>', j);
+    if (gt == absl::string_view::npos) break;
+    const bool self_closing = html[gt - 1] == '/';
+    i = gt + 1;
+    if (!closing && (name == "script" || name == "style")) {
+      const size_t end = html.find(absl::StrCat("</", name), i);
+      if (end == absl::string_view::npos) break;
+      i = end;
+      continue;
+    }
+    if (self_closing || kNotNesting->contains(name)) continue;
+    if (closing) {
+      depth = depth > 0 ? depth - 1 : 0;
+    } else {
+      max_depth = std::max(max_depth, ++depth);
+    }
+  }
+  return max_depth;
+}
+
+bool IsUtf8(absl::string_view s) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+// Pages that are not UTF-8 are, in practice, Windows-1252 / ISO-8859-1
+// (what browsers assume for legacy German pages); gumbo reads UTF-8 only.
+std::string AsUtf8(absl::string_view html) {
+  if (IsUtf8(html)) return std::string(html);
+  const icu::UnicodeString u(html.data(), static_cast<int32_t>(html.size()), "windows-1252");
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view raw_html) {
+  const std::string utf8 = AsUtf8(raw_html);
+  const absl::string_view html = utf8;
+  if (const int depth = NestingEstimate(html); depth > kMaxHtmlNesting) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the HTML nests elements up to ", depth, " deep; the limit is ",
+        kMaxHtmlNesting, " (is it a real form page?)"));
+  }
+  // Parse errors are not used, and recording them costs a copy of the open
+  // element stack per error: quadratic time and memory for deeply nested
+  // (or never closed) markup.
+  static const GumboOptions kOptions = [] {
+    GumboOptions o = kGumboDefaultOptions;
+    o.max_errors = 0;
+    return o;
+  }();
+  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
+      gumbo_parse_with_options(&kOptions, html.data(), html.size()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kOptions, o); });
+  if (output == nullptr)
+    return absl::InvalidArgumentError("the HTML could not be parsed");
+  v1::ScanFormRequest request = HtmlFormReader(output->document).Read();
+  if (request.fields_size() == 0) {
+    return absl::InvalidArgumentError(
+        "no form fields found (no <input>, <select> or <textarea> other than "
+        "hidden inputs "
+        "and buttons)");
+  }
+  return request;
+}
+
+absl::StatusOr<v1::ScanFormRequest> FormFromJson(absl::string_view json) {
+  v1::ScanFormRequest request;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &request,
+      options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a ScanFormRequest in JSON: ", status.message().as_string()));
+  }
+  return request;
+}
+
+absl::StatusOr<v1::ScanFormRequest> FormFromFile(absl::string_view path,
+                                                 absl::string_view content) {
+  const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(content);
+  if (absl::EndsWithIgnoreCase(path, ".json") ||
+      absl::StartsWith(trimmed, "{")) {
+    return FormFromJson(content);
+  }
+  return FormFromHtml(content);
+}
+
+}  // namespace divcheck::cli
