@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "analyzers/document.h"
 #include "analyzers/form_fields.h"
+#include "analyzers/textproto_errors.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -220,24 +221,6 @@ std::vector<std::string> LexiconSet::Languages() const {
 }
 
 namespace {
-
-class CollectingErrors : public google::protobuf::io::ErrorCollector {
- public:
-  CollectingErrors(std::string file, std::vector<LexiconProblem>* problems)
-      : file_(std::move(file)), problems_(problems) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    problems_->push_back({file_, line + 1, column + 1, message});
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
-    problems_->push_back({file_, line + 1, column + 1, message});
-  }
-
- private:
-  std::string file_;
-  std::vector<LexiconProblem>* problems_;
-};
 
 uint64_t Fnv1a(uint64_t h, absl::string_view s) {
   for (unsigned char c : s) {
@@ -830,7 +813,7 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
     auto src = std::make_unique<Source>();
     src->path = rel;
     src->file = std::make_unique<LexiconFile>();
-    CollectingErrors errors(rel, problems_);
+    CollectingErrors<LexiconProblem> errors(rel, problems_);
     TextFormat::Parser parser;
     parser.RecordErrorsTo(&errors);
     parser.WriteLocationsTo(&src->tree);

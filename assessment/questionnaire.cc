@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "analyzers/textproto_errors.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/util/message_differencer.h"
 
@@ -28,23 +29,6 @@ using google::protobuf::TextFormat;
 constexpr int kMinWeight = 1;
 constexpr int kMaxWeight = 3;
 
-class CollectingErrors : public google::protobuf::io::ErrorCollector {
- public:
-  CollectingErrors(std::string file, std::vector<DataProblem>* problems)
-      : file_(std::move(file)), problems_(problems) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    problems_->push_back({file_, line + 1, column + 1, message});
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
-    problems_->push_back({file_, line + 1, column + 1, message});
-  }
-
- private:
-  std::string file_;
-  std::vector<DataProblem>* problems_;
-};
 
 // Ids are what answers and URLs carry: keep them to a safe alphabet.
 bool IsValidId(absl::string_view id) {
@@ -393,7 +377,7 @@ absl::StatusOr<std::shared_ptr<const QuestionnaireSet>> QuestionnaireSet::Load(
     hash = Fnv1a(Fnv1a(hash, rel), content);
     QuestionnaireFile file;
     TextFormat::ParseInfoTree tree;
-    CollectingErrors errors(rel, out);
+    CollectingErrors<DataProblem> errors(rel, out);
     TextFormat::Parser parser;
     parser.RecordErrorsTo(&errors);
     parser.WriteLocationsTo(&tree);

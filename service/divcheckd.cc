@@ -37,6 +37,7 @@
 #include "service/assessment_service.h"
 #include "service/json_log.h"
 #include "service/metrics.h"
+#include "analyzers/data_dir.h"
 #include "service/scan_api.h"
 #include "service/scan_service.h"
 #include "service/server_options.h"
@@ -52,31 +53,12 @@ constexpr char kServiceName[] = "divcheck.v1.ScanService";
 constexpr char kAssessmentServiceName[] = "divcheck.v1.AssessmentService";
 
 std::string DefaultLexiconDir() {
-  if (const char* env = std::getenv("DIVCHECK_LEXICONS"); env && *env)
-    return env;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed =
-        exe.parent_path().parent_path() / "share/divcheck/lexicons";
-    if (fs::is_directory(installed, ec)) return installed.string();
-  }
-  return DIVCHECK_SOURCE_LEXICONS;
+  return FindDataDir("DIVCHECK_LEXICONS", "lexicons", DIVCHECK_SOURCE_LEXICONS);
 }
 
 std::string DefaultQuestionnaireDir() {
-  if (const char* env = std::getenv("DIVCHECK_QUESTIONNAIRES"); env && *env)
-    return env;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed =
-        exe.parent_path().parent_path() / "share/divcheck/questionnaires";
-    if (fs::is_directory(installed, ec)) return installed.string();
-  }
-  return DIVCHECK_SOURCE_QUESTIONNAIRES;
+  return FindDataDir("DIVCHECK_QUESTIONNAIRES", "questionnaires",
+                     DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {

@@ -24,8 +24,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "analyzers/data_dir.h"
 #include "assessment/questionnaire.h"
 #include "assessment/scoring.h"
+#include "clients/cli/args.h"
 #include "clients/cli/assess_format.h"
 #include "clients/cli/assess_remote.h"
 #include "divcheck/cli/files/assess_files.pb.h"
@@ -155,58 +157,6 @@ Options:
   --questionnaires=DIR   questionnaire directory (in-process)
 )";
 
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
-  bool help = false;
-};
-
-bool ParseArgs(int argc, char** argv, int start,
-               const std::vector<std::string>& known, Args* out,
-               std::string* error) {
-  for (int i = start; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "-" || !absl::StartsWith(a, "-")) {
-      out->positional.push_back(a);
-      continue;
-    }
-    if (a == "-h" || a == "--help") {
-      out->help = true;
-      continue;
-    }
-    if (!absl::StartsWith(a, "--")) {
-      *error = absl::StrCat("unknown option \"", a, "\"");
-      return false;
-    }
-    std::string name = a.substr(2), value;
-    const size_t eq = name.find('=');
-    const bool has_value = eq != std::string::npos;
-    if (has_value) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      *error = absl::StrCat("unknown option \"", a, "\"");
-      return false;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        *error = absl::StrCat("option --", name, " needs a value");
-        return false;
-      }
-      value = argv[++i];
-    }
-    out->flags[name] = value;
-  }
-  return true;
-}
-
-std::string Flag(const Args& args, const std::string& name,
-                 const std::string& fallback = "") {
-  auto it = args.flags.find(name);
-  return it == args.flags.end() ? fallback : it->second;
-}
-
 int Usage(const std::string& error, const char* help) {
   std::cerr << "divcheck assess: " << error << "\n\n" << help;
   return kExitError;
@@ -218,17 +168,8 @@ int Fail(const std::string& message) {
 }
 
 std::string DefaultQuestionnaireDir() {
-  if (const char* env = std::getenv("DIVCHECK_QUESTIONNAIRES"); env && *env)
-    return env;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed =
-        exe.parent_path().parent_path() / "share/divcheck/questionnaires";
-    if (fs::is_directory(installed, ec)) return installed.string();
-  }
-  return DIVCHECK_SOURCE_QUESTIONNAIRES;
+  return FindDataDir("DIVCHECK_QUESTIONNAIRES", "questionnaires",
+                     DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -283,7 +224,7 @@ class Backend {
  public:
   static absl::StatusOr<std::unique_ptr<Backend>> Create(const Args& args) {
     auto backend = std::unique_ptr<Backend>(new Backend());
-    const std::string server = Flag(args, "server");
+    const std::string server = FlagOr(args, "server");
     if (!server.empty()) {
       const char* key = std::getenv("DIVCHECK_API_KEY");
       backend->remote_ =
@@ -291,7 +232,7 @@ class Backend {
       return backend;
     }
     const std::string dir =
-        Flag(args, "questionnaires", DefaultQuestionnaireDir());
+        FlagOr(args, "questionnaires", DefaultQuestionnaireDir());
     std::vector<assessment::DataProblem> problems;
     absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>> set =
         assessment::QuestionnaireSet::Load(dir, &problems);
@@ -394,8 +335,8 @@ v1::CreateAssessmentRequest RequestFrom(const files::AnswersFile& file,
   v1::CreateAssessmentRequest request;
   request.set_questionnaire_id(file.questionnaire_id());
   request.set_questionnaire_version(file.questionnaire_version());
-  request.set_language_code(Flag(args, "lang", file.language()));
-  request.set_organization(Flag(args, "organization", file.organization()));
+  request.set_language_code(FlagOr(args, "lang", file.language()));
+  request.set_organization(FlagOr(args, "organization", file.organization()));
   *request.mutable_answers() = file.answers();
   return request;
 }
@@ -417,8 +358,8 @@ int QuestionnaireCommand(int argc, char** argv) {
     std::cout << kQuestionnaireHelp;
     return kExitOk;
   }
-  const std::string format = Flag(args, "format", "text");
-  const std::string lang = Flag(args, "lang", "de");
+  const std::string format = FlagOr(args, "format", "text");
+  const std::string lang = FlagOr(args, "lang", "de");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kQuestionnaireHelp);
   if (!ValidLang(lang))
@@ -447,12 +388,12 @@ int SubmitCommand(int argc, char** argv) {
     std::cout << kSubmitHelp;
     return kExitOk;
   }
-  const std::string format = Flag(args, "format", "text");
+  const std::string format = FlagOr(args, "format", "text");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kSubmitHelp);
-  if (!ValidLang(Flag(args, "lang")))
+  if (!ValidLang(FlagOr(args, "lang")))
     return Usage("--lang must be de or en", kSubmitHelp);
-  const std::string path = Flag(args, "answers");
+  const std::string path = FlagOr(args, "answers");
   if (path.empty()) return Usage("--answers=FILE is required", kSubmitHelp);
   if (!args.positional.empty())
     return Usage("no arguments expected", kSubmitHelp);
@@ -481,18 +422,18 @@ int ListCommand(int argc, char** argv) {
     std::cout << kListHelp;
     return kExitOk;
   }
-  const std::string format = Flag(args, "format", "text");
+  const std::string format = FlagOr(args, "format", "text");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kListHelp);
-  if (Flag(args, "server").empty())
+  if (FlagOr(args, "server").empty())
     return Usage("--server is required", kListHelp);
-  if (Flag(args, "organization").empty())
+  if (FlagOr(args, "organization").empty())
     return Usage("--organization is required", kListHelp);
   absl::StatusOr<std::unique_ptr<Backend>> backend = Backend::Create(args);
   if (!backend.ok()) return PrintError(backend.status(), "");
   v1::ListAssessmentsResponse all;
   v1::ListAssessmentsRequest request;
-  request.set_organization(Flag(args, "organization"));
+  request.set_organization(FlagOr(args, "organization"));
   request.set_page_size(100);
   do {
     absl::StatusOr<v1::ListAssessmentsResponse> page =
@@ -517,10 +458,10 @@ int ShowCommand(int argc, char** argv) {
     std::cout << kShowHelp;
     return kExitOk;
   }
-  const std::string format = Flag(args, "format", "text");
+  const std::string format = FlagOr(args, "format", "text");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kShowHelp);
-  if (Flag(args, "server").empty())
+  if (FlagOr(args, "server").empty())
     return Usage("--server is required", kShowHelp);
   if (args.positional.size() != 1)
     return Usage("name exactly one assessment ID", kShowHelp);
@@ -544,10 +485,10 @@ int CompareCommand(int argc, char** argv) {
     std::cout << kCompareHelp;
     return kExitOk;
   }
-  const std::string format = Flag(args, "format", "text");
+  const std::string format = FlagOr(args, "format", "text");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kCompareHelp);
-  if (!ValidLang(Flag(args, "lang")))
+  if (!ValidLang(FlagOr(args, "lang")))
     return Usage("--lang must be de or en", kCompareHelp);
   if (args.positional.size() != 2) {
     return Usage(
@@ -565,7 +506,7 @@ int CompareCommand(int argc, char** argv) {
     comparison = *std::move(c);
   } else {
     v1::Assessment scored[2];
-    std::string lang = Flag(args, "lang");
+    std::string lang = FlagOr(args, "lang");
     for (int i = 0; i < 2; ++i) {
       absl::StatusOr<files::AnswersFile> file =
           ReadAnswersFile(args.positional[i]);
@@ -658,12 +599,12 @@ int InteractiveCommand(int argc, char** argv, int start) {
         absl::StrCat("unknown subcommand \"", args.positional[0], "\""),
         kAssessHelp);
   }
-  const std::string format = Flag(args, "format", "text");
+  const std::string format = FlagOr(args, "format", "text");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kInteractiveHelp);
-  if (!ValidLang(Flag(args, "lang")))
+  if (!ValidLang(FlagOr(args, "lang")))
     return Usage("--lang must be de or en", kInteractiveHelp);
-  const std::string resume = Flag(args, "resume");
+  const std::string resume = FlagOr(args, "resume");
   files::AnswersFile progress;
   bool resumed = false;
   if (!resume.empty() && std::filesystem::exists(resume)) {
@@ -672,7 +613,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
     progress = *std::move(file);
     resumed = true;
   }
-  std::string lang = Flag(args, "lang", progress.language());
+  std::string lang = FlagOr(args, "lang", progress.language());
   if (lang.empty()) lang = assessment::kDefaultLanguage;
   const Ui& ui = lang == "en" ? kEnglish : kGerman;
 
@@ -719,7 +660,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
     out.set_questionnaire_id(q->id());
     out.set_questionnaire_version(q->version());
     out.set_language(lang);
-    out.set_organization(Flag(args, "organization", progress.organization()));
+    out.set_organization(FlagOr(args, "organization", progress.organization()));
     for (const Item& item : items) {
       auto it = answers.find(item.question->id());
       if (it != answers.end()) {
@@ -857,7 +798,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
   request.set_questionnaire_id(q->id());
   request.set_questionnaire_version(q->version());
   request.set_language_code(lang);
-  request.set_organization(Flag(args, "organization", progress.organization()));
+  request.set_organization(FlagOr(args, "organization", progress.organization()));
   for (const Item& item : items) {
     auto it = answers.find(item.question->id());
     if (it == answers.end()) continue;

@@ -33,7 +33,9 @@
 #include "absl/strings/str_join.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
+#include "analyzers/data_dir.h"
 #include "analyzers/document.h"
+#include "clients/cli/args.h"
 #include "clients/cli/assess_command.h"
 #include "clients/cli/form_input.h"
 #include "clients/cli/remote.h"
@@ -161,71 +163,8 @@ Exit status: 0 when every call succeeded, 1 when some failed, 2 for usage
 errors.
 )";
 
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
-  bool help = false;
-};
-
-// Parses `--name=value`, `--name value` (for names in `with_value`), `-h`,
-// `--help`, `--` and positionals. Unknown flags are reported as usage errors.
-bool ParseArgs(int argc, char** argv, int start,
-               const std::vector<std::string>& known, Args* out,
-               std::string* error) {
-  bool flags_done = false;
-  for (int i = start; i < argc; ++i) {
-    std::string a = argv[i];
-    if (flags_done || a == "-" || !absl::StartsWith(a, "-")) {
-      out->positional.push_back(a);
-      continue;
-    }
-    if (a == "--") {
-      flags_done = true;
-      continue;
-    }
-    if (a == "-h" || a == "--help") {
-      out->help = true;
-      continue;
-    }
-    std::string name = a.substr(2), value;
-    const size_t eq = name.find('=');
-    bool has_value = eq != std::string::npos;
-    if (has_value) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    if (!absl::StartsWith(a, "--") ||
-        std::find(known.begin(), known.end(), name) == known.end()) {
-      *error = absl::StrCat("unknown option \"", a, "\"");
-      return false;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        *error = absl::StrCat("option --", name, " needs a value");
-        return false;
-      }
-      value = argv[++i];
-    }
-    out->flags[name] = value;
-  }
-  return true;
-}
-
-std::string FlagOr(const Args& args, const std::string& name,
-                   const std::string& fallback) {
-  auto it = args.flags.find(name);
-  return it == args.flags.end() ? fallback : it->second;
-}
-
-std::string DefaultLexiconDir(const char* argv0) {
-  if (const char* env = std::getenv("DIVCHECK_LEXICONS"); env && *env) return env;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) exe = fs::path(argv0);
-  const fs::path installed = exe.parent_path().parent_path() / "share/divcheck/lexicons";
-  if (fs::is_directory(installed, ec)) return installed.string();
-  return DIVCHECK_SOURCE_LEXICONS;
+std::string DefaultLexiconDir() {
+  return FindDataDir("DIVCHECK_LEXICONS", "lexicons", DIVCHECK_SOURCE_LEXICONS);
 }
 
 int Usage(const std::string& error, const char* help) {
@@ -337,7 +276,7 @@ int Scan(int argc, char** argv) {
     remote = std::make_unique<RemoteScanner>(server, key != nullptr ? key : "");
   } else {
     EngineOptions options;
-    options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir(argv[0]));
+    options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir());
     options.max_input_bytes = max_bytes;
     std::vector<LexiconProblem> problems;
     absl::StatusOr<std::unique_ptr<Engine>> created = Engine::Create(options, &problems);
@@ -496,7 +435,7 @@ int Form(int argc, char** argv) {
     }
   } else {
     EngineOptions options;
-    options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir(argv[0]));
+    options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir());
     std::vector<LexiconProblem> problems;
     absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options, &problems);
     if (!engine.ok()) {
@@ -533,7 +472,7 @@ int LexiconCommand(int argc, char** argv) {
   }
   if (args.positional.size() > 2) return Usage("too many arguments", kLexiconHelp);
   const std::string dir =
-      args.positional.size() == 2 ? args.positional[1] : DefaultLexiconDir(argv[0]);
+      args.positional.size() == 2 ? args.positional[1] : DefaultLexiconDir();
   std::vector<LexiconProblem> problems;
   absl::StatusOr<std::shared_ptr<const LexiconSet>> set =
       LexiconSet::Load(dir, &problems);
