@@ -29,7 +29,6 @@ using google::protobuf::TextFormat;
 constexpr int kMinWeight = 1;
 constexpr int kMaxWeight = 3;
 
-
 // Ids are what answers and URLs carry: keep them to a safe alphabet.
 bool IsValidId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
