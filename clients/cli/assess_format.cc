@@ -27,23 +27,6 @@ std::string Need(v1::NeedForAction n) {
   }
 }
 
-std::string Maturity(v1::MaturityLevel m) {
-  switch (m) {
-    case v1::MATURITY_LEVEL_INITIAL:
-      return "1 initial";
-    case v1::MATURITY_LEVEL_AWARE:
-      return "2 aware";
-    case v1::MATURITY_LEVEL_DEVELOPING:
-      return "3 developing";
-    case v1::MATURITY_LEVEL_ESTABLISHED:
-      return "4 established";
-    case v1::MATURITY_LEVEL_EMBEDDED:
-      return "5 embedded";
-    default:
-      return "-";
-  }
-}
-
 std::string DimensionName(v1::Dimension d) {
   std::string name = v1::Dimension_Name(d);
   absl::string_view view = name;
@@ -81,6 +64,88 @@ std::string Pad(const std::string& s, size_t width) {
   size_t chars = 0;
   for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
   return chars >= width ? s + " " : s + std::string(width - chars, ' ');
+}
+
+// The words of the text report, in the assessment's language (German or
+// English; anything else gets English).
+struct Labels {
+  const char* need_low;
+  const char* need_medium;
+  const char* need_high;
+  const char* not_assessed;
+  const char* maturity[5];
+  const char* dimensions[7];
+  const char* assessment_of;  // "assessment ID of "ORG", TIME"
+  const char* overall;
+  const char* need_for_action;
+  const char* maturity_label;
+  const char* fields_header;
+  const char* dimensions_header;
+  const char* legal_duty_not_met;
+  const char* skipped;  // "(N of M skipped or not applicable)"
+  const char* of;
+  const char* no_recommendations;
+  const char* recommendations;
+  const char* impact;
+  const char* legal_duty;
+};
+
+constexpr Labels kEnglish = {
+    "low (green)", "medium (yellow)", "HIGH (red)", "not assessed",
+    {"1 initial", "2 aware", "3 developing", "4 established", "5 embedded"},
+    {"age", "gender", "ethnic origin", "religion", "disability",
+     "sexual identity", "social origin"},
+    "assessment", "overallScore", "need for action", "maturity",
+    "Fields of action                              %   need for action   "
+    "maturity\n",
+    "\nDimensions                                    %   need for action\n",
+    "legal duty not met", "skipped or not applicable", "of",
+    "\nrecommendations: none — every answered question is at least "
+    "\"mostly\".\n",
+    "\nrecommendations (highest impact first):\n", "impact", "legal duty"};
+
+constexpr Labels kGerman = {
+    "gering (grün)", "mittel (gelb)", "HOCH (rot)", "nicht bewertet",
+    {"1 Anfang", "2 Bewusstsein", "3 im Aufbau", "4 etabliert",
+     "5 verankert"},
+    {"Alter", "Geschlecht", "ethnische Herkunft", "Religion", "Behinderung",
+     "sexuelle Identität", "soziale Herkunft"},
+    "Selbstcheck", "Gesamtwert", "Handlungsbedarf", "Reifegrad",
+    "Handlungsfelder                               %   Handlungsbedarf   "
+    "Reifegrad\n",
+    "\nDimensionen                                   %   Handlungsbedarf\n",
+    "gesetzliche Pflicht nicht erfüllt", "übersprungen oder nicht zutreffend",
+    "von",
+    "\nEmpfehlungen: keine – jede beantwortete Frage ist mindestens "
+    "„überwiegend“ erfüllt.\n",
+    "\nEmpfehlungen (größte Wirkung zuerst):\n", "Wirkung",
+    "gesetzliche Pflicht"};
+
+const Labels& LabelsFor(const std::string& language) {
+  return language == "de" ? kGerman : kEnglish;
+}
+
+std::string Need(v1::NeedForAction n, const Labels& l) {
+  switch (n) {
+    case v1::NEED_FOR_ACTION_LOW:
+      return l.need_low;
+    case v1::NEED_FOR_ACTION_MEDIUM:
+      return l.need_medium;
+    case v1::NEED_FOR_ACTION_HIGH:
+      return l.need_high;
+    default:
+      return l.not_assessed;
+  }
+}
+
+std::string Maturity(v1::MaturityLevel m, const Labels& l) {
+  const int level = static_cast<int>(m) - v1::MATURITY_LEVEL_INITIAL;
+  return level >= 0 && level < 5 ? l.maturity[level] : "-";
+}
+
+std::string DimensionName(v1::Dimension d, const Labels& l) {
+  const int i = static_cast<int>(d) - v1::DIMENSION_AGE;
+  return i >= 0 && i < 7 ? l.dimensions[i] : DimensionName(d);
 }
 
 }  // namespace
@@ -140,6 +205,7 @@ std::string QuestionnaireJson(const v1::Questionnaire& q) {
 
 std::string AssessmentText(const v1::Assessment& a,
                            const std::string& questionnaire_title) {
+  const Labels& l = LabelsFor(a.language());
   std::string out;
   absl::StrAppend(
       &out,
@@ -147,58 +213,54 @@ std::string AssessmentText(const v1::Assessment& a,
       " (", a.questionnaire_id(), " version ", a.questionnaire_version(), ", ",
       a.language(), ")\n");
   if (!a.id().empty()) {
-    absl::StrAppend(&out, "assessment ", a.id(), " of \"", a.organization(),
-                    "\", ", Time(a.create_time()), "\n");
+    absl::StrAppend(&out, l.assessment_of, " ", a.id(), " \"",
+                    a.organization(), "\", ", Time(a.create_time()), "\n");
   }
-  absl::StrAppend(&out, "\noverallScore: ", a.overall_score(),
-                  "/100   need for action: ", Need(a.overall_need_for_action()),
-                  "   maturity: ", Maturity(a.overall_maturity()), "\n");
-  absl::StrAppend(&out,
-                  "\nFields of action                              %   need "
-                  "for action   maturity\n");
+  absl::StrAppend(&out, "\n", l.overall, ": ", a.overall_score(), "/100   ",
+                  l.need_for_action, ": ", Need(a.overall_need_for_action(), l),
+                  "   ", l.maturity_label, ": ",
+                  Maturity(a.overall_maturity(), l), "\n");
+  absl::StrAppend(&out, "\n", l.fields_header);
   for (const auto& s : a.sections()) {
     if (!s.assessed()) {
-      absl::StrAppend(
-          &out, "  ", Pad(s.title(), 40),
-          absl::StrFormat("    -   %-17s -\n", Need(s.need_for_action())));
+      absl::StrAppend(&out, "  ", Pad(s.title(), 40), "    -   ",
+                      Pad(Need(s.need_for_action(), l), 18), "-\n");
     } else {
-      absl::StrAppend(
-          &out, "  ", Pad(s.title(), 40),
-          absl::StrFormat("%5.1f   %-17s %s\n", s.percentage(),
-                          Need(s.need_for_action()), Maturity(s.maturity())));
+      absl::StrAppend(&out, "  ", Pad(s.title(), 40),
+                      absl::StrFormat("%5.1f   ", s.percentage()),
+                      Pad(Need(s.need_for_action(), l), 18),
+                      Maturity(s.maturity(), l), "\n");
     }
     for (const auto& duty : s.unmet_legal_duties()) {
-      absl::StrAppend(&out, "    ! legal duty not met: ", duty, "\n");
+      absl::StrAppend(&out, "    ! ", l.legal_duty_not_met, ": ", duty, "\n");
     }
     if (s.skipped_count() > 0) {
-      absl::StrAppend(&out, "    (", s.skipped_count(), " of ",
-                      s.question_count(), " skipped or not applicable)\n");
+      absl::StrAppend(&out, "    (", s.skipped_count(), " ", l.of, " ",
+                      s.question_count(), " ", l.skipped, ")\n");
     }
   }
-  absl::StrAppend(
-      &out,
-      "\nDimensions                                    %   need for action\n");
+  absl::StrAppend(&out, l.dimensions_header);
   for (const auto& d : a.dimensions()) {
     if (!d.assessed()) {
-      absl::StrAppend(&out, "  ", Pad(DimensionName(d.dimension()), 40),
-                      "    -   not assessed\n");
+      absl::StrAppend(&out, "  ", Pad(DimensionName(d.dimension(), l), 40),
+                      "    -   ", l.not_assessed, "\n");
       continue;
     }
-    absl::StrAppend(&out, "  ", Pad(DimensionName(d.dimension()), 40),
-                    absl::StrFormat("%5.1f   %s\n", d.percentage(),
-                                    Need(d.need_for_action())));
+    absl::StrAppend(&out, "  ", Pad(DimensionName(d.dimension(), l), 40),
+                    absl::StrFormat("%5.1f   ", d.percentage()),
+                    Need(d.need_for_action(), l), "\n");
   }
   if (a.recommendations_size() == 0) {
-    absl::StrAppend(&out,
-                    "\nrecommendations: none — every answered question is at "
-                    "least \"mostly\".\n");
+    absl::StrAppend(&out, l.no_recommendations);
   } else {
-    absl::StrAppend(&out, "\nrecommendations (highest impact first):\n");
+    absl::StrAppend(&out, l.recommendations);
     for (const auto& r : a.recommendations()) {
       absl::StrAppend(&out,
-                      absl::StrFormat("%2d. [%s] impact %.2f%s\n", r.rank(),
-                                      r.question_id(), r.impact(),
-                                      r.legal_duty() ? ", legal duty" : ""),
+                      absl::StrFormat("%2d. [%s] %s %.2f%s\n", r.rank(),
+                                      r.question_id(), l.impact, r.impact(),
+                                      r.legal_duty()
+                                          ? absl::StrCat(", ", l.legal_duty)
+                                          : ""),
                       "    ", r.question_text(), "\n");
       for (const auto& step : r.steps()) {
         absl::StrAppend(&out, "    - ", step, "\n");

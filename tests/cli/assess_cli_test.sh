@@ -88,10 +88,15 @@ open(f"{tmp}/broken.json", "w").write('{"answers": [')
 PY
 
 check "submit partly" 0 "${A[@]}" submit --answers="$TMP/partly.json" "${L[@]}"
-expect_in "overall score" "$TMP/out" "overallScore: 50/100"
-expect_in "traffic light" "$TMP/out" "medium (yellow)"
-expect_in "recommendations" "$TMP/out" "recommendations (highest impact first)"
+# A German questionnaire gives a German report.
+expect_in "overall score" "$TMP/out" "Gesamtwert: 50/100"
+expect_in "traffic light" "$TMP/out" "mittel (gelb)"
+expect_in "recommendations" "$TMP/out" "Empfehlungen (größte Wirkung zuerst)"
 expect_in "scan recommendation" "$TMP/out" "divcheck scan"
+check "submit text en" 0 "${A[@]}" submit --answers="$TMP/fully.json" "${L[@]}"
+expect_in "overall score en" "$TMP/out" "overallScore: 100/100"
+expect_in "traffic light en" "$TMP/out" "low (green)"
+expect_in "no recommendations en" "$TMP/out" "recommendations: none"
 check "submit json" 0 "${A[@]}" submit --answers="$TMP/fully.json" --format=json "${L[@]}"
 expect_py "json report" "d['overallScore'] == 100 and len(d['sections']) >= 6 and d['recommendations'] == [] and d['language'] == 'en' and d['questionnaireVersion'] == 1"
 check "submit from stdin" 0 "${A[@]}" submit --answers=- "${L[@]}" < "$TMP/partly.json"
@@ -142,7 +147,7 @@ if [ -n "$DIVCHECKD" ]; then
   if cmp -s "$TMP/out" "$TMP/questionnaire.json"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: remote questionnaire differs from the in-process one"; fi
   check "remote submit unstored" 0 "${A[@]}" submit --answers="$TMP/partly.json" "${R[@]}"
-  expect_in "remote score" "$TMP/out" "overallScore: 50/100"
+  expect_in "remote score" "$TMP/out" "Gesamtwert: 50/100"
   check "remote submit stored 1" 0 "${A[@]}" submit --answers="$TMP/partly.json" --organization="Bäckerei Ö" --format=json "${R[@]}"
   ID1="$(python3 -c "import json; print(json.load(open('$TMP/out'))['id'])")"
   check "remote submit stored 2" 0 "${A[@]}" submit --answers="$TMP/fully.json" --organization="Bäckerei Ö" --format=json "${R[@]}"
@@ -157,7 +162,7 @@ if [ -n "$DIVCHECKD" ]; then
   check "remote list json" 0 "${A[@]}" list --organization="Bäckerei Ö" --format=json "${R[@]}"
   expect_py "newest first" "[a['id'] for a in d['assessments']] == ['$ID2', '$ID1']"
   check "remote show" 0 "${A[@]}" show "$ID1" "${R[@]}"
-  expect_in "show" "$TMP/out" "assessment $ID1 of \"Bäckerei Ö\""
+  expect_in "show" "$TMP/out" "Selbstcheck $ID1 \"Bäckerei Ö\""
   check "remote compare" 0 "${A[@]}" compare "$ID1" "$ID2" "${R[@]}"
   expect_in "remote compare overall" "$TMP/out" "overall: 50 -> 100 (+50, improved)"
   check "remote show unknown" 2 "${A[@]}" show a0123456789abcdef01234567 "${R[@]}"
