@@ -1,5 +1,7 @@
 #include "analyzers/language.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 
 namespace divcheck {
@@ -28,14 +30,25 @@ const absl::flat_hash_map<absl::string_view, int>& FunctionWords() {
   return *words;
 }
 
+size_t LongestFunctionWord() {
+  size_t longest = 0;
+  for (const auto& [word, weight] : FunctionWords()) {
+    longest = std::max(longest, word.size());
+  }
+  return longest;
+}
+
 }  // namespace
 
 std::string DetectLanguage(const Document& doc) {
+  static const size_t kLongest = LongestFunctionWord();
   int balance = 0;
   const auto& words = FunctionWords();
   size_t n = 0;
   for (const Token& t : doc.tokens()) {
     if (++n > kTokensLooked) break;
+    // Longer tokens cannot be function words: skip the hash.
+    if (t.end - t.begin > kLongest || t.is_number) continue;
     auto it = words.find(doc.TokenText(t));
     if (it != words.end()) balance += it->second;
   }

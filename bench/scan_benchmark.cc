@@ -74,6 +74,19 @@ void BM_ScanGermanAdReusedReport(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanGermanAdReusedReport);
 
+// The same with language detection, as `divcheck scan` runs by default.
+void BM_ScanGermanAdReusedReportDetectLanguage(benchmark::State& state) {
+  const std::string ad = ReadAd();
+  Engine& engine = SharedEngine();
+  v1::Report report;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(engine.ScanTextInto(ad, ScanOptions(), &report));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ScanGermanAdReusedReportDetectLanguage);
+
 // The same with language detection.
 void BM_ScanGermanAdDetectLanguage(benchmark::State& state) {
   const std::string ad = ReadAd();
