@@ -50,8 +50,13 @@ std::string RequestId(grpc::CallbackServerContext* ctx) {
 
 AssessmentServiceImpl::AssessmentServiceImpl(const AssessmentApi* api,
                                              const ApiKeys* keys, JsonLog* log,
+                                             CallObserver* observer,
                                              bool log_requests)
-    : api_(api), keys_(keys), log_(log), log_requests_(log_requests) {}
+    : api_(api),
+      keys_(keys),
+      log_(log),
+      observer_(observer),
+      log_requests_(log_requests) {}
 
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
@@ -77,6 +82,9 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
     } else {
       status = result.status();
     }
+  }
+  if (observer_ != nullptr) {
+    observer_->OnCallDone(method, status.code(), Clock::now() - start);
   }
   if (log_requests_) {
     std::vector<LogField> fields;

@@ -18,15 +18,17 @@
 #include "service/api_keys.h"
 #include "service/assessment_api.h"
 #include "service/json_log.h"
+#include "service/scan_service.h"
 
 namespace divcheck::service {
 
 class AssessmentServiceImpl final
     : public v1::AssessmentService::CallbackService {
  public:
-  // `keys` may be null (no authentication).
+  // `keys` may be null (no authentication), and `observer` (metrics) too.
   AssessmentServiceImpl(const AssessmentApi* api, const ApiKeys* keys,
-                        JsonLog* log, bool log_requests);
+                        JsonLog* log, CallObserver* observer,
+                        bool log_requests);
 
   grpc::ServerUnaryReactor* GetQuestionnaire(
       grpc::CallbackServerContext* ctx,
@@ -59,6 +61,7 @@ class AssessmentServiceImpl final
   const AssessmentApi* api_;
   const ApiKeys* keys_;
   JsonLog* log_;
+  CallObserver* observer_;
   const bool log_requests_;
 };
 

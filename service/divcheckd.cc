@@ -252,7 +252,7 @@ int Run(int argc, char** argv) {
   ScanServiceImpl service(&api, &*keys, &log, metrics.get(), service_options);
   AssessmentApi assessment_api(*questionnaires, repository.get());
   AssessmentServiceImpl assessment_service(&assessment_api, &*keys, &log,
-                                           options.log_requests);
+                                           metrics.get(), options.log_requests);
 
   grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection)

@@ -8,11 +8,28 @@
 namespace divcheck::service {
 namespace {
 
-constexpr const char* kMethodNames[] = {"ScanText", "StreamScanText",
-                                        "ListRules", "GetLexiconInfo"};
-constexpr const char* kMethodTypes[] = {"unary", "bidi_stream", "unary",
-                                        "unary"};
-constexpr char kServiceName[] = "divcheck.v1.ScanService";
+struct Method {
+  const char* service;
+  const char* name;  // unique across the services
+  const char* type;
+};
+constexpr char kScanService[] = "divcheck.v1.ScanService";
+constexpr char kAssessmentService[] = "divcheck.v1.AssessmentService";
+constexpr Method kMethodTable[] = {
+    {kScanService, "ScanText", "unary"},
+    {kScanService, "StreamScanText", "bidi_stream"},
+    {kScanService, "ListRules", "unary"},
+    {kScanService, "GetLexiconInfo", "unary"},
+    {kScanService, "ScanForm", "unary"},
+    {kAssessmentService, "GetQuestionnaire", "unary"},
+    {kAssessmentService, "CreateAssessment", "unary"},
+    {kAssessmentService, "GetAssessment", "unary"},
+    {kAssessmentService, "ListAssessments", "unary"},
+    {kAssessmentService, "CompareAssessments", "unary"},
+};
+static_assert(sizeof(kMethodTable) / sizeof(kMethodTable[0]) ==
+                  ServerMetrics::kMethods,
+              "kMethods must count the rows of kMethodTable");
 
 // gRPC code names as go-grpc-prometheus writes them.
 constexpr const char* kCodeNames[] = {"OK",
@@ -34,8 +51,8 @@ constexpr const char* kCodeNames[] = {"OK",
                                       "Unauthenticated"};
 
 int MethodIndex(absl::string_view method) {
-  for (int i = 0; i < 4; ++i) {
-    if (method == kMethodNames[i]) return i;
+  for (int i = 0; i < ServerMetrics::kMethods; ++i) {
+    if (method == kMethodTable[i].name) return i;
   }
   return -1;
 }
@@ -70,9 +87,10 @@ ServerMetrics::ServerMetrics()
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   for (int m = 0; m < kMethods; ++m) {
-    const prometheus::Labels labels = {{"grpc_type", kMethodTypes[m]},
-                                       {"grpc_service", kServiceName},
-                                       {"grpc_method", kMethodNames[m]}};
+    const prometheus::Labels labels = {
+        {"grpc_type", kMethodTable[m].type},
+        {"grpc_service", kMethodTable[m].service},
+        {"grpc_method", kMethodTable[m].name}};
     latency_[m] = &latency.Add(labels, buckets);
     for (int c = 0; c < kCodes; ++c) {
       prometheus::Labels with_code = labels;

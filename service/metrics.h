@@ -55,8 +55,10 @@ class ServerMetrics final : public CallObserver {
     return registry_;
   }
 
+  // RPC methods with their own call counters and latency histograms.
+  static constexpr int kMethods = 10;
+
  private:
-  static constexpr int kMethods = 4;
   static constexpr int kCodes = 17;
   static constexpr int kDimensions = 8;  // Dimension enum values
   static constexpr int kSeverities = 4;  // Severity enum values

@@ -58,7 +58,8 @@ absl::string_view Flatten(const grpc::ByteBuffer& buffer,
   if (!buffer.Dump(slices).ok()) return {};
   if (slices->size() == 1) {
     const grpc::Slice& s = (*slices)[0];
-    return absl::string_view(reinterpret_cast<const char*>(s.begin()), s.size());
+    return absl::string_view(reinterpret_cast<const char*>(s.begin()),
+                             s.size());
   }
   scratch->reserve(buffer.Length());
   for (const grpc::Slice& s : *slices) {
@@ -304,15 +305,16 @@ ScanServiceImpl::StreamScanText(grpc::CallbackServerContext* ctx) {
   return new StreamReactor(this, ctx);
 }
 
-grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(grpc::CallbackServerContext* ctx,
-                                                    const v1::ScanFormRequest* request,
-                                                    v1::ScanFormResponse* response) {
+grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(
+    grpc::CallbackServerContext* ctx, const v1::ScanFormRequest* request,
+    v1::ScanFormResponse* response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
   absl::Status status = Authenticate(ctx, &key_name);
   if (status.ok()) {
-    absl::StatusOr<v1::ScanFormResponse> audit = api_->ScanForm(*request, ControlFor(ctx));
+    absl::StatusOr<v1::ScanFormResponse> audit =
+        api_->ScanForm(*request, ControlFor(ctx));
     if (audit.ok()) {
       *response = *std::move(audit);
     } else {

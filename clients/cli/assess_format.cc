@@ -91,34 +91,51 @@ struct Labels {
 };
 
 constexpr Labels kEnglish = {
-    "low (green)", "medium (yellow)", "HIGH (red)", "not assessed",
+    "low (green)",
+    "medium (yellow)",
+    "HIGH (red)",
+    "not assessed",
     {"1 initial", "2 aware", "3 developing", "4 established", "5 embedded"},
     {"age", "gender", "ethnic origin", "religion", "disability",
      "sexual identity", "social origin"},
-    "assessment", "overallScore", "need for action", "maturity",
+    "assessment",
+    "overallScore",
+    "need for action",
+    "maturity",
     "Fields of action                              %   need for action   "
     "maturity\n",
     "\nDimensions                                    %   need for action\n",
-    "legal duty not met", "skipped or not applicable", "of",
+    "legal duty not met",
+    "skipped or not applicable",
+    "of",
     "\nrecommendations: none — every answered question is at least "
     "\"mostly\".\n",
-    "\nrecommendations (highest impact first):\n", "impact", "legal duty"};
+    "\nrecommendations (highest impact first):\n",
+    "impact",
+    "legal duty"};
 
 constexpr Labels kGerman = {
-    "gering (grün)", "mittel (gelb)", "HOCH (rot)", "nicht bewertet",
-    {"1 Anfang", "2 Bewusstsein", "3 im Aufbau", "4 etabliert",
-     "5 verankert"},
+    "gering (grün)",
+    "mittel (gelb)",
+    "HOCH (rot)",
+    "nicht bewertet",
+    {"1 Anfang", "2 Bewusstsein", "3 im Aufbau", "4 etabliert", "5 verankert"},
     {"Alter", "Geschlecht", "ethnische Herkunft", "Religion", "Behinderung",
      "sexuelle Identität", "soziale Herkunft"},
-    "Selbstcheck", "Gesamtwert", "Handlungsbedarf", "Reifegrad",
+    "Selbstcheck",
+    "Gesamtwert",
+    "Handlungsbedarf",
+    "Reifegrad",
     "Handlungsfelder                               %   Handlungsbedarf   "
     "Reifegrad\n",
     "\nDimensionen                                   %   Handlungsbedarf\n",
-    "gesetzliche Pflicht nicht erfüllt", "übersprungen oder nicht zutreffend",
+    "gesetzliche Pflicht nicht erfüllt",
+    "übersprungen oder nicht zutreffend",
     "von",
     "\nEmpfehlungen: keine – jede beantwortete Frage ist mindestens "
     "„überwiegend“ erfüllt.\n",
-    "\nEmpfehlungen (größte Wirkung zuerst):\n", "Wirkung",
+    "\nEmpfehlungen (größte Wirkung zuerst):\n",
+    "Wirkung",
     "gesetzliche Pflicht"};
 
 const Labels& LabelsFor(const std::string& language) {
@@ -213,8 +230,8 @@ std::string AssessmentText(const v1::Assessment& a,
       " (", a.questionnaire_id(), " version ", a.questionnaire_version(), ", ",
       a.language(), ")\n");
   if (!a.id().empty()) {
-    absl::StrAppend(&out, l.assessment_of, " ", a.id(), " \"",
-                    a.organization(), "\", ", Time(a.create_time()), "\n");
+    absl::StrAppend(&out, l.assessment_of, " ", a.id(), " \"", a.organization(),
+                    "\", ", Time(a.create_time()), "\n");
   }
   absl::StrAppend(&out, "\n", l.overall, ": ", a.overall_score(), "/100   ",
                   l.need_for_action, ": ", Need(a.overall_need_for_action(), l),
@@ -255,13 +272,13 @@ std::string AssessmentText(const v1::Assessment& a,
   } else {
     absl::StrAppend(&out, l.recommendations);
     for (const auto& r : a.recommendations()) {
-      absl::StrAppend(&out,
-                      absl::StrFormat("%2d. [%s] %s %.2f%s\n", r.rank(),
-                                      r.question_id(), l.impact, r.impact(),
-                                      r.legal_duty()
-                                          ? absl::StrCat(", ", l.legal_duty)
-                                          : ""),
-                      "    ", r.question_text(), "\n");
+      absl::StrAppend(
+          &out,
+          absl::StrFormat(
+              "%2d. [%s] %s %.2f%s\n", r.rank(), r.question_id(), l.impact,
+              r.impact(),
+              r.legal_duty() ? absl::StrCat(", ", l.legal_duty) : ""),
+          "    ", r.question_text(), "\n");
       for (const auto& step : r.steps()) {
         absl::StrAppend(&out, "    - ", step, "\n");
       }

@@ -97,8 +97,9 @@ class BenchRun {
       // Separate connections, not one shared subchannel.
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
       args.SetInt("divcheck.bench_channel", i);
-      stubs_.push_back(std::make_unique<grpc::GenericStub>(grpc::CreateCustomChannel(
-          options.address, grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(
+          std::make_unique<grpc::GenericStub>(grpc::CreateCustomChannel(
+              options.address, grpc::InsecureChannelCredentials(), args)));
     }
     slots_.resize(static_cast<size_t>(std::max(1, options.concurrency)));
   }

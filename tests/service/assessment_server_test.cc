@@ -145,6 +145,36 @@ TEST(AssessmentService, GetQuestionnaireInBothLanguages) {
   EXPECT_EQ(ReasonOf(status), "UNKNOWN_QUESTIONNAIRE");
 }
 
+TEST(AssessmentService, CallsAreCountedInTheMetrics) {
+  std::vector<std::string> args = Args("");
+  args.push_back("--metrics_listen=127.0.0.1:0");
+  ServerProcess server(args);
+  ASSERT_TRUE(server.Start()) << server.Log();
+  const int metrics_port = server.ListeningField("metrics_port");
+  ASSERT_GT(metrics_port, 0) << server.Log();
+  auto stub = StubFor(server);
+  GetQuestionnaire(*stub, "de");
+  {
+    grpc::ClientContext ctx;
+    Deadline(&ctx);
+    v1::GetQuestionnaireRequest request;
+    request.set_questionnaire_id("nope");
+    v1::Questionnaire q;
+    ASSERT_FALSE(stub->GetQuestionnaire(&ctx, request, &q).ok());
+  }
+  const std::string metrics = testing::HttpGet(metrics_port, "/metrics");
+  const std::string labels =
+      "grpc_method=\"GetQuestionnaire\",grpc_service=\"divcheck.v1."
+      "AssessmentService\",grpc_type=\"unary\"";
+  EXPECT_THAT(metrics, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\"," +
+                                 labels + "} 1\n"));
+  EXPECT_THAT(metrics,
+              HasSubstr("grpc_server_handled_total{grpc_code=\"NotFound\"," +
+                        labels + "} 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("grpc_server_handling_seconds_count{" +
+                                 labels + "} 2\n"));
+}
+
 TEST(AssessmentService, WithoutDataDirScoresButDoesNotStore) {
   ServerProcess server(Args(""));
   ASSERT_TRUE(server.Start()) << server.Log();

@@ -648,6 +648,16 @@ TEST(ScanServiceMetrics, PrometheusEndpointCountsCallsFindingsAndLexicons) {
     v1::ListRulesResponse response;
     ASSERT_TRUE(stub->ListRules(&ctx, v1::ListRulesRequest(), &response).ok());
   }
+  {
+    grpc::ClientContext ctx;
+    v1::ScanFormRequest request;
+    v1::FormField* field = request.add_fields();
+    field->set_field_id("dob");
+    field->set_label("Geburtsdatum");
+    request.set_language_code("de");
+    v1::ScanFormResponse response;
+    ASSERT_TRUE(stub->ScanForm(&ctx, request, &response).ok());
+  }
   server.Signal(SIGHUP);
   ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"lexicons reloaded\"", 1));
 
@@ -664,6 +674,10 @@ TEST(ScanServiceMetrics, PrometheusEndpointCountsCallsFindingsAndLexicons) {
                        "grpc_service=\"divcheck.v1.ScanService\",grpc_type="
                        "\"unary\"} 1"),
            "grpc_server_handling_seconds_count{" + scan_labels + "} 2",
+           std::string("grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
+                       "\"ScanForm\","
+                       "grpc_service=\"divcheck.v1.ScanService\",grpc_type="
+                       "\"unary\"} 1"),
            "grpc_server_handling_seconds_bucket{" + scan_labels +
                ",le=\"+Inf\"} 2",
            std::string("divcheck_findings_total{dimension=\"AGE\",severity="
