@@ -1,50 +1,16 @@
 #include "service/assessment_service.h"
 
 #include <chrono>
-#include <random>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_format.h"
+#include "service/call_start.h"
 #include "service/rpc_errors.h"
 
 namespace divcheck::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-absl::string_view Metadata(const grpc::CallbackServerContext* ctx,
-                           absl::string_view key) {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find(grpc::string_ref(key.data(), key.size()));
-  return it == md.end()
-             ? absl::string_view()
-             : absl::string_view(it->second.data(), it->second.size());
-}
-
-// The same rule as the ScanService: the client's id when it is 1–64
-// characters of [A-Za-z0-9._-], else a new random one.
-std::string RequestId(grpc::CallbackServerContext* ctx) {
-  absl::string_view id = Metadata(ctx, "x-request-id");
-  bool valid = !id.empty() && id.size() <= 64;
-  for (char c : id) {
-    valid =
-        valid && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-');
-  }
-  std::string out;
-  if (valid) {
-    out = std::string(id);
-  } else {
-    thread_local std::mt19937_64 rng{[] {
-      std::random_device device;
-      return (static_cast<uint64_t>(device()) << 32) ^ device();
-    }()};
-    out = absl::StrFormat("%016x", rng());
-  }
-  ctx->AddInitialMetadata("x-request-id", out);
-  return out;
-}
 
 }  // namespace
 
@@ -63,18 +29,9 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
     grpc::CallbackServerContext* ctx, const char* method, Response* response,
     Call call) {
   const Clock::time_point start = Clock::now();
-  const std::string request_id = RequestId(ctx);
+  const std::string request_id = StartCall(ctx);
   std::string key_name;
-  absl::Status status;
-  if (keys_ != nullptr && keys_->enabled()) {
-    absl::StatusOr<std::string> name =
-        keys_->Authenticate(Metadata(ctx, "authorization"));
-    if (name.ok()) {
-      key_name = *std::move(name);
-    } else {
-      status = name.status();
-    }
-  }
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
   if (status.ok()) {
     absl::StatusOr<Response> result = call();
     if (result.ok()) {

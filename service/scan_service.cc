@@ -1,11 +1,9 @@
 #include "service/scan_service.h"
 
-#include <random>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_format.h"
+#include "service/call_start.h"
 #include "service/rpc_errors.h"
 #include "service/utf8.h"
 
@@ -13,37 +11,6 @@ namespace divcheck::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr char kRequestIdHeader[] = "x-request-id";
-constexpr size_t kMaxClientRequestIdChars = 64;
-
-absl::string_view ToView(const grpc::string_ref& s) {
-  return absl::string_view(s.data(), s.size());
-}
-
-absl::string_view Metadata(const grpc::CallbackServerContext* ctx,
-                           absl::string_view key) {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find(grpc::string_ref(key.data(), key.size()));
-  return it == md.end() ? absl::string_view() : ToView(it->second);
-}
-
-bool IsValidClientRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxClientRequestIdChars) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-')
-      return false;
-  }
-  return true;
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{[] {
-    std::random_device device;
-    return (static_cast<uint64_t>(device()) << 32) ^ device();
-  }()};
-  return absl::StrFormat("%016x", rng());
-}
 
 // Largest request text whose storage a thread keeps for the next call.
 constexpr size_t kKeepTextBytes = 64 << 10;
@@ -92,24 +59,6 @@ ScanServiceImpl::ScanServiceImpl(const ScanApi* api, const ApiKeys* keys,
       log_(log),
       observer_(observer),
       options_(options) {}
-
-std::string ScanServiceImpl::StartCall(grpc::CallbackServerContext* ctx) const {
-  absl::string_view client_id = Metadata(ctx, kRequestIdHeader);
-  std::string id = IsValidClientRequestId(client_id) ? std::string(client_id)
-                                                     : NewRequestId();
-  ctx->AddInitialMetadata(kRequestIdHeader, id);
-  return id;
-}
-
-absl::Status ScanServiceImpl::Authenticate(
-    const grpc::CallbackServerContext* ctx, std::string* key_name) const {
-  if (keys_ == nullptr || !keys_->enabled()) return absl::OkStatus();
-  absl::StatusOr<std::string> name =
-      keys_->Authenticate(Metadata(ctx, "authorization"));
-  if (!name.ok()) return name.status();
-  *key_name = *std::move(name);
-  return absl::OkStatus();
-}
 
 absl::Status ScanServiceImpl::ScanInto(const grpc::ByteBuffer& wire,
                                        grpc::CallbackServerContext* ctx,
@@ -188,7 +137,7 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanText(
   thread_local v1::ScanTextResponse response;
   request.Clear();
   response.Clear();
-  absl::Status status = Authenticate(ctx, &key_name);
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
   if (status.ok()) status = ScanInto(*wire, ctx, &request, &response);
   Record("ScanText", request_id, key_name, status, start, &request,
          status.ok() ? &response.report() : nullptr);
@@ -211,8 +160,8 @@ class ScanServiceImpl::StreamReactor final
   StreamReactor(const ScanServiceImpl* service,
                 grpc::CallbackServerContext* ctx)
       : service_(service), ctx_(ctx), start_(Clock::now()) {
-    request_id_ = service_->StartCall(ctx);
-    absl::Status status = service_->Authenticate(ctx, &key_name_);
+    request_id_ = StartCall(ctx);
+    absl::Status status = AuthenticateCall(service_->keys_, ctx, &key_name_);
     if (!status.ok()) {
       FinishCall(status);
       return;
@@ -311,7 +260,7 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
-  absl::Status status = Authenticate(ctx, &key_name);
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
   if (status.ok()) {
     absl::StatusOr<v1::ScanFormResponse> audit =
         api_->ScanForm(*request, ControlFor(ctx));
@@ -335,7 +284,7 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
-  absl::Status status = Authenticate(ctx, &key_name);
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
   if (status.ok()) {
     absl::StatusOr<v1::ListRulesResponse> page = api_->ListRules(*request);
     if (page.ok()) {
@@ -357,7 +306,7 @@ grpc::ServerUnaryReactor* ScanServiceImpl::GetLexiconInfo(
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
-  absl::Status status = Authenticate(ctx, &key_name);
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
   if (status.ok()) *response = api_->GetLexiconInfo();
   Record("GetLexiconInfo", request_id, key_name, status, start, nullptr,
          nullptr);

@@ -83,12 +83,6 @@ class ScanServiceImpl final : public ScanServiceBase {
  private:
   class StreamReactor;
 
-  // Picks the call's request id and sends it back as initial metadata.
-  std::string StartCall(grpc::CallbackServerContext* ctx) const;
-  // OK, or UNAUTHENTICATED when keys are required and the call has none.
-  // Sets *key_name to the name of the key used.
-  absl::Status Authenticate(const grpc::CallbackServerContext* ctx,
-                            std::string* key_name) const;
   // Parses one request of ScanText or StreamScanText from `wire` into
   // *request and scans it into *response.
   absl::Status ScanInto(const grpc::ByteBuffer& wire,

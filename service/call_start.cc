@@ -1,0 +1,65 @@
+#include "service/call_start.h"
+
+#include <cstdint>
+#include <random>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+
+namespace divcheck::service {
+namespace {
+
+constexpr char kRequestIdHeader[] = "x-request-id";
+constexpr size_t kMaxClientRequestIdChars = 64;
+
+bool IsValidClientRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxClientRequestIdChars) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{[] {
+    std::random_device device;
+    return (static_cast<uint64_t>(device()) << 32) ^ device();
+  }()};
+  return absl::StrFormat("%016x", rng());
+}
+
+}  // namespace
+
+absl::string_view ClientMetadata(const grpc::CallbackServerContext* ctx,
+                                 absl::string_view key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  return it == md.end()
+             ? absl::string_view()
+             : absl::string_view(it->second.data(), it->second.size());
+}
+
+std::string StartCall(grpc::CallbackServerContext* ctx) {
+  const absl::string_view client_id = ClientMetadata(ctx, kRequestIdHeader);
+  std::string id = IsValidClientRequestId(client_id) ? std::string(client_id)
+                                                     : NewRequestId();
+  ctx->AddInitialMetadata(kRequestIdHeader, id);
+  return id;
+}
+
+absl::Status AuthenticateCall(const ApiKeys* keys,
+                              const grpc::CallbackServerContext* ctx,
+                              std::string* key_name) {
+  if (keys == nullptr || !keys->enabled()) return absl::OkStatus();
+  absl::StatusOr<std::string> name =
+      keys->Authenticate(ClientMetadata(ctx, "authorization"));
+  if (!name.ok()) return name.status();
+  *key_name = *std::move(name);
+  return absl::OkStatus();
+}
+
+}  // namespace divcheck::service

@@ -1,0 +1,32 @@
+// What every divcheckd handler does first: pick the call's request id and
+// check the API key. Shared by ScanService and AssessmentService.
+#ifndef DIVCHECK_SERVICE_CALL_START_H_
+#define DIVCHECK_SERVICE_CALL_START_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/grpcpp.h"
+#include "service/api_keys.h"
+
+namespace divcheck::service {
+
+// The value of client metadata `key`, or "" when absent.
+absl::string_view ClientMetadata(const grpc::CallbackServerContext* ctx,
+                                 absl::string_view key);
+
+// The call's request id — the client's `x-request-id` when it is 1–64
+// characters of [A-Za-z0-9._-], else a new random one — sent back as
+// initial metadata.
+std::string StartCall(grpc::CallbackServerContext* ctx);
+
+// OK when `keys` is null or disabled, or the call's `authorization` header
+// names a valid key (its name goes to *key_name); else UNAUTHENTICATED.
+absl::Status AuthenticateCall(const ApiKeys* keys,
+                              const grpc::CallbackServerContext* ctx,
+                              std::string* key_name);
+
+}  // namespace divcheck::service
+
+#endif  // DIVCHECK_SERVICE_CALL_START_H_
