@@ -6,9 +6,11 @@
 // the report's language with the same topic.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -328,8 +330,26 @@ absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(
     if (x != nullptr && x->form_rules != nullptr)
       books.push_back(x->form_rules.get());
   }
-  const std::vector<FieldToken> instruction_tokens =
-      NormaliseFieldText(request.instructions());
+  // The rules whose readiness_satisfied_by terms the instructions contain,
+  // per book; found with one pass over the instructions, on first need.
+  std::optional<std::vector<FieldToken>> instruction_tokens;
+  absl::flat_hash_map<const FormRuleBook*, absl::flat_hash_set<uint32_t>>
+      satisfied_by_instructions;
+  auto instructions_satisfy = [&](const FormRuleBook& book, uint32_t rule) {
+    auto [it, added] = satisfied_by_instructions.try_emplace(&book);
+    if (added) {
+      if (!instruction_tokens) {
+        instruction_tokens = NormaliseFieldText(request.instructions());
+      }
+      book.terms.ForEachMatch(
+          *instruction_tokens, [&](uint32_t payload, uint32_t, uint32_t) {
+            if (payload % FormRuleBook::kListCount == FormRuleBook::kSatisfied) {
+              it->second.insert(payload / FormRuleBook::kListCount);
+            }
+          });
+    }
+    return it->second.contains(rule);
+  };
 
   size_t bytes = request.instructions().size();
   uint32_t words = report->word_count();
@@ -488,7 +508,7 @@ absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(
         const uint32_t ri = RuleIndex(*rule_book, rule);
         if (!Satisfies(*rule_book, ri, t.label) &&
             !Satisfies(*rule_book, ri, t.help) &&
-            !Satisfies(*rule_book, ri, instruction_tokens)) {
+            !instructions_satisfy(*rule_book, ri)) {
           PendingChange& c = changes[def.id()];
           c.rule = rule;
           c.field_ids.push_back(field.field_id());

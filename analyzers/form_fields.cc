@@ -64,9 +64,6 @@ std::string NormaliseToken(const std::vector<CodePoint>& cps, size_t b,
       case 0x00FC:
         translit.append(u"ue");
         break;
-      case 0x00DF:
-        translit.append(u"ss");
-        break;
       default:
         translit.append(c);
     }

@@ -30,6 +30,7 @@
 #include "clients/cli/args.h"
 #include "clients/cli/assess_format.h"
 #include "clients/cli/assess_remote.h"
+#include "clients/cli/report_format.h"
 #include "divcheck/cli/files/assess_files.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -324,7 +325,7 @@ int PrintError(const absl::Status& status, const std::string& context) {
 void PrintAssessment(const v1::Assessment& a, const std::string& format,
                      const std::string& title) {
   if (format == "json") {
-    std::cout << ToJson(a) << "\n";
+    std::cout << ProtoJson(a) << "\n";
   } else {
     std::cout << AssessmentText(a, title);
   }
@@ -443,7 +444,7 @@ int ListCommand(int argc, char** argv) {
       *all.add_assessments() = std::move(a);
     request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
-  std::cout << (format == "json" ? ToJson(all) + "\n"
+  std::cout << (format == "json" ? ProtoJson(all) + "\n"
                                  : AssessmentListText(all));
   return kExitOk;
 }
@@ -530,7 +531,7 @@ int CompareCommand(int argc, char** argv) {
     comparison = assessment::CompareAssessments(scored[0], scored[1],
                                                 q.ok() ? &*q : nullptr);
   }
-  std::cout << (format == "json" ? ToJson(comparison) + "\n"
+  std::cout << (format == "json" ? ProtoJson(comparison) + "\n"
                                  : ComparisonText(comparison));
   return kExitOk;
 }
@@ -671,7 +672,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
         out.add_skipped_question_ids(item.question->id());
       }
     }
-    absl::Status written = WriteFileAtomically(resume, ToJson(out));
+    absl::Status written = WriteFileAtomically(resume, ProtoJson(out));
     if (!written.ok()) {
       std::cerr << "divcheck assess: " << written.message() << "\n";
       return false;

@@ -8,8 +8,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "clients/cli/report_format.h"
 #include "divcheck/cli/files/assess_files.pb.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
 namespace {
@@ -167,13 +167,6 @@ std::string DimensionName(v1::Dimension d, const Labels& l) {
 
 }  // namespace
 
-std::string ToJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
 
 std::string QuestionnaireText(const v1::Questionnaire& q) {
   std::string out = absl::StrCat(q.title(), " (", q.id(), " version ",
@@ -217,7 +210,7 @@ std::string QuestionnaireJson(const v1::Questionnaire& q) {
       }
     }
   }
-  return ToJson(outline);
+  return ProtoJson(outline);
 }
 
 std::string AssessmentText(const v1::Assessment& a,

@@ -7,7 +7,6 @@
 
 #include "divcheck/v1/assessment.pb.h"
 #include "divcheck/v1/assessment_service.pb.h"
-#include "google/protobuf/message.h"
 
 namespace divcheck::cli {
 
@@ -24,9 +23,6 @@ std::string AssessmentText(const v1::Assessment& a,
 // One line per assessment: id, date, score, need for action.
 std::string AssessmentListText(const v1::ListAssessmentsResponse& list);
 std::string ComparisonText(const v1::AssessmentComparison& c);
-
-// Any message as one line of proto3 JSON with every field present.
-std::string ToJson(const google::protobuf::Message& m);
 
 }  // namespace divcheck::cli
 

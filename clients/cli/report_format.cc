@@ -52,6 +52,34 @@ const char* VerdictName(v1::CodedWordingBalance::Verdict v, bool de) {
 
 }  // namespace
 
+namespace {
+
+// The lines under a finding's headline: the words found, the context note,
+// what to write instead and the legal basis.
+void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
+                          std::string* out) {
+  const char* dim = style.color ? "\x1b[2m" : "";
+  const char* green = style.color ? "\x1b[32m" : "";
+  const char* reset = style.color ? "\x1b[0m" : "";
+  absl::StrAppend(out, "    ", de ? "gefunden: " : "found: ", "\"",
+                  f.matched_text(), "\"\n");
+  if (!f.context_note().empty()) {
+    absl::StrAppend(out, "    ", de ? "Kontext: " : "context: ",
+                    f.context_note(), "\n");
+  }
+  if (f.suggestions_size() > 0) {
+    absl::StrAppend(out, "    ", green, de ? "stattdessen: " : "instead: ",
+                    reset, absl::StrJoin(f.suggestions(), " | "), "\n");
+  }
+  if (!f.legal_basis().empty()) {
+    absl::StrAppend(out, "    ", dim,
+                    de ? "Rechtsgrundlage: " : "legal basis: ", f.legal_basis(),
+                    reset, "\n");
+  }
+}
+
+}  // namespace
+
 std::string FormatText(const std::string& source, const v1::Report& report,
                        const TextStyle& style) {
   const bool de = report.language() == "de";
@@ -66,21 +94,7 @@ std::string FormatText(const std::string& source, const v1::Report& report,
                     style.color ? SeverityColor(f.severity()) : "",
                     SeverityName(f.severity()), reset, ": ", f.message(), " ",
                     dim, "[", f.rule_id(), "]", reset, "\n");
-    absl::StrAppend(&out, "    ", de ? "gefunden: " : "found: ", "\"",
-                    f.matched_text(), "\"\n");
-    if (!f.context_note().empty()) {
-      absl::StrAppend(&out, "    ", de ? "Kontext: " : "context: ",
-                      f.context_note(), "\n");
-    }
-    if (f.suggestions_size() > 0) {
-      absl::StrAppend(&out, "    ", green,
-                      de ? "stattdessen: " : "instead: ", reset,
-                      absl::StrJoin(f.suggestions(), " | "), "\n");
-    }
-    if (!f.legal_basis().empty()) {
-      absl::StrAppend(&out, "    ", dim, de ? "Rechtsgrundlage: " : "legal basis: ",
-                      f.legal_basis(), reset, "\n");
-    }
+    AppendFindingDetails(f, de, style, &out);
   }
   for (const v1::Highlight& h : report.highlights()) {
     absl::StrAppend(&out, source, ":", h.span().line(), ":", h.span().column(),
@@ -121,18 +135,7 @@ std::string FormatFormText(const std::string& source, const v1::ScanFormResponse
     absl::StrAppend(&out, " ", style.color ? SeverityColor(f.severity()) : "",
                     SeverityName(f.severity()), reset, ": ", f.message(), " ", dim, "[",
                     f.rule_id(), "]", reset, "\n");
-    absl::StrAppend(&out, "    ", de ? "gefunden: " : "found: ", "\"", f.matched_text(), "\"\n");
-    if (!f.context_note().empty()) {
-      absl::StrAppend(&out, "    ", de ? "Kontext: " : "context: ", f.context_note(), "\n");
-    }
-    if (f.suggestions_size() > 0) {
-      absl::StrAppend(&out, "    ", green, de ? "stattdessen: " : "instead: ", reset,
-                      absl::StrJoin(f.suggestions(), " | "), "\n");
-    }
-    if (!f.legal_basis().empty()) {
-      absl::StrAppend(&out, "    ", dim, de ? "Rechtsgrundlage: " : "legal basis: ",
-                      f.legal_basis(), reset, "\n");
-    }
+    AppendFindingDetails(f, de, style, &out);
   }
   for (const v1::Highlight& h : report.highlights()) {
     absl::StrAppend(&out, source, ":instructions:", h.span().line(), ":", h.span().column(),
@@ -160,12 +163,16 @@ std::string FormatFormText(const std::string& source, const v1::ScanFormResponse
   return out;
 }
 
-std::string FormatFormJson(const v1::ScanFormResponse& response) {
+std::string ProtoJson(const google::protobuf::Message& message) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(response, &out, options);
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
   return out;
+}
+
+std::string FormatFormJson(const v1::ScanFormResponse& response) {
+  return ProtoJson(response);
 }
 
 namespace {

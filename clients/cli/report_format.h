@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "google/protobuf/message.h"
+
 #include "absl/status/statusor.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
@@ -35,6 +37,10 @@ std::string FormatFormText(const std::string& source, const v1::ScanFormResponse
 // The ScanFormResponse as one line of proto3 JSON (protobuf's printer, all
 // fields present).
 std::string FormatFormJson(const v1::ScanFormResponse& response);
+
+// Any message as proto3 JSON with every primitive field printed (protobuf's
+// printer; the report itself has a faster writer above).
+std::string ProtoJson(const google::protobuf::Message& message);
 
 }  // namespace divcheck::cli
 
