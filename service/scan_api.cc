@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "analyzers/form_fields.h"
+#include "analyzers/status_macros.h"
 #include "service/rpc_errors.h"
 #include "service/utf8.h"
 
@@ -170,6 +171,47 @@ absl::Status ParseScanTextRequest(absl::string_view wire,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Runs one engine call (`run`) under the call's deadline and cancellation,
+// and gives its errors their reasons. The request was checked before, so an
+// INVALID_ARGUMENT from the engine concerns the encoding of `text_field`.
+template <typename Run>
+absl::Status RunScan(const CallControl& call, const char* text_field,
+                     ScanOptions options, Run run) {
+  auto deadline_passed = [&call] {
+    return std::chrono::system_clock::now() >= call.deadline;
+  };
+  if (deadline_passed()) {
+    return WithReason(
+        absl::DeadlineExceededError("deadline exceeded before the scan"),
+        "DEADLINE_EXCEEDED");
+  }
+  options.is_cancelled = [&] {
+    return (call.cancelled && call.cancelled()) || deadline_passed();
+  };
+  const absl::Status s = run(options);
+  if (s.ok()) return s;
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return InvalidRequest(
+          {{text_field, std::string(s.message()), "INVALID_UTF8"}});
+    case absl::StatusCode::kFailedPrecondition:
+      return WithReason(s, "LANGUAGE_NOT_LOADED");
+    case absl::StatusCode::kCancelled:
+      if (deadline_passed()) {
+        return WithReason(
+            absl::DeadlineExceededError("deadline exceeded during the scan"),
+            "DEADLINE_EXCEEDED");
+      }
+      return WithReason(s, "CANCELLED");
+    default:
+      return s;
+  }
+}
+
+}  // namespace
+
 ScanApi::ScanApi(const Engine* engine, size_t max_text_bytes)
     : engine_(engine), max_text_bytes_(max_text_bytes) {}
 
@@ -231,39 +273,12 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
   }
   if (!violations.empty()) return InvalidRequest(violations, metadata);
 
-  auto deadline_passed = [&call] {
-    return std::chrono::system_clock::now() >= call.deadline;
-  };
-  if (deadline_passed()) {
-    return WithReason(
-        absl::DeadlineExceededError("deadline exceeded before the scan"),
-        "DEADLINE_EXCEEDED");
-  }
   ScanOptions options;
   options.language = request.language_code();
-  options.is_cancelled = [&] {
-    return (call.cancelled && call.cancelled()) || deadline_passed();
-  };
-  const absl::Status s = engine_->ScanTextInto(request.text(), options, out);
-  if (s.ok()) return s;
-  switch (s.code()) {
-    case absl::StatusCode::kInvalidArgument:
-      // Size and language were checked above: what is left is the text's
-      // encoding.
-      return InvalidRequest(
-          {{"text", std::string(s.message()), "INVALID_UTF8"}});
-    case absl::StatusCode::kFailedPrecondition:
-      return WithReason(s, "LANGUAGE_NOT_LOADED");
-    case absl::StatusCode::kCancelled:
-      if (deadline_passed()) {
-        return WithReason(
-            absl::DeadlineExceededError("deadline exceeded during the scan"),
-            "DEADLINE_EXCEEDED");
-      }
-      return WithReason(s, "CANCELLED");
-    default:
-      return s;
-  }
+  return RunScan(call, "text", std::move(options),
+                 [&](const ScanOptions& o) {
+                   return engine_->ScanTextInto(request.text(), o, out);
+                 });
 }
 
 absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(const v1::ScanFormRequest& request,
@@ -280,36 +295,13 @@ absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(const v1::ScanFormRequest
     }
     return InvalidRequest(violations, metadata);
   }
-  auto deadline_passed = [&call] {
-    return std::chrono::system_clock::now() >= call.deadline;
-  };
-  if (deadline_passed()) {
-    return WithReason(absl::DeadlineExceededError("deadline exceeded before the scan"),
-                      "DEADLINE_EXCEEDED");
-  }
-  ScanOptions options;
-  options.is_cancelled = [&] {
-    return (call.cancelled && call.cancelled()) || deadline_passed();
-  };
-  absl::StatusOr<v1::ScanFormResponse> response = engine_->ScanForm(request, options);
-  if (response.ok()) return response;
-  const absl::Status& s = response.status();
-  switch (s.code()) {
-    case absl::StatusCode::kInvalidArgument:
-      // The request was checked above: what is left is the encoding of the
-      // instructions.
-      return InvalidRequest({{"instructions", std::string(s.message()), "INVALID_UTF8"}});
-    case absl::StatusCode::kFailedPrecondition:
-      return WithReason(s, "LANGUAGE_NOT_LOADED");
-    case absl::StatusCode::kCancelled:
-      if (deadline_passed()) {
-        return WithReason(absl::DeadlineExceededError("deadline exceeded during the scan"),
-                          "DEADLINE_EXCEEDED");
-      }
-      return WithReason(s, "CANCELLED");
-    default:
-      return s;
-  }
+  absl::StatusOr<v1::ScanFormResponse> response;
+  RETURN_IF_ERROR(RunScan(call, "instructions", ScanOptions(),
+                          [&](const ScanOptions& o) {
+                            response = engine_->ScanForm(request, o);
+                            return response.status();
+                          }));
+  return response;
 }
 
 std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
