@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "analyzers/document.h"
+#include "analyzers/fnv1a.h"
 #include "analyzers/form_fields.h"
 #include "analyzers/textproto_errors.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -221,14 +222,6 @@ std::vector<std::string> LexiconSet::Languages() const {
 }
 
 namespace {
-
-uint64_t Fnv1a(uint64_t h, absl::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 std::vector<std::string> DefaultEndings(absl::string_view language) {
   if (language == "de") return {"en", "er", "es", "em", "e", "n", "s"};
@@ -797,7 +790,7 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
 
   set_ = std::shared_ptr<LexiconSet>(new LexiconSet());
   set_->directory_ = dir;
-  uint64_t hash = 1469598103934665603ULL;
+  uint64_t hash = kFnv1aOffset;
   std::vector<std::unique_ptr<Source>> sources;
   const size_t problems_at_start = problems_->size();
   for (const std::string& rel : paths) {

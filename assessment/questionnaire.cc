@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "analyzers/fnv1a.h"
 #include "analyzers/textproto_errors.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -39,14 +40,6 @@ bool IsValidId(absl::string_view id) {
     }
   }
   return true;
-}
-
-uint64_t Fnv1a(uint64_t h, absl::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 // Reports problems at the location of a field inside one message of the
@@ -363,7 +356,7 @@ absl::StatusOr<std::shared_ptr<const QuestionnaireSet>> QuestionnaireSet::Load(
   std::sort(paths.begin(), paths.end());
   auto set = std::shared_ptr<QuestionnaireSet>(new QuestionnaireSet());
   std::map<std::tuple<std::string, int, std::string>, std::string> origin;
-  uint64_t hash = 1469598103934665603ULL;
+  uint64_t hash = kFnv1aOffset;
   for (const std::string& rel : paths) {
     std::ifstream in(fs::path(dir) / rel, std::ios::binary);
     std::stringstream buf;

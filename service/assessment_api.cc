@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "analyzers/fnv1a.h"
 #include "assessment/scoring.h"
 #include "service/rpc_errors.h"
 
@@ -61,15 +62,6 @@ std::string OrganizationProblem(absl::string_view org) {
     }
   }
   return "";
-}
-
-uint64_t Fnv1a(absl::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 // Page tokens: "1." + web-safe base64 of "org hash\ncreate_time_us\nid". The
