@@ -73,6 +73,9 @@ void BM_ScanGermanAdReusedReport(benchmark::State& state) {
   state.counters["findings"] = static_cast<double>(report.findings_size());
 }
 BENCHMARK(BM_ScanGermanAdReusedReport);
+// Two threads on one engine, as divcheckd runs on this 2-core machine: shows
+// what the threads share (locks, cache lines) beyond the cores themselves.
+BENCHMARK(BM_ScanGermanAdReusedReport)->Threads(2)->UseRealTime();
 
 // The same with language detection, as `divcheck scan` runs by default.
 void BM_ScanGermanAdReusedReportDetectLanguage(benchmark::State& state) {
@@ -120,6 +123,7 @@ void BM_MatchTerms(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
 }
 BENCHMARK(BM_MatchTerms);
+BENCHMARK(BM_MatchTerms)->Threads(2)->UseRealTime();
 
 // … and matching plus the analyzers and the context filter (no Report).
 void BM_MatchAndAnalyze(benchmark::State& state) {

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "analyzers/form_fields.h"
 #include "analyzers/status_macros.h"
 #include "service/rpc_errors.h"
@@ -118,58 +117,6 @@ bool Matches(const v1::Rule& rule, const v1::ListRulesRequest& request) {
 }
 
 }  // namespace
-
-absl::Status ParseScanTextRequest(absl::string_view wire,
-                                  v1::ScanTextRequest* out, Utf8* utf8) {
-  out->Clear();
-  *utf8 = Utf8::kVerified;
-  if (out->ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
-    return absl::OkStatus();
-  }
-  // protobuf refuses proto3 strings that are not UTF-8. Read the fields
-  // from the wire format, which has no such check, so the answer can say
-  // which field is wrong and where.
-  auto malformed = [](absl::string_view why) {
-    return InvalidRequest(
-        {{"", absl::StrCat("the request is not a ScanTextRequest: ", why),
-          "MALFORMED_REQUEST"}});
-  };
-  google::protobuf::UnknownFieldSet fields;
-  if (!fields.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
-    return malformed("not a protobuf message");
-  }
-  out->Clear();
-  for (int i = 0; i < fields.field_count(); ++i) {
-    const google::protobuf::UnknownField& f = fields.field(i);
-    // A known field with another wire type is an unknown field to
-    // protobuf's parser too: skip it. The last occurrence wins, as in
-    // protobuf.
-    const bool bytes =
-        f.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED;
-    const bool varint = f.type() == google::protobuf::UnknownField::TYPE_VARINT;
-    switch (f.number()) {
-      case v1::ScanTextRequest::kTextFieldNumber:
-        if (bytes) out->set_text(f.length_delimited());
-        break;
-      case v1::ScanTextRequest::kLanguageCodeFieldNumber:
-        if (bytes) out->set_language_code(f.length_delimited());
-        break;
-      case v1::ScanTextRequest::kRequestIdFieldNumber:
-        if (bytes) out->set_request_id(f.length_delimited());
-        break;
-      case v1::ScanTextRequest::kDocumentKindFieldNumber:
-        if (varint) {
-          out->set_document_kind(
-              static_cast<v1::DocumentKind>(static_cast<int32_t>(f.varint())));
-        }
-        break;
-      default:
-        break;  // unknown fields are ignored, as protobuf would
-    }
-  }
-  *utf8 = Utf8::kUnchecked;
-  return absl::OkStatus();
-}
 
 namespace {
 

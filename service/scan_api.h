@@ -45,18 +45,9 @@ struct CallControl {
 };
 
 // Whether the string fields of a request are known to be UTF-8: protobuf
-// checks them when it parses a message, but not when ParseScanTextRequest
-// had to read one leniently.
+// checks them when it parses a message, but divcheckd reads ScanText
+// requests without that check (ParseScanTextRequest in scan_wire.h).
 enum class Utf8 { kVerified, kUnchecked };
-
-// Reads a serialized ScanTextRequest. When protobuf's parser refuses it —
-// in practice because a string field is not UTF-8 — the fields are read
-// from the raw wire format instead and *utf8 is set to kUnchecked, so that
-// ScanApi::Scan reports such fields as violations with the byte offset.
-// Errors: INVALID_ARGUMENT (reason MALFORMED_REQUEST) when the bytes are not
-// a protobuf message.
-absl::Status ParseScanTextRequest(absl::string_view wire,
-                                  v1::ScanTextRequest* out, Utf8* utf8);
 
 // Largest page a ListRules call returns, and the size of a page when the
 // request does not say.

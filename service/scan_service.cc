@@ -1,10 +1,12 @@
 #include "service/scan_service.h"
 
+#include <climits>
 #include <utility>
 #include <vector>
 
 #include "service/call_start.h"
 #include "service/rpc_errors.h"
+#include "service/scan_wire.h"
 #include "service/utf8.h"
 
 namespace divcheck::service {
@@ -35,11 +37,23 @@ absl::string_view Flatten(const grpc::ByteBuffer& buffer,
   return *scratch;
 }
 
+// Into one slice of the exact size, without protobuf's UTF-8 check of every
+// report string (scan_wire.h).
 grpc::Status Serialize(const v1::ScanTextResponse& response,
                        grpc::ByteBuffer* out) {
-  bool own_buffer = false;
-  return grpc::SerializationTraits<v1::ScanTextResponse>::Serialize(
-      response, out, &own_buffer);
+  const size_t size = response.ByteSizeLong();
+  if (size > static_cast<size_t>(INT_MAX)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the response is over 2 GiB");
+  }
+  grpc::Slice slice(size);
+  uint8_t* target = const_cast<uint8_t*>(slice.begin());
+  if (!WriteScanTextResponse(response, size, target)) {
+    response.SerializeWithCachedSizesToArray(target);
+  }
+  grpc::ByteBuffer buffer(&slice, 1);
+  out->Swap(&buffer);
+  return grpc::Status::OK;
 }
 
 CallControl ControlFor(grpc::CallbackServerContext* ctx) {

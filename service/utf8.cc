@@ -1,6 +1,7 @@
 #include "service/utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace divcheck::service {
 
@@ -34,6 +35,18 @@ size_t Utf8SequenceLength(absl::string_view s, size_t i) {
 
 size_t FirstInvalidUtf8Byte(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    // ASCII, most of any text, eight bytes at a time.
+    uint64_t word;
+    while (i + sizeof(word) <= s.size()) {
+      std::memcpy(&word, s.data() + i, sizeof(word));
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += sizeof(word);
+    }
+    if (i == s.size()) break;
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     const size_t n = Utf8SequenceLength(s, i);
     if (n == 0) return i;
     i += n;
