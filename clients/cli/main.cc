@@ -149,7 +149,9 @@ const char kBenchHelp[] = R"(Usage: divcheck bench --server=HOST:PORT [options] 
 A closed-loop load generator: keeps N ScanText calls in flight against a
 divcheckd server for the given time, sending FILE each time, and prints
 requests per second and the latency percentiles of the calls that finished
-after the warm-up.
+after the warm-up. The answer to a first call must be a report, and every
+later answer must be byte for byte the same (the same text is sent each
+time); a failed call or a different answer counts as an error.
 
 Options:
   --server=HOST:PORT     the server (required)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -81,7 +82,10 @@ namespace {
 // One closed loop: a call, then the next as soon as it finishes. The load
 // generator shares the machine with the server in most measurements, so it
 // spends as little CPU as it can: the request is serialized once, and the
-// answers are not parsed (the first one is, to check it is a report).
+// answers are not parsed. One call before the loops is, to check it is a
+// report; as the same text is sent every time, every later answer must be
+// byte for byte the same as that one, and one that is not counts as an
+// error.
 constexpr char kScanTextMethod[] = "/divcheck.v1.ScanService/ScanText";
 
 class BenchRun {
@@ -105,6 +109,12 @@ class BenchRun {
   }
 
   BenchResult Run() {
+    if (absl::Status s = FetchReference(); !s.ok()) {
+      BenchResult result;
+      result.errors = 1;
+      result.first_error = std::string(s.message());
+      return result;
+    }
     start_ = Clock::now();
     measure_from_ = start_ + options_.warmup;
     stop_at_ = measure_from_ + options_.duration;
@@ -142,6 +152,7 @@ class BenchRun {
   struct Slot {
     std::unique_ptr<grpc::ClientContext> ctx;
     grpc::ByteBuffer response;
+    std::vector<grpc::Slice> slices;  // scratch for comparing the answer
     Clock::time_point start;
     std::vector<uint32_t> latencies_us;  // touched only by this slot's chain
   };
@@ -159,27 +170,86 @@ class BenchRun {
         [this, i](grpc::Status status) { OnDone(i, std::move(status)); });
   }
 
+  // One call on its own: its answer, checked to be a report, is what every
+  // answer of the run must equal.
+  absl::Status FetchReference() {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    Authorize(&ctx, options_.api_key);
+    grpc::ByteBuffer response;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    grpc::Status status;
+    stubs_[0]->UnaryCall(&ctx, kScanTextMethod, grpc::StubOptions(), &request_,
+                         &response, [&](grpc::Status s) {
+                           std::lock_guard<std::mutex> lock(mu);
+                           status = std::move(s);
+                           done = true;
+                           cv.notify_one();
+                         });
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done; });
+    }
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          absl::StrCat(static_cast<int>(status.error_code()),
+                                       ": ", status.error_message()));
+    }
+    reference_ = Flatten(response);
+    v1::ScanTextResponse parsed;
+    if (!parsed.ParseFromString(reference_) || !parsed.has_report()) {
+      return absl::InternalError(
+          "the answer is not a ScanTextResponse with a report");
+    }
+    return absl::OkStatus();
+  }
+
+  static std::string Flatten(const grpc::ByteBuffer& buffer) {
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (!buffer.Dump(&slices).ok()) return bytes;
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    return bytes;
+  }
+
+  // Whether `buffer` holds exactly the reference answer's bytes.
+  bool SameAsReference(const grpc::ByteBuffer& buffer,
+                       std::vector<grpc::Slice>* slices) const {
+    if (buffer.Length() != reference_.size()) return false;
+    slices->clear();
+    if (!buffer.Dump(slices).ok()) return false;
+    size_t at = 0;
+    for (const grpc::Slice& s : *slices) {
+      if (std::memcmp(reference_.data() + at, s.begin(), s.size()) != 0) {
+        return false;
+      }
+      at += s.size();
+    }
+    return true;
+  }
+
   void OnDone(size_t i, grpc::Status status) {
     Slot& s = slots_[i];
     const Clock::time_point now = Clock::now();
-    if (status.ok() && !checked_.exchange(true)) {
-      v1::ScanTextResponse parsed;
-      if (!grpc::SerializationTraits<v1::ScanTextResponse>::Deserialize(
-               &s.response, &parsed)
-               .ok() ||
-          !parsed.has_report()) {
-        // Counted whenever it happens, warm-up or not.
-        errors_.fetch_add(1);
+    const bool same = status.ok() && SameAsReference(s.response, &s.slices);
+    if (status.ok() && !same) {
+      // Counted whenever it happens, warm-up or not.
+      if (errors_.fetch_add(1) == 0) {
         std::lock_guard<std::mutex> lock(mu_);
-        first_error_ = "the answer is not a ScanTextResponse with a report";
+        first_error_ =
+            "an answer differs from the first answer to the same text";
       }
     }
     if (now >= measure_from_ && now <= stop_at_) {
-      if (status.ok()) {
+      if (same) {
         s.latencies_us.push_back(static_cast<uint32_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(now - s.start)
                 .count()));
-      } else {
+      } else if (!status.ok()) {
         if (errors_.fetch_add(1) == 0) {
           std::lock_guard<std::mutex> lock(mu_);
           first_error_ = absl::StrCat(static_cast<int>(status.error_code()),
@@ -201,7 +271,7 @@ class BenchRun {
   std::vector<Slot> slots_;
   Clock::time_point start_, measure_from_, stop_at_;
   std::atomic<uint64_t> errors_{0};
-  std::atomic<bool> checked_{false};
+  std::string reference_;  // the answer every call must get
   std::mutex mu_;
   std::condition_variable done_;
   int active_ = 0;           // guarded by mu_

@@ -18,19 +18,29 @@ trap cleanup EXIT
 failed=0
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
-"$DIVCHECKD" --listen=127.0.0.1:0 --lexicons="$LEX" >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 600); do
-  PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"
-  [ -n "$PORT" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$PORT" ]; then
-  echo "divcheckd did not start:"; cat "$TMP/server.log"; exit 1
-fi
-SERVER="127.0.0.1:$PORT"
+start_server() {  # start_server LEXICON_DIR — sets SERVER_PID and SERVER
+  "$DIVCHECKD" --listen=127.0.0.1:0 --lexicons="$1" >"$TMP/server.log" 2>&1 &
+  SERVER_PID=$!
+  PORT=""
+  for _ in $(seq 1 600); do
+    PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"
+    [ -n "$PORT" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$PORT" ]; then
+    echo "divcheckd did not start:"; cat "$TMP/server.log"; exit 1
+  fi
+  SERVER="127.0.0.1:$PORT"
+}
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID"
+  local status=$?
+  SERVER_PID=""
+  [ $status -eq 0 ] || fail "divcheckd exit status $status after SIGTERM"
+}
+start_server "$LEX"
 
 printf 'Verkäufer gesucht\nWir sind ein junges Team.\n' > "$TMP/bad.txt"
 printf 'Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n' > "$TMP/good.txt"
@@ -84,11 +94,24 @@ grep -q " 0 errors" "$TMP/bench.out" || fail "bench: errors: $(cat "$TMP/bench.o
 "$DIVCHECK" bench "$TMP/long.txt" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "bench without --server: want exit 2"
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID"
+stop_server
+
+# bench compares every answer with the first: when the lexicons change in
+# the middle of a run (a reload), the answers change, and bench says so.
+cp -r "$LEX" "$TMP/lex"
+start_server "$TMP/lex"
+"$DIVCHECK" bench --server="$SERVER" --concurrency=4 --duration=4 --warmup=0 \
+  "$TMP/long.txt" >"$TMP/bench.out" 2>"$TMP/bench.err" &
+BENCH_PID=$!
+sleep 1.5
+for f in "$TMP"/lex/*/*.textproto; do echo "# changed" >>"$f"; break; done
+kill -HUP "$SERVER_PID"
+wait "$BENCH_PID"
 status=$?
-SERVER_PID=""
-[ $status -eq 0 ] || fail "divcheckd exit status $status after SIGTERM"
+[ $status -eq 1 ] || fail "bench across a lexicon change: want exit 1, got $status: $(cat "$TMP/bench.out" "$TMP/bench.err")"
+grep -q "differs from the first answer" "$TMP/bench.err" || fail "bench across a lexicon change: no mismatch reported: $(cat "$TMP/bench.err")"
+grep -q '"msg":"lexicons reloaded"' "$TMP/server.log" || fail "the lexicons were not reloaded: $(grep -i reload "$TMP/server.log")"
+stop_server
 
 if [ $failed -ne 0 ]; then
   echo "$failed check(s) failed"; exit 1
