@@ -113,7 +113,9 @@ ServerMetrics::ServerMetrics()
   auto& findings =
       prometheus::BuildCounter()
           .Name("divcheck_findings_total")
-          .Help("Findings reported, counted once per dimension they touch.")
+          .Help(
+              "Findings reported for texts and forms, counted once per "
+              "dimension they touch.")
           .Register(*registry_);
   for (int d = 1; d < kDimensions; ++d) {
     for (int s = 1; s < kSeverities; ++s) {
@@ -156,8 +158,15 @@ void ServerMetrics::OnScanDone(absl::StatusCode code, size_t text_bytes,
                                const v1::Report* report) {
   scans_[CodeIndex(code)]->Increment();
   scanned_bytes_->Increment(static_cast<double>(text_bytes));
-  if (report == nullptr) return;
-  for (const v1::Finding& f : report->findings()) {
+  if (report != nullptr) CountFindings(*report);
+}
+
+void ServerMetrics::OnFormDone(const v1::Report& report) {
+  CountFindings(report);
+}
+
+void ServerMetrics::CountFindings(const v1::Report& report) {
+  for (const v1::Finding& f : report.findings()) {
     const int s = static_cast<int>(f.severity());
     if (s <= 0 || s >= kSeverities) continue;
     for (int d : f.dimensions()) {

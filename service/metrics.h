@@ -41,6 +41,7 @@ class ServerMetrics final : public CallObserver {
                   std::chrono::nanoseconds latency) override;
   void OnScanDone(absl::StatusCode code, size_t text_bytes,
                   const v1::Report* report) override;
+  void OnFormDone(const v1::Report& report) override;
 
   // The set now in use, and whether a reload succeeded.
   void SetLexicons(const LexiconSet& set);
@@ -59,6 +60,7 @@ class ServerMetrics final : public CallObserver {
   static constexpr int kMethods = 10;
 
  private:
+  void CountFindings(const v1::Report& report);
   static constexpr int kCodes = 17;
   static constexpr int kDimensions = 8;  // Dimension enum values
   static constexpr int kSeverities = 4;  // Severity enum values

@@ -284,6 +284,9 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(
       status = audit.status();
     }
   }
+  if (observer_ != nullptr && status.ok()) {
+    observer_->OnFormDone(response->report());
+  }
   // Sizes and results only, as for ScanText: never the form's text.
   Record("ScanForm", request_id, key_name, status, start, nullptr,
          status.ok() ? &response->report() : nullptr);

@@ -40,6 +40,8 @@ class CallObserver {
   // is null unless the scan succeeded.
   virtual void OnScanDone(absl::StatusCode code, size_t text_bytes,
                           const v1::Report* report) = 0;
+  // A form was audited (a ScanForm call that succeeded).
+  virtual void OnFormDone(const v1::Report& report) = 0;
 };
 
 // ScanText and StreamScanText take the request as raw bytes and parse it

@@ -654,9 +654,12 @@ TEST(ScanServiceMetrics, PrometheusEndpointCountsCallsFindingsAndLexicons) {
     v1::FormField* field = request.add_fields();
     field->set_field_id("dob");
     field->set_label("Geburtsdatum");
+    // Counted in divcheck_findings_total like a text's findings.
+    request.set_instructions("Wir sind ein junges Team.");
     request.set_language_code("de");
     v1::ScanFormResponse response;
     ASSERT_TRUE(stub->ScanForm(&ctx, request, &response).ok());
+    ASSERT_EQ(response.report().findings_size(), 1);
   }
   server.Signal(SIGHUP);
   ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"lexicons reloaded\"", 1));
@@ -680,8 +683,9 @@ TEST(ScanServiceMetrics, PrometheusEndpointCountsCallsFindingsAndLexicons) {
                        "\"unary\"} 1"),
            "grpc_server_handling_seconds_bucket{" + scan_labels +
                ",le=\"+Inf\"} 2",
+           // "junges Team" in the ScanText call and in the form.
            std::string("divcheck_findings_total{dimension=\"AGE\",severity="
-                       "\"CRITICAL\"} 1"),
+                       "\"CRITICAL\"} 2"),
            std::string("divcheck_scans_total{grpc_code=\"InvalidArgument\"} 1"),
            std::string("divcheck_lexicon_entries 33"),
            std::string("divcheck_lexicon_files 5"),
