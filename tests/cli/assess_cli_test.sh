@@ -130,17 +130,9 @@ expect_py "compare json" "d['overallDelta'] == -50 and d['overallTrend'] == 'TRE
 
 if [ -n "$DIVCHECKD" ]; then
   mkdir -p "$TMP/data"
-  "$DIVCHECKD" --listen=127.0.0.1:0 --lexicons="$LEX" --questionnaires="$QDIR" \
-    --data_dir="$TMP/data" >"$TMP/server.log" 2>&1 &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 600); do
-    PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"
-    [ -n "$PORT" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$PORT" ]; then echo "divcheckd did not start:"; cat "$TMP/server.log"; exit 1; fi
+  source "$(dirname "${BASH_SOURCE[0]}")/../start_divcheckd.sh"
+  start_divcheckd "$TMP/server.log" --lexicons="$LEX" --questionnaires="$QDIR" \
+    --data_dir="$TMP/data"
   R=(--server="127.0.0.1:$PORT")
 
   check "remote questionnaire json" 0 "${A[@]}" questionnaire --format=json "${R[@]}"

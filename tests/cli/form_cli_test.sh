@@ -106,18 +106,8 @@ if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["readin
 [ "$(wc -l < "$TMP/out")" -eq 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: json is not one line"; }
 
 # Through a server: the same bytes and exit status.
-"$DIVCHECKD" --listen=127.0.0.1:0 --lexicons="$LEX" >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 600); do
-  PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"
-  [ -n "$PORT" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$PORT" ]; then
-  echo "divcheckd did not start:"; cat "$TMP/server.log"; exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../start_divcheckd.sh"
+start_divcheckd "$TMP/server.log" --lexicons="$LEX"
 R=("$DIVCHECK" form --server="127.0.0.1:$PORT" --color=never)
 for form in "$BAD" "$GOOD" "$HINTS" "$CHURCH" "$FORMS/en-10-agency-bad.html"; do
   for fmt in text json; do

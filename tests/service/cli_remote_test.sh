@@ -17,20 +17,10 @@ cleanup() {
 trap cleanup EXIT
 failed=0
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/../start_divcheckd.sh"
 
 start_server() {  # start_server LEXICON_DIR — sets SERVER_PID and SERVER
-  "$DIVCHECKD" --listen=127.0.0.1:0 --lexicons="$1" >"$TMP/server.log" 2>&1 &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 600); do
-    PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"
-    [ -n "$PORT" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$PORT" ]; then
-    echo "divcheckd did not start:"; cat "$TMP/server.log"; exit 1
-  fi
+  start_divcheckd "$TMP/server.log" --lexicons="$1"
   SERVER="127.0.0.1:$PORT"
 }
 stop_server() {
