@@ -32,10 +32,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "analyzers/engine.h"
-#include "analyzers/lexicon.h"
 #include "analyzers/data_dir.h"
 #include "analyzers/document.h"
+#include "analyzers/engine.h"
+#include "analyzers/lexicon.h"
 #include "clients/cli/args.h"
 #include "clients/cli/assess_command.h"
 #include "clients/cli/form_input.h"
@@ -49,7 +49,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
-const char kMainHelp[] = R"(divcheck — checks job ads for discriminatory and exclusionary wording
+const char kMainHelp[] =
+    R"(divcheck — checks job ads for discriminatory and exclusionary wording
 (German AGG; German and English ads).
 
 Usage:
@@ -144,7 +145,8 @@ const char kLexiconHelp[] = R"(Usage:
       dimension and severity.
 )";
 
-const char kBenchHelp[] = R"(Usage: divcheck bench --server=HOST:PORT [options] FILE
+const char kBenchHelp[] =
+    R"(Usage: divcheck bench --server=HOST:PORT [options] FILE
 
 A closed-loop load generator: keeps N ScanText calls in flight against a
 divcheckd server for the given time, sending FILE each time, and prints
@@ -176,7 +178,8 @@ int Usage(const std::string& error, const char* help) {
 }
 
 // Reads a whole file or standard input. Errors name the file.
-absl::StatusOr<std::string> ReadInput(const std::string& path, size_t max_bytes) {
+absl::StatusOr<std::string> ReadInput(const std::string& path,
+                                      size_t max_bytes) {
   std::string data;
   if (path == "-") {
     std::ostringstream buf;
@@ -186,11 +189,13 @@ absl::StatusOr<std::string> ReadInput(const std::string& path, size_t max_bytes)
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) {
-      return absl::NotFoundError(absl::StrCat(path, ": cannot read: ", ec.message()));
+      return absl::NotFoundError(
+          absl::StrCat(path, ": cannot read: ", ec.message()));
     }
     if (size > max_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": input is ", size, " bytes; the limit is ", max_bytes, " bytes"));
+      return absl::InvalidArgumentError(absl::StrCat(path, ": input is ", size,
+                                                     " bytes; the limit is ",
+                                                     max_bytes, " bytes"));
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
@@ -225,24 +230,30 @@ int Scan(int argc, char** argv) {
   }
   const std::string format = FlagOr(args, "format", "text");
   if (format != "text" && format != "json") {
-    return Usage(absl::StrCat("--format must be text or json, not \"", format, "\""),
-                 kScanHelp);
+    return Usage(
+        absl::StrCat("--format must be text or json, not \"", format, "\""),
+        kScanHelp);
   }
   std::string lang = FlagOr(args, "lang", "auto");
   if (lang != "auto" && lang != "de" && lang != "en") {
-    return Usage(absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""),
-                 kScanHelp);
+    return Usage(
+        absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""),
+        kScanHelp);
   }
   if (lang == "auto") lang.clear();
   const std::string fail_on = FlagOr(args, "fail-on", "critical");
   v1::Severity threshold;
-  if (fail_on == "hint") threshold = v1::SEVERITY_HINT;
-  else if (fail_on == "warning") threshold = v1::SEVERITY_WARNING;
-  else if (fail_on == "critical") threshold = v1::SEVERITY_CRITICAL;
+  if (fail_on == "hint")
+    threshold = v1::SEVERITY_HINT;
+  else if (fail_on == "warning")
+    threshold = v1::SEVERITY_WARNING;
+  else if (fail_on == "critical")
+    threshold = v1::SEVERITY_CRITICAL;
   else {
-    return Usage(absl::StrCat("--fail-on must be hint, warning or critical, not \"",
-                              fail_on, "\""),
-                 kScanHelp);
+    return Usage(
+        absl::StrCat("--fail-on must be hint, warning or critical, not \"",
+                     fail_on, "\""),
+        kScanHelp);
   }
   const std::string color = FlagOr(args, "color", "auto");
   if (color != "auto" && color != "always" && color != "never") {
@@ -263,8 +274,9 @@ int Scan(int argc, char** argv) {
                  kScanHelp);
   }
   TextStyle style;
-  style.color = color == "always" ||
-                (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+  style.color =
+      color == "always" ||
+      (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
 
   // The same reports, made in-process or by a server.
   std::unique_ptr<Engine> engine;
@@ -272,8 +284,9 @@ int Scan(int argc, char** argv) {
   const std::string server = FlagOr(args, "server", "");
   if (!server.empty()) {
     if (args.flags.count("lexicons")) {
-      return Usage("--lexicons cannot be used with --server (the server has its own)",
-                   kScanHelp);
+      return Usage(
+          "--lexicons cannot be used with --server (the server has its own)",
+          kScanHelp);
     }
     const char* key = std::getenv("DIVCHECK_API_KEY");
     remote = std::make_unique<RemoteScanner>(server, key != nullptr ? key : "");
@@ -282,10 +295,11 @@ int Scan(int argc, char** argv) {
     options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir());
     options.max_input_bytes = max_bytes;
     std::vector<LexiconProblem> problems;
-    absl::StatusOr<std::unique_ptr<Engine>> created = Engine::Create(options, &problems);
+    absl::StatusOr<std::unique_ptr<Engine>> created =
+        Engine::Create(options, &problems);
     if (!created.ok()) {
-      std::cerr << "divcheck: cannot load lexicons: " << created.status().message()
-                << "\n";
+      std::cerr << "divcheck: cannot load lexicons: "
+                << created.status().message() << "\n";
       PrintProblems(problems);
       return kExitUsage;
     }
@@ -293,11 +307,13 @@ int Scan(int argc, char** argv) {
   }
   ScanOptions scan_options;
   scan_options.language = lang;
-  auto scan_remote = [&](const std::string& text) -> absl::StatusOr<v1::Report> {
+  auto scan_remote =
+      [&](const std::string& text) -> absl::StatusOr<v1::Report> {
     // Checked here as the engine does in-process, so errors read the same.
     if (text.size() > max_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "input is ", text.size(), " bytes; the limit is ", max_bytes, " bytes"));
+      return absl::InvalidArgumentError(absl::StrCat("input is ", text.size(),
+                                                     " bytes; the limit is ",
+                                                     max_bytes, " bytes"));
     }
     // Checked here too so that the message is word for word the
     // in-process one.
@@ -308,8 +324,9 @@ int Scan(int argc, char** argv) {
     absl::StatusOr<v1::Report> report = remote->Scan(text, lang);
     if (!report.ok() && (absl::IsUnavailable(report.status()) ||
                          absl::IsUnauthenticated(report.status()))) {
-      return absl::Status(report.status().code(),
-                          absl::StrCat("server ", server, ": ", report.status().message()));
+      return absl::Status(
+          report.status().code(),
+          absl::StrCat("server ", server, ": ", report.status().message()));
     }
     return report;
   };
@@ -317,7 +334,8 @@ int Scan(int argc, char** argv) {
   // strings and messages, so a batch allocates little.
   v1::Report reused;
   auto scan_into = [&](const std::string& text) -> absl::Status {
-    if (engine != nullptr) return engine->ScanTextInto(text, scan_options, &reused);
+    if (engine != nullptr)
+      return engine->ScanTextInto(text, scan_options, &reused);
     absl::StatusOr<v1::Report> report = scan_remote(text);
     if (!report.ok()) return report.status();
     reused = *std::move(report);
@@ -334,8 +352,9 @@ int Scan(int argc, char** argv) {
       std::cout << out << std::flush;
       out.clear();
       const std::string msg(scanned.message());
-      std::cerr << "divcheck: " << (absl::StartsWith(msg, path) ? "" : path + ": ")
-                << msg << "\n";
+      std::cerr << "divcheck: "
+                << (absl::StartsWith(msg, path) ? "" : path + ": ") << msg
+                << "\n";
       input_error = true;
       continue;
     }
@@ -361,7 +380,8 @@ int Form(int argc, char** argv) {
   Args args;
   std::string error;
   if (!ParseArgs(argc, argv, 2,
-                 {"format", "lang", "employer", "fail-on", "lexicons", "color", "server"},
+                 {"format", "lang", "employer", "fail-on", "lexicons", "color",
+                  "server"},
                  &args, &error)) {
     return Usage(error, kFormHelp);
   }
@@ -371,12 +391,15 @@ int Form(int argc, char** argv) {
   }
   const std::string format = FlagOr(args, "format", "text");
   if (format != "text" && format != "json") {
-    return Usage(absl::StrCat("--format must be text or json, not \"", format, "\""),
-                 kFormHelp);
+    return Usage(
+        absl::StrCat("--format must be text or json, not \"", format, "\""),
+        kFormHelp);
   }
   const std::string lang = FlagOr(args, "lang", "");
   if (!lang.empty() && lang != "auto" && lang != "de" && lang != "en") {
-    return Usage(absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""), kFormHelp);
+    return Usage(
+        absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""),
+        kFormHelp);
   }
   const std::string employer = FlagOr(args, "employer", "");
   static const std::map<std::string, v1::EmployerType> kEmployers = {
@@ -385,30 +408,39 @@ int Form(int argc, char** argv) {
       {"religious", v1::EMPLOYER_TYPE_RELIGIOUS},
       {"tendency", v1::EMPLOYER_TYPE_TENDENCY}};
   if (!employer.empty() && !kEmployers.count(employer)) {
-    return Usage("--employer must be private, public, religious or tendency", kFormHelp);
+    return Usage("--employer must be private, public, religious or tendency",
+                 kFormHelp);
   }
   const std::string fail_on = FlagOr(args, "fail-on", "critical");
   v1::Severity threshold;
-  if (fail_on == "hint") threshold = v1::SEVERITY_HINT;
-  else if (fail_on == "warning") threshold = v1::SEVERITY_WARNING;
-  else if (fail_on == "critical") threshold = v1::SEVERITY_CRITICAL;
+  if (fail_on == "hint")
+    threshold = v1::SEVERITY_HINT;
+  else if (fail_on == "warning")
+    threshold = v1::SEVERITY_WARNING;
+  else if (fail_on == "critical")
+    threshold = v1::SEVERITY_CRITICAL;
   else {
-    return Usage(absl::StrCat("--fail-on must be hint, warning or critical, not \"", fail_on,
-                              "\""),
-                 kFormHelp);
+    return Usage(
+        absl::StrCat("--fail-on must be hint, warning or critical, not \"",
+                     fail_on, "\""),
+        kFormHelp);
   }
   const std::string color = FlagOr(args, "color", "auto");
   if (color != "auto" && color != "always" && color != "never") {
     return Usage("--color must be auto, always or never", kFormHelp);
   }
-  if (args.positional.size() != 1) return Usage("name exactly one FILE (or -)", kFormHelp);
+  if (args.positional.size() != 1)
+    return Usage("name exactly one FILE (or -)", kFormHelp);
   const std::string server = FlagOr(args, "server", "");
   if (!server.empty() && args.flags.count("lexicons")) {
-    return Usage("--lexicons cannot be used with --server (the server has its own)", kFormHelp);
+    return Usage(
+        "--lexicons cannot be used with --server (the server has its own)",
+        kFormHelp);
   }
   TextStyle style;
-  style.color = color == "always" ||
-                (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+  style.color =
+      color == "always" ||
+      (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
 
   const std::string& path = args.positional[0];
   const std::string name = path == "-" ? "<stdin>" : path;
@@ -416,7 +448,8 @@ int Form(int argc, char** argv) {
     std::cerr << "divcheck: " << name << ": " << message << "\n";
     return kExitUsage;
   };
-  absl::StatusOr<std::string> content = ReadInput(path, kDefaultMaxInputBytes * 4);
+  absl::StatusOr<std::string> content =
+      ReadInput(path, kDefaultMaxInputBytes * 4);
   if (!content.ok()) {
     std::cerr << "divcheck: " << content.status().message() << "\n";
     return kExitUsage;
@@ -434,15 +467,18 @@ int Form(int argc, char** argv) {
     response = remote.ScanForm(*request);
     if (!response.ok() && (absl::IsUnavailable(response.status()) ||
                            absl::IsUnauthenticated(response.status()))) {
-      return fail(absl::StrCat("server ", server, ": ", response.status().message()));
+      return fail(
+          absl::StrCat("server ", server, ": ", response.status().message()));
     }
   } else {
     EngineOptions options;
     options.lexicon_dir = FlagOr(args, "lexicons", DefaultLexiconDir());
     std::vector<LexiconProblem> problems;
-    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options, &problems);
+    absl::StatusOr<std::unique_ptr<Engine>> engine =
+        Engine::Create(options, &problems);
     if (!engine.ok()) {
-      std::cerr << "divcheck: cannot load lexicons: " << engine.status().message() << "\n";
+      std::cerr << "divcheck: cannot load lexicons: "
+                << engine.status().message() << "\n";
       PrintProblems(problems);
       return kExitUsage;
     }
@@ -471,9 +507,11 @@ int LexiconCommand(int argc, char** argv) {
   }
   const std::string sub = args.positional[0];
   if (sub != "validate" && sub != "stats") {
-    return Usage(absl::StrCat("unknown lexicon command \"", sub, "\""), kLexiconHelp);
+    return Usage(absl::StrCat("unknown lexicon command \"", sub, "\""),
+                 kLexiconHelp);
   }
-  if (args.positional.size() > 2) return Usage("too many arguments", kLexiconHelp);
+  if (args.positional.size() > 2)
+    return Usage("too many arguments", kLexiconHelp);
   const std::string dir =
       args.positional.size() == 2 ? args.positional[1] : DefaultLexiconDir();
   std::vector<LexiconProblem> problems;
@@ -497,10 +535,10 @@ int LexiconCommand(int argc, char** argv) {
   }
   if (sub == "validate") {
     std::cout << "lexicons OK: " << s.files().size() << " files, "
-              << s.entry_count() << " entries, " << terms << " terms, " << titles
-              << " job titles, " << form_rules << " form-field rules (version "
-              << s.content_hash() << ") in " << dir
-              << "\n";
+              << s.entry_count() << " entries, " << terms << " terms, "
+              << titles << " job titles, " << form_rules
+              << " form-field rules (version " << s.content_hash() << ") in "
+              << dir << "\n";
     return kExitOk;
   }
 
@@ -517,7 +555,8 @@ int LexiconCommand(int argc, char** argv) {
     const CompiledEntry& e = s.entry(static_cast<uint32_t>(i));
     Counts& c = by_lang[e.language.empty() ? "all" : e.language];
     const size_t t = TermCount(*e.def);
-    const std::string kind = WithoutPrefix(config::v1::EntryKind_Name(e.kind), "ENTRY_KIND_");
+    const std::string kind =
+        WithoutPrefix(config::v1::EntryKind_Name(e.kind), "ENTRY_KIND_");
     c.entries += 1;
     c.terms += t;
     c.entries_by_kind[kind] += 1;
@@ -525,30 +564,36 @@ int LexiconCommand(int argc, char** argv) {
     if (IsConceptKind(e.kind)) c.concept_terms += t;
     if (e.kind == config::v1::ENTRY_KIND_FINDING) {
       for (v1::Dimension d : e.dimensions) {
-        c.findings_by_dimension[WithoutPrefix(v1::Dimension_Name(d), "DIMENSION_")] += t;
+        c.findings_by_dimension[WithoutPrefix(v1::Dimension_Name(d),
+                                              "DIMENSION_")] += t;
       }
-      c.findings_by_severity[WithoutPrefix(v1::Severity_Name(e.severity), "SEVERITY_")] += t;
+      c.findings_by_severity[WithoutPrefix(v1::Severity_Name(e.severity),
+                                           "SEVERITY_")] += t;
     }
   }
   for (const LexiconFileInfo& f : s.files()) {
-    by_lang[f.language.empty() ? "all" : f.language].titles += f.job_title_count;
+    by_lang[f.language.empty() ? "all" : f.language].titles +=
+        f.job_title_count;
   }
   if (format == "json") {
     std::string out = "{";
     bool first_lang = true;
     auto obj = [](const std::map<std::string, size_t>& m) {
       std::vector<std::string> parts;
-      for (const auto& [k, v] : m) parts.push_back(absl::StrCat("\"", k, "\":", v));
+      for (const auto& [k, v] : m)
+        parts.push_back(absl::StrCat("\"", k, "\":", v));
       return absl::StrCat("{", absl::StrJoin(parts, ","), "}");
     };
     for (const auto& [lang, c] : by_lang) {
-      absl::StrAppend(&out, first_lang ? "" : ",", "\"", lang, "\":{\"entries\":",
-                      c.entries, ",\"terms\":", c.terms, ",\"jobTitles\":", c.titles,
-                      ",\"matchableConcepts\":", c.concept_terms + c.titles,
-                      ",\"entriesByKind\":", obj(c.entries_by_kind),
-                      ",\"termsByKind\":", obj(c.terms_by_kind),
-                      ",\"findingTermsByDimension\":", obj(c.findings_by_dimension),
-                      ",\"findingTermsBySeverity\":", obj(c.findings_by_severity), "}");
+      absl::StrAppend(
+          &out, first_lang ? "" : ",", "\"", lang,
+          "\":{\"entries\":", c.entries, ",\"terms\":", c.terms,
+          ",\"jobTitles\":", c.titles,
+          ",\"matchableConcepts\":", c.concept_terms + c.titles,
+          ",\"entriesByKind\":", obj(c.entries_by_kind),
+          ",\"termsByKind\":", obj(c.terms_by_kind),
+          ",\"findingTermsByDimension\":", obj(c.findings_by_dimension),
+          ",\"findingTermsBySeverity\":", obj(c.findings_by_severity), "}");
       first_lang = false;
     }
     out += "}\n";
@@ -560,14 +605,18 @@ int LexiconCommand(int argc, char** argv) {
     std::cout << "\n[" << lang << "] " << c.entries << " entries, " << c.terms
               << " terms, " << c.titles << " job titles; "
               << c.concept_terms + c.titles
-              << " matchable concepts (finding, highlight and gender-coded terms + job "
+              << " matchable concepts (finding, highlight and gender-coded "
+                 "terms + job "
                  "titles; context cues not counted)\n";
     std::cout << "  terms by kind:";
-    for (const auto& [k, v] : c.terms_by_kind) std::cout << " " << k << "=" << v;
+    for (const auto& [k, v] : c.terms_by_kind)
+      std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by dimension:";
-    for (const auto& [k, v] : c.findings_by_dimension) std::cout << " " << k << "=" << v;
+    for (const auto& [k, v] : c.findings_by_dimension)
+      std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by severity:";
-    for (const auto& [k, v] : c.findings_by_severity) std::cout << " " << k << "=" << v;
+    for (const auto& [k, v] : c.findings_by_severity)
+      std::cout << " " << k << "=" << v;
     std::cout << "\n";
   }
   return kExitOk;
@@ -576,9 +625,10 @@ int LexiconCommand(int argc, char** argv) {
 int Bench(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!ParseArgs(argc, argv, 2,
-                 {"server", "concurrency", "duration", "warmup", "channels", "lang"}, &args,
-                 &error)) {
+  if (!ParseArgs(
+          argc, argv, 2,
+          {"server", "concurrency", "duration", "warmup", "channels", "lang"},
+          &args, &error)) {
     return Usage(error, kBenchHelp);
   }
   if (args.help) {
@@ -588,12 +638,14 @@ int Bench(int argc, char** argv) {
   BenchOptions options;
   options.address = FlagOr(args, "server", "");
   if (options.address.empty()) return Usage("--server is required", kBenchHelp);
-  if (args.positional.size() != 1) return Usage("name exactly one FILE", kBenchHelp);
+  if (args.positional.size() != 1)
+    return Usage("name exactly one FILE", kBenchHelp);
   auto positive = [&args](const std::string& name, int fallback, int* out) {
     const std::string v = FlagOr(args, name, std::to_string(fallback));
     char* end = nullptr;
     const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || n < (name == "warmup" ? 0 : 1) || n > 100000) {
+    if (v.empty() || *end != '\0' || n < (name == "warmup" ? 0 : 1) ||
+        n > 100000) {
       return false;
     }
     *out = static_cast<int>(n);
@@ -603,9 +655,10 @@ int Bench(int argc, char** argv) {
   if (!positive("concurrency", 16, &options.concurrency) ||
       !positive("duration", 10, &duration) || !positive("warmup", 1, &warmup) ||
       !positive("channels", 1, &options.channels)) {
-    return Usage("--concurrency, --duration and --channels must be positive numbers, "
-                 "--warmup at least 0",
-                 kBenchHelp);
+    return Usage(
+        "--concurrency, --duration and --channels must be positive numbers, "
+        "--warmup at least 0",
+        kBenchHelp);
   }
   options.duration = std::chrono::seconds(duration);
   options.warmup = std::chrono::seconds(warmup);
@@ -621,10 +674,10 @@ int Bench(int argc, char** argv) {
   const char* key = std::getenv("DIVCHECK_API_KEY");
   options.api_key = key != nullptr ? key : "";
 
-  std::cout << "divcheck bench: " << options.address << ", " << options.concurrency
-            << " in flight over " << options.channels << " connection(s), " << warmup
-            << " s warm-up + " << duration << " s, " << path << " ("
-            << options.text.size() << " bytes, lang "
+  std::cout << "divcheck bench: " << options.address << ", "
+            << options.concurrency << " in flight over " << options.channels
+            << " connection(s), " << warmup << " s warm-up + " << duration
+            << " s, " << path << " (" << options.text.size() << " bytes, lang "
             << (options.language.empty() ? "auto" : options.language) << ")\n"
             << std::flush;
   const BenchResult r = RunBench(options);
@@ -632,8 +685,8 @@ int Bench(int argc, char** argv) {
       "requests: %d ok, %d errors in %.1f s\n"
       "throughput: %.0f requests/s\n"
       "latency: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms\n",
-      r.ok, r.errors, r.seconds, r.requests_per_second, r.p50_ms, r.p90_ms, r.p99_ms,
-      r.max_ms);
+      r.ok, r.errors, r.seconds, r.requests_per_second, r.p50_ms, r.p90_ms,
+      r.p99_ms, r.max_ms);
   if (r.errors > 0) {
     std::cerr << "divcheck: first error: " << r.first_error << "\n";
     return kExitFindings;
