@@ -215,6 +215,41 @@ int PrintProblems(const std::vector<LexiconProblem>& problems) {
   return kExitFindings;
 }
 
+// The flags `scan` and `form` share: how to print reports and which
+// findings make the exit status 1.
+struct ReportFlags {
+  std::string format;  // "text" or "json"
+  v1::Severity fail_on = v1::SEVERITY_CRITICAL;
+  TextStyle style;
+};
+
+// Reads --format, --fail-on and --color; an error names the bad value.
+absl::StatusOr<ReportFlags> ParseReportFlags(const Args& args) {
+  ReportFlags flags;
+  flags.format = FlagOr(args, "format", "text");
+  if (flags.format != "text" && flags.format != "json") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format must be text or json, not \"", flags.format, "\""));
+  }
+  const std::string fail_on = FlagOr(args, "fail-on", "critical");
+  if (fail_on == "hint") {
+    flags.fail_on = v1::SEVERITY_HINT;
+  } else if (fail_on == "warning") {
+    flags.fail_on = v1::SEVERITY_WARNING;
+  } else if (fail_on != "critical") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--fail-on must be hint, warning or critical, not \"", fail_on, "\""));
+  }
+  const std::string color = FlagOr(args, "color", "auto");
+  if (color != "auto" && color != "always" && color != "never") {
+    return absl::InvalidArgumentError("--color must be auto, always or never");
+  }
+  flags.style.color =
+      color == "always" ||
+      (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+  return flags;
+}
+
 int Scan(int argc, char** argv) {
   Args args;
   std::string error;
@@ -228,11 +263,9 @@ int Scan(int argc, char** argv) {
     std::cout << kScanHelp;
     return kExitOk;
   }
-  const std::string format = FlagOr(args, "format", "text");
-  if (format != "text" && format != "json") {
-    return Usage(
-        absl::StrCat("--format must be text or json, not \"", format, "\""),
-        kScanHelp);
+  absl::StatusOr<ReportFlags> flags = ParseReportFlags(args);
+  if (!flags.ok()) {
+    return Usage(std::string(flags.status().message()), kScanHelp);
   }
   std::string lang = FlagOr(args, "lang", "auto");
   if (lang != "auto" && lang != "de" && lang != "en") {
@@ -241,24 +274,6 @@ int Scan(int argc, char** argv) {
         kScanHelp);
   }
   if (lang == "auto") lang.clear();
-  const std::string fail_on = FlagOr(args, "fail-on", "critical");
-  v1::Severity threshold;
-  if (fail_on == "hint")
-    threshold = v1::SEVERITY_HINT;
-  else if (fail_on == "warning")
-    threshold = v1::SEVERITY_WARNING;
-  else if (fail_on == "critical")
-    threshold = v1::SEVERITY_CRITICAL;
-  else {
-    return Usage(
-        absl::StrCat("--fail-on must be hint, warning or critical, not \"",
-                     fail_on, "\""),
-        kScanHelp);
-  }
-  const std::string color = FlagOr(args, "color", "auto");
-  if (color != "auto" && color != "always" && color != "never") {
-    return Usage("--color must be auto, always or never", kScanHelp);
-  }
   size_t max_bytes = kDefaultMaxInputBytes;
   if (args.flags.count("max-bytes")) {
     char* end = nullptr;
@@ -273,10 +288,6 @@ int Scan(int argc, char** argv) {
     return Usage("no input: name one or more files, or - for standard input",
                  kScanHelp);
   }
-  TextStyle style;
-  style.color =
-      color == "always" ||
-      (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
 
   // The same reports, made in-process or by a server.
   std::unique_ptr<Engine> engine;
@@ -359,13 +370,13 @@ int Scan(int argc, char** argv) {
       continue;
     }
     for (const v1::Finding& f : reused.findings()) {
-      if (f.severity() >= threshold) exit_code = kExitFindings;
+      if (f.severity() >= flags->fail_on) exit_code = kExitFindings;
     }
     const std::string name = path == "-" ? "<stdin>" : path;
-    if (format == "json") {
+    if (flags->format == "json") {
       absl::StrAppend(&out, FormatJson(reused), "\n");
     } else {
-      absl::StrAppend(&out, FormatText(name, reused, style));
+      absl::StrAppend(&out, FormatText(name, reused, flags->style));
     }
     if (out.size() > (1 << 16)) {
       std::cout << out;
@@ -389,11 +400,9 @@ int Form(int argc, char** argv) {
     std::cout << kFormHelp;
     return kExitOk;
   }
-  const std::string format = FlagOr(args, "format", "text");
-  if (format != "text" && format != "json") {
-    return Usage(
-        absl::StrCat("--format must be text or json, not \"", format, "\""),
-        kFormHelp);
+  absl::StatusOr<ReportFlags> flags = ParseReportFlags(args);
+  if (!flags.ok()) {
+    return Usage(std::string(flags.status().message()), kFormHelp);
   }
   const std::string lang = FlagOr(args, "lang", "");
   if (!lang.empty() && lang != "auto" && lang != "de" && lang != "en") {
@@ -411,24 +420,6 @@ int Form(int argc, char** argv) {
     return Usage("--employer must be private, public, religious or tendency",
                  kFormHelp);
   }
-  const std::string fail_on = FlagOr(args, "fail-on", "critical");
-  v1::Severity threshold;
-  if (fail_on == "hint")
-    threshold = v1::SEVERITY_HINT;
-  else if (fail_on == "warning")
-    threshold = v1::SEVERITY_WARNING;
-  else if (fail_on == "critical")
-    threshold = v1::SEVERITY_CRITICAL;
-  else {
-    return Usage(
-        absl::StrCat("--fail-on must be hint, warning or critical, not \"",
-                     fail_on, "\""),
-        kFormHelp);
-  }
-  const std::string color = FlagOr(args, "color", "auto");
-  if (color != "auto" && color != "always" && color != "never") {
-    return Usage("--color must be auto, always or never", kFormHelp);
-  }
   if (args.positional.size() != 1)
     return Usage("name exactly one FILE (or -)", kFormHelp);
   const std::string server = FlagOr(args, "server", "");
@@ -437,10 +428,6 @@ int Form(int argc, char** argv) {
         "--lexicons cannot be used with --server (the server has its own)",
         kFormHelp);
   }
-  TextStyle style;
-  style.color =
-      color == "always" ||
-      (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
 
   const std::string& path = args.positional[0];
   const std::string name = path == "-" ? "<stdin>" : path;
@@ -487,10 +474,11 @@ int Form(int argc, char** argv) {
   if (!response.ok()) return fail(response.status().message());
   int exit_code = kExitOk;
   for (const v1::Finding& f : response->report().findings()) {
-    if (f.severity() >= threshold) exit_code = kExitFindings;
+    if (f.severity() >= flags->fail_on) exit_code = kExitFindings;
   }
-  std::cout << (format == "json" ? FormatFormJson(*response) + "\n"
-                                 : FormatFormText(name, *response, style))
+  std::cout << (flags->format == "json"
+                    ? FormatFormJson(*response) + "\n"
+                    : FormatFormText(name, *response, flags->style))
             << std::flush;
   return exit_code;
 }
