@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "service/call_start.h"
+#include "service/request_parse.h"
 #include "service/rpc_errors.h"
 
 namespace divcheck::service {
@@ -24,21 +25,21 @@ AssessmentServiceImpl::AssessmentServiceImpl(const AssessmentApi* api,
       observer_(observer),
       log_requests_(log_requests) {}
 
-template <typename Response, typename Call>
+template <typename Request, typename Call>
 grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
-    grpc::CallbackServerContext* ctx, const char* method, Response* response,
+    grpc::CallbackServerContext* ctx, const char* method,
+    const grpc::ByteBuffer* wire_request, grpc::ByteBuffer* wire_response,
     Call call) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
   absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
+  Request request;
+  if (status.ok()) status = ParseRequest(*wire_request, &request);
   if (status.ok()) {
-    absl::StatusOr<Response> result = call();
-    if (result.ok()) {
-      *response = *std::move(result);
-    } else {
-      status = result.status();
-    }
+    auto result = call(request);
+    status = result.ok() ? SerializeResponse(*result, wire_response)
+                         : result.status();
   }
   if (observer_ != nullptr) {
     observer_->OnCallDone(method, status.code(), Clock::now() - start);
@@ -66,39 +67,53 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::GetQuestionnaire(
-    grpc::CallbackServerContext* ctx,
-    const v1::GetQuestionnaireRequest* request, v1::Questionnaire* response) {
-  return Handle(ctx, "GetQuestionnaire", response,
-                [&] { return api_->GetQuestionnaire(*request); });
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return Handle<v1::GetQuestionnaireRequest>(
+      ctx, "GetQuestionnaire", request, response,
+      [&](const v1::GetQuestionnaireRequest& r) {
+        return api_->GetQuestionnaire(r);
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::CreateAssessment(
-    grpc::CallbackServerContext* ctx,
-    const v1::CreateAssessmentRequest* request, v1::Assessment* response) {
-  return Handle(ctx, "CreateAssessment", response,
-                [&] { return api_->CreateAssessment(*request); });
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return Handle<v1::CreateAssessmentRequest>(
+      ctx, "CreateAssessment", request, response,
+      [&](const v1::CreateAssessmentRequest& r) {
+        return api_->CreateAssessment(r);
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::GetAssessment(
-    grpc::CallbackServerContext* ctx, const v1::GetAssessmentRequest* request,
-    v1::Assessment* response) {
-  return Handle(ctx, "GetAssessment", response,
-                [&] { return api_->GetAssessment(*request); });
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return Handle<v1::GetAssessmentRequest>(
+      ctx, "GetAssessment", request, response,
+      [&](const v1::GetAssessmentRequest& r) {
+        return api_->GetAssessment(r);
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::ListAssessments(
-    grpc::CallbackServerContext* ctx, const v1::ListAssessmentsRequest* request,
-    v1::ListAssessmentsResponse* response) {
-  return Handle(ctx, "ListAssessments", response,
-                [&] { return api_->ListAssessments(*request); });
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return Handle<v1::ListAssessmentsRequest>(
+      ctx, "ListAssessments", request, response,
+      [&](const v1::ListAssessmentsRequest& r) {
+        return api_->ListAssessments(r);
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::CompareAssessments(
-    grpc::CallbackServerContext* ctx,
-    const v1::CompareAssessmentsRequest* request,
-    v1::AssessmentComparison* response) {
-  return Handle(ctx, "CompareAssessments", response,
-                [&] { return api_->CompareAssessments(*request); });
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return Handle<v1::CompareAssessmentsRequest>(
+      ctx, "CompareAssessments", request, response,
+      [&](const v1::CompareAssessmentsRequest& r) {
+        return api_->CompareAssessments(r);
+      });
 }
 
 }  // namespace divcheck::service

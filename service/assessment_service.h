@@ -22,8 +22,19 @@
 
 namespace divcheck::service {
 
-class AssessmentServiceImpl final
-    : public v1::AssessmentService::CallbackService {
+// Every method takes the request as raw bytes and parses it with
+// ParseRequest, so that a string that is not UTF-8 gets INVALID_ARGUMENT
+// with the field named instead of gRPC's bare INTERNAL.
+using AssessmentServiceBase =
+    v1::AssessmentService::WithRawCallbackMethod_GetQuestionnaire<
+        v1::AssessmentService::WithRawCallbackMethod_CreateAssessment<
+            v1::AssessmentService::WithRawCallbackMethod_GetAssessment<
+                v1::AssessmentService::WithRawCallbackMethod_ListAssessments<
+                    v1::AssessmentService::
+                        WithRawCallbackMethod_CompareAssessments<
+                            v1::AssessmentService::Service>>>>>;
+
+class AssessmentServiceImpl final : public AssessmentServiceBase {
  public:
   // `keys` may be null (no authentication), and `observer` (metrics) too.
   AssessmentServiceImpl(const AssessmentApi* api, const ApiKeys* keys,
@@ -31,32 +42,30 @@ class AssessmentServiceImpl final
                         bool log_requests);
 
   grpc::ServerUnaryReactor* GetQuestionnaire(
-      grpc::CallbackServerContext* ctx,
-      const v1::GetQuestionnaireRequest* request,
-      v1::Questionnaire* response) override;
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CreateAssessment(
-      grpc::CallbackServerContext* ctx,
-      const v1::CreateAssessmentRequest* request,
-      v1::Assessment* response) override;
-  grpc::ServerUnaryReactor* GetAssessment(
-      grpc::CallbackServerContext* ctx, const v1::GetAssessmentRequest* request,
-      v1::Assessment* response) override;
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetAssessment(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListAssessments(
-      grpc::CallbackServerContext* ctx,
-      const v1::ListAssessmentsRequest* request,
-      v1::ListAssessmentsResponse* response) override;
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CompareAssessments(
-      grpc::CallbackServerContext* ctx,
-      const v1::CompareAssessmentsRequest* request,
-      v1::AssessmentComparison* response) override;
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
-  // Runs `call` (returning absl::StatusOr<Response>) after authentication,
-  // stores its value in *response, logs, and finishes the call.
-  template <typename Response, typename Call>
+  // After authentication, parses `wire_request` as a Request and runs
+  // `call(request)` (returning absl::StatusOr<Response>); serializes its
+  // value into *wire_response, logs, and finishes the call.
+  template <typename Request, typename Call>
   grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* ctx,
-                                   const char* method, Response* response,
-                                   Call call);
+                                   const char* method,
+                                   const grpc::ByteBuffer* wire_request,
+                                   grpc::ByteBuffer* wire_response, Call call);
 
   const AssessmentApi* api_;
   const ApiKeys* keys_;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "service/call_start.h"
+#include "service/request_parse.h"
 #include "service/rpc_errors.h"
 #include "service/scan_wire.h"
 #include "service/utf8.h"
@@ -16,26 +17,6 @@ using Clock = std::chrono::steady_clock;
 
 // Largest request text whose storage a thread keeps for the next call.
 constexpr size_t kKeepTextBytes = 64 << 10;
-
-// The message's bytes: the slice itself when the buffer is one slice (the
-// usual case for a request that fits one read), else a copy in *scratch.
-absl::string_view Flatten(const grpc::ByteBuffer& buffer,
-                          std::vector<grpc::Slice>* slices,
-                          std::string* scratch) {
-  slices->clear();
-  scratch->clear();
-  if (!buffer.Dump(slices).ok()) return {};
-  if (slices->size() == 1) {
-    const grpc::Slice& s = (*slices)[0];
-    return absl::string_view(reinterpret_cast<const char*>(s.begin()),
-                             s.size());
-  }
-  scratch->reserve(buffer.Length());
-  for (const grpc::Slice& s : *slices) {
-    scratch->append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return *scratch;
-}
 
 // Into one slice of the exact size, without protobuf's UTF-8 check of every
 // report string (scan_wire.h).
@@ -269,46 +250,49 @@ ScanServiceImpl::StreamScanText(grpc::CallbackServerContext* ctx) {
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(
-    grpc::CallbackServerContext* ctx, const v1::ScanFormRequest* request,
-    v1::ScanFormResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* wire_request,
+    grpc::ByteBuffer* wire_response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
   absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
+  v1::ScanFormRequest request;
+  if (status.ok()) status = ParseRequest(*wire_request, &request);
+  v1::ScanFormResponse response;
   if (status.ok()) {
     absl::StatusOr<v1::ScanFormResponse> audit =
-        api_->ScanForm(*request, ControlFor(ctx));
+        api_->ScanForm(request, ControlFor(ctx));
     if (audit.ok()) {
-      *response = *std::move(audit);
+      response = *std::move(audit);
+      status = SerializeResponse(response, wire_response);
     } else {
       status = audit.status();
     }
   }
   if (observer_ != nullptr && status.ok()) {
-    observer_->OnFormDone(response->report());
+    observer_->OnFormDone(response.report());
   }
   // Sizes and results only, as for ScanText: never the form's text.
   Record("ScanForm", request_id, key_name, status, start, nullptr,
-         status.ok() ? &response->report() : nullptr);
+         status.ok() ? &response.report() : nullptr);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status, request_id));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
-    grpc::CallbackServerContext* ctx, const v1::ListRulesRequest* request,
-    v1::ListRulesResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* wire_request,
+    grpc::ByteBuffer* wire_response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
   absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
+  v1::ListRulesRequest request;
+  if (status.ok()) status = ParseRequest(*wire_request, &request);
   if (status.ok()) {
-    absl::StatusOr<v1::ListRulesResponse> page = api_->ListRules(*request);
-    if (page.ok()) {
-      *response = *std::move(page);
-    } else {
-      status = page.status();
-    }
+    absl::StatusOr<v1::ListRulesResponse> page = api_->ListRules(request);
+    status =
+        page.ok() ? SerializeResponse(*page, wire_response) : page.status();
   }
   Record("ListRules", request_id, key_name, status, start, nullptr, nullptr);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -317,14 +301,17 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::GetLexiconInfo(
-    grpc::CallbackServerContext* ctx,
-    const v1::GetLexiconInfoRequest* /*request*/,
-    v1::GetLexiconInfoResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* wire_request,
+    grpc::ByteBuffer* wire_response) {
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
   absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
-  if (status.ok()) *response = api_->GetLexiconInfo();
+  v1::GetLexiconInfoRequest request;
+  if (status.ok()) status = ParseRequest(*wire_request, &request);
+  if (status.ok()) {
+    status = SerializeResponse(api_->GetLexiconInfo(), wire_response);
+  }
   Record("GetLexiconInfo", request_id, key_name, status, start, nullptr,
          nullptr);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();

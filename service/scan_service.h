@@ -44,15 +44,16 @@ class CallObserver {
   virtual void OnFormDone(const v1::Report& report) = 0;
 };
 
-// ScanText and StreamScanText take the request as raw bytes and parse it
-// themselves (ParseScanTextRequest), so a text that is not UTF-8 gets a
-// proper INVALID_UTF8 answer — and, in a stream, only that message fails —
-// instead of gRPC's bare refusal of an unparseable message.
+// Every method takes the request as raw bytes and parses it itself
+// (ParseScanTextRequest for texts, ParseRequest for the others), so a
+// string that is not UTF-8 gets a proper INVALID_UTF8 answer naming the
+// field — and, in a stream, only that message fails — instead of gRPC's bare
+// INTERNAL for an unparseable message.
 using ScanServiceBase = v1::ScanService::WithRawCallbackMethod_ScanText<
     v1::ScanService::WithRawCallbackMethod_StreamScanText<
-        v1::ScanService::WithCallbackMethod_ListRules<
-            v1::ScanService::WithCallbackMethod_GetLexiconInfo<
-                v1::ScanService::WithCallbackMethod_ScanForm<
+        v1::ScanService::WithRawCallbackMethod_ListRules<
+            v1::ScanService::WithRawCallbackMethod_GetLexiconInfo<
+                v1::ScanService::WithRawCallbackMethod_ScanForm<
                     v1::ScanService::Service>>>>>;
 
 class ScanServiceImpl final : public ScanServiceBase {
@@ -72,15 +73,14 @@ class ScanServiceImpl final : public ScanServiceBase {
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamScanText(
       grpc::CallbackServerContext* ctx) override;
   grpc::ServerUnaryReactor* ScanForm(grpc::CallbackServerContext* ctx,
-                                     const v1::ScanFormRequest* request,
-                                     v1::ScanFormResponse* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* ctx,
-                                      const v1::ListRulesRequest* request,
-                                      v1::ListRulesResponse* response) override;
-  grpc::ServerUnaryReactor* GetLexiconInfo(
-      grpc::CallbackServerContext* ctx,
-      const v1::GetLexiconInfoRequest* request,
-      v1::GetLexiconInfoResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetLexiconInfo(grpc::CallbackServerContext* ctx,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
 
  private:
   class StreamReactor;

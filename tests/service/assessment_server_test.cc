@@ -24,6 +24,7 @@ namespace divcheck {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::RawUnaryCall;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -191,6 +192,35 @@ TEST(AssessmentService, WithoutDataDirScoresButDoesNotStore) {
   ASSERT_TRUE(Create(*stub, request, &a).ok());
   EXPECT_TRUE(a.id().empty());
   EXPECT_EQ(a.overall_score(), 50);
+}
+
+// A string that is not UTF-8 is named with its path; gRPC's own parser
+// would have answered INTERNAL without details.
+TEST(AssessmentService, AStringThatIsNotUtf8IsNamed) {
+  ServerProcess server(Args(""));
+  ASSERT_TRUE(server.Start()) << server.Log();
+  auto stub = StubFor(server);
+  v1::CreateAssessmentRequest request =
+      Answers(GetQuestionnaire(*stub), "M\xfcller GmbH", 2);
+  request.set_validate_only(true);
+  std::string response;
+  const grpc::Status status = RawUnaryCall(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()),
+      "/divcheck.v1.AssessmentService/CreateAssessment",
+      request.SerializeAsString(), &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_EQ(ReasonOf(status), "INVALID_UTF8");
+  const google::rpc::BadRequest bad = BadRequestOf(status);
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "organization");
+  EXPECT_THAT(bad.field_violations(0).description(),
+              HasSubstr("byte offset 1"));
+
+  // The same request in UTF-8 is scored.
+  request.set_organization("M\xc3\xbcller GmbH");
+  v1::Assessment a;
+  EXPECT_TRUE(Create(*stub, request, &a).ok());
 }
 
 TEST(AssessmentService, CreateListsEveryProblemInOneBadRequest) {

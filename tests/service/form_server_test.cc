@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::RawUnaryCall;
 using testing::ServerProcess;
 
 std::string ReadFile(const fs::path& p) {
@@ -156,6 +157,37 @@ TEST_F(ScanFormServer, AnEmptyFormIsInvalidForm) {
   const google::rpc::Status details = DetailsOf(status);
   EXPECT_EQ(ReasonOf(details), "INVALID_FORM");
   EXPECT_THAT(ViolatedFields(details), ElementsAre("fields"));
+}
+
+// Strings that are not UTF-8 (other clients than C++ send them) are named
+// with their path in the request, all of them, instead of gRPC's bare
+// INTERNAL for a message protobuf will not parse.
+TEST_F(ScanFormServer, StringsThatAreNotUtf8AreNamedByPath) {
+  v1::ScanFormRequest request;
+  request.set_language_code("de");
+  v1::FormField* name = request.add_fields();
+  name->set_field_id("name");
+  name->set_label("Name");
+  v1::FormField* born = request.add_fields();
+  born->set_field_id("gd");
+  born->set_label(
+      "Geb\xfc"
+      "rtsdatum");  // Latin-1 "ü"
+  request.set_instructions("\xe9t\xe9");
+  std::string response;
+  const grpc::Status status =
+      RawUnaryCall(grpc::CreateChannel(server_->address(),
+                                       grpc::InsecureChannelCredentials()),
+                   "/divcheck.v1.ScanService/ScanForm",
+                   request.SerializeAsString(), &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("fields[1].label is not valid UTF-8 (byte offset 3)"));
+  const google::rpc::Status details = DetailsOf(status);
+  EXPECT_EQ(ReasonOf(details), "INVALID_REQUEST");
+  EXPECT_THAT(ViolatedFields(details),
+              ElementsAre("fields[1].label", "instructions"));
 }
 
 TEST_F(ScanFormServer, EveryViolationIsListedInOneBadRequest) {

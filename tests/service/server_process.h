@@ -14,8 +14,11 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "grpcpp/grpcpp.h"
 
 namespace divcheck::testing {
 
@@ -83,6 +86,14 @@ class ServerProcess {
 // GET http://127.0.0.1:`port``path` over plain HTTP/1.0; the body, or "" on
 // failure.
 std::string HttpGet(int port, const std::string& path);
+
+// Sends `bytes` as the request of the unary `method`
+// ("/divcheck.v1.ScanService/ScanText"), with a 10 s deadline, and appends
+// the answer's bytes to *response. C++ stubs will not send a proto3 string
+// that is not UTF-8, or bytes that are no message, but other clients can.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& bytes,
+                          std::string* response);
 
 // Path of the divcheckd binary under test.
 std::string DivcheckdPath();

@@ -41,6 +41,7 @@ using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::HttpGet;
+using testing::RawUnaryCall;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -258,28 +259,10 @@ TEST_F(ScanServiceTest, EachInvalidFieldHasItsReason) {
   EXPECT_TRUE(stub_->ScanText(&ctx, other, &response).ok());
 }
 
-// Sends raw bytes as a ScanText request: C++ stubs will not send invalid
-// UTF-8 in a string field, but other clients can.
 grpc::Status RawScanText(const std::shared_ptr<grpc::Channel>& channel,
                          const std::string& bytes, std::string* response) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(std::chrono::milliseconds(10000)));
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer reply;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&ctx, "/divcheck.v1.ScanService/ScanText", grpc::StubOptions(),
-                 &request, &reply,
-                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
-  grpc::Status status = done.get_future().get();
-  std::vector<grpc::Slice> slices;
-  if (status.ok() && reply.Dump(&slices).ok()) {
-    for (const grpc::Slice& s : slices) {
-      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-  }
-  return status;
+  return RawUnaryCall(channel, "/divcheck.v1.ScanService/ScanText", bytes,
+                      response);
 }
 
 TEST_F(ScanServiceTest, InvalidUtf8IsAFieldViolationWithItsOffset) {
@@ -304,6 +287,41 @@ TEST_F(ScanServiceTest, InvalidUtf8IsAFieldViolationWithItsOffset) {
   grpc::ClientContext ctx;
   v1::ScanTextResponse ok;
   EXPECT_TRUE(stub_->ScanText(&ctx, Request(kAd, "de"), &ok).ok());
+}
+
+// The other methods parse their requests themselves too: a string that is
+// not UTF-8, or bytes that are no message, get INVALID_ARGUMENT with the
+// details (gRPC's own parser would answer INTERNAL without any).
+TEST_F(ScanServiceTest, OtherMethodsNameTheFieldThatIsNotUtf8) {
+  v1::ListRulesRequest list;
+  list.set_page_token("ab\xc3(");
+  list.set_language_code("de");
+  std::string response;
+  grpc::Status status =
+      RawUnaryCall(channel_, "/divcheck.v1.ScanService/ListRules",
+                   list.SerializeAsString(), &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  google::rpc::Status details = DetailsOf(status);
+  EXPECT_EQ(ErrorInfoOf(details).reason(), "INVALID_UTF8");
+  EXPECT_THAT(ViolatedFields(details), ElementsAre("page_token"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("page_token is not valid UTF-8 (byte offset 2)"));
+
+  status = RawUnaryCall(channel_, "/divcheck.v1.ScanService/GetLexiconInfo",
+                        std::string("\xff\xff\xff", 3), &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ErrorInfoOf(DetailsOf(status)).reason(), "MALFORMED_REQUEST");
+
+  // Well-formed bytes are answered as before.
+  list.set_page_token("");
+  response.clear();
+  status = RawUnaryCall(channel_, "/divcheck.v1.ScanService/ListRules",
+                        list.SerializeAsString(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::ListRulesResponse page;
+  ASSERT_TRUE(page.ParseFromString(response));
+  EXPECT_GT(page.rules_size(), 0);
 }
 
 TEST_F(ScanServiceTest, InvalidUtf8FailsOnlyItsOwnStreamMessage) {

@@ -15,11 +15,12 @@
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
 #include "service/json_log.h"
+#include "service/request_parse.h"
 #include "service/rpc_errors.h"
 #include "service/scan_api.h"
 #include "service/scan_wire.h"
-#include "service/utf8.h"
 #include "service/server_options.h"
+#include "service/utf8.h"
 #include "tests/service/server_process.h"
 
 namespace divcheck::service {
@@ -142,6 +143,44 @@ TEST_F(ScanApiTest, InvalidUtf8IsAFieldViolation) {
   EXPECT_EQ(InfoOf(s).reason(), "INVALID_UTF8");
   ASSERT_EQ(BadRequestOf(s).field_violations_size(), 1);
   EXPECT_EQ(BadRequestOf(s).field_violations(0).field(), "text");
+}
+
+TEST(ParseRequest, NamesEveryStringThatIsNotUtf8UpToFifty) {
+  v1::ScanFormRequest form;
+  for (int i = 0; i < 60; ++i) {
+    v1::FormField* f = form.add_fields();
+    f->set_field_id(absl::StrCat("f", i));
+    f->set_label(i % 2 == 0 ? "ok" : "\xff");
+    f->add_options()->set_label(i == 1 ? "Ja\xc3" : "Ja");
+  }
+  v1::ScanFormRequest parsed;
+  absl::Status status = ParseRequest(form.SerializeAsString(), &parsed);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const google::rpc::BadRequest bad = BadRequestOf(ToRpcStatus(status, "r"));
+  // 31 bad strings: 30 labels and one option; every one up to the 50th.
+  ASSERT_EQ(bad.field_violations_size(), 31);
+  EXPECT_EQ(bad.field_violations(0).field(), "fields[1].label");
+  EXPECT_EQ(bad.field_violations(1).field(), "fields[1].options[0].label");
+  EXPECT_THAT(bad.field_violations(1).description(),
+              HasSubstr("(byte offset 2)"));
+  EXPECT_EQ(bad.field_violations(30).field(), "fields[59].label");
+
+  for (int i = 0; i < 60; ++i) form.mutable_fields(i)->set_label("\xff");
+  status = ParseRequest(form.SerializeAsString(), &parsed);
+  const google::rpc::BadRequest capped = BadRequestOf(ToRpcStatus(status, "r"));
+  ASSERT_EQ(capped.field_violations_size(), 51);
+  EXPECT_EQ(capped.field_violations(50).description(),
+            "11 more strings are not valid UTF-8");
+
+  // Bytes that are not a message, and a good one.
+  status = ParseRequest(std::string("\x0a\xff\xff", 3), &parsed);
+  EXPECT_EQ(InfoOf(ToRpcStatus(status, "r")).reason(), "MALFORMED_REQUEST");
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("not a ScanFormRequest message"));
+  form.Clear();
+  form.add_fields()->set_label("Geburtsdatum");
+  ASSERT_TRUE(ParseRequest(form.SerializeAsString(), &parsed).ok());
+  EXPECT_EQ(parsed.fields(0).label(), "Geburtsdatum");
 }
 
 TEST(ParseScanTextRequest, ReadsInvalidUtf8LenientlyAndRejectsGarbage) {
