@@ -24,7 +24,7 @@ namespace divcheck::service {
 
 // Every method takes the request as raw bytes and parses it with
 // ParseRequest, so that a string that is not UTF-8 gets INVALID_ARGUMENT
-// with the field named instead of gRPC's bare INTERNAL.
+// with the field named instead of gRPC's bare error.
 using AssessmentServiceBase =
     v1::AssessmentService::WithRawCallbackMethod_GetQuestionnaire<
         v1::AssessmentService::WithRawCallbackMethod_CreateAssessment<

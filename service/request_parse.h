@@ -3,9 +3,10 @@
 //
 // When gRPC itself parses a request and protobuf refuses it — a proto3
 // string that is not UTF-8, or bytes that are not the message at all — the
-// call ends with INTERNAL and no details, as if the server had failed. The
-// handlers of divcheckd take raw bytes instead and call ParseRequest, which
-// says what is wrong: INVALID_ARGUMENT with ErrorInfo and a BadRequest
+// call ends with a bare status and no details (UNIMPLEMENTED from gRPC
+// 1.51's callback handlers, as if the method did not exist). The handlers
+// of divcheckd take raw bytes instead and call ParseRequest, which says
+// what is wrong: INVALID_ARGUMENT with ErrorInfo and a BadRequest
 // naming every string field that is not UTF-8 ("fields[2].label"), or
 // reason MALFORMED_REQUEST.
 //

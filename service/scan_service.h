@@ -48,7 +48,7 @@ class CallObserver {
 // (ParseScanTextRequest for texts, ParseRequest for the others), so a
 // string that is not UTF-8 gets a proper INVALID_UTF8 answer naming the
 // field — and, in a stream, only that message fails — instead of gRPC's bare
-// INTERNAL for an unparseable message.
+// error without details for an unparseable message.
 using ScanServiceBase = v1::ScanService::WithRawCallbackMethod_ScanText<
     v1::ScanService::WithRawCallbackMethod_StreamScanText<
         v1::ScanService::WithRawCallbackMethod_ListRules<

@@ -195,7 +195,7 @@ TEST(AssessmentService, WithoutDataDirScoresButDoesNotStore) {
 }
 
 // A string that is not UTF-8 is named with its path; gRPC's own parser
-// would have answered INTERNAL without details.
+// would have answered without details.
 TEST(AssessmentService, AStringThatIsNotUtf8IsNamed) {
   ServerProcess server(Args(""));
   ASSERT_TRUE(server.Start()) << server.Log();

@@ -161,7 +161,7 @@ TEST_F(ScanFormServer, AnEmptyFormIsInvalidForm) {
 
 // Strings that are not UTF-8 (other clients than C++ send them) are named
 // with their path in the request, all of them, instead of gRPC's bare
-// INTERNAL for a message protobuf will not parse.
+// error for a message protobuf will not parse.
 TEST_F(ScanFormServer, StringsThatAreNotUtf8AreNamedByPath) {
   v1::ScanFormRequest request;
   request.set_language_code("de");

@@ -291,7 +291,7 @@ TEST_F(ScanServiceTest, InvalidUtf8IsAFieldViolationWithItsOffset) {
 
 // The other methods parse their requests themselves too: a string that is
 // not UTF-8, or bytes that are no message, get INVALID_ARGUMENT with the
-// details (gRPC's own parser would answer INTERNAL without any).
+// details (gRPC's own parser would answer without any).
 TEST_F(ScanServiceTest, OtherMethodsNameTheFieldThatIsNotUtf8) {
   v1::ListRulesRequest list;
   list.set_page_token("ab\xc3(");
