@@ -153,7 +153,8 @@ divcheckd server for the given time, sending FILE each time, and prints
 requests per second and the latency percentiles of the calls that finished
 after the warm-up. The answer to a first call must be a report, and every
 later answer must be byte for byte the same (the same text is sent each
-time); a failed call or a different answer counts as an error.
+time); a failed call or a different answer counts as an error. On a
+terminal, standard error shows the calls measured so far each second.
 
 Options:
   --server=HOST:PORT     the server (required)
@@ -668,7 +669,19 @@ int Bench(int argc, char** argv) {
             << " s, " << path << " (" << options.text.size() << " bytes, lang "
             << (options.language.empty() ? "auto" : options.language) << ")\n"
             << std::flush;
+  // Progress on a terminal, overwritten in place each second.
+  const bool show_progress = isatty(STDERR_FILENO);
+  if (show_progress) {
+    options.progress = [warmup](double seconds, uint64_t measured,
+                                uint64_t errors) {
+      std::cerr << absl::StrFormat(
+                       "\r%4.0f s  %s%d calls measured, %d errors ", seconds,
+                       seconds < warmup ? "(warm-up) " : "", measured, errors)
+                << std::flush;
+    };
+  }
   const BenchResult r = RunBench(options);
+  if (show_progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << absl::StrFormat(
       "requests: %d ok, %d errors in %.1f s\n"
       "throughput: %.0f requests/s\n"

@@ -122,7 +122,15 @@ class BenchRun {
     for (size_t i = 0; i < slots_.size(); ++i) Issue(i);
     {
       std::unique_lock<std::mutex> lock(mu_);
-      done_.wait(lock, [this] { return active_ == 0; });
+      while (!done_.wait_for(lock, std::chrono::seconds(1),
+                             [this] { return active_ == 0; })) {
+        if (!options_.progress) continue;
+        lock.unlock();
+        options_.progress(
+            std::chrono::duration<double>(Clock::now() - start_).count(),
+            measured_.load(std::memory_order_relaxed), errors_.load());
+        lock.lock();
+      }
     }
     BenchResult result;
     std::vector<uint32_t> all;
@@ -246,6 +254,7 @@ class BenchRun {
     }
     if (now >= measure_from_ && now <= stop_at_) {
       if (same) {
+        measured_.fetch_add(1, std::memory_order_relaxed);
         s.latencies_us.push_back(static_cast<uint32_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(now - s.start)
                 .count()));
@@ -271,7 +280,8 @@ class BenchRun {
   std::vector<Slot> slots_;
   Clock::time_point start_, measure_from_, stop_at_;
   std::atomic<uint64_t> errors_{0};
-  std::string reference_;  // the answer every call must get
+  std::atomic<uint64_t> measured_{0};  // for progress reports only
+  std::string reference_;              // the answer every call must get
   std::mutex mu_;
   std::condition_variable done_;
   int active_ = 0;           // guarded by mu_

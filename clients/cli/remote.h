@@ -7,6 +7,8 @@
 #define DIVCHECK_CLIENTS_CLI_REMOTE_H_
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,7 +32,8 @@ class RemoteScanner {
                                   const std::string& language);
   // The server's audit of a form (ScanForm). Errors as for Scan; an
   // INVALID_ARGUMENT message lists every violation the server reported.
-  absl::StatusOr<v1::ScanFormResponse> ScanForm(const v1::ScanFormRequest& request);
+  absl::StatusOr<v1::ScanFormResponse> ScanForm(
+      const v1::ScanFormRequest& request);
 
  private:
   struct Impl;
@@ -46,6 +49,12 @@ struct BenchOptions {
   int channels = 1;
   std::chrono::seconds duration{10};
   std::chrono::seconds warmup{1};
+  // If set, called about once a second while calls are in flight, from the
+  // thread that runs RunBench: the seconds since the start (warm-up
+  // included), the calls measured so far (answered after the warm-up) and
+  // the errors so far.
+  std::function<void(double seconds, uint64_t measured, uint64_t errors)>
+      progress;
 };
 
 struct BenchResult {
