@@ -2,7 +2,8 @@
 // proto/divcheck/v1/scan_service.proto.
 //
 // Threads: gRPC's own threads run the handlers; one signal thread waits in
-// sigwait() for SIGHUP (reload lexicons) and SIGTERM/SIGINT (graceful stop).
+// sigwait() for SIGHUP (reload lexicons) and SIGTERM/SIGINT (graceful stop);
+// with --watch_lexicons_seconds a watcher thread polls the lexicon files.
 // The signals are blocked in every thread — the mask is set first thing in
 // main(), before any thread exists, and inherited — so no async signal
 // handler ever runs.
@@ -25,6 +26,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "analyzers/data_dir.h"
 #include "analyzers/engine.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
@@ -36,8 +38,8 @@
 #include "service/assessment_api.h"
 #include "service/assessment_service.h"
 #include "service/json_log.h"
+#include "service/lexicon_watch.h"
 #include "service/metrics.h"
-#include "analyzers/data_dir.h"
 #include "service/scan_api.h"
 #include "service/scan_service.h"
 #include "service/server_options.h"
@@ -104,7 +106,11 @@ void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
   }
 }
 
+// Reloads from SIGHUP and from the file watcher run one at a time.
+ABSL_CONST_INIT absl::Mutex reload_mu(absl::kConstInit);
+
 void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
+  absl::MutexLock lock(&reload_mu);
   const std::shared_ptr<const LexiconSet> before = engine.lexicons();
   std::vector<LexiconProblem> problems;
   absl::Status status = engine.ReloadLexicons(&problems);
@@ -197,6 +203,11 @@ int Run(int argc, char** argv) {
                       absl::StrCat(options.data_dir, ": ", ec.message())));
     }
   }
+  // Taken before the lexicons are loaded: a change made meanwhile is seen.
+  const std::string lexicon_fingerprint =
+      options.watch_lexicons.count() > 0
+          ? DirectoryFingerprint(options.lexicon_dir)
+          : std::string();
   EngineOptions engine_options;
   engine_options.lexicon_dir = options.lexicon_dir;
   engine_options.max_input_bytes = options.max_text_bytes;
@@ -294,15 +305,28 @@ int Run(int argc, char** argv) {
             {"api_keys", keys->enabled()},
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
             {"metrics_port", metrics_port},
+            {"watch_lexicons_seconds",
+             static_cast<int64_t>(options.watch_lexicons.count())},
             {"questionnaire_dir", questionnaire_dir},
             {"assessment_db", assessment_db},
             {"pid", static_cast<int64_t>(getpid())}});
 
+  std::unique_ptr<DirectoryWatcher> watcher;
+  if (options.watch_lexicons.count() > 0) {
+    watcher = std::make_unique<DirectoryWatcher>(
+        options.lexicon_dir, options.watch_lexicons, lexicon_fingerprint,
+        [&engine, &log, &metrics, &options] {
+          log.Info("lexicon files changed: reloading",
+                   {{"dir", options.lexicon_dir}});
+          ReloadLexicons(**engine, log, metrics.get());
+        });
+  }
   std::thread signal_thread(
       HandleSignals, std::cref(signals), std::ref(**engine), std::ref(*server),
       options.shutdown_grace, std::ref(log), metrics.get());
   server->Wait();
   signal_thread.join();
+  if (watcher != nullptr) watcher->Stop();
   log.Info("stopped");
   return kExitOk;
 }

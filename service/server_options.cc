@@ -41,11 +41,14 @@ Flags (a flag given here overrides the --config file):
                             the source tree's)
   --max_text_bytes=N        largest accepted text (default 1048576)
   --shutdown_grace_seconds=N  time in-flight calls get after SIGTERM (default 10)
+  --watch_lexicons_seconds=N  reload the lexicons when their files change,
+                            looking every N seconds (default 0: only on SIGHUP)
   --[no]log_requests        one JSON log line per call (default on)
   --help, --version
 
 Signals: SIGHUP reloads the lexicons (a bad set is rejected, every problem
-logged, and the old set keeps serving); SIGTERM or SIGINT stops: health turns
+logged, and the old set keeps serving; --watch_lexicons_seconds does the same
+when the files change); SIGTERM or SIGINT stops: health turns
 NOT_SERVING, new calls are refused, in-flight calls get the grace period,
 exit status 0.
 
@@ -144,12 +147,19 @@ absl::StatusOr<CommandLine> ParseCommandLine(
     int argc, const char* const* argv, absl::string_view default_lexicon_dir) {
   static const std::map<std::string, bool> kFlags = {
       // name → is boolean
-      {"listen", false},         {"lexicons", false},
-      {"config", false},         {"metrics_listen", false},
-      {"reflection", true},      {"data_dir", false},
-      {"max_text_bytes", false}, {"shutdown_grace_seconds", false},
-      {"log_requests", true},    {"help", true},
-      {"version", true},         {"questionnaires", false},
+      {"listen", false},
+      {"lexicons", false},
+      {"config", false},
+      {"metrics_listen", false},
+      {"reflection", true},
+      {"data_dir", false},
+      {"max_text_bytes", false},
+      {"shutdown_grace_seconds", false},
+      {"log_requests", true},
+      {"help", true},
+      {"version", true},
+      {"questionnaires", false},
+      {"watch_lexicons_seconds", false},
   };
   std::map<std::string, std::string> given;
   for (int i = 1; i < argc; ++i) {
@@ -224,6 +234,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(
       o.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds());
     }
     if (c.has_log_requests()) o.log_requests = c.log_requests();
+    o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
     o.config = c;
   }
   for (const auto& [name, value] : given) {
@@ -249,6 +260,15 @@ absl::StatusOr<CommandLine> ParseCommandLine(
       absl::StatusOr<uint64_t> n = ParsePositive(name, value);
       if (!n.ok()) return n.status();
       o.shutdown_grace = std::chrono::seconds(*n);
+    } else if (name == "watch_lexicons_seconds") {
+      uint32_t n = 0;
+      if (!absl::SimpleAtoi(value, &n)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--watch_lexicons_seconds must be a number of seconds (0: off), "
+            "not \"",
+            value, "\""));
+      }
+      o.watch_lexicons = std::chrono::seconds(n);
     }
   }
 
@@ -266,6 +286,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(
   }
   if (o.max_text_bytes > (size_t{1} << 30)) {
     return absl::InvalidArgumentError("--max_text_bytes must be at most 1 GiB");
+  }
+  if (o.watch_lexicons > std::chrono::hours(1)) {
+    return absl::InvalidArgumentError(
+        "--watch_lexicons_seconds must be at most 3600");
   }
   if (o.config.has_tls() && (o.config.tls().cert_file().empty() ||
                              o.config.tls().key_file().empty())) {

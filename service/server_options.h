@@ -28,6 +28,8 @@ struct ServerOptions {
   std::string questionnaire_dir;
   size_t max_text_bytes = size_t{1} << 20;
   std::chrono::seconds shutdown_grace{10};
+  // How often to look for changed lexicon files; 0: never (SIGHUP only).
+  std::chrono::seconds watch_lexicons{0};
   bool log_requests = true;
   // API keys and TLS exactly as configured (paths made absolute).
   config::v1::ServerConfig config;

@@ -979,6 +979,52 @@ TEST(ScanServiceReload, BadLexiconKeepsTheOldSetServingAndLogsEveryProblem) {
       << server.Log();
 }
 
+std::string ContentHash(v1::ScanService::Stub& stub) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(std::chrono::milliseconds(10000)));
+  v1::GetLexiconInfoResponse info;
+  EXPECT_TRUE(
+      stub.GetLexiconInfo(&ctx, v1::GetLexiconInfoRequest(), &info).ok());
+  return info.content_hash();
+}
+
+// --watch_lexicons_seconds: a change to the files is reloaded without
+// SIGHUP, a bad one rejected with the old set serving, as on SIGHUP.
+TEST(ScanServiceReload, WatchedFilesAreReloadedWhenTheyChange) {
+  TempDir dir;
+  const std::string lex = dir.path() + "/lex";
+  testing::CopyTree(testing::TestLexiconDir(), lex);
+  ServerProcess server({"--lexicons=" + lex, "--watch_lexicons_seconds=1"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  auto stub = v1::ScanService::NewStub(ChannelTo(server));
+  const std::string original = ContentHash(*stub);
+
+  std::filesystem::remove(lex + "/en/title_markers.textproto");
+  ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"lexicons reloaded\"", 1))
+      << server.Log();
+  EXPECT_EQ(server.CountLogLines("lexicon files changed: reloading"), 1);
+  const std::string changed = ContentHash(*stub);
+  EXPECT_NE(changed, original);
+
+  dir.Write("lex/de/broken.textproto",
+            "id: \"broken\"\nlanguage: \"de\"\nentries { id: }\n");
+  ASSERT_TRUE(server.WaitForLogLines("lexicon reload failed", 1))
+      << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("de/broken.textproto:3:"));
+  EXPECT_EQ(ContentHash(*stub), changed);
+  grpc::ClientContext ctx;
+  v1::ScanTextResponse response;
+  EXPECT_TRUE(stub->ScanText(&ctx, Request(kAd, "de"), &response).ok());
+
+  // A failed reload is not retried until the files change again.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(server.CountLogLines("lexicon reload failed"), 1);
+  std::filesystem::remove(lex + "/de/broken.textproto");
+  ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"lexicons reloaded\"", 2))
+      << server.Log();
+  EXPECT_EQ(ContentHash(*stub), changed);
+}
+
 TEST(ScanServiceShutdown, SigtermLetsInFlightCallsFinishAndExitsZero) {
   ServerProcess server({"--lexicons=" + testing::TestLexiconDir()});
   ASSERT_TRUE(server.Start()) << server.Log();

@@ -1,6 +1,8 @@
 // Unit tests of the service's transport-free parts: ScanApi, the error
 // model, API keys, options and the JSON log.
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -15,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
 #include "service/json_log.h"
+#include "service/lexicon_watch.h"
 #include "service/request_parse.h"
 #include "service/rpc_errors.h"
 #include "service/scan_api.h"
@@ -561,12 +564,62 @@ std::vector<const char*> Argv(std::initializer_list<const char*> args) {
   return v;
 }
 
+TEST(DirectoryFingerprint, ChangesWithContentsNamesAndFiles) {
+  testing::TempDir dir;
+  dir.Write("de/a.textproto", "id: \"a\"\n");
+  const std::string first = DirectoryFingerprint(dir.path());
+  EXPECT_EQ(DirectoryFingerprint(dir.path()), first);
+  dir.Write("de/a.textproto", "id: \"ab\"\n");  // another size
+  const std::string second = DirectoryFingerprint(dir.path());
+  EXPECT_NE(second, first);
+  dir.Write("de/b.textproto", "");
+  EXPECT_NE(DirectoryFingerprint(dir.path()), second);
+  EXPECT_THAT(DirectoryFingerprint(dir.path() + "/missing"),
+              ::testing::StartsWith("error"));
+}
+
+TEST(DirectoryWatcher, ReportsAChangeOnceItHasSettled) {
+  testing::TempDir dir;
+  dir.Write("a.textproto", "x");
+  // Files are replaced whole (rename), so that no poll sees one half
+  // written: each change must be reported exactly once.
+  testing::TempDir staging;
+  auto replace = [&](const std::string& name, const std::string& content) {
+    staging.Write(name, content);
+    std::filesystem::rename(staging.path() + "/" + name,
+                            dir.path() + "/" + name);
+  };
+  std::atomic<int> changes{0};
+  DirectoryWatcher watcher(dir.path(), std::chrono::milliseconds(20),
+                           DirectoryFingerprint(dir.path()),
+                           [&changes] { ++changes; });
+  auto changes_reach = [&changes](int n) {
+    for (int i = 0; i < 2000 && changes.load() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return changes.load() >= n;
+  };
+  // Nothing changed: nothing reported.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(changes.load(), 0);
+  replace("a.textproto", "xy");
+  EXPECT_TRUE(changes_reach(1));
+  // Once per change, not at every poll.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(changes.load(), 1);
+  replace("b.textproto", "");
+  EXPECT_TRUE(changes_reach(2));
+  watcher.Stop();
+  EXPECT_EQ(changes.load(), 2);
+}
+
 TEST(ServerOptions, FlagsOverrideTheConfigFile) {
   testing::TempDir dir;
   dir.Write(
       "server.textproto",
       "listen: \"0.0.0.0:6000\"\nlexicon_dir: \"lex\"\nreflection: false\n"
-      "max_text_bytes: 2048\nshutdown_grace_seconds: 3\n");
+      "max_text_bytes: 2048\nshutdown_grace_seconds: 3\n"
+      "watch_lexicons_seconds: 5\n");
   const std::string config = "--config=" + dir.path() + "/server.textproto";
   auto argv = Argv(
       {config.c_str(), "--listen", "127.0.0.1:7000", "--max-text-bytes=4096"});
@@ -579,6 +632,11 @@ TEST(ServerOptions, FlagsOverrideTheConfigFile) {
   EXPECT_FALSE(cl->options.reflection);
   EXPECT_EQ(cl->options.max_text_bytes, 4096u);
   EXPECT_EQ(cl->options.shutdown_grace, std::chrono::seconds(3));
+  EXPECT_EQ(cl->options.watch_lexicons, std::chrono::seconds(5));
+  auto nowatch = Argv({config.c_str(), "--watch_lexicons_seconds=0"});
+  cl = ParseCommandLine(3, nowatch.data(), "/default");
+  ASSERT_TRUE(cl.ok()) << cl.status();
+  EXPECT_EQ(cl->options.watch_lexicons, std::chrono::seconds(0));
 
   auto defaults = Argv({});
   cl = ParseCommandLine(1, defaults.data(), "/default");
@@ -597,7 +655,8 @@ TEST(ServerOptions, FlagsOverrideTheConfigFile) {
 TEST(ServerOptions, ReportsBadFlagsAndConfigPositions) {
   for (auto args : {Argv({"--frobnicate"}), Argv({"--listen=nohostport"}),
                     Argv({"--max_text_bytes=0"}), Argv({"--reflection=maybe"}),
-                    Argv({"--listen"})}) {
+                    Argv({"--listen"}), Argv({"--watch_lexicons_seconds=-1"}),
+                    Argv({"--watch_lexicons_seconds=3601"})}) {
     absl::StatusOr<CommandLine> cl =
         ParseCommandLine(static_cast<int>(args.size()), args.data(), "/d");
     EXPECT_EQ(cl.status().code(), absl::StatusCode::kInvalidArgument)
