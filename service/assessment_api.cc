@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -131,10 +132,12 @@ absl::StatusOr<v1::Questionnaire> AssessmentApi::GetQuestionnaire(
     return InvalidRequest({{"version", "version must not be negative",
                             "UNKNOWN_QUESTIONNAIRE_VERSION"}});
   }
+  // Held for the call: the pointers Find returns point into it.
+  const std::shared_ptr<const QuestionnaireSet> set = questionnaires();
   QuestionnaireSet::FindError error;
   absl::StatusOr<const v1::Questionnaire*> q =
-      questionnaires_->Find(request.questionnaire_id(), request.version(),
-                            request.language_code(), &error);
+      set->Find(request.questionnaire_id(), request.version(),
+                request.language_code(), &error);
   if (!q.ok()) {
     if (error == QuestionnaireSet::FindError::kUnknownLanguage) {
       return InvalidRequest({LookupViolation(
@@ -157,6 +160,8 @@ absl::StatusOr<v1::Assessment> AssessmentApi::CreateAssessment(
       violations.push_back({"organization", problem, "INVALID_ORGANIZATION"});
     }
   }
+  // Held for the call: `questionnaire` points into it.
+  const std::shared_ptr<const QuestionnaireSet> set = questionnaires();
   const v1::Questionnaire* questionnaire = nullptr;
   if (request.questionnaire_version() < 0) {
     violations.push_back({"questionnaire_version",
@@ -164,9 +169,9 @@ absl::StatusOr<v1::Assessment> AssessmentApi::CreateAssessment(
                           "UNKNOWN_QUESTIONNAIRE_VERSION"});
   } else {
     QuestionnaireSet::FindError error;
-    absl::StatusOr<const v1::Questionnaire*> q = questionnaires_->Find(
-        request.questionnaire_id(), request.questionnaire_version(),
-        request.language_code(), &error);
+    absl::StatusOr<const v1::Questionnaire*> q =
+        set->Find(request.questionnaire_id(), request.questionnaire_version(),
+                  request.language_code(), &error);
     if (q.ok()) {
       questionnaire = *q;
     } else {
@@ -315,11 +320,36 @@ absl::StatusOr<v1::AssessmentComparison> AssessmentApi::CompareAssessments(
             before->questionnaire_id(), ", ", after->questionnaire_id(), ")")),
         "DIFFERENT_QUESTIONNAIRES");
   }
+  const std::shared_ptr<const QuestionnaireSet> set = questionnaires();
   absl::StatusOr<const v1::Questionnaire*> texts =
-      questionnaires_->Find(after->questionnaire_id(),
-                            after->questionnaire_version(), after->language());
+      set->Find(after->questionnaire_id(), after->questionnaire_version(),
+                after->language());
   return assessment::CompareAssessments(*before, *after,
                                         texts.ok() ? *texts : nullptr);
+}
+
+std::shared_ptr<const QuestionnaireSet> AssessmentApi::questionnaires() const {
+  return std::atomic_load(&questionnaires_);
+}
+
+absl::Status AssessmentApi::ReplaceQuestionnaires(
+    std::shared_ptr<const QuestionnaireSet> next) {
+  absl::MutexLock lock(&replace_mu_);
+  std::vector<std::string> missing;
+  for (const v1::Questionnaire* q : questionnaires()->All()) {
+    if (!next->Find(q->id(), q->version(), q->language()).ok()) {
+      missing.push_back(absl::StrCat(q->id(), " version ", q->version(), " (",
+                                     q->language(), ")"));
+    }
+  }
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the new questionnaires lack ", absl::StrJoin(missing, ", "),
+        ", which stored assessments may refer to; keep the old versions "
+        "when you add new ones"));
+  }
+  std::atomic_store(&questionnaires_, std::move(next));
+  return absl::OkStatus();
 }
 
 }  // namespace divcheck::service

@@ -10,14 +10,17 @@
 // CreateAssessment with validate_only work; every call that stores or reads
 // assessments is FAILED_PRECONDITION with reason STORAGE_DISABLED.
 //
-// Safe for concurrent use: the questionnaires are immutable and the
-// repository is thread-safe. Both must outlive the API.
+// Safe for concurrent use: the questionnaires are immutable, replaced
+// whole (ReplaceQuestionnaires) and held by each call for its duration; the
+// repository is thread-safe and must outlive the API.
 #ifndef DIVCHECK_SERVICE_ASSESSMENT_API_H_
 #define DIVCHECK_SERVICE_ASSESSMENT_API_H_
 
 #include <memory>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
 #include "divcheck/v1/assessment_service.pb.h"
@@ -42,12 +45,23 @@ class AssessmentApi {
   absl::StatusOr<v1::AssessmentComparison> CompareAssessments(
       const v1::CompareAssessmentsRequest& request) const;
 
+  // The questionnaires in use.
+  std::shared_ptr<const assessment::QuestionnaireSet> questionnaires() const;
+  // Puts `next` in use (a reload), atomically: a call sees the old set or
+  // the new one. Errors: FAILED_PRECONDITION, and the old set stays, when
+  // `next` lacks a questionnaire version (in a language) that is loaded
+  // now — stored assessments refer to it; the message names each.
+  absl::Status ReplaceQuestionnaires(
+      std::shared_ptr<const assessment::QuestionnaireSet> next);
+
  private:
   absl::Status RequireStorage() const;
   // Loads a stored assessment; NOT_FOUND with ASSESSMENT_NOT_FOUND.
   absl::StatusOr<v1::Assessment> Load(const std::string& id) const;
 
-  const std::shared_ptr<const assessment::QuestionnaireSet> questionnaires_;
+  // Read with std::atomic_load, replaced with std::atomic_store.
+  std::shared_ptr<const assessment::QuestionnaireSet> questionnaires_;
+  absl::Mutex replace_mu_;  // one ReplaceQuestionnaires at a time
   assessment::AssessmentRepository* const repository_;
 };
 

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -132,17 +133,43 @@ void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
             {"entries", static_cast<uint64_t>(after->entry_count())}});
 }
 
-// Runs on its own thread until SIGTERM or SIGINT has stopped the server.
-void HandleSignals(const sigset_t& signals, Engine& engine,
+// Loads the questionnaires again and puts them in use if they load cleanly
+// and keep every version loaded now; otherwise logs every problem and the
+// loaded ones stay.
+void ReloadQuestionnaires(const std::string& dir, AssessmentApi& api,
+                          JsonLog& log) {
+  const std::string before = api.questionnaires()->content_hash();
+  std::vector<assessment::DataProblem> problems;
+  absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>> next =
+      assessment::QuestionnaireSet::Load(dir, &problems);
+  absl::Status status = next.status();
+  if (status.ok()) status = api.ReplaceQuestionnaires(*std::move(next));
+  if (!status.ok()) {
+    for (const assessment::DataProblem& p : problems) {
+      log.Error("questionnaire problem", {{"where", p.ToString()}});
+    }
+    log.Error(
+        "questionnaire reload failed; the loaded questionnaires stay in use",
+        {{"error", std::string(status.message())},
+         {"problems", static_cast<uint64_t>(problems.size())},
+         {"questionnaire_version", before}});
+    return;
+  }
+  log.Info("questionnaires reloaded",
+           {{"previous_version", before},
+            {"questionnaire_version", api.questionnaires()->content_hash()}});
+}
+
+// Runs on its own thread until SIGTERM or SIGINT has stopped the server;
+// `reload` runs on SIGHUP.
+void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
                    grpc::Server& server, std::chrono::seconds grace,
-                   JsonLog& log, ServerMetrics* metrics) {
+                   JsonLog& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      log.Info("SIGHUP: reloading lexicons",
-               {{"dir", engine.options().lexicon_dir}});
-      ReloadLexicons(engine, log, metrics);
+      reload();
       continue;
     }
     log.Info("shutting down",
@@ -321,9 +348,16 @@ int Run(int argc, char** argv) {
           ReloadLexicons(**engine, log, metrics.get());
         });
   }
-  std::thread signal_thread(
-      HandleSignals, std::cref(signals), std::ref(**engine), std::ref(*server),
-      options.shutdown_grace, std::ref(log), metrics.get());
+  const std::function<void()> reload = [&] {
+    log.Info("SIGHUP: reloading lexicons and questionnaires",
+             {{"lexicon_dir", options.lexicon_dir},
+              {"questionnaire_dir", questionnaire_dir}});
+    ReloadLexicons(**engine, log, metrics.get());
+    ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
+  };
+  std::thread signal_thread(HandleSignals, std::cref(signals),
+                            std::cref(reload), std::ref(*server),
+                            options.shutdown_grace, std::ref(log));
   server->Wait();
   signal_thread.join();
   if (watcher != nullptr) watcher->Stop();

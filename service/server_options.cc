@@ -46,9 +46,10 @@ Flags (a flag given here overrides the --config file):
   --[no]log_requests        one JSON log line per call (default on)
   --help, --version
 
-Signals: SIGHUP reloads the lexicons (a bad set is rejected, every problem
-logged, and the old set keeps serving; --watch_lexicons_seconds does the same
-when the files change); SIGTERM or SIGINT stops: health turns
+Signals: SIGHUP reloads the lexicons and the questionnaires (a bad set is
+rejected, every problem logged, and the old set keeps serving; a questionnaire
+set must keep every version loaded now; --watch_lexicons_seconds reloads the
+lexicons when their files change); SIGTERM or SIGINT stops: health turns
 NOT_SERVING, new calls are refused, in-flight calls get the grace period,
 exit status 0.
 

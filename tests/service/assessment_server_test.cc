@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -452,6 +454,70 @@ TEST(AssessmentService, HealthServesTheAssessmentService) {
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(&ctx, request, &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// SIGHUP reloads the questionnaires too; a set that does not load, or that
+// drops a version loaded now, is rejected and the old one keeps serving.
+TEST(AssessmentService, SighupReloadsQuestionnairesAndKeepsGoodOnes) {
+  TempDir dir;
+  const std::string qdir = dir.path() + "/q";
+  testing::CopyTree(DIVCHECK_SOURCE_QUESTIONNAIRES, qdir);
+  ServerProcess server(
+      {"--lexicons=" + testing::TestLexiconDir(), "--questionnaires=" + qdir});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  auto stub = StubFor(server);
+  const std::string de_file = "q/de/diversity_check.textproto";
+  const std::string en_file = "q/en/diversity_check.textproto";
+  const std::string de = ReadText(dir.path() + "/" + de_file);
+  const std::string en = ReadText(dir.path() + "/" + en_file);
+  const std::string title = "title: \"Diversity-Check für Arbeitgeber\"";
+  ASSERT_NE(de.find(title), std::string::npos);
+  EXPECT_EQ(GetQuestionnaire(*stub, "de").title(),
+            "Diversity-Check für Arbeitgeber");
+
+  // A new title is served after SIGHUP.
+  std::string retitled = de;
+  retitled.replace(retitled.find(title), title.size(),
+                   "title: \"Diversity-Check für Betriebe\"");
+  dir.Write(de_file, retitled);
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"questionnaires reloaded\"", 1))
+      << server.Log();
+  EXPECT_EQ(GetQuestionnaire(*stub, "de").title(),
+            "Diversity-Check für Betriebe");
+
+  // A file that does not parse: every problem logged, the old set serves.
+  dir.Write(de_file, "id: \"diversity-check\"\nversion: one\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForLogLines("questionnaire reload failed", 1))
+      << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("de/diversity_check.textproto:2:"));
+  EXPECT_EQ(GetQuestionnaire(*stub, "de").title(),
+            "Diversity-Check für Betriebe");
+
+  // A set without version 1, which stored assessments may have answered.
+  auto as_version_2 = [](std::string text) {
+    const size_t at = text.find("\nversion: 1\n");
+    EXPECT_NE(at, std::string::npos);
+    text.replace(at, 12, "\nversion: 2\n");
+    return text;
+  };
+  dir.Write(de_file, as_version_2(de));
+  dir.Write(en_file, as_version_2(en));
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForLogLines("questionnaire reload failed", 2))
+      << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("lack diversity-check version 1 (de)"));
+  EXPECT_EQ(GetQuestionnaire(*stub, "de").title(),
+            "Diversity-Check für Betriebe");
+  EXPECT_EQ(GetQuestionnaire(*stub, "en").version(), 1);
 }
 
 TEST(AssessmentService, StartupFailsOnABadQuestionnaire) {
