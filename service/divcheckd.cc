@@ -2,8 +2,9 @@
 // proto/divcheck/v1/scan_service.proto.
 //
 // Threads: gRPC's own threads run the handlers; one signal thread waits in
-// sigwait() for SIGHUP (reload lexicons) and SIGTERM/SIGINT (graceful stop);
-// with --watch_lexicons_seconds a watcher thread polls the lexicon files.
+// sigwait() for SIGHUP (reload lexicons and questionnaires) and SIGTERM/SIGINT
+// (graceful stop); with --watch_lexicons_seconds a watcher thread polls the
+// lexicon files.
 // The signals are blocked in every thread — the mask is set first thing in
 // main(), before any thread exists, and inherited — so no async signal
 // handler ever runs.
