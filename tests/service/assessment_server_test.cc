@@ -5,10 +5,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +25,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::RawUnaryCall;
+using testing::ReadFile;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -456,13 +455,6 @@ TEST(AssessmentService, HealthServesTheAssessmentService) {
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 // SIGHUP reloads the questionnaires too; a set that does not load, or that
 // drops a version loaded now, is rejected and the old one keeps serving.
 TEST(AssessmentService, SighupReloadsQuestionnairesAndKeepsGoodOnes) {
@@ -475,8 +467,8 @@ TEST(AssessmentService, SighupReloadsQuestionnairesAndKeepsGoodOnes) {
   auto stub = StubFor(server);
   const std::string de_file = "q/de/diversity_check.textproto";
   const std::string en_file = "q/en/diversity_check.textproto";
-  const std::string de = ReadText(dir.path() + "/" + de_file);
-  const std::string en = ReadText(dir.path() + "/" + en_file);
+  const std::string de = ReadFile(dir.path() + "/" + de_file);
+  const std::string en = ReadFile(dir.path() + "/" + en_file);
   const std::string title = "title: \"Diversity-Check für Arbeitgeber\"";
   ASSERT_NE(de.find(title), std::string::npos);
   EXPECT_EQ(GetQuestionnaire(*stub, "de").title(),

@@ -4,9 +4,7 @@
 // in-process, and broken requests get one BadRequest listing every problem.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,14 +28,8 @@ using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::RawUnaryCall;
+using testing::ReadFile;
 using testing::ServerProcess;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 google::rpc::Status DetailsOf(const grpc::Status& status) {
   google::rpc::Status details;
@@ -106,7 +98,8 @@ TEST_F(ScanFormServer, EveryGoldenFormGivesTheSameAnswerAsInProcess) {
     const std::string ext = e.path().extension().string();
     if (ext != ".html" && ext != ".json") continue;
     SCOPED_TRACE(e.path().filename().string());
-    auto request = cli::FormFromFile(e.path().string(), ReadFile(e.path()));
+    auto request =
+        cli::FormFromFile(e.path().string(), ReadFile(e.path().string()));
     ASSERT_TRUE(request.ok()) << request.status();
     request->set_request_id(e.path().filename().string());
     auto local = engine_->ScanForm(*request, ScanOptions());
@@ -226,8 +219,8 @@ TEST_F(ScanFormServer, TooManyFieldsIsRefused) {
 }
 
 TEST_F(ScanFormServer, ListRulesAndLexiconInfoIncludeFormRules) {
-  auto stub = v1::ScanService::NewStub(
-      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  auto stub = v1::ScanService::NewStub(grpc::CreateChannel(
+      server_->address(), grpc::InsecureChannelCredentials()));
   v1::ListRulesRequest request;
   request.set_language_code("de");
   request.set_dimension(v1::DIMENSION_SEXUAL_IDENTITY);
@@ -247,7 +240,8 @@ TEST_F(ScanFormServer, ListRulesAndLexiconInfoIncludeFormRules) {
 
   grpc::ClientContext ctx2;
   v1::GetLexiconInfoResponse info;
-  ASSERT_TRUE(stub->GetLexiconInfo(&ctx2, v1::GetLexiconInfoRequest(), &info).ok());
+  ASSERT_TRUE(
+      stub->GetLexiconInfo(&ctx2, v1::GetLexiconInfoRequest(), &info).ok());
   uint32_t form_rules = 0, entries = 0;
   for (const auto& f : info.files()) {
     form_rules += f.form_rule_count();

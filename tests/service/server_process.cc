@@ -27,14 +27,12 @@ extern char** environ;
 namespace divcheck::testing {
 namespace fs = std::filesystem;
 
-namespace {
-std::string ReadAll(const std::string& path) {
+std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
 }
-}  // namespace
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
@@ -115,7 +113,7 @@ bool ServerProcess::Start(std::chrono::seconds timeout) {
 
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
-    for (absl::string_view line : absl::StrSplit(ReadAll(out), '\n')) {
+    for (absl::string_view line : absl::StrSplit(ReadFile(out), '\n')) {
       // {"…","msg":"listening on 127.0.0.1:PORT",…,"port":PORT,…}
       const size_t at = line.find("\"port\":");
       if (line.find("listening on") == absl::string_view::npos ||
@@ -196,8 +194,8 @@ std::string HttpGet(int port, const std::string& path) {
 }
 
 std::string ServerProcess::Log() const {
-  return ReadAll(dir_.path() + "/stdout.log") +
-         ReadAll(dir_.path() + "/stderr.log");
+  return ReadFile(dir_.path() + "/stdout.log") +
+         ReadFile(dir_.path() + "/stderr.log");
 }
 
 int ServerProcess::CountLogLines(const std::string& text) const {

@@ -41,6 +41,9 @@ class TempDir {
 // Copies a directory tree.
 void CopyTree(const std::string& from, const std::string& to);
 
+// The whole content of a file; empty if it cannot be read.
+std::string ReadFile(const std::string& path);
+
 class ServerProcess {
  public:
   // `args` come after the binary and --listen=127.0.0.1:0.

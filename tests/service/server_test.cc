@@ -7,12 +7,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +40,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::HttpGet;
 using testing::RawUnaryCall;
+using testing::ReadFile;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -759,13 +758,6 @@ TEST(ScanServiceAuth, WithoutKeysEveryCallIsServed) {
   ctx.AddMetadata("authorization", "Bearer anything");
   v1::ScanTextResponse response;
   EXPECT_TRUE(stub->ScanText(&ctx, Request(kAd, "de"), &response).ok());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 // Certificates made by make_test_certs.sh in a temporary directory, and a
