@@ -11,7 +11,7 @@
 #include "analyzers/document.h"
 #include "analyzers/language.h"
 #include "analyzers/scoring.h"
-#include "analyzers/status_macros.h"
+#include "base/status_macros.h"
 #include "analyzers/term_matcher.h"
 #include "analyzers/title_gender_marker.h"
 

@@ -22,7 +22,7 @@
 #include "analyzers/form_fields.h"
 #include "analyzers/language.h"
 #include "analyzers/scoring.h"
-#include "analyzers/status_macros.h"
+#include "base/status_macros.h"
 
 namespace divcheck {
 namespace {

@@ -11,9 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "analyzers/document.h"
-#include "analyzers/fnv1a.h"
+#include "base/status_macros.h"
+#include "base/textproto_dir.h"
 #include "analyzers/form_fields.h"
-#include "analyzers/textproto_errors.h"
+#include "base/textproto_errors.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -49,11 +50,6 @@ RE2::Options RegexOptions() {
   return opts;
 }
 }  // namespace
-
-std::string LexiconProblem::ToString() const {
-  if (line == 0) return absl::StrCat(file, ": ", message);
-  return absl::StrCat(file, ":", line, ":", column, ": ", message);
-}
 
 bool CompiledEntry::IsException(absl::string_view token) const {
   if (!exact_exceptions.empty() && exact_exceptions.contains(token)) return true;
@@ -765,48 +761,24 @@ void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
 
 absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
     const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return absl::NotFoundError(
-        absl::StrCat("lexicon directory \"", dir, "\" does not exist"));
-  }
-  std::vector<std::string> paths;
-  for (auto it = fs::recursive_directory_iterator(dir, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".textproto") {
-      paths.push_back(fs::relative(it->path(), dir).generic_string());
-    }
-  }
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot read lexicon directory \"", dir, "\": ", ec.message()));
-  }
-  std::sort(paths.begin(), paths.end());
-  if (paths.empty()) {
+  const size_t problems_at_start = problems_->size();
+  ASSIGN_OR_RETURN(std::vector<DataFile> files,
+                   ReadTextprotoDir(dir, "lexicon", problems_));
+  if (files.empty() && problems_->size() == problems_at_start) {
     return absl::NotFoundError(
         absl::StrCat("no *.textproto lexicon files in \"", dir, "\""));
   }
 
   set_ = std::shared_ptr<LexiconSet>(new LexiconSet());
   set_->directory_ = dir;
-  uint64_t hash = kFnv1aOffset;
   std::vector<std::unique_ptr<Source>> sources;
-  const size_t problems_at_start = problems_->size();
-  for (const std::string& rel : paths) {
-    std::ifstream in(fs::path(dir) / rel, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (!in.good() && !in.eof()) {
-      problems_->push_back({rel, 0, 0, "cannot read file"});
-      continue;
-    }
-    const std::string content = buf.str();
-    hash = Fnv1a(Fnv1a(hash, rel), content);
+  for (DataFile& data : files) {
+    const std::string& rel = data.path;
+    const std::string& content = data.content;
     auto src = std::make_unique<Source>();
     src->path = rel;
     src->file = std::make_unique<LexiconFile>();
-    CollectingErrors<LexiconProblem> errors(rel, problems_);
+    CollectingErrors errors(rel, problems_);
     TextFormat::Parser parser;
     parser.RecordErrorsTo(&errors);
     parser.WriteLocationsTo(&src->tree);
@@ -904,9 +876,7 @@ absl::StatusOr<std::shared_ptr<const LexiconSet>> LexiconCompiler::Run(
         problems_->size() - problems_at_start, " problem(s) in lexicons under ",
         dir));
   }
-  char hex[17];
-  snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
-  set_->content_hash_ = hex;
+  set_->content_hash_ = HashHex(ContentHash(files));
   return std::shared_ptr<const LexiconSet>(std::move(set_));
 }
 

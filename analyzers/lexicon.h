@@ -31,6 +31,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/data_problem.h"
 #include "divcheck/config/v1/lexicon.pb.h"
 #include "divcheck/v1/report.pb.h"
 #include "re2/re2.h"
@@ -42,13 +43,7 @@ struct FormRuleBook;  // form_fields.h
 
 // One problem in a lexicon file. Line and column are 1-based; 0 when the
 // problem concerns the whole file.
-struct LexiconProblem {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string message;
-  std::string ToString() const;
-};
+using LexiconProblem = DataProblem;
 
 // One token of a phrase or cue.
 struct TokenPattern {

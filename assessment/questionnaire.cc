@@ -13,8 +13,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "analyzers/fnv1a.h"
-#include "analyzers/textproto_errors.h"
+#include "base/status_macros.h"
+#include "base/textproto_dir.h"
+#include "base/textproto_errors.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/util/message_differencer.h"
 
@@ -151,11 +152,6 @@ v1::Questionnaire Structure(const v1::Questionnaire& q) {
 }
 
 }  // namespace
-
-std::string DataProblem::ToString() const {
-  if (line <= 0) return absl::StrCat(file, ": ", message);
-  return absl::StrCat(file, ":", line, ":", column, ": ", message);
-}
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
     const QuestionnaireFile& f, const std::string& path,
@@ -341,35 +337,16 @@ absl::StatusOr<std::shared_ptr<const QuestionnaireSet>> QuestionnaireSet::Load(
   std::vector<DataProblem> local;
   std::vector<DataProblem>* out = problems != nullptr ? problems : &local;
   const size_t at_start = out->size();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return absl::NotFoundError(
-        absl::StrCat("questionnaire directory ", dir, " does not exist"));
-  }
-  std::vector<std::string> paths;
-  for (auto it = fs::recursive_directory_iterator(dir, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".textproto") {
-      paths.push_back(fs::relative(it->path(), dir).string());
-    }
-  }
-  std::sort(paths.begin(), paths.end());
+  ASSIGN_OR_RETURN(std::vector<DataFile> files,
+                   ReadTextprotoDir(dir, "questionnaire", out));
   auto set = std::shared_ptr<QuestionnaireSet>(new QuestionnaireSet());
   std::map<std::tuple<std::string, int, std::string>, std::string> origin;
-  uint64_t hash = kFnv1aOffset;
-  for (const std::string& rel : paths) {
-    std::ifstream in(fs::path(dir) / rel, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (!in.good() && !in.eof()) {
-      out->push_back({rel, 0, 0, "cannot read file"});
-      continue;
-    }
-    const std::string content = buf.str();
-    hash = Fnv1a(Fnv1a(hash, rel), content);
+  for (const DataFile& data : files) {
+    const std::string& rel = data.path;
+    const std::string& content = data.content;
     QuestionnaireFile file;
     TextFormat::ParseInfoTree tree;
-    CollectingErrors<DataProblem> errors(rel, out);
+    CollectingErrors errors(rel, out);
     TextFormat::Parser parser;
     parser.RecordErrorsTo(&errors);
     parser.WriteLocationsTo(&tree);
@@ -416,9 +393,7 @@ absl::StatusOr<std::shared_ptr<const QuestionnaireSet>> QuestionnaireSet::Load(
     return absl::InvalidArgumentError(absl::StrCat(
         out->size() - at_start, " problem(s) in questionnaires under ", dir));
   }
-  char hex[17];
-  snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
-  set->content_hash_ = hex;
+  set->content_hash_ = HashHex(ContentHash(files));
   return std::shared_ptr<const QuestionnaireSet>(std::move(set));
 }
 

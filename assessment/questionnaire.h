@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/data_problem.h"
 #include "divcheck/config/v1/questionnaire.pb.h"
 #include "divcheck/v1/assessment.pb.h"
 #include "google/protobuf/text_format.h"
@@ -36,16 +37,8 @@ inline constexpr char kDefaultQuestionnaireId[] = "diversity-check";
 // The language used when a request names none.
 inline constexpr char kDefaultLanguage[] = "de";
 
-// One problem in a questionnaire file. Line and column are 1-based; 0 when
-// the problem concerns the whole file.
-struct DataProblem {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string message;
-  // "file:line:col: message" (or "file: message").
-  std::string ToString() const;
-};
+// One problem in a questionnaire file (base/data_problem.h).
+using ::divcheck::DataProblem;
 
 class QuestionnaireSet {
  public:

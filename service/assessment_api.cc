@@ -16,7 +16,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "analyzers/fnv1a.h"
+#include "base/fnv1a.h"
 #include "assessment/scoring.h"
 #include "service/rpc_errors.h"
 

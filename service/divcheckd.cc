@@ -28,7 +28,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "analyzers/data_dir.h"
+#include "base/data_dir.h"
+#include "base/file.h"
 #include "analyzers/engine.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
@@ -63,14 +64,6 @@ std::string DefaultLexiconDir() {
 std::string DefaultQuestionnaireDir() {
   return FindDataDir("DIVCHECK_QUESTIONNAIRES", "questionnaires",
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(

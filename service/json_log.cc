@@ -6,48 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "service/utf8.h"
+#include "base/json.h"
 
 namespace divcheck::service {
-
-std::string JsonQuote(absl::string_view s) {
-  std::string out = "\"";
-  out.reserve(s.size() + 2);
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-      }
-      ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (size_t n = Utf8SequenceLength(s, i); n > 0) {
-      out.append(s.data() + i, n);
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  out += '"';
-  return out;
-}
 
 LogField::LogField(absl::string_view key, absl::string_view value)
     : json_(absl::StrCat(JsonQuote(key), ":", JsonQuote(value))) {}

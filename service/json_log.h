@@ -30,6 +30,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
+#include "base/json.h"
 #include "absl/synchronization/mutex.h"
 
 namespace divcheck::service {
@@ -55,10 +56,6 @@ class LogField {
  private:
   std::string json_;
 };
-
-// `s` as a JSON string literal, quotes included. Invalid UTF-8 bytes become
-// U+FFFD.
-std::string JsonQuote(absl::string_view s);
 
 class JsonLog {
  public:

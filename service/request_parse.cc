@@ -12,7 +12,7 @@
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/dynamic_message.h"
 #include "service/rpc_errors.h"
-#include "service/utf8.h"
+#include "base/utf8.h"
 
 namespace divcheck::service {
 namespace {

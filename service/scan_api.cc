@@ -10,9 +10,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "analyzers/form_fields.h"
-#include "analyzers/status_macros.h"
+#include "base/status_macros.h"
 #include "service/rpc_errors.h"
-#include "service/utf8.h"
+#include "base/utf8.h"
 
 namespace divcheck::service {
 namespace {

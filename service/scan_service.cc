@@ -8,7 +8,7 @@
 #include "service/request_parse.h"
 #include "service/rpc_errors.h"
 #include "service/scan_wire.h"
-#include "service/utf8.h"
+#include "base/utf8.h"
 
 namespace divcheck::service {
 namespace {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "base/file.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -120,16 +121,16 @@ absl::Status SplitHostPort(absl::string_view address, std::string* host,
 
 absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(),
+                        absl::StrCat("config file: ", text.status().message()));
+  }
   config::v1::ServerConfig config;
   ConfigErrors errors(path);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(buf.str(), &config) || !errors.problems.empty()) {
+  if (!parser.ParseFromString(*text, &config) || !errors.problems.empty()) {
     return absl::InvalidArgumentError(absl::StrJoin(errors.problems, "\n"));
   }
   const fs::path base = fs::absolute(fs::path(path)).parent_path();

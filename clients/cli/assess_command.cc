@@ -24,7 +24,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "analyzers/data_dir.h"
+#include "base/data_dir.h"
+#include "base/file.h"
 #include "assessment/questionnaire.h"
 #include "assessment/scoring.h"
 #include "clients/cli/args.h"
@@ -173,20 +174,14 @@ std::string DefaultQuestionnaireDir() {
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::stringstream buf;
-  if (path == "-") {
-    buf << std::cin.rdbuf();
-    return buf.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
-  buf << in.rdbuf();
-  return buf.str();
+// The answers file, or standard input for "-".
+absl::StatusOr<std::string> ReadAnswersText(const std::string& path) {
+  if (path == "-") return ReadStream(stdin, "<stdin>");
+  return ReadFile(path);
 }
 
 absl::StatusOr<files::AnswersFile> ReadAnswersFile(const std::string& path) {
-  absl::StatusOr<std::string> json = ReadFile(path);
+  absl::StatusOr<std::string> json = ReadAnswersText(path);
   if (!json.ok()) return json.status();
   files::AnswersFile file;
   google::protobuf::util::JsonParseOptions options;

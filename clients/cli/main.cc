@@ -32,7 +32,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "analyzers/data_dir.h"
+#include "base/data_dir.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"

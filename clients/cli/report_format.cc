@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/json.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
@@ -182,65 +183,6 @@ namespace {
 // always_print_primitive_fields (checked by report_format_test against it),
 // about ten times faster: the library converts through its generic object
 // writers, which cost more than the scan itself.
-// Code points protobuf's printer writes as \\uXXXX although they are valid
-// in JSON strings (invisible format characters, line/paragraph separators).
-bool EscapedCodePoint(uint32_t cp) {
-  return cp == 0xAD || (cp >= 0x600 && cp <= 0x603) || cp == 0x6DD || cp == 0x70F ||
-         cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x200B && cp <= 0x200F) ||
-         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
-         (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
-}
-
-void AppendJsonString(absl::string_view s, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      // Two- and three-byte sequences can be escaped ones; the report's
-      // strings are valid UTF-8.
-      uint32_t cp = 0;
-      size_t len = 0;
-      if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) {
-        cp = (c & 0x1Fu) << 6 | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-        len = 2;
-      } else if ((c & 0xF0) == 0xE0 && i + 2 < s.size()) {
-        cp = (c & 0x0Fu) << 12 | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6 |
-             (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-        len = 3;
-      }
-      if (len > 0 && EscapedCodePoint(cp)) {
-        out->append("\\u");
-        for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xF]);
-        i += len - 1;
-        continue;
-      }
-      out->push_back(static_cast<char>(c));
-      continue;
-    }
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '<': out->append("\\u003c"); break;
-      case '>': out->append("\\u003e"); break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 void AppendMessage(const google::protobuf::Message& m, std::string* out);
 
 void AppendValue(const google::protobuf::Message& m, const google::protobuf::FieldDescriptor* f,

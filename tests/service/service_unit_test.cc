@@ -23,7 +23,7 @@
 #include "service/scan_api.h"
 #include "service/scan_wire.h"
 #include "service/server_options.h"
-#include "service/utf8.h"
+#include "base/utf8.h"
 #include "tests/service/server_process.h"
 
 namespace divcheck::service {

@@ -1,13 +1,13 @@
 // UTF-8 validation for strings that did not pass through protobuf's own
 // check (requests read leniently, log fields).
-#ifndef DIVCHECK_SERVICE_UTF8_H_
-#define DIVCHECK_SERVICE_UTF8_H_
+#ifndef DIVCHECK_BASE_UTF8_H_
+#define DIVCHECK_BASE_UTF8_H_
 
 #include <cstddef>
 
 #include "absl/strings/string_view.h"
 
-namespace divcheck::service {
+namespace divcheck {
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (1–4), or 0 when
 // the bytes there are not well-formed UTF-8 (overlong forms, surrogates and
@@ -18,6 +18,6 @@ size_t Utf8SequenceLength(absl::string_view s, size_t i);
 // absl::string_view::npos when all of `s` is.
 size_t FirstInvalidUtf8Byte(absl::string_view s);
 
-}  // namespace divcheck::service
+}  // namespace divcheck
 
-#endif  // DIVCHECK_SERVICE_UTF8_H_
+#endif  // DIVCHECK_BASE_UTF8_H_

@@ -1,8 +1,8 @@
 // FNV-1a, 64 bit: the content hash of lexicon and questionnaire sets and
 // the organisation check in assessment page tokens. Stable across builds
 // and machines (unlike absl::Hash), which those uses need.
-#ifndef DIVCHECK_ANALYZERS_FNV1A_H_
-#define DIVCHECK_ANALYZERS_FNV1A_H_
+#ifndef DIVCHECK_BASE_FNV1A_H_
+#define DIVCHECK_BASE_FNV1A_H_
 
 #include <cstdint>
 
@@ -25,4 +25,4 @@ inline uint64_t Fnv1a(absl::string_view s) { return Fnv1a(kFnv1aOffset, s); }
 
 }  // namespace divcheck
 
-#endif  // DIVCHECK_ANALYZERS_FNV1A_H_
+#endif  // DIVCHECK_BASE_FNV1A_H_

@@ -1,9 +1,9 @@
-#include "service/utf8.h"
+#include "base/utf8.h"
 
 #include <cstdint>
 #include <cstring>
 
-namespace divcheck::service {
+namespace divcheck {
 
 size_t Utf8SequenceLength(absl::string_view s, size_t i) {
   const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -54,4 +54,4 @@ size_t FirstInvalidUtf8Byte(absl::string_view s) {
   return absl::string_view::npos;
 }
 
-}  // namespace divcheck::service
+}  // namespace divcheck

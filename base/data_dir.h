@@ -1,6 +1,6 @@
 // Finding divcheck's data directories (lexicons, questionnaires).
-#ifndef DIVCHECK_ANALYZERS_DATA_DIR_H_
-#define DIVCHECK_ANALYZERS_DATA_DIR_H_
+#ifndef DIVCHECK_BASE_DATA_DIR_H_
+#define DIVCHECK_BASE_DATA_DIR_H_
 
 #include <string>
 
@@ -16,4 +16,4 @@ std::string FindDataDir(const char* env_var, const std::string& name,
 
 }  // namespace divcheck
 
-#endif  // DIVCHECK_ANALYZERS_DATA_DIR_H_
+#endif  // DIVCHECK_BASE_DATA_DIR_H_

@@ -1,4 +1,4 @@
-#include "analyzers/data_dir.h"
+#include "base/data_dir.h"
 
 #include <cstdlib>
 #include <filesystem>

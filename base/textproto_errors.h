@@ -1,22 +1,21 @@
 // Collects protobuf text-format parse errors as problems with file, line and
 // column (1-based), for loaders that report every problem at once.
-#ifndef DIVCHECK_ANALYZERS_TEXTPROTO_ERRORS_H_
-#define DIVCHECK_ANALYZERS_TEXTPROTO_ERRORS_H_
+#ifndef DIVCHECK_BASE_TEXTPROTO_ERRORS_H_
+#define DIVCHECK_BASE_TEXTPROTO_ERRORS_H_
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "base/data_problem.h"
 #include "google/protobuf/io/tokenizer.h"
 
 namespace divcheck {
 
-// Problem: a struct with `file`, `line`, `column` and `message` members
-// (LexiconProblem, DataProblem).
-template <typename Problem>
+// Not thread-safe: one per parse.
 class CollectingErrors : public google::protobuf::io::ErrorCollector {
  public:
-  CollectingErrors(std::string file, std::vector<Problem>* problems)
+  CollectingErrors(std::string file, std::vector<DataProblem>* problems)
       : file_(std::move(file)), problems_(problems) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
@@ -30,7 +29,7 @@ class CollectingErrors : public google::protobuf::io::ErrorCollector {
  private:
   void Add(int line, google::protobuf::io::ColumnNumber column,
            const std::string& message) {
-    Problem p;
+    DataProblem p;
     p.file = file_;
     p.line = line + 1;
     p.column = column + 1;
@@ -39,9 +38,9 @@ class CollectingErrors : public google::protobuf::io::ErrorCollector {
   }
 
   std::string file_;
-  std::vector<Problem>* problems_;
+  std::vector<DataProblem>* problems_;
 };
 
 }  // namespace divcheck
 
-#endif  // DIVCHECK_ANALYZERS_TEXTPROTO_ERRORS_H_
+#endif  // DIVCHECK_BASE_TEXTPROTO_ERRORS_H_

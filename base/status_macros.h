@@ -1,6 +1,6 @@
 // RETURN_IF_ERROR and ASSIGN_OR_RETURN: Debian 12's Abseil ships neither.
-#ifndef DIVCHECK_ANALYZERS_STATUS_MACROS_H_
-#define DIVCHECK_ANALYZERS_STATUS_MACROS_H_
+#ifndef DIVCHECK_BASE_STATUS_MACROS_H_
+#define DIVCHECK_BASE_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,4 +24,4 @@
   if (!tmp.ok()) return tmp.status();          \
   lhs = std::move(tmp).value()
 
-#endif  // DIVCHECK_ANALYZERS_STATUS_MACROS_H_
+#endif  // DIVCHECK_BASE_STATUS_MACROS_H_
