@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
 #include "benchmark/benchmark.h"
-#include "clients/cli/form_input.h"
+#include "formats/form_input.h"
 
 namespace divcheck {
 namespace {
@@ -36,7 +36,7 @@ Engine& SharedEngine() {
 void BM_ReadHtmlForm(benchmark::State& state) {
   const std::string html = ReadForm();
   for (auto _ : state) {
-    auto request = cli::FormFromHtml(html);
+    auto request = formats::FormFromHtml(html);
     benchmark::DoNotOptimize(request);
   }
   state.SetBytesProcessed(
@@ -45,7 +45,7 @@ void BM_ReadHtmlForm(benchmark::State& state) {
 BENCHMARK(BM_ReadHtmlForm);
 
 void BM_ScanFormClassic(benchmark::State& state) {
-  const v1::ScanFormRequest request = *cli::FormFromHtml(ReadForm());
+  const v1::ScanFormRequest request = *formats::FormFromHtml(ReadForm());
   Engine& engine = SharedEngine();
   size_t findings = 0;
   for (auto _ : state) {

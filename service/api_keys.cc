@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 
 namespace divcheck::service {
 
@@ -63,7 +63,7 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
     absl::string_view authorization) const {
   if (!enabled()) return std::string();
   if (authorization.empty()) {
-    return WithReason(
+    return api::WithReason(
         absl::UnauthenticatedError("this server requires an API key: send "
                                    "\"authorization: Bearer <key>\" metadata"),
         "UNAUTHENTICATED");
@@ -71,7 +71,7 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
   absl::string_view key = authorization;
   // The scheme is case-insensitive (RFC 7235).
   if (key.size() < 7 || !absl::EqualsIgnoreCase(key.substr(0, 7), "bearer ")) {
-    return WithReason(
+    return api::WithReason(
         absl::UnauthenticatedError(
             "the authorization metadata must be \"Bearer <key>\""),
         "UNAUTHENTICATED");
@@ -79,7 +79,7 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
   key.remove_prefix(7);
   auto it = names_by_digest_.find(Sha256Hex(absl::StripAsciiWhitespace(key)));
   if (it == names_by_digest_.end()) {
-    return WithReason(absl::UnauthenticatedError("the API key is not valid"),
+    return api::WithReason(absl::UnauthenticatedError("the API key is not valid"),
                       "UNAUTHENTICATED");
   }
   return it->second;

@@ -6,7 +6,8 @@
 
 #include "service/call_start.h"
 #include "service/request_parse.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
+#include "service/grpc_status.h"
 
 namespace divcheck::service {
 namespace {
@@ -15,7 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-AssessmentServiceImpl::AssessmentServiceImpl(const AssessmentApi* api,
+AssessmentServiceImpl::AssessmentServiceImpl(const api::AssessmentApi* api,
                                              const ApiKeys* keys, JsonLog* log,
                                              CallObserver* observer,
                                              bool log_requests)
@@ -50,7 +51,7 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
     fields.emplace_back("request_id", request_id);
     fields.emplace_back("code", absl::StatusCodeToString(status.code()));
     if (!status.ok()) {
-      const std::string reason = ReasonOf(status);
+      const std::string reason = api::ReasonOf(status);
       fields.emplace_back(
           "reason",
           reason.empty() ? absl::StatusCodeToString(status.code()) : reason);

@@ -16,7 +16,7 @@
 #include "divcheck/v1/assessment_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "service/api_keys.h"
-#include "service/assessment_api.h"
+#include "api/assessment_api.h"
 #include "service/json_log.h"
 #include "service/scan_service.h"
 
@@ -37,7 +37,7 @@ using AssessmentServiceBase =
 class AssessmentServiceImpl final : public AssessmentServiceBase {
  public:
   // `keys` may be null (no authentication), and `observer` (metrics) too.
-  AssessmentServiceImpl(const AssessmentApi* api, const ApiKeys* keys,
+  AssessmentServiceImpl(const api::AssessmentApi* api, const ApiKeys* keys,
                         JsonLog* log, CallObserver* observer,
                         bool log_requests);
 
@@ -67,7 +67,7 @@ class AssessmentServiceImpl final : public AssessmentServiceBase {
                                    const grpc::ByteBuffer* wire_request,
                                    grpc::ByteBuffer* wire_response, Call call);
 
-  const AssessmentApi* api_;
+  const api::AssessmentApi* api_;
   const ApiKeys* keys_;
   JsonLog* log_;
   CallObserver* observer_;

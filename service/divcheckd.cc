@@ -38,12 +38,12 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
-#include "service/assessment_api.h"
+#include "api/assessment_api.h"
 #include "service/assessment_service.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
-#include "service/scan_api.h"
+#include "api/scan_api.h"
 #include "service/scan_service.h"
 #include "service/server_options.h"
 
@@ -130,7 +130,7 @@ void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
 // Loads the questionnaires again and puts them in use if they load cleanly
 // and keep every version loaded now; otherwise logs every problem and the
 // loaded ones stay.
-void ReloadQuestionnaires(const std::string& dir, AssessmentApi& api,
+void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
                           JsonLog& log) {
   const std::string before = api.questionnaires()->content_hash();
   std::vector<assessment::DataProblem> problems;
@@ -278,11 +278,11 @@ int Run(int argc, char** argv) {
     metrics_port = *port;
   }
 
-  ScanApi api(engine->get(), options.max_text_bytes);
+  api::ScanApi api(engine->get(), options.max_text_bytes);
   ScanServiceImpl::Options service_options;
   service_options.log_requests = options.log_requests;
   ScanServiceImpl service(&api, &*keys, &log, metrics.get(), service_options);
-  AssessmentApi assessment_api(*questionnaires, repository.get());
+  api::AssessmentApi assessment_api(*questionnaires, repository.get());
   AssessmentServiceImpl assessment_service(&assessment_api, &*keys, &log,
                                            metrics.get(), options.log_requests);
 

@@ -11,7 +11,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/dynamic_message.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 #include "base/utf8.h"
 
 namespace divcheck::service {
@@ -115,7 +115,7 @@ class Utf8Checker {
     }
   }
 
-  std::vector<FieldViolation> violations;
+  std::vector<api::FieldViolation> violations;
   size_t bad_strings = 0;
 
  private:
@@ -131,7 +131,7 @@ class Utf8Checker {
 };
 
 absl::Status Malformed(const pb::Descriptor* type) {
-  return InvalidRequest(
+  return api::InvalidRequest(
       {{"", absl::StrCat("the request is not a ", type->name(), " message"),
         "MALFORMED_REQUEST"}});
 }
@@ -174,7 +174,7 @@ absl::Status ExplainParseFailure(absl::string_view wire,
                       " more strings are not valid UTF-8"),
          "INVALID_UTF8"});
   }
-  return InvalidRequest(checker.violations);
+  return api::InvalidRequest(checker.violations);
 }
 
 absl::Status ParseRequest(absl::string_view wire, pb::Message* message) {

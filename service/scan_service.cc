@@ -6,7 +6,8 @@
 
 #include "service/call_start.h"
 #include "service/request_parse.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
+#include "service/grpc_status.h"
 #include "service/scan_wire.h"
 #include "base/utf8.h"
 
@@ -37,8 +38,8 @@ grpc::Status Serialize(const v1::ScanTextResponse& response,
   return grpc::Status::OK;
 }
 
-CallControl ControlFor(grpc::CallbackServerContext* ctx) {
-  CallControl call;
+api::CallControl ControlFor(grpc::CallbackServerContext* ctx) {
+  api::CallControl call;
   call.deadline = ctx->deadline();
   call.cancelled = [ctx] { return ctx->IsCancelled(); };
   return call;
@@ -46,7 +47,7 @@ CallControl ControlFor(grpc::CallbackServerContext* ctx) {
 
 }  // namespace
 
-ScanServiceImpl::ScanServiceImpl(const ScanApi* api, const ApiKeys* keys,
+ScanServiceImpl::ScanServiceImpl(const api::ScanApi* api, const ApiKeys* keys,
                                  JsonLog* log, CallObserver* observer,
                                  Options options)
     : api_(api),
@@ -59,7 +60,7 @@ absl::Status ScanServiceImpl::ScanInto(const grpc::ByteBuffer& wire,
                                        grpc::CallbackServerContext* ctx,
                                        v1::ScanTextRequest* request,
                                        v1::ScanTextResponse* response) const {
-  Utf8 utf8 = Utf8::kVerified;
+  api::Utf8 utf8 = api::Utf8::kVerified;
   std::vector<grpc::Slice> slices;
   std::string scratch;
   if (absl::Status parsed = ParseScanTextRequest(
@@ -97,7 +98,7 @@ void ScanServiceImpl::Record(
   if (stream_index >= 0) fields.emplace_back("stream_index", stream_index);
   fields.emplace_back("code", absl::StatusCodeToString(status.code()));
   if (!status.ok()) {
-    const std::string reason = ReasonOf(status);
+    const std::string reason = api::ReasonOf(status);
     fields.emplace_back("reason", reason.empty()
                                       ? absl::StatusCodeToString(status.code())
                                       : reason);
@@ -182,11 +183,11 @@ class ScanServiceImpl::StreamReactor final
       response_.Clear();
       // Echo the client's id unless it is itself what is wrong.
       const std::string& id = request_.request_id();
-      if (id.size() <= kMaxRequestIdBytes &&
+      if (id.size() <= api::kMaxRequestIdBytes &&
           FirstInvalidUtf8Byte(id) == absl::string_view::npos) {
         response_.set_request_id(id);
       }
-      *response_.mutable_error() = ToRpcStatus(status, request_id_);
+      *response_.mutable_error() = api::ToRpcStatus(status, request_id_);
       ++errors_;
     }
     service_->Record("StreamScanText", request_id_, key_name_, status, start,

@@ -23,7 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "service/api_keys.h"
 #include "service/json_log.h"
-#include "service/scan_api.h"
+#include "api/scan_api.h"
 
 namespace divcheck::service {
 
@@ -64,7 +64,7 @@ class ScanServiceImpl final : public ScanServiceBase {
   };
 
   // `observer` may be null.
-  ScanServiceImpl(const ScanApi* api, const ApiKeys* keys, JsonLog* log,
+  ScanServiceImpl(const api::ScanApi* api, const ApiKeys* keys, JsonLog* log,
                   CallObserver* observer, Options options);
 
   grpc::ServerUnaryReactor* ScanText(grpc::CallbackServerContext* ctx,
@@ -98,7 +98,7 @@ class ScanServiceImpl final : public ScanServiceBase {
               const v1::ScanTextRequest* request, const v1::Report* report,
               int64_t stream_index = -1) const;
 
-  const ScanApi* api_;
+  const api::ScanApi* api_;
   const ApiKeys* keys_;
   JsonLog* log_;
   CallObserver* observer_;

@@ -6,7 +6,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 
 namespace divcheck::service {
 namespace {
@@ -116,7 +116,7 @@ void WriteReport(int field, const v1::Report& r, CodedOutputStream* out) {
 }
 
 absl::Status Malformed(absl::string_view why) {
-  return InvalidRequest(
+  return api::InvalidRequest(
       {{"", absl::StrCat("the request is not a ScanTextRequest: ", why),
         "MALFORMED_REQUEST"}});
 }
@@ -124,9 +124,9 @@ absl::Status Malformed(absl::string_view why) {
 }  // namespace
 
 absl::Status ParseScanTextRequest(absl::string_view wire,
-                                  v1::ScanTextRequest* out, Utf8* utf8) {
+                                  v1::ScanTextRequest* out, api::Utf8* utf8) {
   out->Clear();  // keeps the strings' storage for reuse
-  *utf8 = Utf8::kUnchecked;
+  *utf8 = api::Utf8::kUnchecked;
   if (wire.size() > static_cast<size_t>(INT_MAX)) {
     return Malformed("over 2 GiB");
   }

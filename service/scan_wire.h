@@ -25,7 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "divcheck/v1/scan_service.pb.h"
-#include "service/scan_api.h"
+#include "api/scan_api.h"
 
 namespace divcheck::service {
 
@@ -37,7 +37,7 @@ namespace divcheck::service {
 // Errors: INVALID_ARGUMENT (reason MALFORMED_REQUEST) when the bytes are not
 // a protobuf message.
 absl::Status ParseScanTextRequest(absl::string_view wire,
-                                  v1::ScanTextRequest* out, Utf8* utf8);
+                                  v1::ScanTextRequest* out, api::Utf8* utf8);
 
 // Writes `response` into target[0, size), where `size` is what
 // response.ByteSizeLong() returned just before (which also caches the

@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "analyzers/engine.h"
-#include "clients/cli/form_input.h"
+#include "formats/form_input.h"
 #include "gtest/gtest.h"
 
 namespace divcheck {
@@ -93,7 +93,7 @@ TEST_P(FormGolden, FindingsPerFieldMatchExpected) {
   const fs::path dir = DIVCHECK_FORMS_DIR;
   const fs::path input = dir / GetParam();
   absl::StatusOr<v1::ScanFormRequest> request =
-      cli::FormFromFile(input.string(), ReadFile(input));
+      formats::FormFromFile(input.string(), ReadFile(input));
   ASSERT_TRUE(request.ok()) << request.status();
   absl::StatusOr<v1::ScanFormResponse> response =
       engine_->ScanForm(*request, ScanOptions());

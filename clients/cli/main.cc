@@ -38,7 +38,7 @@
 #include "analyzers/lexicon.h"
 #include "clients/cli/args.h"
 #include "clients/cli/assess_command.h"
-#include "clients/cli/form_input.h"
+#include "formats/form_input.h"
 #include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
 
@@ -442,7 +442,7 @@ int Form(int argc, char** argv) {
     std::cerr << "divcheck: " << content.status().message() << "\n";
     return kExitUsage;
   }
-  absl::StatusOr<v1::ScanFormRequest> request = FormFromFile(path, *content);
+  absl::StatusOr<v1::ScanFormRequest> request = formats::FormFromFile(path, *content);
   if (!request.ok()) return fail(request.status().message());
   if (!lang.empty() && lang != "auto") request->set_language_code(lang);
   if (lang == "auto") request->clear_language_code();

@@ -1,6 +1,6 @@
 // Unit tests of AssessmentApi, the transport-free part of the
 // AssessmentService: validation, storage switched off, AIP-158 pages.
-#include "service/assessment_api.h"
+#include "api/assessment_api.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,12 +11,15 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 
 namespace divcheck::service {
 namespace {
 
 using ::testing::HasSubstr;
+using api::AssessmentApi;
+using api::ReasonOf;
+using api::ToRpcStatus;
 
 std::shared_ptr<const assessment::QuestionnaireSet> Questionnaires() {
   static const auto set = [] {

@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
-#include "clients/cli/form_input.h"
+#include "formats/form_input.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -99,7 +99,7 @@ TEST_F(ScanFormServer, EveryGoldenFormGivesTheSameAnswerAsInProcess) {
     if (ext != ".html" && ext != ".json") continue;
     SCOPED_TRACE(e.path().filename().string());
     auto request =
-        cli::FormFromFile(e.path().string(), ReadFile(e.path().string()));
+        formats::FormFromFile(e.path().string(), ReadFile(e.path().string()));
     ASSERT_TRUE(request.ok()) << request.status();
     request->set_request_id(e.path().filename().string());
     auto local = engine_->ScanForm(*request, ScanOptions());

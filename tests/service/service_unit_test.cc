@@ -19,8 +19,9 @@
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/request_parse.h"
-#include "service/rpc_errors.h"
-#include "service/scan_api.h"
+#include "api/errors.h"
+#include "api/scan_api.h"
+#include "service/grpc_status.h"
 #include "service/scan_wire.h"
 #include "service/server_options.h"
 #include "base/utf8.h"
@@ -31,6 +32,14 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using api::CallControl;
+using api::FieldViolation;
+using api::InvalidRequest;
+using api::ReasonOf;
+using api::ScanApi;
+using api::ToRpcStatus;
+using api::Utf8;
+using api::WithReason;
 
 constexpr char kAd[] = "Verkäufer gesucht\nWir sind ein junges Team.\n";
 

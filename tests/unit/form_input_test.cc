@@ -1,4 +1,4 @@
-#include "clients/cli/form_input.h"
+#include "formats/form_input.h"
 
 #include <string>
 
@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace divcheck::cli {
+namespace divcheck::formats {
 namespace {
 
 using ::testing::HasSubstr;
@@ -329,4 +329,4 @@ TEST_F(FormLimits, AThousandFieldsAreAnalysed) {
 }
 
 }  // namespace
-}  // namespace divcheck::cli
+}  // namespace divcheck::formats

@@ -1,4 +1,4 @@
-#include "service/assessment_api.h"
+#include "api/assessment_api.h"
 
 #include <algorithm>
 #include <random>
@@ -18,9 +18,9 @@
 #include "absl/time/time.h"
 #include "base/fnv1a.h"
 #include "assessment/scoring.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 
-namespace divcheck::service {
+namespace divcheck::api {
 namespace {
 
 using assessment::QuestionnaireSet;
@@ -352,4 +352,4 @@ absl::Status AssessmentApi::ReplaceQuestionnaires(
   return absl::OkStatus();
 }
 
-}  // namespace divcheck::service
+}  // namespace divcheck::api

@@ -23,8 +23,8 @@
 //
 // Functions are thread-safe. Errors: INVALID_ARGUMENT with a message that
 // says what is wrong (JSON syntax with its position, no fields found).
-#ifndef DIVCHECK_CLIENTS_CLI_FORM_INPUT_H_
-#define DIVCHECK_CLIENTS_CLI_FORM_INPUT_H_
+#ifndef DIVCHECK_FORMATS_FORM_INPUT_H_
+#define DIVCHECK_FORMATS_FORM_INPUT_H_
 
 #include <string>
 
@@ -32,7 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "divcheck/v1/form.pb.h"
 
-namespace divcheck::cli {
+namespace divcheck::formats {
 
 // The form in `html`. INVALID_ARGUMENT when it has no form fields.
 absl::StatusOr<v1::ScanFormRequest> FormFromHtml(absl::string_view html);
@@ -46,6 +46,6 @@ absl::StatusOr<v1::ScanFormRequest> FormFromJson(absl::string_view json);
 absl::StatusOr<v1::ScanFormRequest> FormFromFile(absl::string_view path,
                                                  absl::string_view content);
 
-}  // namespace divcheck::cli
+}  // namespace divcheck::formats
 
-#endif  // DIVCHECK_CLIENTS_CLI_FORM_INPUT_H_
+#endif  // DIVCHECK_FORMATS_FORM_INPUT_H_

@@ -1,4 +1,4 @@
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 
 #include <optional>
 #include <utility>
@@ -7,9 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "google/rpc/error_details.pb.h"
-#include "grpcpp/support/error_details.h"
 
-namespace divcheck::service {
+namespace divcheck::api {
 namespace {
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com/";
@@ -97,12 +96,4 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
   return out;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status,
-                          absl::string_view request_id) {
-  if (status.ok()) return grpc::Status::OK;
-  grpc::Status out;
-  grpc::SetErrorDetails(ToRpcStatus(status, request_id), &out);
-  return out;
-}
-
-}  // namespace divcheck::service
+}  // namespace divcheck::api

@@ -1,4 +1,4 @@
-#include "clients/cli/form_input.h"
+#include "formats/form_input.h"
 
 #include <gumbo.h>
 
@@ -20,7 +20,7 @@
 #include "unicode/unistr.h"
 #include "unicode/utf8.h"
 
-namespace divcheck::cli {
+namespace divcheck::formats {
 namespace {
 
 const char* Attr(const GumboNode* n, const char* name) {
@@ -715,4 +715,4 @@ absl::StatusOr<v1::ScanFormRequest> FormFromFile(absl::string_view path,
   return FormFromHtml(content);
 }
 
-}  // namespace divcheck::cli
+}  // namespace divcheck::formats

@@ -1,21 +1,21 @@
-// The ScanService's error model, kept in absl::Status until the last moment.
+// The API's error model, kept in absl::Status until the last moment.
 //
-// Code below the gRPC adapter returns absl::Status. Errors a client can act
+// Code below the transports returns absl::Status. Errors a client can act
 // on carry their google.rpc details as status payloads: an ErrorInfo reason
 // (WithReason) and, for INVALID_ARGUMENT, a BadRequest listing every field
-// violation (InvalidRequest). The adapter converts once, with ToRpcStatus or
-// ToGrpcStatus, which always add an ErrorInfo (domain "divcheck.dev") and
-// the request id.
+// violation (InvalidRequest). Each transport converts once, from
+// ToRpcStatus (gRPC: service/grpc_status.h), which always adds an ErrorInfo
+// (domain "divcheck.dev") and the request id.
 //
 //   std::vector<FieldViolation> violations;
-//   if (too_large) violations.push_back({"text", "text is …",
-//   "TEXT_TOO_LARGE"}); if (!violations.empty()) return
-//   InvalidRequest(violations); … reactor->Finish(ToGrpcStatus(status,
-//   request_id));
+//   if (too_large) {
+//     violations.push_back({"text", "text is …", "TEXT_TOO_LARGE"});
+//   }
+//   if (!violations.empty()) return InvalidRequest(violations);
 //
 // All functions are thread-safe (they touch no shared state).
-#ifndef DIVCHECK_SERVICE_RPC_ERRORS_H_
-#define DIVCHECK_SERVICE_RPC_ERRORS_H_
+#ifndef DIVCHECK_API_ERRORS_H_
+#define DIVCHECK_API_ERRORS_H_
 
 #include <map>
 #include <string>
@@ -24,9 +24,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "google/rpc/status.pb.h"
-#include "grpcpp/support/status.h"
 
-namespace divcheck::service {
+namespace divcheck::api {
 
 // ErrorInfo.domain of every divcheck error.
 inline constexpr char kErrorDomain[] = "divcheck.dev";
@@ -67,11 +66,6 @@ std::string ReasonOf(const absl::Status& status);
 google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view request_id);
 
-// ToRpcStatus as a grpc::Status with the serialized google.rpc.Status as
-// error details (the `grpc-status-details-bin` trailer).
-grpc::Status ToGrpcStatus(const absl::Status& status,
-                          absl::string_view request_id);
+}  // namespace divcheck::api
 
-}  // namespace divcheck::service
-
-#endif  // DIVCHECK_SERVICE_RPC_ERRORS_H_
+#endif  // DIVCHECK_API_ERRORS_H_

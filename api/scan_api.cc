@@ -1,4 +1,4 @@
-#include "service/scan_api.h"
+#include "api/scan_api.h"
 
 #include <algorithm>
 #include <string>
@@ -11,10 +11,10 @@
 #include "absl/strings/strip.h"
 #include "analyzers/form_fields.h"
 #include "base/status_macros.h"
-#include "service/rpc_errors.h"
+#include "api/errors.h"
 #include "base/utf8.h"
 
-namespace divcheck::service {
+namespace divcheck::api {
 namespace {
 
 bool IsSupportedLanguage(absl::string_view code) {
@@ -395,4 +395,4 @@ v1::GetLexiconInfoResponse ScanApi::GetLexiconInfo() const {
   return response;
 }
 
-}  // namespace divcheck::service
+}  // namespace divcheck::api

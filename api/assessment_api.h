@@ -2,7 +2,7 @@
 //
 // Each method validates a request, calls the assessment engine
 // (assessment/) and the repository, and returns the response or an
-// absl::Status with google.rpc details attached (rpc_errors.h): a
+// absl::Status with google.rpc details attached (api/errors.h): a
 // BadRequest listing every violation for INVALID_ARGUMENT, an ErrorInfo
 // reason otherwise. The gRPC adapter (assessment_service.h) only converts.
 //
@@ -13,8 +13,8 @@
 // Safe for concurrent use: the questionnaires are immutable, replaced
 // whole (ReplaceQuestionnaires) and held by each call for its duration; the
 // repository is thread-safe and must outlive the API.
-#ifndef DIVCHECK_SERVICE_ASSESSMENT_API_H_
-#define DIVCHECK_SERVICE_ASSESSMENT_API_H_
+#ifndef DIVCHECK_API_ASSESSMENT_API_H_
+#define DIVCHECK_API_ASSESSMENT_API_H_
 
 #include <memory>
 
@@ -25,7 +25,7 @@
 #include "assessment/repository.h"
 #include "divcheck/v1/assessment_service.pb.h"
 
-namespace divcheck::service {
+namespace divcheck::api {
 
 class AssessmentApi {
  public:
@@ -65,6 +65,6 @@ class AssessmentApi {
   assessment::AssessmentRepository* const repository_;
 };
 
-}  // namespace divcheck::service
+}  // namespace divcheck::api
 
-#endif  // DIVCHECK_SERVICE_ASSESSMENT_API_H_
+#endif  // DIVCHECK_API_ASSESSMENT_API_H_

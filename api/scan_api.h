@@ -10,15 +10,15 @@
 //   call.deadline = std::chrono::system_clock::now() + std::chrono::seconds(1);
 //   absl::StatusOr<v1::Report> report = api.Scan(request, call);
 //
-// Errors are absl::Status with google.rpc details attached (rpc_errors.h):
+// Errors are absl::Status with google.rpc details attached (api/errors.h):
 // INVALID_ARGUMENT with a BadRequest listing every invalid field,
 // FAILED_PRECONDITION (LANGUAGE_NOT_LOADED), DEADLINE_EXCEEDED, CANCELLED.
 //
 // A ScanApi is safe for concurrent use by any number of threads. It does not
 // own the engine, which must outlive it; lexicon reloads of the engine are
 // picked up by the next call.
-#ifndef DIVCHECK_SERVICE_SCAN_API_H_
-#define DIVCHECK_SERVICE_SCAN_API_H_
+#ifndef DIVCHECK_API_SCAN_API_H_
+#define DIVCHECK_API_SCAN_API_H_
 
 #include <chrono>
 #include <cstddef>
@@ -33,7 +33,7 @@
 #include "analyzers/lexicon.h"
 #include "divcheck/v1/scan_service.pb.h"
 
-namespace divcheck::service {
+namespace divcheck::api {
 
 // What a call allows: when it must be done and whether the caller still
 // waits for it.
@@ -117,6 +117,6 @@ class ScanApi {
       ABSL_GUARDED_BY(catalog_mu_);
 };
 
-}  // namespace divcheck::service
+}  // namespace divcheck::api
 
-#endif  // DIVCHECK_SERVICE_SCAN_API_H_
+#endif  // DIVCHECK_API_SCAN_API_H_
