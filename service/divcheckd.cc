@@ -17,16 +17,22 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
+#include <utility>
 #include <memory>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "base/data_dir.h"
 #include "base/file.h"
@@ -101,6 +107,12 @@ void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
   }
 }
 
+// `status` with its message prefixed by `what` ("what: message").
+absl::Status Prefixed(absl::string_view what, const absl::Status& status) {
+  return absl::Status(status.code(),
+                      absl::StrCat(what, ": ", status.message()));
+}
+
 // Reloads from SIGHUP and from the file watcher run one at a time.
 ABSL_CONST_INIT absl::Mutex reload_mu(absl::kConstInit);
 
@@ -133,13 +145,13 @@ void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
 void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
                           JsonLog& log) {
   const std::string before = api.questionnaires()->content_hash();
-  std::vector<assessment::DataProblem> problems;
+  std::vector<DataProblem> problems;
   absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>> next =
       assessment::QuestionnaireSet::Load(dir, &problems);
   absl::Status status = next.status();
   if (status.ok()) status = api.ReplaceQuestionnaires(*std::move(next));
   if (!status.ok()) {
-    for (const assessment::DataProblem& p : problems) {
+    for (const DataProblem& p : problems) {
       log.Error("questionnaire problem", {{"where", p.ToString()}});
     }
     log.Error(
@@ -180,6 +192,264 @@ void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
   }
 }
 
+// Everything divcheckd serves from, loaded before the server starts.
+struct Backends {
+  std::unique_ptr<Engine> engine;
+  std::string questionnaire_dir;
+  std::shared_ptr<const assessment::QuestionnaireSet> questionnaires;
+  // Null without --data_dir.
+  std::unique_ptr<assessment::AssessmentRepository> repository;
+  std::string assessment_db;
+  std::optional<ApiKeys> keys;
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Null without --metrics_listen.
+  std::unique_ptr<ServerMetrics> metrics;
+  int metrics_port = 0;
+};
+
+// Loads the lexicons and questionnaires, opens the storage, reads keys and
+// TLS files and starts the metrics server. On error logs every problem and
+// returns a status whose message starts with what failed.
+absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
+                          Backends* out) {
+  if (!options.data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.data_dir, ec);
+    if (ec) {
+      return absl::InternalError(absl::StrCat(
+          "cannot create data_dir: ", options.data_dir, ": ", ec.message()));
+    }
+  }
+  EngineOptions engine_options;
+  engine_options.lexicon_dir = options.lexicon_dir;
+  engine_options.max_input_bytes = options.max_text_bytes;
+  std::vector<LexiconProblem> problems;
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      Engine::Create(engine_options, &problems);
+  if (!engine.ok()) {
+    LogProblems(log, problems);
+    return Prefixed("cannot load lexicons", engine.status());
+  }
+  out->engine = *std::move(engine);
+  out->questionnaire_dir = options.questionnaire_dir.empty()
+                               ? DefaultQuestionnaireDir()
+                               : options.questionnaire_dir;
+  std::vector<DataProblem> questionnaire_problems;
+  absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>>
+      questionnaires = assessment::QuestionnaireSet::Load(
+          out->questionnaire_dir, &questionnaire_problems);
+  if (!questionnaires.ok()) {
+    for (const DataProblem& p : questionnaire_problems) {
+      log.Error("questionnaire problem", {{"where", p.ToString()}});
+    }
+    return Prefixed("cannot load questionnaires", questionnaires.status());
+  }
+  out->questionnaires = *std::move(questionnaires);
+  if (!options.data_dir.empty()) {
+    out->assessment_db =
+        (std::filesystem::path(options.data_dir) / "assessments.db").string();
+    absl::StatusOr<std::unique_ptr<assessment::AssessmentRepository>> repo =
+        assessment::OpenSqliteRepository(out->assessment_db);
+    if (!repo.ok()) {
+      return Prefixed("cannot open assessment storage", repo.status());
+    }
+    out->repository = *std::move(repo);
+  }
+  absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
+  if (!keys.ok()) return Prefixed("bad api_keys in config", keys.status());
+  out->keys.emplace(*std::move(keys));
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options.config);
+  if (!credentials.ok()) {
+    return Prefixed("cannot set up TLS", credentials.status());
+  }
+  out->credentials = *std::move(credentials);
+  if (!options.metrics_listen.empty()) {
+    out->metrics = std::make_unique<ServerMetrics>();
+    out->metrics->SetLexicons(*out->engine->lexicons());
+    absl::StatusOr<int> port = out->metrics->Serve(options.metrics_listen);
+    if (!port.ok()) return Prefixed("cannot serve metrics", port.status());
+    out->metrics_port = *port;
+  }
+  return absl::OkStatus();
+}
+
+// Builds and starts the gRPC server with both services, reflection and
+// health. Returns null when it cannot listen; *port is the bound port.
+std::unique_ptr<grpc::Server> StartServer(
+    const ServerOptions& options, const Backends& backends,
+    ScanServiceImpl& service, AssessmentServiceImpl& assessment_service,
+    int* port) {
+  grpc::EnableDefaultHealthCheckService(true);
+  if (options.reflection) {
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, backends.credentials, port);
+  builder.RegisterService(&service);
+  builder.RegisterService(&assessment_service);
+  // Texts over the limit must reach the handler to get a proper error; gRPC
+  // refuses anything much larger itself.
+  const size_t max_message = std::min<size_t>(
+      INT_MAX,
+      std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(max_message));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || *port == 0) return nullptr;
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(kServiceName, true);
+  health->SetServingStatus(kAssessmentServiceName, true);
+  return server;
+}
+
+void LogListening(const ServerOptions& options, const Backends& backends,
+                  int port, JsonLog& log) {
+  std::string host;
+  int configured_port = 0;
+  (void)SplitHostPort(options.listen, &host, &configured_port);
+  const std::string address = absl::StrCat(host, ":", port);
+  const std::shared_ptr<const LexiconSet> lexicons =
+      backends.engine->lexicons();
+  log.Info(absl::StrCat("listening on ", address),
+           {{"address", address},
+            {"port", port},
+            {"lexicon_dir", options.lexicon_dir},
+            {"lexicon_version", lexicons->content_hash()},
+            {"lexicon_entries", static_cast<uint64_t>(lexicons->entry_count())},
+            {"reflection", options.reflection},
+            {"tls", options.config.has_tls()},
+            {"api_keys", backends.keys->enabled()},
+            {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
+            {"metrics_port", backends.metrics_port},
+            {"watch_lexicons_seconds",
+             static_cast<int64_t>(options.watch_lexicons.count())},
+            {"questionnaire_dir", backends.questionnaire_dir},
+            {"assessment_db", backends.assessment_db},
+            {"pid", static_cast<int64_t>(getpid())}});
+}
+
+// Serves until SIGTERM or SIGINT; returns the exit status.
+int Serve(const ServerOptions& options, const sigset_t& signals,
+          JsonLog& log) {
+  // Taken before the lexicons are loaded: a change made meanwhile is seen.
+  const std::string lexicon_fingerprint =
+      options.watch_lexicons.count() > 0
+          ? DirectoryFingerprint(options.lexicon_dir)
+          : std::string();
+  Backends backends;
+  if (absl::Status s = LoadBackends(options, log, &backends); !s.ok()) {
+    log.Error("start-up failed", {{"error", std::string(s.message())}});
+    return kExitStartupError;
+  }
+  Engine& engine = *backends.engine;
+  ServerMetrics* metrics = backends.metrics.get();
+  api::ScanApi api(&engine, options.max_text_bytes);
+  ScanServiceImpl::Options service_options;
+  service_options.log_requests = options.log_requests;
+  ScanServiceImpl service(&api, &*backends.keys, &log, metrics,
+                          service_options);
+  api::AssessmentApi assessment_api(backends.questionnaires,
+                                    backends.repository.get());
+  AssessmentServiceImpl assessment_service(
+      &assessment_api, &*backends.keys, &log, metrics, options.log_requests);
+  int port = 0;
+  std::unique_ptr<grpc::Server> server =
+      StartServer(options, backends, service, assessment_service, &port);
+  if (server == nullptr) {
+    log.Error("cannot listen",
+              {{"error", absl::StrCat("cannot listen on ", options.listen)}});
+    return kExitStartupError;
+  }
+  LogListening(options, backends, port, log);
+
+  std::unique_ptr<DirectoryWatcher> watcher;
+  if (options.watch_lexicons.count() > 0) {
+    watcher = std::make_unique<DirectoryWatcher>(
+        options.lexicon_dir, options.watch_lexicons, lexicon_fingerprint,
+        [&engine, &log, metrics, &options] {
+          log.Info("lexicon files changed: reloading",
+                   {{"dir", options.lexicon_dir}});
+          ReloadLexicons(engine, log, metrics);
+        });
+  }
+  const std::string& questionnaire_dir = backends.questionnaire_dir;
+  const std::function<void()> reload = [&] {
+    log.Info("SIGHUP: reloading lexicons and questionnaires",
+             {{"lexicon_dir", options.lexicon_dir},
+              {"questionnaire_dir", questionnaire_dir}});
+    ReloadLexicons(engine, log, metrics);
+    ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
+  };
+  std::thread signal_thread(HandleSignals, std::cref(signals),
+                            std::cref(reload), std::ref(*server),
+                            options.shutdown_grace, std::ref(log));
+  server->Wait();
+  signal_thread.join();
+  if (watcher != nullptr) watcher->Stop();
+  log.Info("stopped");
+  return kExitOk;
+}
+
+// Abseil's --version, and file names in its --helpfull.
+void ConfigureFlagUsage() {
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("divcheckd ", DIVCHECK_VERSION, "\n");
+  };
+  usage.normalize_filename = [](absl::string_view file) {
+    return std::string(file.substr(file.rfind('/') + 1));
+  };
+  absl::SetFlagsUsageConfig(usage);
+  absl::SetProgramUsageMessage(kServerHelp);
+}
+
+// True when the arguments ask for help ("--help" or "-h" anywhere before
+// "--"). Abseil's own --help exits with status 1; divcheckd's exits with 0.
+bool WantsHelp(const std::vector<std::string>& args) {
+  for (size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == "--help" || args[i] == "-h") return true;
+  }
+  return false;
+}
+
+// `text` wrapped at 78 columns, each line indented by six spaces.
+std::string Wrapped(absl::string_view text) {
+  std::string out;
+  size_t column = 0;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (column > 0 && column + 1 + word.size() > 72) {
+      out += '\n';
+      column = 0;
+    }
+    absl::StrAppend(&out, column == 0 ? "      " : " ", word);
+    column += word.size() + 1;
+  }
+  return out;
+}
+
+// kServerHelp, then every divcheckd flag from Abseil's registry with its
+// help text and default.
+void PrintHelp(std::ostream& out) {
+  out << "divcheckd: " << kServerHelp << "\n\nFlags:\n";
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (!absl::EndsWith(flag->Filename(), "server_options.cc")) continue;
+    std::string help = flag->Help();
+    if (flag->IsOfType<bool>()) {
+      absl::StrAppend(&help, " (default ", flag->DefaultValue(), ")");
+    }
+    flags.emplace_back(
+        std::string(name),
+        absl::StrCat("  --", flag->IsOfType<bool>() ? "[no]" : "", name,
+                     flag->IsOfType<bool>() ? "" : "=VALUE", "\n",
+                     Wrapped(help)));
+  }
+  std::sort(flags.begin(), flags.end());
+  for (const auto& [name, text] : flags) out << text << "\n";
+  out << "  --help, --version\n";
+}
+
 int Run(int argc, char** argv) {
   sigset_t signals;
   sigemptyset(&signals);
@@ -193,170 +463,31 @@ int Run(int argc, char** argv) {
   // cent of the server's CPU for nothing in production.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
-  absl::StatusOr<CommandLine> cl =
-      ParseCommandLine(argc, argv, DefaultLexiconDir());
-  if (!cl.ok()) {
-    std::cerr << "divcheckd: " << cl.status().message() << "\n";
+  // Abseil prints a bad flag's error (exit 1) and --version (exit 0).
+  ConfigureFlagUsage();
+  std::vector<std::string> args = NormalizeFlagNames(argc, argv);
+  if (WantsHelp(args)) {
+    PrintHelp(std::cout);
+    return kExitOk;
+  }
+  std::vector<char*> arg_ptrs;
+  for (std::string& a : args) arg_ptrs.push_back(a.data());
+  const std::vector<char*> positional = absl::ParseCommandLine(
+      static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+  if (positional.size() > 1) {
+    std::cerr << "divcheckd: unexpected argument \"" << positional[1]
+              << "\" (see --help)\n";
     return kExitUsage;
   }
-  if (cl->help) {
-    std::cout << kServerHelp;
-    return kExitOk;
+  absl::StatusOr<ServerOptions> options =
+      ServerOptionsFromFlags(DefaultLexiconDir());
+  if (!options.ok()) {
+    std::cerr << "divcheckd: " << options.status().message() << "\n";
+    return kExitUsage;
   }
-  if (cl->version) {
-    std::cout << "divcheckd " << DIVCHECK_VERSION << "\n";
-    return kExitOk;
-  }
-  const ServerOptions& options = cl->options;
   // Per-call lines are written in batches, at least every 100 ms.
   JsonLog log(stdout, std::chrono::milliseconds(100));
-  auto fail = [&log](absl::string_view what, const absl::Status& status) {
-    log.Error(what, {{"error", std::string(status.message())}});
-    return kExitStartupError;
-  };
-
-  if (!options.data_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.data_dir, ec);
-    if (ec) {
-      return fail("cannot create data_dir",
-                  absl::InternalError(
-                      absl::StrCat(options.data_dir, ": ", ec.message())));
-    }
-  }
-  // Taken before the lexicons are loaded: a change made meanwhile is seen.
-  const std::string lexicon_fingerprint =
-      options.watch_lexicons.count() > 0
-          ? DirectoryFingerprint(options.lexicon_dir)
-          : std::string();
-  EngineOptions engine_options;
-  engine_options.lexicon_dir = options.lexicon_dir;
-  engine_options.max_input_bytes = options.max_text_bytes;
-  std::vector<LexiconProblem> problems;
-  absl::StatusOr<std::unique_ptr<Engine>> engine =
-      Engine::Create(engine_options, &problems);
-  if (!engine.ok()) {
-    LogProblems(log, problems);
-    return fail("cannot load lexicons", engine.status());
-  }
-  const std::string questionnaire_dir = options.questionnaire_dir.empty()
-                                            ? DefaultQuestionnaireDir()
-                                            : options.questionnaire_dir;
-  std::vector<assessment::DataProblem> questionnaire_problems;
-  absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>>
-      questionnaires = assessment::QuestionnaireSet::Load(
-          questionnaire_dir, &questionnaire_problems);
-  if (!questionnaires.ok()) {
-    for (const assessment::DataProblem& p : questionnaire_problems) {
-      log.Error("questionnaire problem", {{"where", p.ToString()}});
-    }
-    return fail("cannot load questionnaires", questionnaires.status());
-  }
-  std::unique_ptr<assessment::AssessmentRepository> repository;
-  std::string assessment_db;
-  if (!options.data_dir.empty()) {
-    assessment_db = (std::filesystem::path(options.data_dir) / "assessments.db")
-                        .string();
-    absl::StatusOr<std::unique_ptr<assessment::AssessmentRepository>> repo =
-        assessment::OpenSqliteRepository(assessment_db);
-    if (!repo.ok()) return fail("cannot open assessment storage", repo.status());
-    repository = *std::move(repo);
-  }
-  absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
-  if (!keys.ok()) return fail("bad api_keys in config", keys.status());
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      Credentials(options.config);
-  if (!credentials.ok()) return fail("cannot set up TLS", credentials.status());
-
-  std::unique_ptr<ServerMetrics> metrics;
-  int metrics_port = 0;
-  if (!options.metrics_listen.empty()) {
-    metrics = std::make_unique<ServerMetrics>();
-    metrics->SetLexicons(*(*engine)->lexicons());
-    absl::StatusOr<int> port = metrics->Serve(options.metrics_listen);
-    if (!port.ok()) return fail("cannot serve metrics", port.status());
-    metrics_port = *port;
-  }
-
-  api::ScanApi api(engine->get(), options.max_text_bytes);
-  ScanServiceImpl::Options service_options;
-  service_options.log_requests = options.log_requests;
-  ScanServiceImpl service(&api, &*keys, &log, metrics.get(), service_options);
-  api::AssessmentApi assessment_api(*questionnaires, repository.get());
-  AssessmentServiceImpl assessment_service(&assessment_api, &*keys, &log,
-                                           metrics.get(), options.log_requests);
-
-  grpc::EnableDefaultHealthCheckService(true);
-  if (options.reflection)
-    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(options.listen, *credentials, &port);
-  builder.RegisterService(&service);
-  builder.RegisterService(&assessment_service);
-  // Texts over the limit must reach the handler to get a proper error; gRPC
-  // refuses anything much larger itself.
-  const size_t max_message = std::min<size_t>(
-      INT_MAX,
-      std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
-  builder.SetMaxReceiveMessageSize(static_cast<int>(max_message));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return fail("cannot listen", absl::UnavailableError(absl::StrCat(
-                                     "cannot listen on ", options.listen)));
-  }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus("", true);
-  health->SetServingStatus(kServiceName, true);
-  health->SetServingStatus(kAssessmentServiceName, true);
-
-  std::string host;
-  int configured_port = 0;
-  (void)SplitHostPort(options.listen, &host, &configured_port);
-  const std::string address = absl::StrCat(host, ":", port);
-  const std::shared_ptr<const LexiconSet> lexicons = (*engine)->lexicons();
-  log.Info(absl::StrCat("listening on ", address),
-           {{"address", address},
-            {"port", port},
-            {"lexicon_dir", options.lexicon_dir},
-            {"lexicon_version", lexicons->content_hash()},
-            {"lexicon_entries", static_cast<uint64_t>(lexicons->entry_count())},
-            {"reflection", options.reflection},
-            {"tls", options.config.has_tls()},
-            {"api_keys", keys->enabled()},
-            {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
-            {"metrics_port", metrics_port},
-            {"watch_lexicons_seconds",
-             static_cast<int64_t>(options.watch_lexicons.count())},
-            {"questionnaire_dir", questionnaire_dir},
-            {"assessment_db", assessment_db},
-            {"pid", static_cast<int64_t>(getpid())}});
-
-  std::unique_ptr<DirectoryWatcher> watcher;
-  if (options.watch_lexicons.count() > 0) {
-    watcher = std::make_unique<DirectoryWatcher>(
-        options.lexicon_dir, options.watch_lexicons, lexicon_fingerprint,
-        [&engine, &log, &metrics, &options] {
-          log.Info("lexicon files changed: reloading",
-                   {{"dir", options.lexicon_dir}});
-          ReloadLexicons(**engine, log, metrics.get());
-        });
-  }
-  const std::function<void()> reload = [&] {
-    log.Info("SIGHUP: reloading lexicons and questionnaires",
-             {{"lexicon_dir", options.lexicon_dir},
-              {"questionnaire_dir", questionnaire_dir}});
-    ReloadLexicons(**engine, log, metrics.get());
-    ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
-  };
-  std::thread signal_thread(HandleSignals, std::cref(signals),
-                            std::cref(reload), std::ref(*server),
-                            options.shutdown_grace, std::ref(log));
-  server->Wait();
-  signal_thread.join();
-  if (watcher != nullptr) watcher->Stop();
-  log.Info("stopped");
-  return kExitOk;
+  return Serve(*options, signals, log);
 }
 
 }  // namespace

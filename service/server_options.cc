@@ -1,11 +1,12 @@
 #include "service/server_options.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
+#include <optional>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -13,39 +14,51 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "base/file.h"
+#include "base/status_macros.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+
+// Flags whose value can also come from the config file are optional: unset
+// means "as the config file says, or the default".
+ABSL_FLAG(std::optional<std::string>, listen, std::nullopt,
+          "gRPC address HOST:PORT (default 127.0.0.1:50051; port 0 picks a "
+          "free port, named in the \"listening on\" log line)");
+ABSL_FLAG(std::optional<std::string>, lexicons, std::nullopt,
+          "lexicon directory (default: $DIVCHECK_LEXICONS, the installed "
+          "lexicons, or the source tree's)");
+ABSL_FLAG(std::optional<std::string>, config, std::nullopt,
+          "text-format divcheck.config.v1.ServerConfig file");
+ABSL_FLAG(std::optional<std::string>, metrics_listen, std::nullopt,
+          "serve Prometheus metrics at http://HOST:PORT/metrics");
+ABSL_FLAG(bool, reflection, true, "gRPC server reflection");
+ABSL_FLAG(std::optional<std::string>, data_dir, std::nullopt,
+          "directory for server data (created if missing); self-assessments "
+          "are stored in DIR/assessments.db (SQLite). Without it "
+          "AssessmentService stores nothing (FAILED_PRECONDITION, "
+          "STORAGE_DISABLED)");
+ABSL_FLAG(std::optional<std::string>, questionnaires, std::nullopt,
+          "self-assessment questionnaires (default: $DIVCHECK_QUESTIONNAIRES, "
+          "the installed ones, or the source tree's)");
+ABSL_FLAG(std::optional<uint64_t>, max_text_bytes, std::nullopt,
+          "largest accepted text in bytes (default 1048576, at most 1 GiB)");
+ABSL_FLAG(std::optional<uint64_t>, shutdown_grace_seconds, std::nullopt,
+          "time in-flight calls get after SIGTERM (default 10, at most 3600)");
+ABSL_FLAG(std::optional<uint32_t>, watch_lexicons_seconds, std::nullopt,
+          "reload the lexicons when their files change, looking every N "
+          "seconds (default 0: only on SIGHUP; at most 3600)");
+ABSL_FLAG(bool, log_requests, true, "one JSON log line per call");
 
 namespace divcheck::service {
 
 const char kServerHelp[] =
-    R"(divcheckd — the divcheck gRPC service (divcheck.v1.ScanService and
+    R"(the divcheck gRPC service (divcheck.v1.ScanService and
 divcheck.v1.AssessmentService).
 
 Usage: divcheckd [flags]
 
-Flags (a flag given here overrides the --config file):
-  --listen=HOST:PORT        gRPC address (default 127.0.0.1:50051; port 0
-                            picks a free port, named in the "listening on" log)
-  --lexicons=DIR            lexicon directory (default: $DIVCHECK_LEXICONS, the
-                            installed lexicons, or the source tree's)
-  --config=FILE             text-format divcheck.config.v1.ServerConfig
-                            (proto/divcheck/config/v1/server_config.proto)
-  --metrics_listen=HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
-  --[no]reflection          gRPC server reflection (default on)
-  --data_dir=DIR            directory for server data (created if missing);
-                            self-assessments are stored in DIR/assessments.db
-                            (SQLite). Without it AssessmentService stores
-                            nothing (FAILED_PRECONDITION, STORAGE_DISABLED)
-  --questionnaires=DIR      self-assessment questionnaires (default:
-                            $DIVCHECK_QUESTIONNAIRES, the installed ones, or
-                            the source tree's)
-  --max_text_bytes=N        largest accepted text (default 1048576)
-  --shutdown_grace_seconds=N  time in-flight calls get after SIGTERM (default 10)
-  --watch_lexicons_seconds=N  reload the lexicons when their files change,
-                            looking every N seconds (default 0: only on SIGHUP)
-  --[no]log_requests        one JSON log line per call (default on)
-  --help, --version
+A flag given on the command line overrides the --config file (text-format
+divcheck.config.v1.ServerConfig, proto/divcheck/config/v1/server_config.proto);
+flag names may be written with '-' or '_'.
 
 Signals: SIGHUP reloads the lexicons and the questionnaires (a bad set is
 rejected, every problem logged, and the old set keeps serving; a questionnaire
@@ -54,8 +67,10 @@ lexicons when their files change); SIGTERM or SIGINT stops: health turns
 NOT_SERVING, new calls are refused, in-flight calls get the grace period,
 exit status 0.
 
-Logs are JSON lines on standard output. Submitted text is never logged.
-)";
+Exit status: 0 after a clean stop; 1 when start-up fails or a flag is unknown
+or malformed; 2 when a flag's value is out of range or the config file is bad.
+
+Logs are JSON lines on standard output. Submitted text is never logged.)";
 
 namespace {
 
@@ -83,24 +98,6 @@ class ConfigErrors : public google::protobuf::io::ErrorCollector {
 std::string Resolve(const fs::path& base, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   return (base / path).lexically_normal().string();
-}
-
-absl::StatusOr<bool> ParseBool(absl::string_view name,
-                               absl::string_view value) {
-  if (value == "true" || value == "1" || value == "yes") return true;
-  if (value == "false" || value == "0" || value == "no") return false;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--", name, " must be true or false, not \"", value, "\""));
-}
-
-absl::StatusOr<uint64_t> ParsePositive(absl::string_view name,
-                                       absl::string_view value) {
-  uint64_t n = 0;
-  if (!absl::SimpleAtoi(value, &n) || n == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, " must be a positive number, not \"", value, "\""));
-  }
-  return n;
 }
 
 }  // namespace
@@ -145,87 +142,28 @@ absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(
   return config;
 }
 
-absl::StatusOr<CommandLine> ParseCommandLine(
-    int argc, const char* const* argv, absl::string_view default_lexicon_dir) {
-  static const std::map<std::string, bool> kFlags = {
-      // name → is boolean
-      {"listen", false},
-      {"lexicons", false},
-      {"config", false},
-      {"metrics_listen", false},
-      {"reflection", true},
-      {"data_dir", false},
-      {"max_text_bytes", false},
-      {"shutdown_grace_seconds", false},
-      {"log_requests", true},
-      {"help", true},
-      {"version", true},
-      {"questionnaires", false},
-      {"watch_lexicons_seconds", false},
-  };
-  std::map<std::string, std::string> given;
-  for (int i = 1; i < argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (arg == "-h") arg = "--help";
-    if (!absl::ConsumePrefix(&arg, "--")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
-    }
-    std::string name, value;
-    bool has_value = false;
-    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
-      name = std::string(arg.substr(0, eq));
-      value = std::string(arg.substr(eq + 1));
-      has_value = true;
-    } else {
-      name = std::string(arg);
-    }
-    absl::StrReplaceAll({{"-", "_"}}, &name);
-    auto flag = kFlags.find(name);
-    if (flag == kFlags.end() && absl::StartsWith(name, "no") && !has_value) {
-      auto positive = kFlags.find(name.substr(2));
-      if (positive != kFlags.end() && positive->second) {
-        given[positive->first] = "false";
-        continue;
-      }
-    }
-    if (flag == kFlags.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag \"", argv[i], "\" (see --help)"));
-    }
-    if (!has_value) {
-      if (flag->second) {
-        value = "true";
-      } else if (i + 1 < argc) {
-        value = argv[++i];
-      } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--", name, " needs a value"));
-      }
-    }
-    given[name] = value;
+std::vector<std::string> NormalizeFlagNames(int argc,
+                                            const char* const* argv) {
+  std::vector<std::string> out(argv, argv + argc);
+  for (size_t i = 1; i < out.size(); ++i) {
+    std::string& arg = out[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const size_t end = std::min(arg.find('='), arg.size());
+    std::replace(arg.begin() + 2, arg.begin() + end, '-', '_');
   }
+  return out;
+}
 
-  CommandLine out;
-  if (given.count("help")) {
-    absl::StatusOr<bool> help = ParseBool("help", given["help"]);
-    if (!help.ok()) return help.status();
-    out.help = *help;
-  }
-  if (given.count("version")) {
-    absl::StatusOr<bool> version = ParseBool("version", given["version"]);
-    if (!version.ok()) return version.status();
-    out.version = *version;
-  }
-  ServerOptions& o = out.options;
+absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
+    absl::string_view default_lexicon_dir) {
+  ServerOptions o;
   o.lexicon_dir = std::string(default_lexicon_dir);
 
   // The config file first, then the flags over it.
-  if (auto it = given.find("config"); it != given.end()) {
-    absl::StatusOr<config::v1::ServerConfig> config =
-        LoadServerConfig(it->second);
-    if (!config.ok()) return config.status();
-    const config::v1::ServerConfig& c = *config;
+  if (std::optional<std::string> path = absl::GetFlag(FLAGS_config)) {
+    ASSIGN_OR_RETURN(const config::v1::ServerConfig c,
+                     LoadServerConfig(*path));
     if (!c.listen().empty()) o.listen = c.listen();
     if (!c.lexicon_dir().empty()) o.lexicon_dir = c.lexicon_dir();
     o.metrics_listen = c.metrics_listen();
@@ -239,39 +177,31 @@ absl::StatusOr<CommandLine> ParseCommandLine(
     o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
     o.config = c;
   }
-  for (const auto& [name, value] : given) {
-    if (name == "listen") {
-      o.listen = value;
-    } else if (name == "lexicons") {
-      o.lexicon_dir = value;
-    } else if (name == "metrics_listen") {
-      o.metrics_listen = value;
-    } else if (name == "data_dir") {
-      o.data_dir = value;
-    } else if (name == "questionnaires") {
-      o.questionnaire_dir = value;
-    } else if (name == "reflection" || name == "log_requests") {
-      absl::StatusOr<bool> b = ParseBool(name, value);
-      if (!b.ok()) return b.status();
-      (name == "reflection" ? o.reflection : o.log_requests) = *b;
-    } else if (name == "max_text_bytes") {
-      absl::StatusOr<uint64_t> n = ParsePositive(name, value);
-      if (!n.ok()) return n.status();
-      o.max_text_bytes = static_cast<size_t>(*n);
-    } else if (name == "shutdown_grace_seconds") {
-      absl::StatusOr<uint64_t> n = ParsePositive(name, value);
-      if (!n.ok()) return n.status();
-      o.shutdown_grace = std::chrono::seconds(*n);
-    } else if (name == "watch_lexicons_seconds") {
-      uint32_t n = 0;
-      if (!absl::SimpleAtoi(value, &n)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--watch_lexicons_seconds must be a number of seconds (0: off), "
-            "not \"",
-            value, "\""));
-      }
-      o.watch_lexicons = std::chrono::seconds(n);
+  if (auto v = absl::GetFlag(FLAGS_listen)) o.listen = *v;
+  if (auto v = absl::GetFlag(FLAGS_lexicons)) o.lexicon_dir = *v;
+  if (auto v = absl::GetFlag(FLAGS_metrics_listen)) o.metrics_listen = *v;
+  if (auto v = absl::GetFlag(FLAGS_data_dir)) o.data_dir = *v;
+  if (auto v = absl::GetFlag(FLAGS_questionnaires)) o.questionnaire_dir = *v;
+  // Both are on by default: --noreflection / --nolog_requests turn off what
+  // the config file may have left on.
+  if (!absl::GetFlag(FLAGS_reflection)) o.reflection = false;
+  if (!absl::GetFlag(FLAGS_log_requests)) o.log_requests = false;
+  if (auto v = absl::GetFlag(FLAGS_max_text_bytes)) {
+    if (*v == 0) {
+      return absl::InvalidArgumentError(
+          "--max_text_bytes must be a positive number");
     }
+    o.max_text_bytes = static_cast<size_t>(std::min<uint64_t>(*v, SIZE_MAX));
+  }
+  if (auto v = absl::GetFlag(FLAGS_shutdown_grace_seconds)) {
+    if (*v == 0 || *v > 3600) {
+      return absl::InvalidArgumentError(
+          "--shutdown_grace_seconds must be between 1 and 3600");
+    }
+    o.shutdown_grace = std::chrono::seconds(*v);
+  }
+  if (auto v = absl::GetFlag(FLAGS_watch_lexicons_seconds)) {
+    o.watch_lexicons = std::chrono::seconds(*v);
   }
 
   std::string host;
@@ -297,7 +227,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(
                              o.config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");
   }
-  return out;
+  return o;
 }
 
 }  // namespace divcheck::service

@@ -1,20 +1,38 @@
 // divcheckd's settings: defaults, then the --config file (text-format
-// divcheck.config.v1.ServerConfig), then command-line flags, each overriding
-// the one before.
+// divcheck.config.v1.ServerConfig), then command-line flags (Abseil flags,
+// declared below), each overriding the one before.
 //
-//   absl::StatusOr<CommandLine> cl = ParseCommandLine(argc, argv,
-//   "/usr/share/…"); if (!cl.ok()) { std::cerr << cl.status().message(); return
-//   2; }
+//   std::vector<std::string> args = NormalizeFlagNames(argc, argv);
+//   … absl::ParseCommandLine(…);
+//   absl::StatusOr<ServerOptions> options = ServerOptionsFromFlags(dir);
+//
+// The flags are process-wide (Abseil's registry); ServerOptionsFromFlags
+// only reads them and is safe to call from any thread after parsing.
 #ifndef DIVCHECK_SERVICE_SERVER_OPTIONS_H_
 #define DIVCHECK_SERVICE_SERVER_OPTIONS_H_
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "divcheck/config/v1/server_config.pb.h"
+
+ABSL_DECLARE_FLAG(std::optional<std::string>, listen);
+ABSL_DECLARE_FLAG(std::optional<std::string>, lexicons);
+ABSL_DECLARE_FLAG(std::optional<std::string>, config);
+ABSL_DECLARE_FLAG(std::optional<std::string>, metrics_listen);
+ABSL_DECLARE_FLAG(bool, reflection);
+ABSL_DECLARE_FLAG(std::optional<std::string>, data_dir);
+ABSL_DECLARE_FLAG(std::optional<std::string>, questionnaires);
+ABSL_DECLARE_FLAG(std::optional<uint64_t>, max_text_bytes);
+ABSL_DECLARE_FLAG(std::optional<uint64_t>, shutdown_grace_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, watch_lexicons_seconds);
+ABSL_DECLARE_FLAG(bool, log_requests);
 
 namespace divcheck::service {
 
@@ -35,21 +53,21 @@ struct ServerOptions {
   config::v1::ServerConfig config;
 };
 
-struct CommandLine {
-  bool help = false;
-  bool version = false;
-  ServerOptions options;
-};
-
-// The --help text.
+// The usage message of --help: what divcheckd is, signals, exit status, logs
+// (Abseil's --help lists the flags after it).
 extern const char kServerHelp[];
 
-// Parses `--name=value`, `--name value`, and for booleans `--name`,
-// `--noname`, `--name=true|false`. Names may use '_' or '-'. Errors:
-// INVALID_ARGUMENT for an unknown flag, a bad value, or a bad config file
-// (with file:line:col); NOT_FOUND when the config file cannot be read.
-absl::StatusOr<CommandLine> ParseCommandLine(
-    int argc, const char* const* argv, absl::string_view default_lexicon_dir);
+// A copy of argv with '-' in flag names turned into '_' ("--max-text-bytes"
+// → "--max_text_bytes"), as divcheckd has always accepted both; values are
+// left alone. Parse the result with absl::ParseCommandLine.
+std::vector<std::string> NormalizeFlagNames(int argc, const char* const* argv);
+
+// The settings from the parsed flags: the defaults, then the --config file,
+// then the flags given. Errors: INVALID_ARGUMENT for a value out of range or
+// a bad config file (every problem as file:line:col); NOT_FOUND when the
+// config file cannot be read.
+absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
+    absl::string_view default_lexicon_dir);
 
 // Loads a text-format ServerConfig. Relative paths in it are taken relative
 // to the file's directory. Errors: NOT_FOUND (unreadable), INVALID_ARGUMENT

@@ -1103,7 +1103,13 @@ TEST(ScanServiceStartup, BadLexiconsOrFlagsStopStartup) {
   EXPECT_THAT(bad_lexicons.Log(), HasSubstr("cannot load lexicons"));
   ServerProcess bad_flag({"--frobnicate"});
   EXPECT_FALSE(bad_flag.Start());
-  EXPECT_THAT(bad_flag.Log(), HasSubstr("unknown flag"));
+  EXPECT_THAT(bad_flag.Log(), HasSubstr("Unknown command line flag"));
+  ServerProcess bad_bool({"--reflection=maybe"});
+  EXPECT_FALSE(bad_bool.Start());
+  EXPECT_THAT(bad_bool.Log(), HasSubstr("Illegal value 'maybe'"));
+  ServerProcess out_of_range({"--shutdown-grace-seconds=18446744073709551615"});
+  EXPECT_FALSE(out_of_range.Start());
+  EXPECT_THAT(out_of_range.Log(), HasSubstr("between 1 and 3600"));
 }
 
 }  // namespace

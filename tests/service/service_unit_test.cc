@@ -23,6 +23,8 @@
 #include "api/scan_api.h"
 #include "service/grpc_status.h"
 #include "service/scan_wire.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "service/server_options.h"
 #include "base/utf8.h"
 #include "tests/service/server_process.h"
@@ -567,12 +569,6 @@ TEST(ApiKeys, RejectsMalformedDigests) {
             "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0");
 }
 
-std::vector<const char*> Argv(std::initializer_list<const char*> args) {
-  std::vector<const char*> v = {"divcheckd"};
-  v.insert(v.end(), args.begin(), args.end());
-  return v;
-}
-
 TEST(DirectoryFingerprint, ChangesWithContentsNamesAndFiles) {
   testing::TempDir dir;
   dir.Write("de/a.textproto", "id: \"a\"\n");
@@ -623,54 +619,69 @@ TEST(DirectoryWatcher, ReportsAChangeOnceItHasSettled) {
 }
 
 TEST(ServerOptions, FlagsOverrideTheConfigFile) {
+  absl::FlagSaver restore_flags;
   testing::TempDir dir;
   dir.Write(
       "server.textproto",
       "listen: \"0.0.0.0:6000\"\nlexicon_dir: \"lex\"\nreflection: false\n"
       "max_text_bytes: 2048\nshutdown_grace_seconds: 3\n"
       "watch_lexicons_seconds: 5\n");
-  const std::string config = "--config=" + dir.path() + "/server.textproto";
-  auto argv = Argv(
-      {config.c_str(), "--listen", "127.0.0.1:7000", "--max-text-bytes=4096"});
-  absl::StatusOr<CommandLine> cl =
-      ParseCommandLine(static_cast<int>(argv.size()), argv.data(), "/default");
-  ASSERT_TRUE(cl.ok()) << cl.status();
-  EXPECT_EQ(cl->options.listen, "127.0.0.1:7000");
-  EXPECT_EQ(cl->options.lexicon_dir,
-            dir.path() + "/lex");  // relative to the file
-  EXPECT_FALSE(cl->options.reflection);
-  EXPECT_EQ(cl->options.max_text_bytes, 4096u);
-  EXPECT_EQ(cl->options.shutdown_grace, std::chrono::seconds(3));
-  EXPECT_EQ(cl->options.watch_lexicons, std::chrono::seconds(5));
-  auto nowatch = Argv({config.c_str(), "--watch_lexicons_seconds=0"});
-  cl = ParseCommandLine(3, nowatch.data(), "/default");
-  ASSERT_TRUE(cl.ok()) << cl.status();
-  EXPECT_EQ(cl->options.watch_lexicons, std::chrono::seconds(0));
-
-  auto defaults = Argv({});
-  cl = ParseCommandLine(1, defaults.data(), "/default");
-  ASSERT_TRUE(cl.ok());
-  EXPECT_EQ(cl->options.listen, "127.0.0.1:50051");
-  EXPECT_EQ(cl->options.lexicon_dir, "/default");
-  EXPECT_TRUE(cl->options.reflection);
-  EXPECT_EQ(cl->options.max_text_bytes, size_t{1} << 20);
-
-  auto noreflection = Argv({"--noreflection"});
-  cl = ParseCommandLine(2, noreflection.data(), "/default");
-  ASSERT_TRUE(cl.ok());
-  EXPECT_FALSE(cl->options.reflection);
+  absl::SetFlag(&FLAGS_config, dir.path() + "/server.textproto");
+  absl::SetFlag(&FLAGS_listen, "127.0.0.1:7000");
+  absl::SetFlag(&FLAGS_max_text_bytes, 4096);
+  absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/default");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->listen, "127.0.0.1:7000");
+  EXPECT_EQ(o->lexicon_dir, dir.path() + "/lex");  // relative to the file
+  EXPECT_FALSE(o->reflection);
+  EXPECT_EQ(o->max_text_bytes, 4096u);
+  EXPECT_EQ(o->shutdown_grace, std::chrono::seconds(3));
+  EXPECT_EQ(o->watch_lexicons, std::chrono::seconds(5));
+  absl::SetFlag(&FLAGS_watch_lexicons_seconds, 0);
+  o = ServerOptionsFromFlags("/default");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->watch_lexicons, std::chrono::seconds(0));
 }
 
-TEST(ServerOptions, ReportsBadFlagsAndConfigPositions) {
-  for (auto args : {Argv({"--frobnicate"}), Argv({"--listen=nohostport"}),
-                    Argv({"--max_text_bytes=0"}), Argv({"--reflection=maybe"}),
-                    Argv({"--listen"}), Argv({"--watch_lexicons_seconds=-1"}),
-                    Argv({"--watch_lexicons_seconds=3601"})}) {
-    absl::StatusOr<CommandLine> cl =
-        ParseCommandLine(static_cast<int>(args.size()), args.data(), "/d");
-    EXPECT_EQ(cl.status().code(), absl::StatusCode::kInvalidArgument)
-        << args[1];
-  }
+TEST(ServerOptions, DefaultsAndBooleanFlags) {
+  absl::FlagSaver restore_flags;
+  absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/default");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->listen, "127.0.0.1:50051");
+  EXPECT_EQ(o->lexicon_dir, "/default");
+  EXPECT_TRUE(o->reflection);
+  EXPECT_TRUE(o->log_requests);
+  EXPECT_EQ(o->max_text_bytes, size_t{1} << 20);
+  EXPECT_EQ(o->shutdown_grace, std::chrono::seconds(10));
+  absl::SetFlag(&FLAGS_reflection, false);
+  o = ServerOptionsFromFlags("/default");
+  ASSERT_TRUE(o.ok());
+  EXPECT_FALSE(o->reflection);
+}
+
+TEST(ServerOptions, NormalizeFlagNamesTurnsDashesIntoUnderscoresInNamesOnly) {
+  const char* argv[] = {"divcheckd", "--max-text-bytes=4-2", "--no-reflection",
+                        "-h", "--", "--a-b"};
+  EXPECT_THAT(NormalizeFlagNames(6, argv),
+              ElementsAre("divcheckd", "--max_text_bytes=4-2",
+                          "--no_reflection", "-h", "--", "--a-b"));
+}
+
+TEST(ServerOptions, ReportsValuesOutOfRangeAndConfigPositions) {
+  auto expect_invalid = [](auto* flag, auto value) {
+    absl::FlagSaver restore_flags;
+    absl::SetFlag(flag, value);
+    EXPECT_EQ(ServerOptionsFromFlags("/d").status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << absl::GetFlagReflectionHandle(*flag).Name();
+  };
+  expect_invalid(&FLAGS_listen, std::string("nohostport"));
+  expect_invalid(&FLAGS_metrics_listen, std::string("nohostport"));
+  expect_invalid(&FLAGS_max_text_bytes, uint64_t{0});
+  expect_invalid(&FLAGS_max_text_bytes, (uint64_t{1} << 30) + 1);
+  expect_invalid(&FLAGS_shutdown_grace_seconds, uint64_t{0});
+  expect_invalid(&FLAGS_shutdown_grace_seconds, ~uint64_t{0});
+  expect_invalid(&FLAGS_watch_lexicons_seconds, uint32_t{3601});
   testing::TempDir dir;
   dir.Write("bad.textproto", "listen: \"x:1\"\nno_such_field: 3\n");
   absl::StatusOr<config::v1::ServerConfig> config =
@@ -680,6 +691,10 @@ TEST(ServerOptions, ReportsBadFlagsAndConfigPositions) {
               HasSubstr("bad.textproto:2:1"));
   EXPECT_EQ(LoadServerConfig(dir.path() + "/missing").status().code(),
             absl::StatusCode::kNotFound);
+  absl::FlagSaver restore_flags;
+  absl::SetFlag(&FLAGS_config, dir.path() + "/bad.textproto");
+  EXPECT_EQ(ServerOptionsFromFlags("/d").status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(JsonLog, QuotesAndReplacesInvalidUtf8) {
