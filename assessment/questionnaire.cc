@@ -153,6 +153,223 @@ v1::Questionnaire Structure(const v1::Questionnaire& q) {
 
 }  // namespace
 
+namespace {
+
+// Checks one questionnaire file and builds its wire form, one named step per
+// part of the file; every problem goes to the Reporter.
+class QuestionnaireCompiler {
+ public:
+  QuestionnaireCompiler(const QuestionnaireFile& f,
+                        const TextFormat::ParseInfoTree* tree, Reporter& r)
+      : f_(f), tree_(tree), r_(r) {}
+
+  v1::Questionnaire Compile() {
+    CheckHeader();
+    CollectScales();
+    v1::Questionnaire q;
+    q.set_id(f_.id());
+    q.set_version(f_.version());
+    q.set_language(f_.language());
+    q.set_title(f_.title());
+    q.set_description(f_.description());
+    *q.mutable_sources() = f_.sources();
+    if (f_.sections_size() == 0) r_.At(tree_, kFile, "id", -1, "no sections");
+    for (int s = 0; s < f_.sections_size(); ++s) {
+      CompileSection(s, q.add_sections());
+    }
+    return q;
+  }
+
+ private:
+  const Descriptor* const kFile = QuestionnaireFile::descriptor();
+  const Descriptor* const kSection = config::v1::Section::descriptor();
+  const Descriptor* const kQuestion = config::v1::Question::descriptor();
+  const Descriptor* const kScale = config::v1::AnswerScale::descriptor();
+
+  void CheckHeader() {
+    if (!IsValidId(f_.id())) {
+      r_.At(tree_, kFile, "id", -1,
+            absl::StrCat("invalid or missing questionnaire id \"", f_.id(),
+                         "\""));
+    }
+    if (f_.version() < 1) {
+      r_.At(tree_, kFile, "version", -1, "version must be 1 or more");
+    }
+    if (f_.language() != "de" && f_.language() != "en") {
+      r_.At(tree_, kFile, "language", -1,
+            absl::StrCat("unsupported language \"", f_.language(),
+                         "\" (use \"de\" or \"en\")"));
+    }
+    if (absl::StripAsciiWhitespace(f_.title()).empty()) {
+      r_.At(tree_, kFile, "title", -1, "questionnaire has no title");
+    }
+  }
+
+  void CollectScales() {
+    for (int i = 0; i < f_.scales_size(); ++i) {
+      const config::v1::AnswerScale& scale = f_.scales(i);
+      const TextFormat::ParseInfoTree* t =
+          Reporter::Nested(tree_, kFile, "scales", i);
+      if (!IsValidId(scale.id())) {
+        r_.At(t, kScale, "id", -1,
+              absl::StrCat("scale ", i + 1, " has an invalid id \"",
+                           scale.id(), "\""));
+      } else if (!scales_.emplace(scale.id(), i).second) {
+        r_.At(t, kScale, "id", -1,
+              absl::StrCat("duplicate scale id \"", scale.id(), "\""));
+      }
+      CheckOptions(scale.options(), absl::StrCat("scale \"", scale.id(), "\""),
+                   t, kScale, r_);
+    }
+  }
+
+  void CompileSection(int s, v1::QuestionnaireSection* out) {
+    const config::v1::Section& section = f_.sections(s);
+    const TextFormat::ParseInfoTree* st =
+        Reporter::Nested(tree_, kFile, "sections", s);
+    if (!IsValidId(section.id())) {
+      r_.At(st, kSection, "id", -1,
+            absl::StrCat("section ", s + 1, " has an invalid id \"",
+                         section.id(), "\""));
+    } else if (!section_ids_.insert(section.id()).second) {
+      r_.At(st, kSection, "id", -1,
+            absl::StrCat("duplicate section id \"", section.id(), "\""));
+    }
+    if (absl::StripAsciiWhitespace(section.title()).empty()) {
+      r_.At(st, kSection, "id", -1,
+            absl::StrCat("section \"", section.id(), "\" has no title"));
+    }
+    if (section.questions_size() == 0) {
+      r_.At(st, kSection, "id", -1,
+            absl::StrCat("section \"", section.id(), "\" has no questions"));
+    }
+    out->set_id(section.id());
+    out->set_title(section.title());
+    out->set_description(section.description());
+    for (int k = 0; k < section.questions_size(); ++k) {
+      CompileQuestion(section, k, Reporter::Nested(st, kSection, "questions", k),
+                      out->add_questions());
+    }
+  }
+
+  void CheckQuestionTexts(const config::v1::Question& question,
+                          const config::v1::Section& section, int k,
+                          const TextFormat::ParseInfoTree* qt,
+                          const std::string& where) {
+    if (!IsValidId(question.id())) {
+      r_.At(qt, kQuestion, "id", -1,
+            absl::StrCat("question ", k + 1, " of section \"", section.id(),
+                         "\" has an invalid id \"", question.id(), "\""));
+    } else if (!question_ids_.insert(question.id()).second) {
+      r_.At(qt, kQuestion, "id", -1,
+            absl::StrCat("duplicate question id \"", question.id(), "\""));
+    }
+    if (absl::StripAsciiWhitespace(question.text()).empty()) {
+      r_.At(qt, kQuestion, "id", -1, absl::StrCat(where, " has no text"));
+    }
+    if (absl::StripAsciiWhitespace(question.help()).empty()) {
+      r_.At(qt, kQuestion, "id", -1, absl::StrCat(where, " has no help text"));
+    }
+  }
+
+  void CheckScoringAndAdvice(const config::v1::Question& question,
+                                const TextFormat::ParseInfoTree* qt,
+                                const std::string& where) {
+    if (question.dimensions_size() == 0) {
+      r_.At(qt, kQuestion, "id", -1,
+            absl::StrCat(where, " touches no dimension (list at least one)"));
+    }
+    std::set<int> dims;
+    for (int d = 0; d < question.dimensions_size(); ++d) {
+      const int dim = question.dimensions(d);
+      if (dim == v1::DIMENSION_UNSPECIFIED || !v1::Dimension_IsValid(dim)) {
+        r_.At(qt, kQuestion, "dimensions", d,
+              absl::StrCat(where, ": invalid dimension ", dim));
+      } else if (!dims.insert(dim).second) {
+        r_.At(qt, kQuestion, "dimensions", d,
+              absl::StrCat(where, ": dimension listed twice"));
+      }
+    }
+    if (question.weight() < kMinWeight || question.weight() > kMaxWeight) {
+      // An unset weight has no location of its own: point at the id.
+      r_.At(qt, kQuestion, question.weight() == 0 ? "id" : "weight", -1,
+            absl::StrCat(where, ": weight must be ", kMinWeight, " to ",
+                         kMaxWeight, " (is ", question.weight(), ")"));
+    }
+    if (question.recommendations_size() == 0) {
+      r_.At(qt, kQuestion, "id", -1,
+            absl::StrCat(where, " has no recommendations"));
+    }
+    for (int i = 0; i < question.recommendations_size(); ++i) {
+      if (absl::StripAsciiWhitespace(question.recommendations(i)).empty()) {
+        r_.At(qt, kQuestion, "recommendations", i,
+              absl::StrCat(where, ": empty recommendation"));
+      }
+    }
+  }
+
+  // The answer options of `question`: its scale's or its own; null (after
+  // reporting why) when neither or both are given or the scale is unknown.
+  const google::protobuf::RepeatedPtrField<config::v1::AnswerOption>*
+  AnswerOptions(const config::v1::Question& question,
+                const TextFormat::ParseInfoTree* qt, const std::string& where) {
+    const bool has_scale = !question.scale().empty();
+    const bool has_options = question.options_size() > 0;
+    if (has_scale == has_options) {
+      r_.At(qt, kQuestion, has_scale ? "scale" : "id", -1,
+            absl::StrCat(where, ": give exactly one of `scale` and `options`"));
+      return nullptr;
+    }
+    if (has_options) {
+      CheckOptions(question.options(), where, qt, kQuestion, r_);
+      return &question.options();
+    }
+    auto it = scales_.find(question.scale());
+    if (it == scales_.end()) {
+      r_.At(qt, kQuestion, "scale", -1,
+            absl::StrCat(where, ": unknown scale \"", question.scale(), "\""));
+      return nullptr;
+    }
+    return &f_.scales(it->second).options();
+  }
+
+  void CompileQuestion(const config::v1::Section& section, int k,
+                       const TextFormat::ParseInfoTree* qt, v1::Question* out) {
+    const config::v1::Question& question = section.questions(k);
+    const std::string where = absl::StrCat("question \"", question.id(), "\"");
+    CheckQuestionTexts(question, section, k, qt, where);
+    CheckScoringAndAdvice(question, qt, where);
+    out->set_id(question.id());
+    out->set_text(question.text());
+    out->set_help(question.help());
+    for (int dim : question.dimensions()) {
+      out->add_dimensions(static_cast<v1::Dimension>(dim));
+    }
+    out->set_weight(question.weight());
+    out->set_required(question.required());
+    out->set_legal_duty(question.legal_duty());
+    *out->mutable_recommendations() = question.recommendations();
+    *out->mutable_sources() = question.sources();
+    if (const auto* options = AnswerOptions(question, qt, where)) {
+      for (const config::v1::AnswerOption& o : *options) {
+        v1::AnswerOption* out_option = out->add_options();
+        out_option->set_id(o.id());
+        out_option->set_label(o.label());
+        out_option->set_value(o.value());
+        out_option->set_not_applicable(o.not_applicable());
+      }
+    }
+  }
+
+  const QuestionnaireFile& f_;
+  const TextFormat::ParseInfoTree* tree_;
+  Reporter& r_;
+  absl::flat_hash_map<std::string, int> scales_;
+  absl::flat_hash_set<std::string> section_ids_, question_ids_;
+};
+
+}  // namespace
+
 absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
     const QuestionnaireFile& f, const std::string& path,
     const TextFormat::ParseInfoTree* tree, std::vector<DataProblem>* problems) {
@@ -160,171 +377,7 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireSet::Compile(
   std::vector<DataProblem>* out = problems != nullptr ? problems : &local;
   const size_t at_start = out->size();
   Reporter r(path, out);
-  const Descriptor* fd = QuestionnaireFile::descriptor();
-  const Descriptor* sd = config::v1::Section::descriptor();
-  const Descriptor* qd = config::v1::Question::descriptor();
-  const Descriptor* scd = config::v1::AnswerScale::descriptor();
-
-  if (!IsValidId(f.id())) {
-    r.At(tree, fd, "id", -1,
-         absl::StrCat("invalid or missing questionnaire id \"", f.id(), "\""));
-  }
-  if (f.version() < 1) {
-    r.At(tree, fd, "version", -1, "version must be 1 or more");
-  }
-  if (f.language() != "de" && f.language() != "en") {
-    r.At(tree, fd, "language", -1,
-         absl::StrCat("unsupported language \"", f.language(),
-                      "\" (use \"de\" or \"en\")"));
-  }
-  if (absl::StripAsciiWhitespace(f.title()).empty()) {
-    r.At(tree, fd, "title", -1, "questionnaire has no title");
-  }
-
-  absl::flat_hash_map<std::string, int> scales;
-  for (int i = 0; i < f.scales_size(); ++i) {
-    const config::v1::AnswerScale& scale = f.scales(i);
-    const TextFormat::ParseInfoTree* t =
-        Reporter::Nested(tree, fd, "scales", i);
-    if (!IsValidId(scale.id())) {
-      r.At(t, scd, "id", -1,
-           absl::StrCat("scale ", i + 1, " has an invalid id \"", scale.id(),
-                        "\""));
-    } else if (!scales.emplace(scale.id(), i).second) {
-      r.At(t, scd, "id", -1,
-           absl::StrCat("duplicate scale id \"", scale.id(), "\""));
-    }
-    CheckOptions(scale.options(), absl::StrCat("scale \"", scale.id(), "\""), t,
-                 scd, r);
-  }
-
-  v1::Questionnaire q;
-  q.set_id(f.id());
-  q.set_version(f.version());
-  q.set_language(f.language());
-  q.set_title(f.title());
-  q.set_description(f.description());
-  *q.mutable_sources() = f.sources();
-  if (f.sections_size() == 0) r.At(tree, fd, "id", -1, "no sections");
-  absl::flat_hash_set<std::string> section_ids, question_ids;
-  for (int s = 0; s < f.sections_size(); ++s) {
-    const config::v1::Section& section = f.sections(s);
-    const TextFormat::ParseInfoTree* st =
-        Reporter::Nested(tree, fd, "sections", s);
-    if (!IsValidId(section.id())) {
-      r.At(st, sd, "id", -1,
-           absl::StrCat("section ", s + 1, " has an invalid id \"",
-                        section.id(), "\""));
-    } else if (!section_ids.insert(section.id()).second) {
-      r.At(st, sd, "id", -1,
-           absl::StrCat("duplicate section id \"", section.id(), "\""));
-    }
-    if (absl::StripAsciiWhitespace(section.title()).empty()) {
-      r.At(st, sd, "id", -1,
-           absl::StrCat("section \"", section.id(), "\" has no title"));
-    }
-    if (section.questions_size() == 0) {
-      r.At(st, sd, "id", -1,
-           absl::StrCat("section \"", section.id(), "\" has no questions"));
-    }
-    v1::QuestionnaireSection* out_section = q.add_sections();
-    out_section->set_id(section.id());
-    out_section->set_title(section.title());
-    out_section->set_description(section.description());
-    for (int k = 0; k < section.questions_size(); ++k) {
-      const config::v1::Question& question = section.questions(k);
-      const TextFormat::ParseInfoTree* qt =
-          Reporter::Nested(st, sd, "questions", k);
-      const std::string where =
-          absl::StrCat("question \"", question.id(), "\"");
-      if (!IsValidId(question.id())) {
-        r.At(qt, qd, "id", -1,
-             absl::StrCat("question ", k + 1, " of section \"", section.id(),
-                          "\" has an invalid id \"", question.id(), "\""));
-      } else if (!question_ids.insert(question.id()).second) {
-        r.At(qt, qd, "id", -1,
-             absl::StrCat("duplicate question id \"", question.id(), "\""));
-      }
-      if (absl::StripAsciiWhitespace(question.text()).empty()) {
-        r.At(qt, qd, "id", -1, absl::StrCat(where, " has no text"));
-      }
-      if (absl::StripAsciiWhitespace(question.help()).empty()) {
-        r.At(qt, qd, "id", -1, absl::StrCat(where, " has no help text"));
-      }
-      if (question.dimensions_size() == 0) {
-        r.At(qt, qd, "id", -1,
-             absl::StrCat(where, " touches no dimension (list at least one)"));
-      }
-      std::set<int> dims;
-      for (int d = 0; d < question.dimensions_size(); ++d) {
-        const int dim = question.dimensions(d);
-        if (dim == v1::DIMENSION_UNSPECIFIED || !v1::Dimension_IsValid(dim)) {
-          r.At(qt, qd, "dimensions", d,
-               absl::StrCat(where, ": invalid dimension ", dim));
-        } else if (!dims.insert(dim).second) {
-          r.At(qt, qd, "dimensions", d,
-               absl::StrCat(where, ": dimension listed twice"));
-        }
-      }
-      if (question.weight() < kMinWeight || question.weight() > kMaxWeight) {
-        // An unset weight has no location of its own: point at the id.
-        r.At(qt, qd, question.weight() == 0 ? "id" : "weight", -1,
-             absl::StrCat(where, ": weight must be ", kMinWeight, " to ",
-                          kMaxWeight, " (is ", question.weight(), ")"));
-      }
-      if (question.recommendations_size() == 0) {
-        r.At(qt, qd, "id", -1, absl::StrCat(where, " has no recommendations"));
-      }
-      for (int i = 0; i < question.recommendations_size(); ++i) {
-        if (absl::StripAsciiWhitespace(question.recommendations(i)).empty()) {
-          r.At(qt, qd, "recommendations", i,
-               absl::StrCat(where, ": empty recommendation"));
-        }
-      }
-      v1::Question* out_question = out_section->add_questions();
-      out_question->set_id(question.id());
-      out_question->set_text(question.text());
-      out_question->set_help(question.help());
-      for (int dim : question.dimensions()) {
-        out_question->add_dimensions(static_cast<v1::Dimension>(dim));
-      }
-      out_question->set_weight(question.weight());
-      out_question->set_required(question.required());
-      out_question->set_legal_duty(question.legal_duty());
-      *out_question->mutable_recommendations() = question.recommendations();
-      *out_question->mutable_sources() = question.sources();
-      const bool has_scale = !question.scale().empty();
-      const bool has_options = question.options_size() > 0;
-      const google::protobuf::RepeatedPtrField<config::v1::AnswerOption>*
-          options = nullptr;
-      if (has_scale == has_options) {
-        r.At(
-            qt, qd, has_scale ? "scale" : "id", -1,
-            absl::StrCat(where, ": give exactly one of `scale` and `options`"));
-      } else if (has_scale) {
-        auto it = scales.find(question.scale());
-        if (it == scales.end()) {
-          r.At(qt, qd, "scale", -1,
-               absl::StrCat(where, ": unknown scale \"", question.scale(),
-                            "\""));
-        } else {
-          options = &f.scales(it->second).options();
-        }
-      } else {
-        CheckOptions(question.options(), where, qt, qd, r);
-        options = &question.options();
-      }
-      if (options != nullptr) {
-        for (const config::v1::AnswerOption& o : *options) {
-          v1::AnswerOption* out_option = out_question->add_options();
-          out_option->set_id(o.id());
-          out_option->set_label(o.label());
-          out_option->set_value(o.value());
-          out_option->set_not_applicable(o.not_applicable());
-        }
-      }
-    }
-  }
+  v1::Questionnaire q = QuestionnaireCompiler(f, tree, r).Compile();
   if (out->size() != at_start) {
     return absl::InvalidArgumentError(absl::StrCat(
         out->size() - at_start, " problem(s) in questionnaire ", path));

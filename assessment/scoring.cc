@@ -115,6 +115,152 @@ std::vector<AnswerProblem> ValidateAnswers(const v1::Questionnaire& q,
   return problems;
 }
 
+namespace {
+
+// Scores the answers of one questionnaire, section by section, then the
+// totals, the dimensions and the recommendations.
+class Scorer {
+ public:
+  explicit Scorer(const Answers& answers) {
+    for (const v1::Answer& a : answers) by_question_.emplace(a.question_id(), &a);
+  }
+
+  void ScoreSection(const v1::QuestionnaireSection& s, v1::Assessment* out) {
+    Tally tally;
+    v1::SectionResult* result = out->add_sections();
+    result->set_section_id(s.id());
+    result->set_title(s.title());
+    result->set_question_count(s.questions_size());
+    for (const v1::Question& question : s.questions()) {
+      ScoreQuestion(s, question, result, &tally, out->add_questions());
+    }
+    if (tally.answered == 0) return;
+    const double pct = tally.Percentage();
+    result->set_assessed(true);
+    result->set_percentage(pct);
+    result->set_need_for_action(result->unmet_legal_duties_size() > 0
+                                    ? v1::NEED_FOR_ACTION_HIGH
+                                    : NeedFor(pct));
+    result->set_maturity(MaturityFor(pct));
+    section_sum_ += pct;
+    ++assessed_sections_;
+  }
+
+  void SetOverall(v1::Assessment* out) const {
+    if (assessed_sections_ == 0) return;
+    // Each field of action counts the same, however many questions it has.
+    const double overall = section_sum_ / assessed_sections_;
+    out->set_overall_score(static_cast<int>(std::lround(overall)));
+    // The light and stage follow the score as shown, so 75 is green.
+    out->set_overall_need_for_action(any_unmet_duty_
+                                         ? v1::NEED_FOR_ACTION_HIGH
+                                         : NeedFor(out->overall_score()));
+    out->set_overall_maturity(MaturityFor(out->overall_score()));
+  }
+
+  void AddDimensions(v1::Assessment* out) const {
+    for (int dim = v1::DIMENSION_AGE; dim <= v1::DIMENSION_SOCIAL_ORIGIN;
+         ++dim) {
+      v1::DimensionResult* d = out->add_dimensions();
+      d->set_dimension(static_cast<v1::Dimension>(dim));
+      auto it = dimensions_.find(dim);
+      if (it == dimensions_.end() || it->second.answered == 0) continue;
+      d->set_assessed(true);
+      d->set_percentage(it->second.Percentage());
+      d->set_need_for_action(NeedFor(it->second.Percentage()));
+      d->set_answered_count(it->second.answered);
+    }
+  }
+
+  void AddRecommendations(v1::Assessment* out) {
+    // Impact first; legal duties before others of equal impact; then
+    // questionnaire order. Impacts are multiples of weight/max_value,
+    // compared after rounding so that float noise cannot reorder ties.
+    std::stable_sort(candidates_.begin(), candidates_.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                       const long ia = std::lround(a.impact * 1e6);
+                       const long ib = std::lround(b.impact * 1e6);
+                       if (ia != ib) return ia > ib;
+                       if (a.question->legal_duty() != b.question->legal_duty())
+                         return a.question->legal_duty();
+                       return a.order < b.order;
+                     });
+    for (const Candidate& c : candidates_) {
+      if (out->recommendations_size() >= kTopRecommendations) break;
+      v1::Recommendation* r = out->add_recommendations();
+      r->set_rank(out->recommendations_size());
+      r->set_question_id(c.question->id());
+      r->set_section_id(c.section->id());
+      r->set_question_text(c.question->text());
+      *r->mutable_steps() = c.question->recommendations();
+      r->set_impact(std::round(c.impact * 1000.0) / 1000.0);
+      *r->mutable_dimensions() = c.question->dimensions();
+      r->set_legal_duty(c.question->legal_duty());
+    }
+  }
+
+ private:
+  struct Candidate {
+    double impact;
+    int order;  // questionnaire order, for ties
+    const v1::Question* question;
+    const v1::QuestionnaireSection* section;
+  };
+
+  void ScoreQuestion(const v1::QuestionnaireSection& s,
+                     const v1::Question& question, v1::SectionResult* result,
+                     Tally* tally, v1::QuestionResult* qr) {
+    ++order_;
+    qr->set_question_id(question.id());
+    qr->set_section_id(s.id());
+    qr->set_weight(question.weight());
+    auto it = by_question_.find(question.id());
+    const v1::AnswerOption* option =
+        it == by_question_.end()
+            ? nullptr
+            : FindOption(question, it->second->option_id());
+    if (option != nullptr) qr->set_option_id(option->id());
+    const int max_value = MaxValue(question);
+    if (option == nullptr || option->not_applicable() || max_value <= 0) {
+      qr->set_skipped(true);
+      result->set_skipped_count(result->skipped_count() + 1);
+      return;
+    }
+    const double fulfilment = std::clamp(
+        static_cast<double>(option->value()) / max_value, 0.0, 1.0);
+    qr->set_value(option->value());
+    qr->set_fulfilment(fulfilment);
+    result->set_answered_count(result->answered_count() + 1);
+    tally->weighted += question.weight() * fulfilment;
+    tally->weights += question.weight();
+    ++tally->answered;
+    for (int dim : question.dimensions()) {
+      Tally& d = dimensions_[dim];
+      d.weighted += question.weight() * fulfilment;
+      d.weights += question.weight();
+      ++d.answered;
+    }
+    if (question.legal_duty() && fulfilment < kLegalDutyMetFrom) {
+      result->add_unmet_legal_duties(question.id());
+      any_unmet_duty_ = true;
+    }
+    if (fulfilment < kRecommendBelow) {
+      candidates_.push_back(
+          {question.weight() * (1.0 - fulfilment), order_, &question, &s});
+    }
+  }
+
+  absl::flat_hash_map<std::string, const v1::Answer*> by_question_;
+  std::map<int, Tally> dimensions_;  // Dimension → tally
+  std::vector<Candidate> candidates_;
+  double section_sum_ = 0;
+  int assessed_sections_ = 0;
+  bool any_unmet_duty_ = false;
+  int order_ = 0;
+};
+
+}  // namespace
+
 absl::StatusOr<v1::Assessment> ScoreAssessment(
     const v1::Questionnaire& q, const Answers& answers,
     std::vector<AnswerProblem>* problems) {
@@ -127,129 +273,18 @@ absl::StatusOr<v1::Assessment> ScoreAssessment(
     return absl::InvalidArgumentError(
         absl::StrCat(n, " problem(s) with the answers"));
   }
-  absl::flat_hash_map<std::string, const v1::Answer*> by_question;
-  for (const v1::Answer& a : answers) by_question.emplace(a.question_id(), &a);
-
   v1::Assessment out;
   out.set_questionnaire_id(q.id());
   out.set_questionnaire_version(q.version());
   out.set_language(q.language());
   *out.mutable_answers() = answers;
-
-  std::map<int, Tally> dimensions;  // Dimension → tally
-  struct Candidate {
-    double impact;
-    int order;  // questionnaire order, for ties
-    const v1::Question* question;
-    const v1::QuestionnaireSection* section;
-  };
-  std::vector<Candidate> candidates;
-  double section_sum = 0;
-  int assessed_sections = 0;
-  bool any_unmet_duty = false;
-  int order = 0;
+  Scorer scorer(answers);
   for (const v1::QuestionnaireSection& s : q.sections()) {
-    Tally tally;
-    v1::SectionResult* result = out.add_sections();
-    result->set_section_id(s.id());
-    result->set_title(s.title());
-    result->set_question_count(s.questions_size());
-    for (const v1::Question& question : s.questions()) {
-      ++order;
-      v1::QuestionResult* qr = out.add_questions();
-      qr->set_question_id(question.id());
-      qr->set_section_id(s.id());
-      qr->set_weight(question.weight());
-      auto it = by_question.find(question.id());
-      const v1::AnswerOption* option =
-          it == by_question.end()
-              ? nullptr
-              : FindOption(question, it->second->option_id());
-      if (option != nullptr) qr->set_option_id(option->id());
-      const int max_value = MaxValue(question);
-      if (option == nullptr || option->not_applicable() || max_value <= 0) {
-        qr->set_skipped(true);
-        result->set_skipped_count(result->skipped_count() + 1);
-        continue;
-      }
-      const double fulfilment = std::clamp(
-          static_cast<double>(option->value()) / max_value, 0.0, 1.0);
-      qr->set_value(option->value());
-      qr->set_fulfilment(fulfilment);
-      result->set_answered_count(result->answered_count() + 1);
-      tally.weighted += question.weight() * fulfilment;
-      tally.weights += question.weight();
-      ++tally.answered;
-      for (int dim : question.dimensions()) {
-        Tally& d = dimensions[dim];
-        d.weighted += question.weight() * fulfilment;
-        d.weights += question.weight();
-        ++d.answered;
-      }
-      if (question.legal_duty() && fulfilment < kLegalDutyMetFrom) {
-        result->add_unmet_legal_duties(question.id());
-        any_unmet_duty = true;
-      }
-      if (fulfilment < kRecommendBelow) {
-        candidates.push_back(
-            {question.weight() * (1.0 - fulfilment), order, &question, &s});
-      }
-    }
-    if (tally.answered == 0) continue;
-    const double pct = tally.Percentage();
-    result->set_assessed(true);
-    result->set_percentage(pct);
-    result->set_need_for_action(result->unmet_legal_duties_size() > 0
-                                    ? v1::NEED_FOR_ACTION_HIGH
-                                    : NeedFor(pct));
-    result->set_maturity(MaturityFor(pct));
-    section_sum += pct;
-    ++assessed_sections;
+    scorer.ScoreSection(s, &out);
   }
-  if (assessed_sections > 0) {
-    // Each field of action counts the same, however many questions it has.
-    const double overall = section_sum / assessed_sections;
-    out.set_overall_score(static_cast<int>(std::lround(overall)));
-    // The light and stage follow the score as shown, so 75 is green.
-    out.set_overall_need_for_action(any_unmet_duty
-                                        ? v1::NEED_FOR_ACTION_HIGH
-                                        : NeedFor(out.overall_score()));
-    out.set_overall_maturity(MaturityFor(out.overall_score()));
-  }
-  for (int dim = v1::DIMENSION_AGE; dim <= v1::DIMENSION_SOCIAL_ORIGIN; ++dim) {
-    v1::DimensionResult* d = out.add_dimensions();
-    d->set_dimension(static_cast<v1::Dimension>(dim));
-    auto it = dimensions.find(dim);
-    if (it == dimensions.end() || it->second.answered == 0) continue;
-    d->set_assessed(true);
-    d->set_percentage(it->second.Percentage());
-    d->set_need_for_action(NeedFor(it->second.Percentage()));
-    d->set_answered_count(it->second.answered);
-  }
-  // Impact first; legal duties before others of equal impact; then
-  // questionnaire order. Impacts are multiples of weight/max_value, compared
-  // after rounding so that float noise cannot reorder ties.
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) {
-                     const long ia = std::lround(a.impact * 1e6);
-                     const long ib = std::lround(b.impact * 1e6);
-                     if (ia != ib) return ia > ib;
-                     if (a.question->legal_duty() != b.question->legal_duty())
-                       return a.question->legal_duty();
-                     return a.order < b.order;
-                   });
-  for (const Candidate& c : candidates) {
-    if (out.recommendations_size() >= kTopRecommendations) break;
-    v1::Recommendation* r = out.add_recommendations();
-    r->set_rank(out.recommendations_size());
-    r->set_question_id(c.question->id());
-    r->set_section_id(c.section->id());
-    r->set_question_text(c.question->text());
-    *r->mutable_steps() = c.question->recommendations();
-    r->set_impact(std::round(c.impact * 1000.0) / 1000.0);
-    *r->mutable_dimensions() = c.question->dimensions();
-    r->set_legal_duty(c.question->legal_duty());
-  }
+  scorer.SetOverall(&out);
+  scorer.AddDimensions(&out);
+  scorer.AddRecommendations(&out);
   return out;
 }
 
