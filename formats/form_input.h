@@ -2,7 +2,7 @@
 // HTML5 parser, gumbo) or a ScanFormRequest as proto3 JSON.
 //
 //   absl::StatusOr<divcheck::v1::ScanFormRequest> request =
-//       divcheck::cli::FormFromHtml(html);
+//       divcheck::formats::FormFromHtml(html);
 //
 // HTML: every <input> (except hidden, submit, reset, button and image),
 // <select> and <textarea> becomes a field. Radio buttons of one name are one
