@@ -96,4 +96,24 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
   return out;
 }
 
+absl::Status FromRpcStatus(const google::rpc::Status& status) {
+  if (status.code() == 0) return absl::OkStatus();
+  const absl::StatusCode code =
+      status.code() > 0 && status.code() <= 16
+          ? static_cast<absl::StatusCode>(status.code())
+          : absl::StatusCode::kUnknown;
+  absl::Status out(code, status.message());
+  for (const google::protobuf::Any& any : status.details()) {
+    if (any.Is<google::rpc::ErrorInfo>()) {
+      google::rpc::ErrorInfo info;
+      if (!any.UnpackTo(&info)) continue;
+      info.mutable_metadata()->erase("request_id");
+      out.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
+    } else if (any.Is<google::rpc::BadRequest>()) {
+      out.SetPayload(any.type_url(), absl::Cord(any.value()));
+    }
+  }
+  return out;
+}
+
 }  // namespace divcheck::api

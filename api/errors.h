@@ -66,6 +66,13 @@ std::string ReasonOf(const absl::Status& status);
 google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view request_id);
 
+// The inverse of ToRpcStatus, for clients that receive a google.rpc.Status
+// (the gRPC trailer, an HTTP error body): the same code and message, with
+// its ErrorInfo (request_id metadata dropped) and BadRequest attached as
+// payloads again, so ReasonOf and the BadRequest read the same as on the
+// server. Code 0 gives OK; a code outside the canonical range gives UNKNOWN.
+absl::Status FromRpcStatus(const google::rpc::Status& status);
+
 }  // namespace divcheck::api
 
 #endif  // DIVCHECK_API_ERRORS_H_

@@ -36,6 +36,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using api::CallControl;
 using api::FieldViolation;
+using api::FromRpcStatus;
 using api::InvalidRequest;
 using api::ReasonOf;
 using api::ScanApi;
@@ -112,6 +113,25 @@ TEST(RpcErrors, GrpcStatusCarriesTheDetails) {
   ASSERT_TRUE(s.ParseFromString(g.error_details()));
   EXPECT_EQ(InfoOf(s).reason(), "CANCELLED");
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "id").ok());
+}
+
+TEST(RpcErrors, FromRpcStatusGivesBackReasonAndViolations) {
+  const absl::Status original =
+      InvalidRequest({{"text", "too large", "TEXT_TOO_LARGE"},
+                      {"language_code", "bad", "UNSUPPORTED_LANGUAGE"}},
+                     {{"max_text_bytes", "10"}});
+  const absl::Status back = FromRpcStatus(ToRpcStatus(original, "r1"));
+  EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(back.message(), original.message());
+  EXPECT_EQ(ReasonOf(back), "INVALID_REQUEST");
+  // Converting again gives the same google.rpc.Status: the details survived.
+  EXPECT_EQ(ToRpcStatus(back, "r2").SerializeAsString(),
+            ToRpcStatus(original, "r2").SerializeAsString());
+  EXPECT_TRUE(FromRpcStatus(ToRpcStatus(absl::OkStatus(), "r")).ok());
+  google::rpc::Status odd;
+  odd.set_code(99);
+  odd.set_message("x");
+  EXPECT_EQ(FromRpcStatus(odd).code(), absl::StatusCode::kUnknown);
 }
 
 TEST_F(ScanApiTest, ScansLikeTheEngine) {
