@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -24,13 +25,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "base/data_dir.h"
-#include "base/file.h"
 #include "assessment/questionnaire.h"
 #include "assessment/scoring.h"
-#include "clients/cli/args.h"
+#include "base/data_dir.h"
+#include "base/file.h"
 #include "clients/cli/assess_format.h"
 #include "clients/cli/assess_remote.h"
+#include "clients/cli/command_line.h"
 #include "clients/cli/report_format.h"
 #include "divcheck/cli/files/assess_files.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -174,6 +175,44 @@ std::string DefaultQuestionnaireDir() {
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
+// The flags of the assess subcommands; each takes some of them.
+struct AssessFlags {
+  std::string format = "text";
+  std::optional<std::string> lang;
+  std::optional<std::string> organization;
+  std::string server;
+  std::optional<std::string> questionnaires;
+  std::string answers;  // submit
+  std::string resume;   // the interactive mode
+  std::vector<std::string> positional;
+};
+
+// Parses argv[start..argc) with the flags in `names` into *flags. Returns
+// an exit status when the command is done (`help` printed, or a usage
+// error), else nullopt.
+std::optional<int> ParseAssessFlags(int argc, char** argv, int start,
+                                    const std::vector<std::string>& names,
+                                    const char* help, AssessFlags* flags) {
+  CommandLine line;
+  for (const std::string& name : names) {
+    if (name == "format") line.Add(name, &flags->format);
+    if (name == "lang") line.Add(name, &flags->lang);
+    if (name == "organization") line.Add(name, &flags->organization);
+    if (name == "server") line.Add(name, &flags->server);
+    if (name == "questionnaires") line.Add(name, &flags->questionnaires);
+    if (name == "answers") line.Add(name, &flags->answers);
+    if (name == "resume") line.Add(name, &flags->resume);
+  }
+  std::string error;
+  if (!line.Parse(argc, argv, start, &error)) return Usage(error, help);
+  if (line.help()) {
+    std::cout << help;
+    return kExitOk;
+  }
+  flags->positional = line.positional();
+  return std::nullopt;
+}
+
 // The answers file, or standard input for "-".
 absl::StatusOr<std::string> ReadAnswersText(const std::string& path) {
   if (path == "-") return ReadStream(stdin, "<stdin>");
@@ -218,9 +257,10 @@ absl::Status WriteFileAtomically(const std::string& path,
 // or a server.
 class Backend {
  public:
-  static absl::StatusOr<std::unique_ptr<Backend>> Create(const Args& args) {
+  static absl::StatusOr<std::unique_ptr<Backend>> Create(
+      const AssessFlags& args) {
     auto backend = std::unique_ptr<Backend>(new Backend());
-    const std::string server = FlagOr(args, "server");
+    const std::string& server = args.server;
     if (!server.empty()) {
       const char* key = std::getenv("DIVCHECK_API_KEY");
       backend->remote_ =
@@ -228,7 +268,7 @@ class Backend {
       return backend;
     }
     const std::string dir =
-        FlagOr(args, "questionnaires", DefaultQuestionnaireDir());
+        args.questionnaires.value_or(DefaultQuestionnaireDir());
     std::vector<assessment::DataProblem> problems;
     absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>> set =
         assessment::QuestionnaireSet::Load(dir, &problems);
@@ -327,12 +367,12 @@ void PrintAssessment(const v1::Assessment& a, const std::string& format,
 }
 
 v1::CreateAssessmentRequest RequestFrom(const files::AnswersFile& file,
-                                        const Args& args) {
+                                        const AssessFlags& args) {
   v1::CreateAssessmentRequest request;
   request.set_questionnaire_id(file.questionnaire_id());
   request.set_questionnaire_version(file.questionnaire_version());
-  request.set_language_code(FlagOr(args, "lang", file.language()));
-  request.set_organization(FlagOr(args, "organization", file.organization()));
+  request.set_language_code(args.lang.value_or(file.language()));
+  request.set_organization(args.organization.value_or(file.organization()));
   *request.mutable_answers() = file.answers();
   return request;
 }
@@ -344,18 +384,14 @@ std::string TitleOf(Backend& backend, const v1::Assessment& a) {
 }
 
 int QuestionnaireCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 3, {"lang", "format", "server", "questionnaires"},
-                 &args, &error)) {
-    return Usage(error, kQuestionnaireHelp);
+  AssessFlags args;
+  if (std::optional<int> done = ParseAssessFlags(
+          argc, argv, 3, {"lang", "format", "server", "questionnaires"},
+          kQuestionnaireHelp, &args)) {
+    return *done;
   }
-  if (args.help) {
-    std::cout << kQuestionnaireHelp;
-    return kExitOk;
-  }
-  const std::string format = FlagOr(args, "format", "text");
-  const std::string lang = FlagOr(args, "lang", "de");
+  const std::string format = args.format;
+  const std::string lang = args.lang.value_or("de");
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kQuestionnaireHelp);
   if (!ValidLang(lang))
@@ -372,24 +408,20 @@ int QuestionnaireCommand(int argc, char** argv) {
 }
 
 int SubmitCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 3,
-                 {"answers", "organization", "server", "format", "lang",
-                  "questionnaires"},
-                 &args, &error)) {
-    return Usage(error, kSubmitHelp);
+  AssessFlags args;
+  if (std::optional<int> done =
+          ParseAssessFlags(argc, argv, 3,
+                           {"answers", "organization", "server", "format",
+                            "lang", "questionnaires"},
+                           kSubmitHelp, &args)) {
+    return *done;
   }
-  if (args.help) {
-    std::cout << kSubmitHelp;
-    return kExitOk;
-  }
-  const std::string format = FlagOr(args, "format", "text");
+  const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kSubmitHelp);
-  if (!ValidLang(FlagOr(args, "lang")))
+  if (!ValidLang(args.lang.value_or("")))
     return Usage("--lang must be de or en", kSubmitHelp);
-  const std::string path = FlagOr(args, "answers");
+  const std::string path = args.answers;
   if (path.empty()) return Usage("--answers=FILE is required", kSubmitHelp);
   if (!args.positional.empty())
     return Usage("no arguments expected", kSubmitHelp);
@@ -408,28 +440,23 @@ int SubmitCommand(int argc, char** argv) {
 }
 
 int ListCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 3, {"organization", "server", "format"}, &args,
-                 &error)) {
-    return Usage(error, kListHelp);
+  AssessFlags args;
+  if (std::optional<int> done =
+          ParseAssessFlags(argc, argv, 3, {"organization", "server", "format"},
+                           kListHelp, &args)) {
+    return *done;
   }
-  if (args.help) {
-    std::cout << kListHelp;
-    return kExitOk;
-  }
-  const std::string format = FlagOr(args, "format", "text");
+  const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kListHelp);
-  if (FlagOr(args, "server").empty())
-    return Usage("--server is required", kListHelp);
-  if (FlagOr(args, "organization").empty())
+  if (args.server.empty()) return Usage("--server is required", kListHelp);
+  if (args.organization.value_or("").empty())
     return Usage("--organization is required", kListHelp);
   absl::StatusOr<std::unique_ptr<Backend>> backend = Backend::Create(args);
   if (!backend.ok()) return PrintError(backend.status(), "");
   v1::ListAssessmentsResponse all;
   v1::ListAssessmentsRequest request;
-  request.set_organization(FlagOr(args, "organization"));
+  request.set_organization(args.organization.value_or(""));
   request.set_page_size(100);
   do {
     absl::StatusOr<v1::ListAssessmentsResponse> page =
@@ -445,20 +472,15 @@ int ListCommand(int argc, char** argv) {
 }
 
 int ShowCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 3, {"server", "format"}, &args, &error)) {
-    return Usage(error, kShowHelp);
+  AssessFlags args;
+  if (std::optional<int> done = ParseAssessFlags(
+          argc, argv, 3, {"server", "format"}, kShowHelp, &args)) {
+    return *done;
   }
-  if (args.help) {
-    std::cout << kShowHelp;
-    return kExitOk;
-  }
-  const std::string format = FlagOr(args, "format", "text");
+  const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kShowHelp);
-  if (FlagOr(args, "server").empty())
-    return Usage("--server is required", kShowHelp);
+  if (args.server.empty()) return Usage("--server is required", kShowHelp);
   if (args.positional.size() != 1)
     return Usage("name exactly one assessment ID", kShowHelp);
   absl::StatusOr<std::unique_ptr<Backend>> backend = Backend::Create(args);
@@ -471,20 +493,16 @@ int ShowCommand(int argc, char** argv) {
 }
 
 int CompareCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 3, {"server", "format", "lang", "questionnaires"},
-                 &args, &error)) {
-    return Usage(error, kCompareHelp);
+  AssessFlags args;
+  if (std::optional<int> done = ParseAssessFlags(
+          argc, argv, 3, {"server", "format", "lang", "questionnaires"},
+          kCompareHelp, &args)) {
+    return *done;
   }
-  if (args.help) {
-    std::cout << kCompareHelp;
-    return kExitOk;
-  }
-  const std::string format = FlagOr(args, "format", "text");
+  const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kCompareHelp);
-  if (!ValidLang(FlagOr(args, "lang")))
+  if (!ValidLang(args.lang.value_or("")))
     return Usage("--lang must be de or en", kCompareHelp);
   if (args.positional.size() != 2) {
     return Usage(
@@ -502,7 +520,7 @@ int CompareCommand(int argc, char** argv) {
     comparison = *std::move(c);
   } else {
     v1::Assessment scored[2];
-    std::string lang = FlagOr(args, "lang");
+    std::string lang = args.lang.value_or("");
     for (int i = 0; i < 2; ++i) {
       absl::StatusOr<files::AnswersFile> file =
           ReadAnswersFile(args.positional[i]);
@@ -578,29 +596,25 @@ const Ui kEnglish = {
 };
 
 int InteractiveCommand(int argc, char** argv, int start) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, start,
-                 {"resume", "lang", "organization", "server", "format",
-                  "questionnaires"},
-                 &args, &error)) {
-    return Usage(error, kInteractiveHelp);
-  }
-  if (args.help) {
-    std::cout << kInteractiveHelp;
-    return kExitOk;
+  AssessFlags args;
+  if (std::optional<int> done =
+          ParseAssessFlags(argc, argv, start,
+                           {"resume", "lang", "organization", "server",
+                            "format", "questionnaires"},
+                           kInteractiveHelp, &args)) {
+    return *done;
   }
   if (!args.positional.empty()) {
     return Usage(
         absl::StrCat("unknown subcommand \"", args.positional[0], "\""),
         kAssessHelp);
   }
-  const std::string format = FlagOr(args, "format", "text");
+  const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kInteractiveHelp);
-  if (!ValidLang(FlagOr(args, "lang")))
+  if (!ValidLang(args.lang.value_or("")))
     return Usage("--lang must be de or en", kInteractiveHelp);
-  const std::string resume = FlagOr(args, "resume");
+  const std::string resume = args.resume;
   files::AnswersFile progress;
   bool resumed = false;
   if (!resume.empty() && std::filesystem::exists(resume)) {
@@ -609,7 +623,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
     progress = *std::move(file);
     resumed = true;
   }
-  std::string lang = FlagOr(args, "lang", progress.language());
+  std::string lang = args.lang.value_or(progress.language());
   if (lang.empty()) lang = assessment::kDefaultLanguage;
   const Ui& ui = lang == "en" ? kEnglish : kGerman;
 
@@ -656,7 +670,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
     out.set_questionnaire_id(q->id());
     out.set_questionnaire_version(q->version());
     out.set_language(lang);
-    out.set_organization(FlagOr(args, "organization", progress.organization()));
+    out.set_organization(args.organization.value_or(progress.organization()));
     for (const Item& item : items) {
       auto it = answers.find(item.question->id());
       if (it != answers.end()) {
@@ -794,7 +808,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
   request.set_questionnaire_id(q->id());
   request.set_questionnaire_version(q->version());
   request.set_language_code(lang);
-  request.set_organization(FlagOr(args, "organization", progress.organization()));
+  request.set_organization(args.organization.value_or(progress.organization()));
   for (const Item& item : items) {
     auto it = answers.find(item.question->id());
     if (it == answers.end()) continue;
