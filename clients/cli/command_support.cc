@@ -2,14 +2,13 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "base/data_dir.h"
+#include "base/file.h"
 
 namespace divcheck::cli {
 
@@ -22,30 +21,19 @@ int Usage(const std::string& error, const char* help) {
   return kExitUsage;
 }
 
+std::string InputName(const std::string& path) {
+  return path == "-" ? "<stdin>" : path;
+}
+
 absl::StatusOr<std::string> ReadInput(const std::string& path,
                                       size_t max_bytes) {
-  std::string data;
-  if (path == "-") {
-    std::ostringstream buf;
-    buf << std::cin.rdbuf();
-    data = buf.str();
-  } else {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) {
-      return absl::NotFoundError(
-          absl::StrCat(path, ": cannot read: ", ec.message()));
-    }
-    if (size > max_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": input is ", size,
-                                                     " bytes; the limit is ",
-                                                     max_bytes, " bytes"));
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-    data.resize(size);
-    in.read(data.data(), static_cast<std::streamsize>(size));
-    data.resize(static_cast<size_t>(in.gcount()));
+  const std::string name = InputName(path);
+  absl::StatusOr<std::string> data = path == "-"
+                                         ? ReadStream(stdin, name, max_bytes)
+                                         : ReadFile(path, max_bytes);
+  if (absl::IsOutOfRange(data.status())) {
+    return absl::OutOfRangeError(absl::StrCat(
+        name, ": input too large; the limit is ", max_bytes, " bytes"));
   }
   return data;
 }

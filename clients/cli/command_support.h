@@ -37,7 +37,14 @@ std::string DefaultLexiconDir();
 // $DIVCHECK_API_KEY, or "" when it is not set.
 std::string ApiKey();
 
-// Reads a whole file or standard input ("-"). Errors name the file.
+// How reports and messages name an input: "<stdin>" for "-", else the path.
+std::string InputName(const std::string& path);
+
+// The bytes of the file at `path`, or of standard input for "-", read
+// through base/file.h: reading stops once the input is over `max_bytes`.
+// Errors name the input, e.g. "cannot read ad.txt: No such file or
+// directory" or "ad.txt: input too large; the limit is 1048576 bytes"
+// (OUT_OF_RANGE).
 absl::StatusOr<std::string> ReadInput(const std::string& path,
                                       size_t max_bytes);
 

@@ -157,7 +157,7 @@ int FormCommand(int argc, char** argv) {
   if (std::optional<int> done = ParseFormFlags(argc, argv, &flags)) {
     return *done;
   }
-  const std::string name = flags.path == "-" ? "<stdin>" : flags.path;
+  const std::string name = InputName(flags.path);
   auto fail = [&](absl::string_view message) {
     std::cerr << "divcheck: " << name << ": " << message << "\n";
     return kExitUsage;

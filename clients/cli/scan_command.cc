@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
@@ -200,17 +199,16 @@ int ScanCommand(int argc, char** argv) {
     if (!scanned.ok()) {
       std::cout << out << std::flush;
       out.clear();
-      const std::string msg(scanned.message());
-      std::cerr << "divcheck: "
-                << (absl::StartsWith(msg, path) ? "" : path + ": ") << msg
-                << "\n";
+      // Read errors name the input; scan errors get the path in front.
+      std::cerr << "divcheck: " << (text.ok() ? path + ": " : "")
+                << scanned.message() << "\n";
       input_error = true;
       continue;
     }
     for (const v1::Finding& f : report.findings()) {
       if (f.severity() >= flags.report.fail_on) exit_code = kExitFindings;
     }
-    const std::string name = path == "-" ? "<stdin>" : path;
+    const std::string name = InputName(path);
     if (flags.report.format == "json") {
       absl::StrAppend(&out, FormatJson(report), "\n");
     } else {
