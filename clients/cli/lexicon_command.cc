@@ -8,10 +8,16 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "analyzers/lexicon.h"
+#include "base/json.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
+#include "divcheck/cli/lexicon_stats.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver.h"
+#include "google/protobuf/util/type_resolver_util.h"
 
 namespace divcheck::cli {
 
@@ -83,25 +89,56 @@ std::map<std::string, Counts> CountByLanguage(const LexiconSet& s) {
   return by_lang;
 }
 
+cli::LanguageStats ToProto(const Counts& c) {
+  cli::LanguageStats stats;
+  stats.set_entries(static_cast<uint32_t>(c.entries));
+  stats.set_terms(static_cast<uint32_t>(c.terms));
+  stats.set_job_titles(static_cast<uint32_t>(c.titles));
+  stats.set_matchable_concepts(
+      static_cast<uint32_t>(c.concept_terms + c.titles));
+  auto copy = [](const std::map<std::string, size_t>& from,
+                 google::protobuf::Map<std::string, uint32_t>* to) {
+    for (const auto& [k, v] : from) (*to)[k] = static_cast<uint32_t>(v);
+  };
+  copy(c.entries_by_kind, stats.mutable_entries_by_kind());
+  copy(c.terms_by_kind, stats.mutable_terms_by_kind());
+  copy(c.findings_by_dimension, stats.mutable_finding_terms_by_dimension());
+  copy(c.findings_by_severity, stats.mutable_finding_terms_by_severity());
+  return stats;
+}
+
+// proto3 JSON of `m` from protobuf's printer, with every field and map keys
+// in sorted order (deterministic serialisation; the plain printer keeps the
+// hash order of the maps).
+std::string SortedProtoJson(const google::protobuf::Message& m) {
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream raw(&binary);
+    google::protobuf::io::CodedOutputStream coded(&raw);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }
+  static constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
+  std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          kTypeUrlPrefix, m.GetDescriptor()->file()->pool()));
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::BinaryToJsonString(
+      resolver.get(),
+      absl::StrCat(kTypeUrlPrefix, "/", m.GetDescriptor()->full_name()), binary,
+      &out, options);
+  return out;
+}
+
+// One JSON object: each language code (escaped) with its LanguageStats.
 std::string StatsJson(const std::map<std::string, Counts>& by_lang) {
   std::string out = "{";
-  bool first_lang = true;
-  auto obj = [](const std::map<std::string, size_t>& m) {
-    std::vector<std::string> parts;
-    for (const auto& [k, v] : m)
-      parts.push_back(absl::StrCat("\"", k, "\":", v));
-    return absl::StrCat("{", absl::StrJoin(parts, ","), "}");
-  };
   for (const auto& [lang, c] : by_lang) {
-    absl::StrAppend(
-        &out, first_lang ? "" : ",", "\"", lang, "\":{\"entries\":", c.entries,
-        ",\"terms\":", c.terms, ",\"jobTitles\":", c.titles,
-        ",\"matchableConcepts\":", c.concept_terms + c.titles,
-        ",\"entriesByKind\":", obj(c.entries_by_kind),
-        ",\"termsByKind\":", obj(c.terms_by_kind),
-        ",\"findingTermsByDimension\":", obj(c.findings_by_dimension),
-        ",\"findingTermsBySeverity\":", obj(c.findings_by_severity), "}");
-    first_lang = false;
+    if (out.size() > 1) out += ",";
+    AppendJsonString(lang, &out);
+    absl::StrAppend(&out, ":", SortedProtoJson(ToProto(c)));
   }
   out += "}\n";
   return out;
