@@ -168,6 +168,8 @@ class Session {
   // The first question neither answered nor skipped, else the first
   // required one without an answer (a hand-edited file), else total().
   int OpenQuestion() const;
+  // The answers given, in questionnaire order.
+  google::protobuf::RepeatedPtrField<v1::Answer> Answers() const;
   // Writes the progress file (when there is one); false after printing why.
   bool Save() const;
   // Saves and says how to continue; kExitUnfinished.
@@ -214,14 +216,11 @@ bool Session::Save() const {
   out.set_questionnaire_version(q_.version());
   out.set_language(lang_);
   out.set_organization(organization_);
+  *out.mutable_answers() = Answers();
   for (const Item& item : items_) {
-    auto it = answers_.find(item.question->id());
-    if (it != answers_.end()) {
-      v1::Answer* a = out.add_answers();
-      a->set_question_id(it->first);
-      a->set_option_id(it->second);
-    } else if (skipped_.count(item.question->id())) {
-      out.add_skipped_question_ids(item.question->id());
+    const std::string& id = item.question->id();
+    if (!answers_.count(id) && skipped_.count(id)) {
+      out.add_skipped_question_ids(id);
     }
   }
   absl::Status written = WriteFileAtomically(resume_, ProtoJson(out));
@@ -357,19 +356,25 @@ std::optional<int> Session::Ask(bool resumed) {
   return std::nullopt;
 }
 
+google::protobuf::RepeatedPtrField<v1::Answer> Session::Answers() const {
+  google::protobuf::RepeatedPtrField<v1::Answer> out;
+  for (const Item& item : items_) {
+    auto it = answers_.find(item.question->id());
+    if (it == answers_.end()) continue;
+    v1::Answer* a = out.Add();
+    a->set_question_id(it->first);
+    a->set_option_id(it->second);
+  }
+  return out;
+}
+
 v1::CreateAssessmentRequest Session::Request() const {
   v1::CreateAssessmentRequest request;
   request.set_questionnaire_id(q_.id());
   request.set_questionnaire_version(q_.version());
   request.set_language_code(lang_);
   request.set_organization(organization_);
-  for (const Item& item : items_) {
-    auto it = answers_.find(item.question->id());
-    if (it == answers_.end()) continue;
-    v1::Answer* a = request.add_answers();
-    a->set_question_id(it->first);
-    a->set_option_id(it->second);
-  }
+  *request.mutable_answers() = Answers();
   return request;
 }
 

@@ -65,11 +65,9 @@ std::optional<int> ParseBenchFlags(int argc, char** argv, BenchOptions* options,
   line.Add("warmup", &warmup);
   line.Add("channels", &channels);
   line.Add("lang", &options->language);
-  std::string error;
-  if (!line.Parse(argc, argv, 2, &error)) return Usage(error, kBenchHelp);
-  if (line.help()) {
-    std::cout << kBenchHelp;
-    return kExitOk;
+  if (std::optional<int> done =
+          ParseCommandLine(line, argc, argv, kBenchHelp)) {
+    return done;
   }
   if (options->address.empty()) {
     return Usage("--server is required", kBenchHelp);

@@ -12,6 +12,23 @@
 
 namespace divcheck::cli {
 
+std::optional<int> ParseCommandLine(CommandLine& line, int argc, char** argv,
+                                    const char* help) {
+  std::string error;
+  if (!line.Parse(argc, argv, 2, &error)) return Usage(error, help);
+  if (line.help()) {
+    std::cout << help;
+    return kExitOk;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> CheckLangFlag(const std::string& lang, const char* help) {
+  if (lang == "auto" || lang == "de" || lang == "en") return std::nullopt;
+  return Usage(
+      absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""), help);
+}
+
 std::string DefaultLexiconDir() {
   return FindDataDir("DIVCHECK_LEXICONS", "lexicons", DIVCHECK_SOURCE_LEXICONS);
 }
@@ -43,6 +60,14 @@ std::string ApiKey() {
   return key != nullptr ? key : "";
 }
 
+absl::Status WithServerName(const std::string& server, absl::Status status) {
+  if (!absl::IsUnavailable(status) && !absl::IsUnauthenticated(status)) {
+    return status;
+  }
+  return absl::Status(status.code(),
+                      absl::StrCat("server ", server, ": ", status.message()));
+}
+
 int PrintProblems(const std::vector<LexiconProblem>& problems) {
   for (const LexiconProblem& p : problems) std::cerr << p.ToString() << "\n";
   return kExitFindings;
@@ -66,6 +91,8 @@ void AddReportFlags(CommandLine* line, ReportFlagValues* values) {
   line->Add("fail-on", &values->fail_on);
   line->Add("color", &values->color);
 }
+
+namespace {
 
 absl::StatusOr<ReportFlags> ParseReportFlags(const ReportFlagValues& values) {
   ReportFlags flags;
@@ -91,6 +118,17 @@ absl::StatusOr<ReportFlags> ParseReportFlags(const ReportFlagValues& values) {
       color == "always" ||
       (color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
   return flags;
+}
+
+}  // namespace
+
+std::optional<int> CheckReportFlags(const ReportFlagValues& values,
+                                    const char* help, ReportFlags* flags) {
+  absl::StatusOr<ReportFlags> checked = ParseReportFlags(values);
+  if (!checked.ok())
+    return Usage(std::string(checked.status().message()), help);
+  *flags = *checked;
+  return std::nullopt;
 }
 
 }  // namespace divcheck::cli

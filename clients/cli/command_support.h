@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,27 @@ constexpr int kExitUsage = 2;
 // returns kExitUsage.
 int Usage(const std::string& error, const char* help);
 
+// Parses argv[2..argc) into `line`'s options. On a usage error prints it
+// with `help` (exit status 2), for -h/--help prints `help` (exit status 0),
+// and returns that status; nullopt to go on.
+std::optional<int> ParseCommandLine(CommandLine& line, int argc, char** argv,
+                                    const char* help);
+
+// For a --lang that is not auto, de or en: prints the usage error with
+// `help` and returns exit status 2; else nullopt.
+std::optional<int> CheckLangFlag(const std::string& lang, const char* help);
+
 // The lexicon directory: $DIVCHECK_LEXICONS, the installed lexicons, or the
 // source tree's.
 std::string DefaultLexiconDir();
 
 // $DIVCHECK_API_KEY, or "" when it is not set.
 std::string ApiKey();
+
+// A failed call to `server`: UNAVAILABLE and UNAUTHENTICATED (the server is
+// not reached, or not let in) with "server HOST:PORT: " before the message;
+// other errors (the server's answer on the input) as they are.
+absl::Status WithServerName(const std::string& server, absl::Status status);
 
 // How reports and messages name an input: "<stdin>" for "-", else the path.
 std::string InputName(const std::string& path);
@@ -74,8 +90,10 @@ struct ReportFlagValues {
 // Registers --format, --fail-on and --color.
 void AddReportFlags(CommandLine* line, ReportFlagValues* values);
 
-// Checks the values; an error names the bad one.
-absl::StatusOr<ReportFlags> ParseReportFlags(const ReportFlagValues& values);
+// Checks the values into *flags. For a bad one prints the usage error
+// (naming it) with `help` and returns exit status 2; else nullopt.
+std::optional<int> CheckReportFlags(const ReportFlagValues& values,
+                                    const char* help, ReportFlags* flags);
 
 }  // namespace divcheck::cli
 

@@ -80,22 +80,17 @@ std::optional<int> ParseFormFlags(int argc, char** argv, FormFlags* flags) {
   line.Add("employer", &employer);
   line.Add("lexicons", &flags->lexicons);
   line.Add("server", &flags->server);
-  std::string error;
-  if (!line.Parse(argc, argv, 2, &error)) return Usage(error, kFormHelp);
-  if (line.help()) {
-    std::cout << kFormHelp;
-    return kExitOk;
+  if (std::optional<int> done = ParseCommandLine(line, argc, argv, kFormHelp)) {
+    return done;
   }
-  absl::StatusOr<ReportFlags> checked = ParseReportFlags(report);
-  if (!checked.ok()) {
-    return Usage(std::string(checked.status().message()), kFormHelp);
+  if (std::optional<int> done =
+          CheckReportFlags(report, kFormHelp, &flags->report)) {
+    return done;
   }
-  flags->report = *checked;
-  const std::string& lang = flags->lang;
-  if (!lang.empty() && lang != "auto" && lang != "de" && lang != "en") {
-    return Usage(
-        absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""),
-        kFormHelp);
+  if (!flags->lang.empty()) {  // not given: from the JSON, else detected
+    if (std::optional<int> done = CheckLangFlag(flags->lang, kFormHelp)) {
+      return done;
+    }
   }
   static const std::map<std::string, v1::EmployerType> kEmployers = {
       {"private", v1::EMPLOYER_TYPE_PRIVATE},
@@ -141,12 +136,7 @@ absl::StatusOr<v1::ScanFormResponse> AuditRemote(
     const std::string& server, const v1::ScanFormRequest& request) {
   RemoteScanner remote(server, ApiKey());
   absl::StatusOr<v1::ScanFormResponse> response = remote.ScanForm(request);
-  if (!response.ok() && (absl::IsUnavailable(response.status()) ||
-                         absl::IsUnauthenticated(response.status()))) {
-    return absl::Status(
-        response.status().code(),
-        absl::StrCat("server ", server, ": ", response.status().message()));
-  }
+  if (!response.ok()) return WithServerName(server, response.status());
   return response;
 }
 

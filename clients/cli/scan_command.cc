@@ -71,22 +71,14 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
   line.Add("server", &flags->server);
-  std::string error;
-  if (!line.Parse(argc, argv, 2, &error)) return Usage(error, kScanHelp);
-  if (line.help()) {
-    std::cout << kScanHelp;
-    return kExitOk;
+  if (std::optional<int> done = ParseCommandLine(line, argc, argv, kScanHelp)) {
+    return done;
   }
-  absl::StatusOr<ReportFlags> checked = ParseReportFlags(report);
-  if (!checked.ok()) {
-    return Usage(std::string(checked.status().message()), kScanHelp);
+  if (std::optional<int> done =
+          CheckReportFlags(report, kScanHelp, &flags->report)) {
+    return done;
   }
-  flags->report = *checked;
-  if (lang != "auto" && lang != "de" && lang != "en") {
-    return Usage(
-        absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""),
-        kScanHelp);
-  }
+  if (std::optional<int> done = CheckLangFlag(lang, kScanHelp)) return done;
   flags->lang = lang == "auto" ? "" : lang;
   if (max_bytes.has_value()) {
     char* end = nullptr;
@@ -162,12 +154,7 @@ class Scanner {
       return utf8;
     }
     absl::StatusOr<v1::Report> report = remote_->Scan(text, options_.language);
-    if (!report.ok() && (absl::IsUnavailable(report.status()) ||
-                         absl::IsUnauthenticated(report.status()))) {
-      return absl::Status(
-          report.status().code(),
-          absl::StrCat("server ", server_, ": ", report.status().message()));
-    }
+    if (!report.ok()) return WithServerName(server_, report.status());
     return report;
   }
 
