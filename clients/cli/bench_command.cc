@@ -66,7 +66,7 @@ std::optional<int> ParseBenchFlags(int argc, char** argv, BenchOptions* options,
   line.Add("channels", &channels);
   line.Add("lang", &options->language);
   if (std::optional<int> done =
-          ParseCommandLine(line, argc, argv, kBenchHelp)) {
+          ParseCommandLine(&line, argc, argv, kBenchHelp)) {
     return done;
   }
   if (options->address.empty()) {

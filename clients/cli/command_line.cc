@@ -53,6 +53,18 @@ bool CommandLine::Parse(int argc, char** argv, int start, std::string* error) {
   std::reverse(args.begin(), args.end());
   try {
     app_->parse(args);
+  } catch (const CLI::ArgumentMismatch& e) {
+    // CLI11 says "--lang: 1 required TEXT missing"; divcheck has always
+    // said "option --lang needs a value".
+    const std::string what = e.what();
+    const size_t colon = what.find(':');
+    const bool missing =
+        what.size() > 8 && what.compare(what.size() - 8, 8, " missing") == 0;
+    *error =
+        colon != std::string::npos && missing
+            ? absl::StrCat("option ", what.substr(0, colon), " needs a value")
+            : what;
+    return false;
   } catch (const CLI::ParseError& e) {
     *error = e.what();
     return false;

@@ -3,8 +3,8 @@
 // after it is positional), `-` (standard input) and other positionals, in
 // any order. Given twice, the last value counts; `--name=` gives an empty
 // value. Errors: `unknown option "--frob"` for a name not registered (and
-// for any `-x`), and CLI11's message for a missing value
-// (`--lang: 1 required TEXT missing`).
+// for any `-x`), `option --lang needs a value` when the last argument is an
+// option without one.
 //
 //   CommandLine line;
 //   std::string format = "text";

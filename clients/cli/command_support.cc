@@ -12,11 +12,11 @@
 
 namespace divcheck::cli {
 
-std::optional<int> ParseCommandLine(CommandLine& line, int argc, char** argv,
+std::optional<int> ParseCommandLine(CommandLine* line, int argc, char** argv,
                                     const char* help) {
   std::string error;
-  if (!line.Parse(argc, argv, 2, &error)) return Usage(error, help);
-  if (line.help()) {
+  if (!line->Parse(argc, argv, 2, &error)) return Usage(error, help);
+  if (line->help()) {
     std::cout << help;
     return kExitOk;
   }

@@ -1,6 +1,8 @@
-// What the `divcheck` commands share: exit statuses, usage errors, reading
-// an input file (or standard input), the lexicon directory in use, the API
-// key for a server, and the report flags of `scan` and `form`.
+// What the `divcheck` commands other than assess share: exit statuses,
+// parsing a command line with its usage errors and help, the --lang and
+// report flags (--format, --fail-on, --color) of `scan` and `form`, reading
+// an input file or standard input, the lexicon directory and the engine,
+// the API key and the naming of an unreachable server.
 //
 // Thread-compatible: the functions keep no state of their own.
 #ifndef DIVCHECK_CLIENTS_CLI_COMMAND_SUPPORT_H_
@@ -34,7 +36,7 @@ int Usage(const std::string& error, const char* help);
 // Parses argv[2..argc) into `line`'s options. On a usage error prints it
 // with `help` (exit status 2), for -h/--help prints `help` (exit status 0),
 // and returns that status; nullopt to go on.
-std::optional<int> ParseCommandLine(CommandLine& line, int argc, char** argv,
+std::optional<int> ParseCommandLine(CommandLine* line, int argc, char** argv,
                                     const char* help);
 
 // For a --lang that is not auto, de or en: prints the usage error with

@@ -80,7 +80,8 @@ std::optional<int> ParseFormFlags(int argc, char** argv, FormFlags* flags) {
   line.Add("employer", &employer);
   line.Add("lexicons", &flags->lexicons);
   line.Add("server", &flags->server);
-  if (std::optional<int> done = ParseCommandLine(line, argc, argv, kFormHelp)) {
+  if (std::optional<int> done =
+          ParseCommandLine(&line, argc, argv, kFormHelp)) {
     return done;
   }
   if (std::optional<int> done =

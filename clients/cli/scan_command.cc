@@ -71,7 +71,8 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
   line.Add("server", &flags->server);
-  if (std::optional<int> done = ParseCommandLine(line, argc, argv, kScanHelp)) {
+  if (std::optional<int> done =
+          ParseCommandLine(&line, argc, argv, kScanHelp)) {
     return done;
   }
   if (std::optional<int> done =
