@@ -9,7 +9,7 @@ PACKAGES=(
   libre2-dev libabsl-dev libicu-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev grpc-proto
   libssl-dev prometheus-cpp-dev openssl curl
-  libgumbo-dev libjemalloc-dev
+  libgumbo-dev libjemalloc-dev libcli11-dev
   python3-grpcio python3-protobuf
   python3
 )

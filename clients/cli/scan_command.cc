@@ -1,0 +1,214 @@
+#include "clients/cli/scan_command.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "analyzers/document.h"
+#include "analyzers/engine.h"
+#include "clients/cli/command_line.h"
+#include "clients/cli/command_support.h"
+#include "clients/cli/remote.h"
+#include "clients/cli/report_format.h"
+
+namespace divcheck::cli {
+
+const char kScanHelp[] = R"(Usage: divcheck scan [options] FILE... | -
+
+Scans each FILE (UTF-8 text; `-` reads standard input) and prints, for
+every finding, `file:line:col: severity: message [rule-id]` with the words
+found, what to write instead and the legal basis, then the score (0–100,
+100 = nothing to improve) and grade.
+
+Options:
+  --format=text|json     text (default) is for people; json prints each
+                         report as one line of proto3 JSON (one line per file)
+  --lang=auto|de|en      language of the ads (default auto: detected)
+  --fail-on=hint|warning|critical
+                         exit with status 1 when a finding at or above this
+                         severity is found (default critical)
+  --lexicons=DIR         lexicon directory (default: $DIVCHECK_LEXICONS, the
+                         installed lexicons, or the source tree's)
+  --color=auto|always|never
+                         colour the text output (default auto: on a terminal,
+                         unless NO_COLOR is set)
+  --max-bytes=N          reject inputs over N bytes (default 1048576)
+  --server=HOST:PORT     scan through a divcheckd server instead of
+                         in-process; the output is the same. The API key,
+                         if the server wants one, is read from
+                         $DIVCHECK_API_KEY
+
+Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
+errors (missing file, invalid UTF-8, input too large); the other files are
+still scanned.
+)";
+
+namespace {
+
+// The command line of `divcheck scan`, checked.
+struct ScanFlags {
+  ReportFlags report;
+  std::string lang;  // "" (detect), "de" or "en"
+  size_t max_bytes = kDefaultMaxInputBytes;
+  std::optional<std::string> lexicons;
+  std::string server;
+  std::vector<std::string> inputs;
+};
+
+// Parses and checks the command line. Returns an exit status when the
+// command is done (help printed, or a usage error), else nullopt.
+std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
+  CommandLine line;
+  ReportFlagValues report;
+  std::string lang = "auto";
+  std::optional<std::string> max_bytes;
+  AddReportFlags(&line, &report);
+  line.Add("lang", &lang);
+  line.Add("lexicons", &flags->lexicons);
+  line.Add("max-bytes", &max_bytes);
+  line.Add("server", &flags->server);
+  if (std::optional<int> done =
+          ParseCommandLine(&line, argc, argv, kScanHelp)) {
+    return done;
+  }
+  if (std::optional<int> done =
+          CheckReportFlags(report, kScanHelp, &flags->report)) {
+    return done;
+  }
+  if (std::optional<int> done = CheckLangFlag(lang, kScanHelp)) return done;
+  flags->lang = lang == "auto" ? "" : lang;
+  if (max_bytes.has_value()) {
+    char* end = nullptr;
+    const std::string& v = *max_bytes;
+    const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n == 0) {
+      return Usage("--max-bytes must be a positive number", kScanHelp);
+    }
+    flags->max_bytes = static_cast<size_t>(n);
+  }
+  flags->inputs = line.positional();
+  if (flags->inputs.empty()) {
+    return Usage("no input: name one or more files, or - for standard input",
+                 kScanHelp);
+  }
+  if (!flags->server.empty() && flags->lexicons.has_value()) {
+    return Usage(
+        "--lexicons cannot be used with --server (the server has its own)",
+        kScanHelp);
+  }
+  return std::nullopt;
+}
+
+// Makes the reports, in-process or through a server; both give the same
+// reports and the same error messages.
+class Scanner {
+ public:
+  // nullptr after printing why (the lexicons do not load).
+  static std::unique_ptr<Scanner> Create(const ScanFlags& flags) {
+    auto scanner = std::unique_ptr<Scanner>(new Scanner(flags));
+    if (!flags.server.empty()) {
+      scanner->remote_ =
+          std::make_unique<RemoteScanner>(flags.server, ApiKey());
+      return scanner;
+    }
+    EngineOptions options;
+    options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
+    options.max_input_bytes = flags.max_bytes;
+    scanner->engine_ = LoadEngine(options);
+    if (scanner->engine_ == nullptr) return nullptr;
+    return scanner;
+  }
+
+  // Scans `text` into *report (reused for every input: protobuf keeps the
+  // previous report's strings and messages, so a batch allocates little).
+  absl::Status ScanInto(const std::string& text, v1::Report* report) {
+    if (engine_ != nullptr) {
+      return engine_->ScanTextInto(text, options_, report);
+    }
+    absl::StatusOr<v1::Report> remote = ScanRemote(text);
+    if (!remote.ok()) return remote.status();
+    *report = *std::move(remote);
+    return absl::OkStatus();
+  }
+
+ private:
+  explicit Scanner(const ScanFlags& flags)
+      : server_(flags.server), max_bytes_(flags.max_bytes) {
+    options_.language = flags.lang;
+  }
+
+  absl::StatusOr<v1::Report> ScanRemote(const std::string& text) {
+    // Checked here as the engine does in-process, so errors read the same.
+    if (text.size() > max_bytes_) {
+      return absl::InvalidArgumentError(absl::StrCat("input is ", text.size(),
+                                                     " bytes; the limit is ",
+                                                     max_bytes_, " bytes"));
+    }
+    // Checked here too so that the message is word for word the
+    // in-process one.
+    if (absl::Status utf8 = Document::Create(text).status();
+        absl::IsInvalidArgument(utf8)) {
+      return utf8;
+    }
+    absl::StatusOr<v1::Report> report = remote_->Scan(text, options_.language);
+    if (!report.ok()) return WithServerName(server_, report.status());
+    return report;
+  }
+
+  const std::string server_;
+  const size_t max_bytes_;
+  ScanOptions options_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<RemoteScanner> remote_;
+};
+
+}  // namespace
+
+int ScanCommand(int argc, char** argv) {
+  ScanFlags flags;
+  if (std::optional<int> done = ParseScanFlags(argc, argv, &flags)) {
+    return *done;
+  }
+  std::unique_ptr<Scanner> scanner = Scanner::Create(flags);
+  if (scanner == nullptr) return kExitUsage;
+
+  int exit_code = kExitOk;
+  bool input_error = false;
+  std::string out;
+  v1::Report report;
+  for (const std::string& path : flags.inputs) {
+    absl::StatusOr<std::string> text = ReadInput(path, flags.max_bytes);
+    const absl::Status scanned =
+        text.ok() ? scanner->ScanInto(*text, &report) : text.status();
+    if (!scanned.ok()) {
+      std::cout << out << std::flush;
+      out.clear();
+      // Read errors name the input; scan errors get the path in front.
+      std::cerr << "divcheck: " << (text.ok() ? path + ": " : "")
+                << scanned.message() << "\n";
+      input_error = true;
+      continue;
+    }
+    for (const v1::Finding& f : report.findings()) {
+      if (f.severity() >= flags.report.fail_on) exit_code = kExitFindings;
+    }
+    const std::string name = InputName(path);
+    if (flags.report.format == "json") {
+      absl::StrAppend(&out, FormatJson(report), "\n");
+    } else {
+      absl::StrAppend(&out, FormatText(name, report, flags.report.style));
+    }
+    if (out.size() > (1 << 16)) {
+      std::cout << out;
+      out.clear();
+    }
+  }
+  std::cout << out << std::flush;
+  return input_error ? kExitUsage : exit_code;
+}
+
+}  // namespace divcheck::cli
