@@ -20,6 +20,7 @@
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
 #include "analyzers/form_fields.h"
+#include "analyzers/internal/lexicon_data.h"
 #include "analyzers/language.h"
 #include "analyzers/scoring.h"
 #include "base/status_macros.h"

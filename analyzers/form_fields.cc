@@ -223,7 +223,7 @@ v1::Severity Lower(v1::Severity s) {
 // Collects problems with their location in one FormFieldRules block.
 class RuleChecker {
  public:
-  RuleChecker(const FormRulesSource& src, std::vector<LexiconProblem>* problems)
+  RuleChecker(const FormRulesSource& src, std::vector<DataProblem>* problems)
       : src_(src), problems_(problems) {}
 
   // A problem at `field` (index for repeated fields) of rule `rule` (-1: of
@@ -260,7 +260,7 @@ class RuleChecker {
 
  private:
   const FormRulesSource& src_;
-  std::vector<LexiconProblem>* problems_;
+  std::vector<DataProblem>* problems_;
 };
 
 // Adds every term of `terms` to `index` with `payload`; reports bad ones.
@@ -283,7 +283,7 @@ void AddTerms(const RuleChecker& check, int rule, const char* field,
 std::shared_ptr<const FormRuleBook> CompileFormRules(
     const std::string& language, const std::vector<FormRulesSource>& sources,
     absl::flat_hash_map<std::string, std::string>* ids,
-    std::vector<LexiconProblem>* problems) {
+    std::vector<DataProblem>* problems) {
   auto book = std::make_shared<FormRuleBook>();
   book->language = language;
   const size_t problems_before = problems->size();

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "analyzers/form_fields.h"
+#include "analyzers/internal/lexicon_data.h"
 #include "base/status_macros.h"
 #include "service/rpc_errors.h"
 #include "base/utf8.h"

@@ -35,6 +35,7 @@
 #include "base/data_dir.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
+#include "analyzers/internal/lexicon_data.h"
 #include "analyzers/lexicon.h"
 #include "clients/cli/args.h"
 #include "clients/cli/assess_command.h"
