@@ -34,8 +34,8 @@
 #include "absl/synchronization/mutex.h"
 #include "base/data_dir.h"
 #include "analyzers/document.h"
+#include "analyzers/catalog.h"
 #include "analyzers/engine.h"
-#include "analyzers/internal/lexicon_data.h"
 #include "analyzers/lexicon.h"
 #include "clients/cli/args.h"
 #include "clients/cli/assess_command.h"
@@ -206,10 +206,6 @@ absl::StatusOr<std::string> ReadInput(const std::string& path,
     data.resize(static_cast<size_t>(in.gcount()));
   }
   return data;
-}
-
-std::string WithoutPrefix(const std::string& s, absl::string_view prefix) {
-  return absl::StartsWith(s, prefix) ? s.substr(prefix.size()) : s;
 }
 
 int PrintProblems(const std::vector<LexiconProblem>& problems) {
@@ -516,55 +512,18 @@ int LexiconCommand(int argc, char** argv) {
     std::cerr << "divcheck: " << set.status().message() << "\n";
     return kExitFindings;
   }
-  const LexiconSet& s = **set;
-  size_t terms = 0, titles = 0, form_rules = 0;
-  for (const LexiconFileInfo& f : s.files()) {
-    terms += f.term_count;
-    titles += f.job_title_count;
-    form_rules += f.form_rule_count;
-  }
+  const LexiconStats stats = CountLexiconTerms(**set);
   if (sub == "validate") {
-    std::cout << "lexicons OK: " << s.files().size() << " files, "
-              << s.entry_count() << " entries, " << terms << " terms, "
-              << titles << " job titles, " << form_rules
-              << " form-field rules (version " << s.content_hash() << ") in "
+    std::cout << "lexicons OK: " << stats.files << " files, " << stats.entries
+              << " entries, " << stats.terms << " terms, " << stats.job_titles
+              << " job titles, " << stats.form_rules
+              << " form-field rules (version " << stats.content_hash << ") in "
               << dir << "\n";
     return kExitOk;
   }
 
   // stats
   const std::string format = FlagOr(args, "format", "text");
-  struct Counts {
-    std::map<std::string, size_t> entries_by_kind, terms_by_kind;
-    std::map<std::string, size_t> findings_by_dimension, findings_by_severity;
-    size_t entries = 0, terms = 0, titles = 0;
-    size_t concept_terms = 0;  // findings, highlights, coded words
-  };
-  std::map<std::string, Counts> by_lang;
-  for (size_t i = 0; i < s.entry_count(); ++i) {
-    const CompiledEntry& e = s.entry(static_cast<uint32_t>(i));
-    Counts& c = by_lang[e.language.empty() ? "all" : e.language];
-    const size_t t = TermCount(*e.def);
-    const std::string kind =
-        WithoutPrefix(config::v1::EntryKind_Name(e.kind), "ENTRY_KIND_");
-    c.entries += 1;
-    c.terms += t;
-    c.entries_by_kind[kind] += 1;
-    c.terms_by_kind[kind] += t;
-    if (IsConceptKind(e.kind)) c.concept_terms += t;
-    if (e.kind == config::v1::ENTRY_KIND_FINDING) {
-      for (v1::Dimension d : e.dimensions) {
-        c.findings_by_dimension[WithoutPrefix(v1::Dimension_Name(d),
-                                              "DIMENSION_")] += t;
-      }
-      c.findings_by_severity[WithoutPrefix(v1::Severity_Name(e.severity),
-                                           "SEVERITY_")] += t;
-    }
-  }
-  for (const LexiconFileInfo& f : s.files()) {
-    by_lang[f.language.empty() ? "all" : f.language].titles +=
-        f.job_title_count;
-  }
   if (format == "json") {
     std::string out = "{";
     bool first_lang = true;
@@ -574,27 +533,28 @@ int LexiconCommand(int argc, char** argv) {
         parts.push_back(absl::StrCat("\"", k, "\":", v));
       return absl::StrCat("{", absl::StrJoin(parts, ","), "}");
     };
-    for (const auto& [lang, c] : by_lang) {
+    for (const auto& [lang, c] : stats.by_language) {
       absl::StrAppend(
           &out, first_lang ? "" : ",", "\"", lang,
           "\":{\"entries\":", c.entries, ",\"terms\":", c.terms,
-          ",\"jobTitles\":", c.titles,
-          ",\"matchableConcepts\":", c.concept_terms + c.titles,
+          ",\"jobTitles\":", c.job_titles,
+          ",\"matchableConcepts\":", c.matchable_concepts,
           ",\"entriesByKind\":", obj(c.entries_by_kind),
           ",\"termsByKind\":", obj(c.terms_by_kind),
-          ",\"findingTermsByDimension\":", obj(c.findings_by_dimension),
-          ",\"findingTermsBySeverity\":", obj(c.findings_by_severity), "}");
+          ",\"findingTermsByDimension\":", obj(c.finding_terms_by_dimension),
+          ",\"findingTermsBySeverity\":", obj(c.finding_terms_by_severity), "}");
       first_lang = false;
     }
     out += "}\n";
     std::cout << out;
     return kExitOk;
   }
-  std::cout << "lexicon version " << s.content_hash() << " (" << dir << ")\n";
-  for (const auto& [lang, c] : by_lang) {
+  std::cout << "lexicon version " << stats.content_hash << " (" << dir
+            << ")\n";
+  for (const auto& [lang, c] : stats.by_language) {
     std::cout << "\n[" << lang << "] " << c.entries << " entries, " << c.terms
-              << " terms, " << c.titles << " job titles; "
-              << c.concept_terms + c.titles
+              << " terms, " << c.job_titles << " job titles; "
+              << c.matchable_concepts
               << " matchable concepts (finding, highlight and gender-coded "
                  "terms + job "
                  "titles; context cues not counted)\n";
@@ -602,10 +562,10 @@ int LexiconCommand(int argc, char** argv) {
     for (const auto& [k, v] : c.terms_by_kind)
       std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by dimension:";
-    for (const auto& [k, v] : c.findings_by_dimension)
+    for (const auto& [k, v] : c.finding_terms_by_dimension)
       std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by severity:";
-    for (const auto& [k, v] : c.findings_by_severity)
+    for (const auto& [k, v] : c.finding_terms_by_severity)
       std::cout << " " << k << "=" << v;
     std::cout << "\n";
   }
