@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "analyzers/document.h"
+#include "analyzers/internal/lexicon_data.h"
 #include "analyzers/lexicon.h"
 #include "divcheck/v1/report.pb.h"
 

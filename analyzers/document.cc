@@ -112,17 +112,16 @@ bool IsWordCodePoint(int32_t c) {
   return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
 }
 
-absl::StatusOr<Document> Document::Create(absl::string_view text) {
-  if (text.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    return absl::InvalidArgumentError("input is larger than 2 GiB");
-  }
+namespace {
+
+// Checks that `text` is well-formed UTF-8, so no later stage sees
+// ill-formed input, and notes on the way whether every code point is one
+// that NFC leaves alone in any context (*nfc_stable); then the text is
+// already NFC and ICU's check can be skipped.
+absl::Status CheckUtf8(absl::string_view text, bool* nfc_stable) {
   const int32_t length = static_cast<int32_t>(text.size());
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
-
-  // Validate first, so no later stage sees ill-formed UTF-8. Note on the
-  // way whether every code point is one that NFC leaves alone in any
-  // context; then the text is already NFC and ICU's check is skipped.
-  bool nfc_stable = true;
+  *nfc_stable = true;
   for (int32_t i = 0; i < length;) {
     if (bytes[i] < 0x80) {
       ++i;
@@ -135,67 +134,100 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid UTF-8 at byte offset ", at));
     }
-    nfc_stable = nfc_stable && IsNfcStable(c);
+    *nfc_stable = *nfc_stable && IsNfcStable(c);
   }
+  return absl::OkStatus();
+}
+
+// The NFC form of valid UTF-8 `text` into *nfc_text, normalised segment by
+// segment (segments start where ICU reports a normalisation boundary) so
+// that every output byte keeps the original range it came from
+// (*nfc_begin, *nfc_end, by output byte). Leaves the outputs empty when
+// `text` already is NFC.
+absl::Status NormaliseNfc(absl::string_view text, std::string* nfc_text,
+                          std::vector<uint32_t>* nfc_begin,
+                          std::vector<uint32_t>* nfc_end) {
+  const int32_t length = static_cast<int32_t>(text.size());
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) {
+    return absl::InternalError("ICU NFC normaliser unavailable");
+  }
+  if (nfc->isNormalizedUTF8(icu::StringPiece(text.data(), length), status) ||
+      U_FAILURE(status)) {
+    return absl::OkStatus();
+  }
+  nfc_text->reserve(text.size() + 16);
+  int32_t seg_start = 0;
+  auto flush = [&](int32_t seg_end) {
+    if (seg_end <= seg_start) return;
+    const size_t before = nfc_text->size();
+    icu::StringByteSink<std::string> sink(nfc_text);
+    UErrorCode st = U_ZERO_ERROR;
+    nfc->normalizeUTF8(
+        0, icu::StringPiece(text.data() + seg_start, seg_end - seg_start), sink,
+        nullptr, st);
+    if (U_FAILURE(st)) {
+      nfc_text->resize(before);
+      nfc_text->append(text.data() + seg_start, seg_end - seg_start);
+    }
+    nfc_begin->resize(nfc_text->size(), seg_start);
+    nfc_end->resize(nfc_text->size(), seg_end);
+    seg_start = seg_end;
+  };
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT_UNSAFE(bytes, i, c);
+    if (at > seg_start && nfc->hasBoundaryBefore(c)) flush(at);
+  }
+  flush(length);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Document> Document::Create(absl::string_view text) {
+  if (text.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return absl::InvalidArgumentError("input is larger than 2 GiB");
+  }
+  bool nfc_stable = true;
+  if (absl::Status s = CheckUtf8(text, &nfc_stable); !s.ok()) return s;
 
   Document doc;
   doc.original_ = text;
 
-  // NFC. Most inputs already are; otherwise normalise segment by segment
-  // (segments start where ICU reports a normalisation boundary) so every
-  // output byte keeps the original range it came from.
+  // NFC. Most inputs already are.
   absl::string_view source = text;
   std::string nfc_text;
   std::vector<uint32_t> nfc_begin, nfc_end;
   if (!nfc_stable) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-    if (U_FAILURE(status)) {
-      return absl::InternalError("ICU NFC normaliser unavailable");
+    if (absl::Status s = NormaliseNfc(text, &nfc_text, &nfc_begin, &nfc_end);
+        !s.ok()) {
+      return s;
     }
-    if (!nfc->isNormalizedUTF8(icu::StringPiece(text.data(), length),
-                               status) &&
-        U_SUCCESS(status)) {
-      nfc_text.reserve(text.size() + 16);
-      int32_t seg_start = 0;
-      auto flush = [&](int32_t seg_end) {
-        if (seg_end <= seg_start) return;
-        const size_t before = nfc_text.size();
-        icu::StringByteSink<std::string> sink(&nfc_text);
-        UErrorCode st = U_ZERO_ERROR;
-        nfc->normalizeUTF8(
-            0, icu::StringPiece(text.data() + seg_start, seg_end - seg_start),
-            sink, nullptr, st);
-        if (U_FAILURE(st)) {
-          nfc_text.resize(before);
-          nfc_text.append(text.data() + seg_start, seg_end - seg_start);
-        }
-        nfc_begin.resize(nfc_text.size(), seg_start);
-        nfc_end.resize(nfc_text.size(), seg_end);
-        seg_start = seg_end;
-      };
-      for (int32_t i = 0; i < length;) {
-        const int32_t at = i;
-        UChar32 c;
-        U8_NEXT_UNSAFE(bytes, i, c);
-        if (at > seg_start && nfc->hasBoundaryBefore(c)) flush(at);
-      }
-      flush(length);
-      source = nfc_text;
-    }
+    if (!nfc_text.empty()) source = nfc_text;
   }
+  doc.FoldAndTokenise(source);
+  doc.nfc_begin_ = std::move(nfc_begin);
+  doc.nfc_end_ = std::move(nfc_end);
+  doc.Segment();
+  return doc;
+}
 
+void Document::FoldAndTokenise(absl::string_view source) {
   // Fold and tokenise in one pass; ASCII bytes take a table-driven path.
   // The output goes to a raw buffer kept at least (input left + 16) bytes
   // ahead, so an ASCII byte needs no capacity check; byte stores through a
   // std::string would also force the loop's state out of registers.
   const uint8_t* src = reinterpret_cast<const uint8_t*>(source.data());
   const int32_t src_len = static_cast<int32_t>(source.size());
-  std::string& folded = doc.folded_;
+  std::string& folded = folded_;
   folded.resize(source.size() + 16);
   char* out = folded.data();
   size_t o = 0;
-  std::vector<Token>& tokens = doc.tokens_;
+  std::vector<Token>& tokens = tokens_;
   tokens.reserve(source.size() / 6 + 4);
   bool in_token = false;
   bool token_digits = true;
@@ -256,9 +288,9 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
         unit.empty() ? 0
                      : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(unit[0])) + 1;
     if (unit.size() != static_cast<size_t>(i - at) || first_len != unit.size()) {
-      doc.units_.push_back({static_cast<uint32_t>(o),
-                            static_cast<uint32_t>(o + unit.size()),
-                            static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
+      units_.push_back({static_cast<uint32_t>(o),
+                        static_cast<uint32_t>(o + unit.size()),
+                        static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
     }
     o += unit.size();
   }
@@ -269,10 +301,6 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
     t.is_number = token_digits;
   }
   folded.resize(o);
-  doc.nfc_begin_ = std::move(nfc_begin);
-  doc.nfc_end_ = std::move(nfc_end);
-  doc.Segment();
-  return doc;
 }
 
 namespace {

@@ -81,6 +81,9 @@ class Document {
 
  private:
   Document() = default;
+  // Folds `source` (valid UTF-8 in NFC) into folded_ and splits it into
+  // tokens_, recording units_ on the way.
+  void FoldAndTokenise(absl::string_view source);
   void Segment();
 
   // A unit whose folded bytes differ in length from its source bytes ("ß"

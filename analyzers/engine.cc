@@ -72,6 +72,78 @@ void CollectHighlights(const Analysis& a,
   }
 }
 
+// Findings from the candidates that context kept, in document order;
+// appends each one's original byte range to `ranges`.
+void CollectFindings(const Analysis& a,
+                     std::vector<std::pair<uint32_t, uint32_t>>* ranges,
+                     v1::Report* report) {
+  const Document& doc = a.doc;
+  std::vector<const Candidate*> kept;
+  for (const Candidate& c : a.candidates) {
+    if (!c.dropped) kept.push_back(&c);
+  }
+  std::sort(kept.begin(), kept.end(),
+            [&](const Candidate* x, const Candidate* y) {
+              if (x->fbegin != y->fbegin) return x->fbegin < y->fbegin;
+              return a.entry(x->entry).def->id() < a.entry(y->entry).def->id();
+            });
+  ranges->reserve(kept.size() + 8);
+  report->mutable_findings()->Reserve(static_cast<int>(kept.size()));
+  for (const Candidate* c : kept) {
+    const config::v1::Entry& def = *a.entry(c->entry).def;
+    v1::Finding* f = report->add_findings();
+    f->set_rule_id(def.id());
+    for (int d : def.dimensions())
+      f->add_dimensions(static_cast<v1::Dimension>(d));
+    f->set_severity(c->severity);
+    const uint32_t ob = doc.OriginalBegin(c->fbegin);
+    const uint32_t oe = doc.OriginalEnd(c->fend);
+    const absl::string_view matched = doc.OriginalText(ob, oe);
+    f->set_matched_text(std::string(matched));
+    f->set_message(
+        absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
+    if (!c->suggestions.empty()) {
+      f->mutable_suggestions()->Reserve(
+          static_cast<int>(c->suggestions.size()));
+      for (const std::string& s : c->suggestions) f->add_suggestions(s);
+    } else {
+      *f->mutable_suggestions() = def.suggestions();
+    }
+    f->set_legal_basis(def.legal_basis());
+    *f->mutable_sources() = def.sources();
+    f->set_context_note(c->context_note);
+    ranges->push_back({ob, oe});
+  }
+}
+
+// Sets the spans of the report's findings and then highlights, whose
+// original byte ranges are `ranges` in that order.
+void AttachSpans(absl::string_view text,
+                 const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
+                 v1::Report* report) {
+  std::vector<v1::Span> spans;
+  // MakeSpans wants ranges sorted by begin; keep the original order to
+  // assign them back.
+  std::vector<size_t> order(ranges.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return ranges[x].first < ranges[y].first;
+  });
+  std::vector<std::pair<uint32_t, uint32_t>> sorted;
+  sorted.reserve(ranges.size());
+  for (size_t i : order) sorted.push_back(ranges[i]);
+  MakeSpans(text, sorted, &spans);
+  for (size_t j = 0; j < order.size(); ++j) {
+    const size_t i = order[j];
+    if (i < static_cast<size_t>(report->findings_size())) {
+      *report->mutable_findings(static_cast<int>(i))->mutable_span() = spans[j];
+    } else {
+      *report->mutable_highlights(static_cast<int>(i - report->findings_size()))
+           ->mutable_span() = spans[j];
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
@@ -147,60 +219,10 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
   RETURN_IF_ERROR(CheckCancelled(options));
 
   // Findings in document order, then highlights; spans in one pass.
-  std::vector<const Candidate*> kept;
-  for (const Candidate& c : a.candidates) {
-    if (!c.dropped) kept.push_back(&c);
-  }
-  std::sort(kept.begin(), kept.end(), [&](const Candidate* x, const Candidate* y) {
-    if (x->fbegin != y->fbegin) return x->fbegin < y->fbegin;
-    return a.entry(x->entry).def->id() < a.entry(y->entry).def->id();
-  });
   std::vector<std::pair<uint32_t, uint32_t>> ranges;
-  ranges.reserve(kept.size() + 8);
-  report.mutable_findings()->Reserve(static_cast<int>(kept.size()));
-  for (const Candidate* c : kept) {
-    const config::v1::Entry& def = *a.entry(c->entry).def;
-    v1::Finding* f = report.add_findings();
-    f->set_rule_id(def.id());
-    for (int d : def.dimensions()) f->add_dimensions(static_cast<v1::Dimension>(d));
-    f->set_severity(c->severity);
-    const uint32_t ob = doc.OriginalBegin(c->fbegin);
-    const uint32_t oe = doc.OriginalEnd(c->fend);
-    const absl::string_view matched = doc.OriginalText(ob, oe);
-    f->set_matched_text(std::string(matched));
-    f->set_message(absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
-    if (!c->suggestions.empty()) {
-      f->mutable_suggestions()->Reserve(static_cast<int>(c->suggestions.size()));
-      for (const std::string& s : c->suggestions) f->add_suggestions(s);
-    } else {
-      *f->mutable_suggestions() = def.suggestions();
-    }
-    f->set_legal_basis(def.legal_basis());
-    *f->mutable_sources() = def.sources();
-    f->set_context_note(c->context_note);
-    ranges.push_back({ob, oe});
-  }
+  CollectFindings(a, &ranges, &report);
   CollectHighlights(a, &ranges, &report);
-  std::vector<v1::Span> spans;
-  // MakeSpans wants ranges sorted by begin; keep the original order to
-  // assign them back.
-  std::vector<size_t> order(ranges.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](size_t x, size_t y) { return ranges[x].first < ranges[y].first; });
-  std::vector<std::pair<uint32_t, uint32_t>> sorted;
-  sorted.reserve(ranges.size());
-  for (size_t i : order) sorted.push_back(ranges[i]);
-  MakeSpans(text, sorted, &spans);
-  for (size_t j = 0; j < order.size(); ++j) {
-    const size_t i = order[j];
-    if (i < static_cast<size_t>(report.findings_size())) {
-      *report.mutable_findings(static_cast<int>(i))->mutable_span() = spans[j];
-    } else {
-      *report.mutable_highlights(static_cast<int>(i - report.findings_size()))
-           ->mutable_span() = spans[j];
-    }
-  }
+  AttachSpans(text, ranges, &report);
   ScoreReport(&report);
   return absl::OkStatus();
 }

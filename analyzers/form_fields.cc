@@ -223,7 +223,7 @@ v1::Severity Lower(v1::Severity s) {
 // Collects problems with their location in one FormFieldRules block.
 class RuleChecker {
  public:
-  RuleChecker(const FormRulesSource& src, std::vector<LexiconProblem>* problems)
+  RuleChecker(const FormRulesSource& src, std::vector<DataProblem>* problems)
       : src_(src), problems_(problems) {}
 
   // A problem at `field` (index for repeated fields) of rule `rule` (-1: of
@@ -260,7 +260,7 @@ class RuleChecker {
 
  private:
   const FormRulesSource& src_;
-  std::vector<LexiconProblem>* problems_;
+  std::vector<DataProblem>* problems_;
 };
 
 // Adds every term of `terms` to `index` with `payload`; reports bad ones.
@@ -278,12 +278,198 @@ void AddTerms(const RuleChecker& check, int rule, const char* field,
   }
 }
 
+// The terms and notes that apply to every rule of a block.
+void AddBlockTerms(const RuleChecker& check, const FormFieldRules& block,
+                   FormRuleBook* book) {
+  AddTerms(check, -1, "neutral_options", block.neutral_options(), 0,
+           &book->neutral_options);
+  AddTerms(check, -1, "negations", block.negations(), 0, &book->negations);
+  AddTerms(check, -1, "optional_markers", block.optional_markers(), 0,
+           &book->optional_markers);
+  AddTerms(check, -1, "required_markers", block.required_markers(), 0,
+           &book->required_markers);
+  if (!block.neutral_option_note().empty()) {
+    book->neutral_option_note = block.neutral_option_note();
+  }
+  if (!block.optional_note().empty())
+    book->optional_note = block.optional_note();
+}
+
+bool MakesFindings(const FormFieldRule& rule) {
+  return rule.severity_required() != v1::SEVERITY_UNSPECIFIED ||
+         rule.severity_optional() != v1::SEVERITY_UNSPECIFIED;
+}
+
+// The rule's id (unique among `ids`) and topic (unique in the language
+// among `topic_files`).
+void CheckRuleIdentity(
+    const RuleChecker& check, int r, const FormFieldRule& rule,
+    const std::string& path, const std::string& language,
+    absl::flat_hash_map<std::string, std::string>* ids,
+    absl::flat_hash_map<std::string, std::string>* topic_files) {
+  if (rule.id().empty()) {
+    check.Problem(r, nullptr, 0,
+                  absl::StrCat("form rule #", r + 1, " has no id"));
+  } else {
+    for (char c : rule.id()) {
+      if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' ||
+            c == '_' || c == '-')) {
+        check.Problem(
+            r, "id", 0,
+            absl::StrCat("rule id \"", rule.id(),
+                         "\" may contain only a-z, 0-9, '.', '_' and '-'"));
+        break;
+      }
+    }
+    auto [it, inserted] = ids->emplace(rule.id(), path);
+    if (!inserted) {
+      check.Problem(r, "id", 0,
+                    absl::StrCat("duplicate rule id \"", rule.id(),
+                                 "\" (first defined in ", it->second, ")"));
+    }
+  }
+  if (rule.topic().empty()) {
+    check.Problem(r, "id", 0, "a form rule needs a topic");
+  } else {
+    auto [it, inserted] = topic_files->emplace(rule.topic(), path);
+    if (!inserted) {
+      check.Problem(r, "topic", 0,
+                    absl::StrCat("topic \"", rule.topic(),
+                                 "\" is used twice in language \"", language,
+                                 "\" (also in ", it->second, ")"));
+    }
+  }
+}
+
+// Terms and severities.
+void CheckRuleMatching(const RuleChecker& check, int r,
+                       const FormFieldRule& rule) {
+  if (rule.terms_size() == 0 && rule.option_terms_size() == 0) {
+    check.Problem(r, "id", 0, "a form rule needs terms or option_terms");
+  }
+  if (rule.min_option_matches() > 0 && rule.option_terms_size() == 0) {
+    check.Problem(r, "min_option_matches", 0,
+                  "min_option_matches without option_terms");
+  }
+  for (const auto& [field, sev] :
+       {std::pair<const char*, int>{"severity_required",
+                                    rule.severity_required()},
+        {"severity_optional", rule.severity_optional()}}) {
+    if (!v1::Severity_IsValid(sev)) {
+      check.Problem(r, field, 0,
+                    absl::StrCat(field, " ", sev, " is not a Severity"));
+    }
+  }
+  if (rule.severity_optional() > rule.severity_required()) {
+    check.Problem(r, "severity_optional", 0,
+                  "severity_optional is above severity_required");
+  }
+}
+
+// The texts a rule that makes findings needs.
+void CheckFindingTexts(const RuleChecker& check, int r,
+                       const FormFieldRule& rule) {
+  if (rule.dimensions_size() == 0)
+    check.Problem(r, "id", 0, "a finding needs dimensions");
+  for (int i = 0; i < rule.dimensions_size(); ++i) {
+    if (rule.dimensions(i) == v1::DIMENSION_UNSPECIFIED ||
+        !v1::Dimension_IsValid(rule.dimensions(i))) {
+      check.Problem(r, "dimensions", i, "not a dimension");
+    }
+  }
+  if (rule.explanation().empty())
+    check.Problem(r, "id", 0, "explanation is empty");
+  if (rule.suggestions_size() == 0) {
+    check.Problem(r, "id", 0, "a finding needs at least one suggestion");
+  }
+  for (int i = 0; i < rule.suggestions_size(); ++i) {
+    if (absl::StripAsciiWhitespace(rule.suggestions(i)).empty()) {
+      check.Problem(r, "suggestions", i, "empty suggestion");
+    }
+  }
+  if (rule.legal_basis().empty() &&
+      rule.severity_required() > v1::SEVERITY_HINT) {
+    check.Problem(r, "id", 0, "a WARNING or CRITICAL rule needs a legal_basis");
+  }
+}
+
+// Sources, readiness and the neutral-option effect.
+void CheckRuleEffects(const RuleChecker& check, int r,
+                      const FormFieldRule& rule) {
+  if (rule.sources_size() == 0)
+    check.Problem(r, "id", 0, "at least one source is needed");
+  if (!MakesFindings(rule) && rule.readiness_points() == 0) {
+    check.Problem(r, "id", 0,
+                  "the rule neither makes findings nor costs readiness points");
+  }
+  if (rule.readiness_points() > 100) {
+    check.Problem(r, "readiness_points", 0, "readiness_points is over 100");
+  }
+  if (rule.readiness_points() > 0 && rule.readiness_change().empty()) {
+    check.Problem(r, "readiness_change", 0,
+                  "readiness_points need a readiness_change");
+  }
+  if (!config::v1::NeutralOptionEffect_IsValid(rule.neutral_option())) {
+    check.Problem(r, "neutral_option", 0, "not a NeutralOptionEffect");
+  }
+}
+
+// The compiled rule, with its field types and employer types checked.
+CompiledFormRule NewCompiledFormRule(const RuleChecker& check, int r,
+                                     const FormFieldRule& rule,
+                                     const std::string& language,
+                                     const FormRulesSource& src) {
+  CompiledFormRule cr;
+  cr.def = &rule;
+  cr.language = language;
+  cr.lexicon_id = src.lexicon_id;
+  cr.makes_findings = MakesFindings(rule);
+  cr.min_option_matches =
+      rule.min_option_matches() == 0 ? 1 : rule.min_option_matches();
+  cr.has_section_terms = rule.section_terms_size() > 0;
+  for (int i = 0; i < rule.field_types_size(); ++i) {
+    const int t = rule.field_types(i);
+    if (!v1::FieldType_IsValid(t) || t == v1::FIELD_TYPE_UNSPECIFIED) {
+      check.Problem(r, "field_types", i, "not a field type");
+      continue;
+    }
+    cr.field_types.push_back(static_cast<v1::FieldType>(t));
+  }
+  for (int i = 0; i < rule.justified_for_size(); ++i) {
+    const int t = rule.justified_for(i);
+    if (!v1::EmployerType_IsValid(t) || t == v1::EMPLOYER_TYPE_UNSPECIFIED) {
+      check.Problem(r, "justified_for", i, "not an employer type");
+    }
+  }
+  if (rule.justified_for_size() > 0 && rule.justification_note().empty()) {
+    check.Problem(r, "justification_note", 0,
+                  "justified_for needs a justification_note");
+  }
+  return cr;
+}
+
+// Every list of rule `r` (book index `index`) into book->terms.
+void AddRuleTerms(const RuleChecker& check, int r, const FormFieldRule& rule,
+                  uint32_t index, FormRuleBook* book) {
+  const uint32_t base = index * FormRuleBook::kListCount;
+  AddTerms(check, r, "terms", rule.terms(), base + FormRuleBook::kTerm,
+           &book->terms);
+  AddTerms(check, r, "option_terms", rule.option_terms(),
+           base + FormRuleBook::kOption, &book->terms);
+  AddTerms(check, r, "exceptions", rule.exceptions(),
+           base + FormRuleBook::kException, &book->terms);
+  AddTerms(check, r, "section_terms", rule.section_terms(),
+           base + FormRuleBook::kSection, &book->terms);
+  AddTerms(check, r, "readiness_satisfied_by", rule.readiness_satisfied_by(),
+           base + FormRuleBook::kSatisfied, &book->terms);
+}
+
 }  // namespace
 
 std::shared_ptr<const FormRuleBook> CompileFormRules(
     const std::string& language, const std::vector<FormRulesSource>& sources,
     absl::flat_hash_map<std::string, std::string>* ids,
-    std::vector<LexiconProblem>* problems) {
+    std::vector<DataProblem>* problems) {
   auto book = std::make_shared<FormRuleBook>();
   book->language = language;
   const size_t problems_before = problems->size();
@@ -291,160 +477,17 @@ std::shared_ptr<const FormRuleBook> CompileFormRules(
   for (const FormRulesSource& src : sources) {
     const RuleChecker check(src, problems);
     const FormFieldRules& block = *src.rules;
-    AddTerms(check, -1, "neutral_options", block.neutral_options(), 0,
-             &book->neutral_options);
-    AddTerms(check, -1, "negations", block.negations(), 0, &book->negations);
-    AddTerms(check, -1, "optional_markers", block.optional_markers(), 0,
-             &book->optional_markers);
-    AddTerms(check, -1, "required_markers", block.required_markers(), 0,
-             &book->required_markers);
-    if (!block.neutral_option_note().empty()) {
-      book->neutral_option_note = block.neutral_option_note();
-    }
-    if (!block.optional_note().empty())
-      book->optional_note = block.optional_note();
-
+    AddBlockTerms(check, block, book.get());
     for (int r = 0; r < block.rules_size(); ++r) {
       const FormFieldRule& rule = block.rules(r);
       const uint32_t index = static_cast<uint32_t>(book->rules.size());
       const size_t rule_problems = problems->size();
-      if (rule.id().empty()) {
-        check.Problem(r, nullptr, 0,
-                      absl::StrCat("form rule #", r + 1, " has no id"));
-      } else {
-        for (char c : rule.id()) {
-          if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' ||
-                c == '_' || c == '-')) {
-            check.Problem(
-                r, "id", 0,
-                absl::StrCat("rule id \"", rule.id(),
-                             "\" may contain only a-z, 0-9, '.', '_' and '-'"));
-            break;
-          }
-        }
-        auto [it, inserted] = ids->emplace(rule.id(), src.path);
-        if (!inserted) {
-          check.Problem(r, "id", 0,
-                        absl::StrCat("duplicate rule id \"", rule.id(),
-                                     "\" (first defined in ", it->second, ")"));
-        }
-      }
-      if (rule.topic().empty()) {
-        check.Problem(r, "id", 0, "a form rule needs a topic");
-      } else {
-        auto [it, inserted] = topic_files.emplace(rule.topic(), src.path);
-        if (!inserted) {
-          check.Problem(
-              r, "topic", 0,
-              absl::StrCat("topic \"", rule.topic(),
-                           "\" is used twice in language \"", language,
-                           "\" (also in ", it->second, ")"));
-        }
-      }
-      if (rule.terms_size() == 0 && rule.option_terms_size() == 0) {
-        check.Problem(r, "id", 0, "a form rule needs terms or option_terms");
-      }
-      if (rule.min_option_matches() > 0 && rule.option_terms_size() == 0) {
-        check.Problem(r, "min_option_matches", 0,
-                      "min_option_matches without option_terms");
-      }
-      const bool makes_findings =
-          rule.severity_required() != v1::SEVERITY_UNSPECIFIED ||
-          rule.severity_optional() != v1::SEVERITY_UNSPECIFIED;
-      for (const auto& [field, sev] :
-           {std::pair<const char*, int>{"severity_required",
-                                        rule.severity_required()},
-            {"severity_optional", rule.severity_optional()}}) {
-        if (!v1::Severity_IsValid(sev)) {
-          check.Problem(r, field, 0,
-                        absl::StrCat(field, " ", sev, " is not a Severity"));
-        }
-      }
-      if (rule.severity_optional() > rule.severity_required()) {
-        check.Problem(r, "severity_optional", 0,
-                      "severity_optional is above severity_required");
-      }
-      if (makes_findings) {
-        if (rule.dimensions_size() == 0)
-          check.Problem(r, "id", 0, "a finding needs dimensions");
-        for (int i = 0; i < rule.dimensions_size(); ++i) {
-          if (rule.dimensions(i) == v1::DIMENSION_UNSPECIFIED ||
-              !v1::Dimension_IsValid(rule.dimensions(i))) {
-            check.Problem(r, "dimensions", i, "not a dimension");
-          }
-        }
-        if (rule.explanation().empty())
-          check.Problem(r, "id", 0, "explanation is empty");
-        if (rule.suggestions_size() == 0) {
-          check.Problem(r, "id", 0, "a finding needs at least one suggestion");
-        }
-        for (int i = 0; i < rule.suggestions_size(); ++i) {
-          if (absl::StripAsciiWhitespace(rule.suggestions(i)).empty()) {
-            check.Problem(r, "suggestions", i, "empty suggestion");
-          }
-        }
-        if (rule.legal_basis().empty() &&
-            rule.severity_required() > v1::SEVERITY_HINT) {
-          check.Problem(r, "id", 0,
-                        "a WARNING or CRITICAL rule needs a legal_basis");
-        }
-      }
-      if (rule.sources_size() == 0)
-        check.Problem(r, "id", 0, "at least one source is needed");
-      if (!makes_findings && rule.readiness_points() == 0) {
-        check.Problem(
-            r, "id", 0,
-            "the rule neither makes findings nor costs readiness points");
-      }
-      if (rule.readiness_points() > 100) {
-        check.Problem(r, "readiness_points", 0, "readiness_points is over 100");
-      }
-      if (rule.readiness_points() > 0 && rule.readiness_change().empty()) {
-        check.Problem(r, "readiness_change", 0,
-                      "readiness_points need a readiness_change");
-      }
-      if (!config::v1::NeutralOptionEffect_IsValid(rule.neutral_option())) {
-        check.Problem(r, "neutral_option", 0, "not a NeutralOptionEffect");
-      }
-      CompiledFormRule cr;
-      cr.def = &rule;
-      cr.language = language;
-      cr.lexicon_id = src.lexicon_id;
-      cr.makes_findings = makes_findings;
-      cr.min_option_matches =
-          rule.min_option_matches() == 0 ? 1 : rule.min_option_matches();
-      cr.has_section_terms = rule.section_terms_size() > 0;
-      for (int i = 0; i < rule.field_types_size(); ++i) {
-        const int t = rule.field_types(i);
-        if (!v1::FieldType_IsValid(t) || t == v1::FIELD_TYPE_UNSPECIFIED) {
-          check.Problem(r, "field_types", i, "not a field type");
-          continue;
-        }
-        cr.field_types.push_back(static_cast<v1::FieldType>(t));
-      }
-      for (int i = 0; i < rule.justified_for_size(); ++i) {
-        const int t = rule.justified_for(i);
-        if (!v1::EmployerType_IsValid(t) ||
-            t == v1::EMPLOYER_TYPE_UNSPECIFIED) {
-          check.Problem(r, "justified_for", i, "not an employer type");
-        }
-      }
-      if (rule.justified_for_size() > 0 && rule.justification_note().empty()) {
-        check.Problem(r, "justification_note", 0,
-                      "justified_for needs a justification_note");
-      }
-      const uint32_t base = index * FormRuleBook::kListCount;
-      AddTerms(check, r, "terms", rule.terms(), base + FormRuleBook::kTerm,
-               &book->terms);
-      AddTerms(check, r, "option_terms", rule.option_terms(),
-               base + FormRuleBook::kOption, &book->terms);
-      AddTerms(check, r, "exceptions", rule.exceptions(),
-               base + FormRuleBook::kException, &book->terms);
-      AddTerms(check, r, "section_terms", rule.section_terms(),
-               base + FormRuleBook::kSection, &book->terms);
-      AddTerms(check, r, "readiness_satisfied_by",
-               rule.readiness_satisfied_by(), base + FormRuleBook::kSatisfied,
-               &book->terms);
+      CheckRuleIdentity(check, r, rule, src.path, language, ids, &topic_files);
+      CheckRuleMatching(check, r, rule);
+      if (MakesFindings(rule)) CheckFindingTexts(check, r, rule);
+      CheckRuleEffects(check, r, rule);
+      CompiledFormRule cr = NewCompiledFormRule(check, r, rule, language, src);
+      AddRuleTerms(check, r, rule, index, book.get());
       if (problems->size() == rule_problems) {
         book->by_topic.emplace(rule.topic(), index);
       }

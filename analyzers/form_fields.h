@@ -23,7 +23,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "analyzers/lexicon.h"
+#include "base/data_problem.h"
 #include "divcheck/config/v1/form_rules.pb.h"
 #include "divcheck/v1/form.pb.h"
 #include "google/protobuf/text_format.h"
@@ -140,7 +140,7 @@ struct FormRulesSource {
 std::shared_ptr<const FormRuleBook> CompileFormRules(
     const std::string& language, const std::vector<FormRulesSource>& sources,
     absl::flat_hash_map<std::string, std::string>* ids,
-    std::vector<LexiconProblem>* problems);
+    std::vector<DataProblem>* problems);
 
 // What is known about a field when its severity is decided.
 struct FieldFacts {

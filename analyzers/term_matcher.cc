@@ -109,6 +109,26 @@ class Matcher {
     Add(ph.entry, k, cur + 1);
   }
 
+  // Job title payload `p` reached at `depth` bytes from the end of token
+  // `k` (`text`) without `ending`: keeps the longest title form per token.
+  void AddTitleHit(const TriePayload& p, uint32_t k, absl::string_view text,
+                   size_t depth, absl::string_view ending) {
+    const bool feminine = p.kind == TriePayload::Kind::kTitleFeminine;
+    if (feminine ? !ending.empty() : !IsMasculineTitleEnding(ending)) return;
+    const CompiledTitle& title = lex_.titles[p.index];
+    if (!title.exceptions.empty() && title.exceptions.contains(text)) return;
+    TitleHit hit;
+    hit.title = p.index;
+    hit.feminine = feminine;
+    hit.token = k;
+    hit.form_bytes = static_cast<uint32_t>(depth + ending.size());
+    const int32_t prev = best_title_[k];
+    if (prev < 0 || title_hits_[prev].form_bytes < hit.form_bytes) {
+      best_title_[k] = static_cast<int32_t>(title_hits_.size());
+      title_hits_.push_back(hit);
+    }
+  }
+
   void MatchToken(uint32_t k) {
     const Token& tok = tokens_[k];
     const absl::string_view text = doc_.TokenText(tok);
@@ -186,28 +206,10 @@ class Matcher {
             pending_groups_.push_back({p.index, k});
             break;
           case TriePayload::Kind::kTitleMasculine:
-          case TriePayload::Kind::kTitleFeminine: {
-            const bool feminine = p.kind == TriePayload::Kind::kTitleFeminine;
+          case TriePayload::Kind::kTitleFeminine:
             if (p.whole_token && depth != base.size()) break;
-            if (feminine ? !ending.empty() : !IsMasculineTitleEnding(ending)) {
-              break;
-            }
-            const CompiledTitle& title = lex_.titles[p.index];
-            if (!title.exceptions.empty() && title.exceptions.contains(text)) {
-              break;
-            }
-            TitleHit hit;
-            hit.title = p.index;
-            hit.feminine = feminine;
-            hit.token = k;
-            hit.form_bytes = static_cast<uint32_t>(depth + ending.size());
-            const int32_t prev = best_title_[k];
-            if (prev < 0 || title_hits_[prev].form_bytes < hit.form_bytes) {
-              best_title_[k] = static_cast<int32_t>(title_hits_.size());
-              title_hits_.push_back(hit);
-            }
+            AddTitleHit(p, k, text, depth, ending);
             break;
-          }
           default:
             break;
         }

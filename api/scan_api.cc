@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "analyzers/form_fields.h"
+#include "analyzers/catalog.h"
 #include "base/status_macros.h"
 #include "api/errors.h"
 #include "base/utf8.h"
@@ -68,35 +68,26 @@ bool DecodePageToken(const v1::ListRulesRequest& request,
   return true;
 }
 
-v1::Rule MakeRule(const CompiledEntry& e, const LexiconSet& set) {
-  const config::v1::Entry& def = *e.def;
+v1::Rule ToRuleMessage(const RuleInfo& r) {
   v1::Rule rule;
-  rule.set_rule_id(def.id());
-  const bool built_in = e.kind == config::v1::ENTRY_KIND_ANALYZER_RULE;
-  const bool highlight =
-      e.kind == config::v1::ENTRY_KIND_HIGHLIGHT ||
-      (built_in && def.highlight_kind() != v1::HIGHLIGHT_KIND_UNSPECIFIED);
-  rule.set_kind(highlight ? v1::Rule::KIND_HIGHLIGHT : v1::Rule::KIND_FINDING);
-  rule.set_language_code(e.language);
-  if (e.file_index < set.files().size()) {
-    rule.set_lexicon_id(set.files()[e.file_index].id);
-  }
-  if (!highlight) {
-    for (v1::Dimension d : e.dimensions) rule.add_dimensions(d);
-    rule.set_default_severity(e.severity);
-  } else {
-    rule.set_highlight_kind(def.highlight_kind());
-  }
-  rule.set_explanation(def.explanation());
-  *rule.mutable_suggestions() = def.suggestions();
-  rule.set_legal_basis(def.legal_basis());
-  *rule.mutable_sources() = def.sources();
-  rule.set_built_in_analyzer(built_in);
-  *rule.mutable_words() = def.words();
-  *rule.mutable_stems() = def.stems();
-  *rule.mutable_compound_tails() = def.compound_tails();
-  *rule.mutable_phrases() = def.phrases();
-  *rule.mutable_patterns() = def.patterns();
+  rule.set_rule_id(r.id);
+  rule.set_kind(r.kind == RuleInfo::Kind::kHighlight ? v1::Rule::KIND_HIGHLIGHT
+                                                     : v1::Rule::KIND_FINDING);
+  rule.set_language_code(r.language);
+  rule.set_lexicon_id(r.lexicon_id);
+  for (v1::Dimension d : r.dimensions) rule.add_dimensions(d);
+  rule.set_default_severity(r.default_severity);
+  rule.set_highlight_kind(r.highlight_kind);
+  rule.set_explanation(r.explanation);
+  for (const std::string& s : r.suggestions) rule.add_suggestions(s);
+  rule.set_legal_basis(r.legal_basis);
+  for (const std::string& s : r.sources) rule.add_sources(s);
+  rule.set_built_in_analyzer(r.built_in_analyzer);
+  for (const std::string& s : r.words) rule.add_words(s);
+  for (const std::string& s : r.stems) rule.add_stems(s);
+  for (const std::string& s : r.compound_tails) rule.add_compound_tails(s);
+  for (const std::string& s : r.phrases) rule.add_phrases(s);
+  for (const std::string& s : r.patterns) rule.add_patterns(s);
   return rule;
 }
 
@@ -260,46 +251,9 @@ std::shared_ptr<const ScanApi::RuleCatalog> ScanApi::CatalogFor(
   // Built outside the lock: two calls racing after a reload may both build
   // one; the result is the same.
   auto catalog = std::make_shared<RuleCatalog>();
-  for (size_t i = 0; i < set->entry_count(); ++i) {
-    const CompiledEntry& e = set->entry(static_cast<uint32_t>(i));
-    switch (e.kind) {
-      case config::v1::ENTRY_KIND_FINDING:
-      case config::v1::ENTRY_KIND_HIGHLIGHT:
-      case config::v1::ENTRY_KIND_ANALYZER_RULE:
-        catalog->rules.push_back(MakeRule(e, *set));
-        break;
-      default:
-        break;  // coded words and context cues are not rules of their own
-    }
+  for (const RuleInfo& r : divcheck::ListRules(*set)) {
+    catalog->rules.push_back(ToRuleMessage(r));
   }
-  // Application-form field rules that make findings (readiness-only rules
-  // never appear in a report).
-  for (const std::string& language : set->Languages()) {
-    const LanguageLexicon* lex = set->ForLanguage(language);
-    if (lex == nullptr || lex->form_rules == nullptr) continue;
-    for (const CompiledFormRule& r : lex->form_rules->rules) {
-      if (!r.makes_findings) continue;
-      const config::v1::FormFieldRule& def = *r.def;
-      v1::Rule rule;
-      rule.set_rule_id(def.id());
-      rule.set_kind(v1::Rule::KIND_FINDING);
-      rule.set_language_code(r.language);
-      rule.set_lexicon_id(r.lexicon_id);
-      for (int d : def.dimensions()) rule.add_dimensions(static_cast<v1::Dimension>(d));
-      rule.set_default_severity(def.severity_required());
-      rule.set_explanation(def.explanation());
-      *rule.mutable_suggestions() = def.suggestions();
-      rule.set_legal_basis(def.legal_basis());
-      *rule.mutable_sources() = def.sources();
-      *rule.mutable_words() = def.terms();
-      for (const std::string& t : def.option_terms()) rule.add_words(t);
-      catalog->rules.push_back(std::move(rule));
-    }
-  }
-  std::sort(catalog->rules.begin(), catalog->rules.end(),
-            [](const v1::Rule& a, const v1::Rule& b) {
-              return a.rule_id() < b.rule_id();
-            });
   catalog->set = std::move(set);
   absl::MutexLock lock(&catalog_mu_);
   catalog_ = catalog;
@@ -369,28 +323,22 @@ absl::StatusOr<v1::ListRulesResponse> ScanApi::ListRules(
 }
 
 v1::GetLexiconInfoResponse ScanApi::GetLexiconInfo() const {
-  const std::shared_ptr<const LexiconSet> set = engine_->lexicons();
+  const LexiconInfo info = DescribeLexicons(*engine_->lexicons());
   v1::GetLexiconInfoResponse response;
-  response.set_content_hash(set->content_hash());
-  std::vector<const LexiconFileInfo*> files;
-  for (const LexiconFileInfo& f : set->files()) files.push_back(&f);
-  std::sort(files.begin(), files.end(),
-            [](const LexiconFileInfo* a, const LexiconFileInfo* b) {
-              return a->path < b->path;
-            });
-  for (const LexiconFileInfo* f : files) {
+  response.set_content_hash(info.content_hash);
+  for (const LexiconFileInfo& f : info.files) {
     v1::GetLexiconInfoResponse::LexiconFile* out = response.add_files();
-    out->set_id(f->id);
-    out->set_language_code(f->language);
-    out->set_version(f->version);
-    out->set_path(f->path);
-    out->set_entry_count(f->entry_count);
-    out->set_term_count(f->term_count);
-    out->set_job_title_count(f->job_title_count);
-    out->set_form_rule_count(f->form_rule_count);
+    out->set_id(f.id);
+    out->set_language_code(f.language);
+    out->set_version(f.version);
+    out->set_path(f.path);
+    out->set_entry_count(f.entry_count);
+    out->set_term_count(f.term_count);
+    out->set_job_title_count(f.job_title_count);
+    out->set_form_rule_count(f.form_rule_count);
   }
-  response.set_entry_count(static_cast<uint32_t>(set->entry_count()));
-  for (const std::string& lang : set->Languages())
+  response.set_entry_count(static_cast<uint32_t>(info.entry_count));
+  for (const std::string& lang : info.languages)
     response.add_language_codes(lang);
   return response;
 }

@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "analyzers/engine.h"
+#include "analyzers/internal/lexicon_data.h"
 #include "analyzers/lexicon.h"
 #include "gtest/gtest.h"
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "analyzers/catalog.h"
 #include "analyzers/lexicon.h"
 #include "base/json.h"
 #include "clients/cli/command_line.h"
@@ -33,77 +33,30 @@ const char kLexiconHelp[] = R"(Usage:
 
 namespace {
 
-std::string WithoutPrefix(const std::string& s, absl::string_view prefix) {
-  return absl::StartsWith(s, prefix) ? s.substr(prefix.size()) : s;
-}
-
-// The counts of one language ("all" for entries without one).
-struct Counts {
-  std::map<std::string, size_t> entries_by_kind, terms_by_kind;
-  std::map<std::string, size_t> findings_by_dimension, findings_by_severity;
-  size_t entries = 0, terms = 0, titles = 0;
-  size_t concept_terms = 0;  // findings, highlights, coded words
-};
-
 // `lexicon validate`: the summary line.
-int PrintValidated(const LexiconSet& s, const std::string& dir) {
-  size_t terms = 0, titles = 0, form_rules = 0;
-  for (const LexiconFileInfo& f : s.files()) {
-    terms += f.term_count;
-    titles += f.job_title_count;
-    form_rules += f.form_rule_count;
-  }
-  std::cout << "lexicons OK: " << s.files().size() << " files, "
-            << s.entry_count() << " entries, " << terms << " terms, " << titles
-            << " job titles, " << form_rules << " form-field rules (version "
-            << s.content_hash() << ") in " << dir << "\n";
+int PrintValidated(const LexiconStats& s, const std::string& dir) {
+  std::cout << "lexicons OK: " << s.files << " files, " << s.entries
+            << " entries, " << s.terms << " terms, " << s.job_titles
+            << " job titles, " << s.form_rules << " form-field rules (version "
+            << s.content_hash << ") in " << dir << "\n";
   return kExitOk;
 }
 
-std::map<std::string, Counts> CountByLanguage(const LexiconSet& s) {
-  std::map<std::string, Counts> by_lang;
-  for (size_t i = 0; i < s.entry_count(); ++i) {
-    const CompiledEntry& e = s.entry(static_cast<uint32_t>(i));
-    Counts& c = by_lang[e.language.empty() ? "all" : e.language];
-    const size_t t = TermCount(*e.def);
-    const std::string kind =
-        WithoutPrefix(config::v1::EntryKind_Name(e.kind), "ENTRY_KIND_");
-    c.entries += 1;
-    c.terms += t;
-    c.entries_by_kind[kind] += 1;
-    c.terms_by_kind[kind] += t;
-    if (IsConceptKind(e.kind)) c.concept_terms += t;
-    if (e.kind == config::v1::ENTRY_KIND_FINDING) {
-      for (v1::Dimension d : e.dimensions) {
-        c.findings_by_dimension[WithoutPrefix(v1::Dimension_Name(d),
-                                              "DIMENSION_")] += t;
-      }
-      c.findings_by_severity[WithoutPrefix(v1::Severity_Name(e.severity),
-                                           "SEVERITY_")] += t;
-    }
-  }
-  for (const LexiconFileInfo& f : s.files()) {
-    by_lang[f.language.empty() ? "all" : f.language].titles +=
-        f.job_title_count;
-  }
-  return by_lang;
-}
-
-cli::LanguageStats ToProto(const Counts& c) {
+cli::LanguageStats ToProto(const LexiconLanguageStats& c) {
   cli::LanguageStats stats;
   stats.set_entries(static_cast<uint32_t>(c.entries));
   stats.set_terms(static_cast<uint32_t>(c.terms));
-  stats.set_job_titles(static_cast<uint32_t>(c.titles));
-  stats.set_matchable_concepts(
-      static_cast<uint32_t>(c.concept_terms + c.titles));
+  stats.set_job_titles(static_cast<uint32_t>(c.job_titles));
+  stats.set_matchable_concepts(static_cast<uint32_t>(c.matchable_concepts));
   auto copy = [](const std::map<std::string, size_t>& from,
                  google::protobuf::Map<std::string, uint32_t>* to) {
     for (const auto& [k, v] : from) (*to)[k] = static_cast<uint32_t>(v);
   };
   copy(c.entries_by_kind, stats.mutable_entries_by_kind());
   copy(c.terms_by_kind, stats.mutable_terms_by_kind());
-  copy(c.findings_by_dimension, stats.mutable_finding_terms_by_dimension());
-  copy(c.findings_by_severity, stats.mutable_finding_terms_by_severity());
+  copy(c.finding_terms_by_dimension,
+       stats.mutable_finding_terms_by_dimension());
+  copy(c.finding_terms_by_severity, stats.mutable_finding_terms_by_severity());
   return stats;
 }
 
@@ -133,7 +86,8 @@ std::string SortedProtoJson(const google::protobuf::Message& m) {
 }
 
 // One JSON object: each language code (escaped) with its LanguageStats.
-std::string StatsJson(const std::map<std::string, Counts>& by_lang) {
+std::string StatsJson(
+    const std::map<std::string, LexiconLanguageStats>& by_lang) {
   std::string out = "{";
   for (const auto& [lang, c] : by_lang) {
     if (out.size() > 1) out += ",";
@@ -144,13 +98,12 @@ std::string StatsJson(const std::map<std::string, Counts>& by_lang) {
   return out;
 }
 
-void PrintStatsText(const LexiconSet& s, const std::string& dir,
-                    const std::map<std::string, Counts>& by_lang) {
-  std::cout << "lexicon version " << s.content_hash() << " (" << dir << ")\n";
-  for (const auto& [lang, c] : by_lang) {
+void PrintStatsText(const LexiconStats& s, const std::string& dir) {
+  std::cout << "lexicon version " << s.content_hash << " (" << dir << ")\n";
+  for (const auto& [lang, c] : s.by_language) {
     std::cout << "\n[" << lang << "] " << c.entries << " entries, " << c.terms
-              << " terms, " << c.titles << " job titles; "
-              << c.concept_terms + c.titles
+              << " terms, " << c.job_titles << " job titles; "
+              << c.matchable_concepts
               << " matchable concepts (finding, highlight and gender-coded "
                  "terms + job "
                  "titles; context cues not counted)\n";
@@ -158,10 +111,10 @@ void PrintStatsText(const LexiconSet& s, const std::string& dir,
     for (const auto& [k, v] : c.terms_by_kind)
       std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by dimension:";
-    for (const auto& [k, v] : c.findings_by_dimension)
+    for (const auto& [k, v] : c.finding_terms_by_dimension)
       std::cout << " " << k << "=" << v;
     std::cout << "\n  finding terms by severity:";
-    for (const auto& [k, v] : c.findings_by_severity)
+    for (const auto& [k, v] : c.finding_terms_by_severity)
       std::cout << " " << k << "=" << v;
     std::cout << "\n";
   }
@@ -199,12 +152,12 @@ int LexiconCommand(int argc, char** argv) {
     std::cerr << "divcheck: " << set.status().message() << "\n";
     return kExitFindings;
   }
-  if (sub == "validate") return PrintValidated(**set, dir);
-  const std::map<std::string, Counts> by_lang = CountByLanguage(**set);
+  const LexiconStats stats = CountLexiconTerms(**set);
+  if (sub == "validate") return PrintValidated(stats, dir);
   if (format == "json") {
-    std::cout << StatsJson(by_lang);
+    std::cout << StatsJson(stats.by_language);
   } else {
-    PrintStatsText(**set, dir, by_lang);
+    PrintStatsText(stats, dir);
   }
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyzers/engine.h"
+#include "analyzers/internal/lexicon_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "analyzers/internal/lexicon_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
