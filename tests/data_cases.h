@@ -100,8 +100,8 @@ inline std::vector<DataCase> DataFiles(
   for (const fs::path& p : files) {
     const std::string stem = ParamName(p.stem().string());
     DataCase c;
-    c.name = prefix + (stems[stem] > 1 ? ParamName(p.filename().string())
-                                       : stem);
+    c.name =
+        prefix + (stems[stem] > 1 ? ParamName(p.filename().string()) : stem);
     c.path = p.string();
     cases.push_back(std::move(c));
   }
