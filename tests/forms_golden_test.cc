@@ -19,6 +19,7 @@
 #include "analyzers/engine.h"
 #include "formats/form_input.h"
 #include "gtest/gtest.h"
+#include "tests/data_cases.h"
 
 namespace divcheck {
 namespace {
@@ -32,15 +33,8 @@ std::string ReadFile(const fs::path& p) {
   return buf.str();
 }
 
-std::vector<std::string> FormFiles() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(DIVCHECK_FORMS_DIR)) {
-    const std::string ext = e.path().extension().string();
-    if (ext == ".html" || ext == ".json")
-      out.push_back(e.path().filename().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+std::vector<testing::DataCase> FormFiles() {
+  return testing::DataFiles(DIVCHECK_FORMS_DIR, {".html", ".json"});
 }
 
 std::string Without(const std::string& s, absl::string_view prefix) {
@@ -72,7 +66,7 @@ std::string Render(const v1::ScanFormRequest& request,
   return out;
 }
 
-class FormGolden : public ::testing::TestWithParam<std::string> {
+class FormGolden : public ::testing::TestWithParam<testing::DataCase> {
  protected:
   static void SetUpTestSuite() {
     EngineOptions options;
@@ -90,8 +84,8 @@ class FormGolden : public ::testing::TestWithParam<std::string> {
 Engine* FormGolden::engine_ = nullptr;
 
 TEST_P(FormGolden, FindingsPerFieldMatchExpected) {
-  const fs::path dir = DIVCHECK_FORMS_DIR;
-  const fs::path input = dir / GetParam();
+  ASSERT_NE(engine_, nullptr);
+  const fs::path input = GetParam().path;
   absl::StatusOr<v1::ScanFormRequest> request =
       formats::FormFromFile(input.string(), ReadFile(input));
   ASSERT_TRUE(request.ok()) << request.status();
@@ -109,24 +103,18 @@ TEST_P(FormGolden, FindingsPerFieldMatchExpected) {
   ASSERT_TRUE(fs::exists(expected_path))
       << expected_path << " is missing; actual:\n"
       << actual;
-  EXPECT_EQ(ReadFile(expected_path), actual) << "form " << GetParam();
+  EXPECT_EQ(ReadFile(expected_path), actual) << "form " << input;
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, FormGolden, ::testing::ValuesIn(FormFiles()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c)))
-                               c = '_';
-                           }
-                           return name;
-                         });
+                         testing::DataCaseName);
 
 TEST(FormGoldenCorpus, HasAtLeastTwentyFormsInBothLanguagesAndFormats) {
-  const std::vector<std::string> files = FormFiles();
-  EXPECT_GE(files.size(), 20u);
+  const std::vector<testing::DataCase> cases = FormFiles();
+  EXPECT_GE(cases.size(), 20u) << "in " << DIVCHECK_FORMS_DIR;
   int de = 0, en = 0, html = 0, json = 0;
-  for (const std::string& f : files) {
+  for (const testing::DataCase& c : cases) {
+    const std::string f = fs::path(c.path).filename().string();
     de += absl::StartsWith(f, "de-");
     en += absl::StartsWith(f, "en-");
     html += absl::EndsWith(f, ".html");

@@ -5,17 +5,23 @@
 //   LINE:COL SEVERITY RULE_ID "MATCHED TEXT"
 //   LINE:COL highlight KIND RULE_ID "MATCHED TEXT"
 //
-// A new case is a new pair of files. DIVCHECK_UPDATE_GOLDEN=1 rewrites the
+// A new case is a new pair of files; each case is a test of its own,
+// Golden/GoldenTest.FindingsAndHighlightsMatchExpected/NAME (NAME with "_"
+// for "-"). DIVCHECK_UPDATE_GOLDEN=1 rewrites the
 // .expected files from the current output (review the diff before
 // committing).
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
 #include "gtest/gtest.h"
+#include "tests/data_cases.h"
 
 namespace divcheck {
 namespace {
@@ -45,36 +51,52 @@ std::string Render(const v1::Report& r) {
   return out;
 }
 
-TEST(Golden, AllCases) {
-  EngineOptions options;
-  options.lexicon_dir = DIVCHECK_TEST_LEXICONS;
-  auto engine = Engine::Create(options);
-  ASSERT_TRUE(engine.ok()) << engine.status();
+class GoldenTest : public ::testing::TestWithParam<testing::DataCase> {
+ protected:
+  static void SetUpTestSuite() {
+    EngineOptions options;
+    options.lexicon_dir = DIVCHECK_TEST_LEXICONS;
+    auto engine = Engine::Create(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = engine->release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  static Engine* engine_;
+};
+Engine* GoldenTest::engine_ = nullptr;
+
+std::vector<testing::DataCase> GoldenCases() {
+  return testing::DataFiles(DIVCHECK_GOLDEN_DIR, {".txt"});
+}
+
+TEST_P(GoldenTest, FindingsAndHighlightsMatchExpected) {
+  ASSERT_NE(engine_, nullptr);
+  const fs::path input = GetParam().path;
   const bool update = std::getenv("DIVCHECK_UPDATE_GOLDEN") != nullptr;
-  int cases = 0;
-  std::vector<fs::path> inputs;
-  for (const auto& e : fs::directory_iterator(DIVCHECK_GOLDEN_DIR)) {
-    if (e.path().extension() == ".txt") inputs.push_back(e.path());
+  ScanOptions scan;
+  scan.language = input.filename().string().rfind("en-", 0) == 0 ? "en" : "de";
+  auto report = engine_->ScanText(ReadFile(input), scan);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string got = Render(*report);
+  fs::path expected_path = input;
+  expected_path.replace_extension(".expected");
+  if (update) {
+    std::ofstream(expected_path, std::ios::binary) << got;
+    return;
   }
-  std::sort(inputs.begin(), inputs.end());
-  for (const fs::path& input : inputs) {
-    SCOPED_TRACE(input.filename().string());
-    ++cases;
-    ScanOptions scan;
-    scan.language = input.filename().string().rfind("en-", 0) == 0 ? "en" : "de";
-    auto report = (*engine)->ScanText(ReadFile(input), scan);
-    ASSERT_TRUE(report.ok()) << report.status();
-    const std::string got = Render(*report);
-    fs::path expected_path = input;
-    expected_path.replace_extension(".expected");
-    if (update) {
-      std::ofstream(expected_path, std::ios::binary) << got;
-      continue;
-    }
-    ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path;
-    EXPECT_EQ(got, ReadFile(expected_path));
-  }
-  EXPECT_GE(cases, 5);
+  ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path;
+  EXPECT_EQ(got, ReadFile(expected_path));
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(GoldenCases()),
+                         testing::DataCaseName);
+
+// An empty or unreadable directory must fail, not pass with nothing run.
+TEST(GoldenCases, DirectoryHasAtLeastFiveCases) {
+  EXPECT_GE(GoldenCases().size(), 5u) << "in " << DIVCHECK_GOLDEN_DIR;
 }
 
 }  // namespace

@@ -14,8 +14,10 @@ check() {  # check NAME EXPECTED_STATUS COMMAND...
     sed 's/^/  stderr: /' "$TMP/err" | head -20
   fi
 }
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
+expect_in() {  # expect_in NAME FILE TEXT — TEXT must not be empty (it is in every file)
+  if [ -z "$3" ]; then
+    failed=$((failed + 1)); echo "FAIL: $1: empty text to look for in $2"
+  elif grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: $1: \"$3\" not in $2:"; sed 's/^/  /' "$2" | head -20
   fi
 }

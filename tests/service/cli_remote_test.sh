@@ -41,8 +41,12 @@ printf 'gut\xff\xfe schlecht' > "$TMP/invalid.txt"
 cp "$BENCH_AD" "$TMP/long.txt"
 FILES=("$TMP/bad.txt" "$TMP/good.txt" "$TMP/warn.txt" "$TMP/en.txt" "$TMP/empty.txt" "$TMP/long.txt")
 
-compare() {  # compare NAME ARGS... — in-process vs remote; stdin from $STDIN_FILE
-  local name="$1"; shift
+# compare NAME WANT_STATUS ARGS... — in-process vs remote; stdin from
+# $STDIN_FILE. The in-process exit status must be WANT_STATUS: equal output
+# of two runs that both failed (a missing file, broken lexicons) proves
+# nothing.
+compare() {
+  local name="$1" want="$2"; shift 2
   local input="${STDIN_FILE:-/dev/null}"
   "$DIVCHECK" scan --color=never --lexicons="$LEX" "$@" <"$input" >"$TMP/local.out" 2>"$TMP/local.err"
   local local_status=$?
@@ -57,16 +61,17 @@ compare() {  # compare NAME ARGS... — in-process vs remote; stdin from $STDIN_
     diff "$TMP/local.err" "$TMP/remote.err" | head -20
   fi
   [ "$local_status" -eq "$remote_status" ] || fail "$name: exit $remote_status, in-process $local_status"
-  [ -s "$TMP/local.out" ] || [ "$local_status" -eq 2 ] || fail "$name: no output"
+  [ "$local_status" -eq "$want" ] || fail "$name: in-process exit $local_status, want $want: $(head -3 "$TMP/local.err")"
+  [ -s "$TMP/local.out" ] || fail "$name: no output"
 }
 
-compare "text, detected language" "${FILES[@]}"
-compare "json, detected language" --format=json "${FILES[@]}"
-compare "text, German" --lang=de "${FILES[@]}"
-compare "json, English" --format=json --lang=en "${FILES[@]}"
-compare "fail-on hint" --fail-on=hint "$TMP/warn.txt"
-compare "invalid UTF-8 among good files" "$TMP/good.txt" "$TMP/invalid.txt" "$TMP/bad.txt"
-STDIN_FILE="$TMP/bad.txt" compare "stdin" -
+compare "text, detected language" 1 "${FILES[@]}"
+compare "json, detected language" 1 --format=json "${FILES[@]}"
+compare "text, German" 1 --lang=de "${FILES[@]}"
+compare "json, English" 0 --format=json --lang=en "${FILES[@]}"
+compare "fail-on hint" 1 --fail-on=hint "$TMP/warn.txt"
+compare "invalid UTF-8 among good files" 2 "$TMP/good.txt" "$TMP/invalid.txt" "$TMP/bad.txt"
+STDIN_FILE="$TMP/bad.txt" compare "stdin" 1 -
 
 # A server that is not there: exit 2 and a message naming it.
 "$DIVCHECK" scan --server=127.0.0.1:1 "$TMP/bad.txt" >"$TMP/out" 2>"$TMP/err"

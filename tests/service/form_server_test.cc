@@ -18,6 +18,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/data_cases.h"
 #include "tests/service/server_process.h"
 
 namespace divcheck {
@@ -73,7 +74,9 @@ class ScanFormServer : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete server_;
+    server_ = nullptr;
     delete engine_;
+    engine_ = nullptr;
   }
 
   grpc::Status Call(const v1::ScanFormRequest& request,
@@ -92,29 +95,41 @@ class ScanFormServer : public ::testing::Test {
 ServerProcess* ScanFormServer::server_ = nullptr;
 Engine* ScanFormServer::engine_ = nullptr;
 
-TEST_F(ScanFormServer, EveryGoldenFormGivesTheSameAnswerAsInProcess) {
-  int forms = 0;
-  for (const auto& e : fs::directory_iterator(DIVCHECK_FORMS_DIR)) {
-    const std::string ext = e.path().extension().string();
-    if (ext != ".html" && ext != ".json") continue;
-    SCOPED_TRACE(e.path().filename().string());
-    auto request =
-        formats::FormFromFile(e.path().string(), ReadFile(e.path().string()));
-    ASSERT_TRUE(request.ok()) << request.status();
-    request->set_request_id(e.path().filename().string());
-    auto local = engine_->ScanForm(*request, ScanOptions());
-    ASSERT_TRUE(local.ok()) << local.status();
-    v1::ScanFormResponse remote;
-    grpc::Status status = Call(*request, &remote);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(remote.request_id(), e.path().filename().string());
-    std::string diff;
-    MessageDifferencer differ;
-    differ.ReportDifferencesToString(&diff);
-    EXPECT_TRUE(differ.Compare(*local, remote)) << diff;
-    ++forms;
-  }
-  EXPECT_GE(forms, 20);
+// Every golden form, one test each:
+// GoldenForms/ScanFormServerGolden.SameAnswerAsInProcess/de_01_....
+std::vector<testing::DataCase> GoldenForms() {
+  return testing::DataFiles(DIVCHECK_FORMS_DIR, {".html", ".json"});
+}
+
+class ScanFormServerGolden
+    : public ScanFormServer,
+      public ::testing::WithParamInterface<testing::DataCase> {};
+
+TEST_P(ScanFormServerGolden, SameAnswerAsInProcess) {
+  ASSERT_NE(engine_, nullptr);
+  const fs::path path = GetParam().path;
+  const std::string name = path.filename().string();
+  auto request = formats::FormFromFile(path.string(), ReadFile(path.string()));
+  ASSERT_TRUE(request.ok()) << request.status();
+  request->set_request_id(name);
+  auto local = engine_->ScanForm(*request, ScanOptions());
+  ASSERT_TRUE(local.ok()) << local.status();
+  v1::ScanFormResponse remote;
+  grpc::Status status = Call(*request, &remote);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(remote.request_id(), name);
+  std::string diff;
+  MessageDifferencer differ;
+  differ.ReportDifferencesToString(&diff);
+  EXPECT_TRUE(differ.Compare(*local, remote)) << diff;
+}
+
+INSTANTIATE_TEST_SUITE_P(GoldenForms, ScanFormServerGolden,
+                         ::testing::ValuesIn(GoldenForms()),
+                         testing::DataCaseName);
+
+TEST(ScanFormServerGoldenForms, AtLeastTwenty) {
+  EXPECT_GE(GoldenForms().size(), 20u) << "in " << DIVCHECK_FORMS_DIR;
 }
 
 TEST_F(ScanFormServer, FieldFindingsCarryFieldIdsAndLabelSpans) {

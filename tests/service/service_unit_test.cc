@@ -760,6 +760,10 @@ TEST(JsonLog, BufferedLinesKeepTheirOrderAndAreFlushed) {
     log.LogBuffered("info", "first", {});
     log.Info("second");  // writes the held line first
     std::string text = read();
+    // Both written, in order (find() is npos for a missing line, which
+    // would compare greater than any position).
+    ASSERT_NE(text.find("\"second\""), std::string::npos)
+        << "Info() did not write its line at once:\n" << text;
     EXPECT_LT(text.find("\"first\""), text.find("\"second\""));
     log.LogBuffered("info", "third", {});
     for (int i = 0; i < 200 && read().find("third") == std::string::npos; ++i) {

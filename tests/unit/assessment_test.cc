@@ -251,11 +251,15 @@ TEST(Scoring, SkippedOptionalQuestionsNeitherRaiseNorLower) {
   int skipped_count = 0;
   for (const auto& s : skipped->sections()) skipped_count += s.skipped_count();
   EXPECT_GT(skipped_count, 0);
+  int skipped_questions = 0;
   for (const auto& qr : skipped->questions()) {
     if (qr.skipped()) {
+      ++skipped_questions;
       EXPECT_TRUE(qr.option_id().empty());
     }
   }
+  // The loop above checked every skipped question, not none.
+  EXPECT_EQ(skipped_questions, skipped_count);
 }
 
 TEST(Scoring, NotApplicableCountsAsSkippedAndUnmetLegalDutyIsHigh) {
@@ -269,7 +273,9 @@ TEST(Scoring, NotApplicableCountsAsSkippedAndUnmetLegalDutyIsHigh) {
   }
   auto scored = ScoreAssessment(q, answers, nullptr);
   ASSERT_TRUE(scored.ok()) << scored.status();
+  int checked = 0;
   for (const auto& s : scored->sections()) {
+    checked += s.section_id() == "monitoring" || s.section_id() == "culture";
     if (s.section_id() == "monitoring") {
       EXPECT_EQ(s.percentage(), 100.0);
       EXPECT_EQ(s.skipped_count(), 1);
@@ -281,6 +287,7 @@ TEST(Scoring, NotApplicableCountsAsSkippedAndUnmetLegalDutyIsHigh) {
                   ElementsAre("culture.complaints_office"));
     }
   }
+  EXPECT_EQ(checked, 2) << "sections \"monitoring\" and \"culture\" not found";
   EXPECT_EQ(scored->overall_need_for_action(), v1::NEED_FOR_ACTION_HIGH);
   ASSERT_GE(scored->recommendations_size(), 1);
   EXPECT_EQ(scored->recommendations(0).question_id(),
@@ -292,6 +299,17 @@ TEST(Scoring, IsDeterministic) {
   Answers answers = AnswerAll(q, 1, true);
   auto a = ScoreAssessment(q, answers, nullptr);
   auto b = ScoreAssessment(q, answers, nullptr);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  // Two equal results only mean something if they are real ones: every
+  // section and question scored, "started" everywhere is 25 of 100.
+  int questions = 0;
+  for (const auto& s : q.sections()) questions += s.questions_size();
+  EXPECT_EQ(a->sections_size(), q.sections_size());
+  EXPECT_EQ(a->questions_size(), questions);
+  EXPECT_EQ(a->answers_size(), answers.size());
+  EXPECT_EQ(a->overall_score(), 25);
+  EXPECT_EQ(a->recommendations_size(), kTopRecommendations);
   EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString());
 }
 
@@ -358,7 +376,9 @@ TEST(Compare, ShowsWhatImprovedAndWhatDidNot) {
   EXPECT_EQ(c.improved_sections(), 1);
   EXPECT_EQ(c.worse_sections(), 1);
   EXPECT_EQ(c.unchanged_sections(), q.sections_size() - 2);
+  int checked = 0;
   for (const auto& s : c.sections()) {
+    checked += s.section_id() == "recruiting" || s.section_id() == "culture";
     if (s.section_id() == "recruiting") {
       EXPECT_EQ(s.trend(), v1::TREND_IMPROVED);
       EXPECT_DOUBLE_EQ(s.percentage_after(), 100.0);
@@ -368,6 +388,7 @@ TEST(Compare, ShowsWhatImprovedAndWhatDidNot) {
       EXPECT_EQ(s.trend(), v1::TREND_WORSE);
     }
   }
+  EXPECT_EQ(checked, 2) << "sections \"recruiting\" and \"culture\" not found";
   int improved = 0, worse = 0;
   for (const auto& qc : c.changed_questions()) {
     EXPECT_FALSE(qc.question_text().empty());

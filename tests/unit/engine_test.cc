@@ -273,14 +273,20 @@ TEST_F(EngineTest, EveryFindingsSpanIsExactlyItsMatchedText) {
       "Ihr Profil: Sie sind zwischen 25 und 35 Jahren jung, sprechen Deutsch "
       "als Muttersprache und haben Ä\xCC\x88rger mit Fotos? Ein junges, "
       "ehrgeiziges Team erwartet Sie. Mitglied der Kirche: ja.\n"
-      "GROẞE Auswahl, Maß für Maß: sehr gute Deutschkenntnisse.";
+      "GROẞE Auswahl, Maß für Maß: sehr gute Deutschkenntnisse.\n"
+      "Wir begrüßen alle Bewerbungen, unabhängig von Alter, Geschlecht, "
+      "Religion und Herkunft.";
   const v1::Report r = Scan(text);
   EXPECT_GE(r.findings_size(), 6);
   for (const v1::Finding& f : r.findings()) {
     SCOPED_TRACE(f.rule_id());
     ExpectSpanMatches(text, f.span(), f.matched_text());
   }
+  // The diversity statement after the multi-byte text: without a highlight
+  // the loop below would check nothing.
+  EXPECT_GE(r.highlights_size(), 1);
   for (const v1::Highlight& h : r.highlights()) {
+    SCOPED_TRACE(h.rule_id());
     ExpectSpanMatches(text, h.span(), h.matched_text());
   }
 }

@@ -304,13 +304,26 @@ TEST_F(FormLimits, GoodFieldsGiveNoWarningOrCritical) {
       f->set_label(absl::StrCat(label, " *"));
       f->set_required(true);
     }
+    // A control the rules must flag: without it, an audit that looked at no
+    // field at all would pass.
+    v1::FormField* control = request.add_fields();
+    control->set_field_id("control");
+    control->set_label(std::string(lang) == "de" ? "Geburtsdatum *"
+                                                 : "Date of birth *");
+    control->set_required(true);
     auto response = engine_->ScanForm(request, ScanOptions());
     ASSERT_TRUE(response.ok()) << response.status();
+    int control_findings = 0;
     for (const v1::Finding& f : response->report().findings()) {
+      if (f.field_id() == "control") {
+        control_findings += f.severity() >= v1::SEVERITY_WARNING;
+        continue;
+      }
       EXPECT_LT(f.severity(), v1::SEVERITY_WARNING)
           << lang << " " << f.field_id() << " " << f.rule_id() << " "
           << f.matched_text();
     }
+    EXPECT_EQ(control_findings, 1) << lang << ": the control was not flagged";
   }
 }
 

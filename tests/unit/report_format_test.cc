@@ -3,13 +3,18 @@
 // need escaping.
 #include "clients/cli/report_format.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzers/engine.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/data_cases.h"
 
 namespace divcheck::cli {
 namespace {
@@ -43,26 +48,68 @@ TEST(FormatJson, EqualsTheLibraryOnEscapesAndDefaults) {
   EXPECT_EQ(FormatJson(report), FormatJsonWithLibrary(report));
 }
 
-TEST(FormatJson, EqualsTheLibraryOnRealReports) {
-  EngineOptions options;
-  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-  auto engine = Engine::Create(options);
-  ASSERT_TRUE(engine.ok()) << engine.status();
-  int checked = 0;
-  for (const char* dir : {"corpus/de", "corpus/en", "../examples"}) {
-    const fs::path p = fs::path(DIVCHECK_TESTS_DIR) / dir;
-    for (const auto& e : fs::directory_iterator(p)) {
-      if (e.path().extension() != ".txt") continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream buf;
-      buf << in.rdbuf();
-      auto report = (*engine)->ScanText(buf.str(), ScanOptions());
-      ASSERT_TRUE(report.ok()) << e.path() << ": " << report.status();
-      ASSERT_EQ(FormatJson(*report), FormatJsonWithLibrary(*report)) << e.path();
-      ++checked;
+// Every corpus passage and example ad, one test each:
+// RealReports/FormatJsonOnRealReports.EqualsTheLibrary/corpus_de_001_....
+std::vector<testing::DataCase> RealTexts() {
+  std::vector<testing::DataCase> cases;
+  for (const auto& [dir, prefix] :
+       {std::pair<const char*, const char*>{"corpus/de", "corpus_de_"},
+        {"corpus/en", "corpus_en_"},
+        {"../examples", "examples_"}}) {
+    for (testing::DataCase& c :
+         testing::DataFiles((fs::path(DIVCHECK_TESTS_DIR) / dir).string(),
+                            {".txt"}, prefix)) {
+      cases.push_back(std::move(c));
     }
   }
-  EXPECT_GE(checked, 150);
+  testing::MakeNamesUnique(&cases);
+  return cases;
+}
+
+class FormatJsonOnRealReports
+    : public ::testing::TestWithParam<testing::DataCase> {
+ protected:
+  static void SetUpTestSuite() {
+    EngineOptions options;
+    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+    auto engine = Engine::Create(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = engine->release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  static Engine* engine_;
+};
+Engine* FormatJsonOnRealReports::engine_ = nullptr;
+
+TEST_P(FormatJsonOnRealReports, EqualsTheLibrary) {
+  ASSERT_NE(engine_, nullptr);
+  std::ifstream in(GetParam().path, std::ios::binary);
+  ASSERT_TRUE(in) << "cannot read " << GetParam().path;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto report = engine_->ScanText(buf.str(), ScanOptions());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(FormatJson(*report), FormatJsonWithLibrary(*report));
+}
+
+INSTANTIATE_TEST_SUITE_P(RealReports, FormatJsonOnRealReports,
+                         ::testing::ValuesIn(RealTexts()),
+                         testing::DataCaseName);
+
+// Missing or emptied directories must fail, not shrink the test silently.
+TEST(FormatJson, RealReportsAreAtLeastOneHundredFifty) {
+  const std::vector<testing::DataCase> cases = RealTexts();
+  EXPECT_GE(cases.size(), 150u) << "under " << DIVCHECK_TESTS_DIR;
+  for (const char* prefix : {"corpus_de_", "corpus_en_", "examples_"}) {
+    EXPECT_TRUE(std::any_of(cases.begin(), cases.end(),
+                            [prefix](const testing::DataCase& c) {
+                              return c.name.rfind(prefix, 0) == 0;
+                            }))
+        << "no " << prefix << "* texts";
+  }
 }
 
 }  // namespace
