@@ -153,7 +153,7 @@ BENCHMARK(BM_MatchAndAnalyze);
 
 // Pathological 1 MiB inputs (issue 17, item 1) next to a normal 1 MiB ad
 // text. Every one is a valid input at the default size limit.
-enum class BigInput { kNormal, kJung, kRepeatedAd, kDense };
+enum class BigInput { kNormal, kJung, kRepeatedAd, kDense, kTitle };
 
 // `unit` + `separator` repeated while the result stays within 1 MiB.
 std::string RepeatTo1MiB(const std::string& unit, const std::string& separator) {
@@ -194,7 +194,7 @@ std::vector<std::string> CorpusPassages(bool clean) {
 
 const std::string& Input(BigInput which) {
   static const std::string* inputs = [] {
-    auto* in = new std::string[4];
+    auto* in = new std::string[5];
     // Normal: the clean corpus passages, one after the other, repeated.
     std::string clean;
     for (const std::string& p : CorpusPassages(true)) clean += p + "\n";
@@ -215,6 +215,8 @@ const std::string& Input(BigInput which) {
     std::string dense;
     for (const std::string& t : texts) dense += t + " ";
     in[3] = RepeatTo1MiB(dense, "");
+    // One masculine-only job title, over and over (the title check).
+    in[4] = RepeatTo1MiB("Verk\u00e4ufer", " ");
     return in;
   }();
   return inputs[static_cast<int>(which)];
@@ -225,7 +227,8 @@ void BM_Scan1MiB(benchmark::State& state) {
   const auto which = static_cast<BigInput>(state.range(0));
   static const char* const kLabels[] = {"normal (clean ads)", "\"jung \" repeated",
                                         "realistic ad repeated",
-                                        "dense distinct findings"};
+                                        "dense distinct findings",
+                                        "\"Verk\u00e4ufer \" repeated"};
   const std::string& text = Input(which);
   Engine& engine = SharedEngine();
   ScanOptions options;
@@ -239,7 +242,7 @@ void BM_Scan1MiB(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(text.size());
   state.counters["findings"] = static_cast<double>(report.findings_size());
 }
-BENCHMARK(BM_Scan1MiB)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Scan1MiB)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 
 // Loading and compiling every shipped lexicon (start-up and reload cost).
 void BM_LoadLexicons(benchmark::State& state) {
