@@ -143,7 +143,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
   FindUnmarkedTitles(&a);
   RETURN_IF_ERROR(CheckCancelled(options));
   WeighCodedWording(&a, report.mutable_coded_wording());
-  ApplyContext(&a);
+  RETURN_IF_ERROR(ApplyContext(&a, options.is_cancelled));
   RETURN_IF_ERROR(CheckCancelled(options));
 
   // Findings in document order, then highlights; spans in one pass.

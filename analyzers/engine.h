@@ -74,7 +74,8 @@ std::vector<FormViolation> ValidateFormRequest(const v1::ScanFormRequest& reques
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
   std::string language;
-  // Polled between analyzers; a scan that sees true returns CANCELLED.
+  // Polled between analyzers and every few thousand steps inside the
+  // context filter; a scan that sees true returns CANCELLED at once.
   std::function<bool()> is_cancelled;
 };
 

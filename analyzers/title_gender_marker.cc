@@ -1,5 +1,8 @@
 #include "analyzers/title_gender_marker.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -88,6 +91,28 @@ void FindUnmarkedTitles(Analysis* a) {
     }
   }
 
+  // Indexes, so each title hit costs O(log n) (issue 17): the title forms
+  // by (title, feminine, sentence, token); the title cues before by
+  // (sentence, end token, severity) and after by (sentence, first token).
+  std::vector<std::tuple<uint32_t, bool, uint32_t, uint32_t>> forms;
+  forms.reserve(a->titles.size());
+  for (const TitleHit& o : a->titles) {
+    forms.emplace_back(o.title, o.feminine, tokens[o.token].sentence, o.token);
+  }
+  std::sort(forms.begin(), forms.end());
+  std::vector<std::tuple<uint32_t, uint32_t, int>> cues_before;
+  std::vector<std::pair<uint32_t, uint32_t>> cues_after;
+  for (const Match& m : a->matches) {
+    const CompiledEntry& e = a->entry(m.entry);
+    if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE) {
+      cues_before.emplace_back(m.sentence, m.tok_end, static_cast<int>(e.severity));
+    } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER) {
+      cues_after.emplace_back(m.sentence, m.tok_begin);
+    }
+  }
+  std::sort(cues_before.begin(), cues_before.end());
+  std::sort(cues_after.begin(), cues_after.end());
+
   absl::flat_hash_set<uint32_t> marked_titles;
   struct Unmarked {
     const TitleHit* hit;
@@ -113,15 +138,14 @@ void FindUnmarkedTitles(Analysis* a) {
                   (h.feminine && IsBinnenI(*a, tok));
     if (!marked) {
       // Pair form: the other form of the same title nearby.
-      for (const TitleHit& o : a->titles) {
-        if (o.title == h.title && o.feminine != h.feminine &&
-            tokens[o.token].sentence == tok.sentence &&
-            (o.token > h.token ? o.token - h.token : h.token - o.token) <=
-                kPairWindow) {
-          marked = true;
-          break;
-        }
-      }
+      const auto it = std::lower_bound(
+          forms.begin(), forms.end(),
+          std::make_tuple(h.title, !h.feminine, tok.sentence,
+                          h.token > kPairWindow ? h.token - kPairWindow : 0));
+      marked = it != forms.end() && std::get<0>(*it) == h.title &&
+               std::get<1>(*it) == !h.feminine &&
+               std::get<2>(*it) == tok.sentence &&
+               std::get<3>(*it) <= h.token + kPairWindow;
     }
     if (!marked && h.token + 1 < tokens.size() &&
         tokens[h.token + 1].sentence == tok.sentence) {
@@ -152,22 +176,24 @@ void FindUnmarkedTitles(Analysis* a) {
     // The cue nearest before the title decides: "Wir suchen einen
     // Verkäufer" is the advertised job, "eine Ausbildung zum Kaufmann" a
     // qualification.
-    uint32_t nearest_before = 0;
+    // The last cue ending at or before the title (the most severe of those
+    // ending there), if it ends within the window.
     v1::Severity before_sev = v1::SEVERITY_UNSPECIFIED;
-    for (const Match& m : a->matches) {
-      if (m.sentence != tok.sentence) continue;
-      const CompiledEntry& e = a->entry(m.entry);
-      if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE &&
-          m.tok_end <= h.token && h.token - m.tok_end < kCueBeforeWindow) {
-        if (m.tok_end > nearest_before ||
-            (m.tok_end == nearest_before && e.severity > before_sev)) {
-          nearest_before = m.tok_end;
-          before_sev = e.severity;
-        }
-      } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER &&
-                 m.tok_begin > h.token && m.tok_begin - h.token <= kCueAfterWindow) {
-        sev = v1::SEVERITY_CRITICAL;
+    auto before = std::upper_bound(
+        cues_before.begin(), cues_before.end(),
+        std::make_tuple(tok.sentence, h.token, v1::Severity_MAX + 1));
+    if (before != cues_before.begin()) {
+      --before;
+      if (std::get<0>(*before) == tok.sentence &&
+          h.token - std::get<1>(*before) < kCueBeforeWindow) {
+        before_sev = static_cast<v1::Severity>(std::get<2>(*before));
       }
+    }
+    const auto after = std::upper_bound(cues_after.begin(), cues_after.end(),
+                                        std::make_pair(tok.sentence, h.token));
+    if (after != cues_after.end() && after->first == tok.sentence &&
+        after->second - h.token <= kCueAfterWindow) {
+      sev = v1::SEVERITY_CRITICAL;
     }
     if (before_sev > sev) sev = before_sev;
     if (sev != v1::SEVERITY_UNSPECIFIED) unmarked.push_back({&h, sev});

@@ -144,7 +144,7 @@ void BM_MatchAndAnalyze(benchmark::State& state) {
     PrepareContext(&a);
     FindUnmarkedTitles(&a);
     WeighCodedWording(&a, &balance);
-    ApplyContext(&a);
+    benchmark::DoNotOptimize(ApplyContext(&a));
     benchmark::DoNotOptimize(a.candidates.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
