@@ -26,8 +26,9 @@ absl::Status CheckCancelled(const ScanOptions& options) {
 }
 
 // Highlights from HIGHLIGHT matches and disclaimer sentences; overlapping
-// highlights of one kind are reported once.
-void CollectHighlights(const Analysis& a,
+// highlights of one kind are reported once, and at most `max_highlights`
+// (the first ones).
+void CollectHighlights(const Analysis& a, size_t max_highlights,
                        std::vector<std::pair<uint32_t, uint32_t>>* ranges,
                        v1::Report* report) {
   struct Pending {
@@ -61,6 +62,10 @@ void CollectHighlights(const Analysis& a,
     const size_t k = static_cast<size_t>(p.kind) % kind_end.size();
     if (p.fbegin < kind_end[k]) continue;  // overlaps one already reported
     kind_end[k] = p.fend;
+    if (static_cast<size_t>(report->highlights_size()) >= max_highlights) {
+      report->set_omitted_highlight_count(report->omitted_highlight_count() + 1);
+      continue;
+    }
     v1::Highlight* h = report->add_highlights();
     h->set_rule_id(p.entry->def->id());
     h->set_kind(p.kind);
@@ -155,6 +160,23 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
     if (x->fbegin != y->fbegin) return x->fbegin < y->fbegin;
     return a.entry(x->entry).def->id() < a.entry(y->entry).def->id();
   });
+  if (kept.size() > options_.max_findings) {
+    // The most severe first, the first in document order among equals;
+    // then back into document order.
+    std::vector<uint32_t> order(kept.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      return kept[x]->severity > kept[y]->severity;
+    });
+    order.resize(options_.max_findings);
+    std::sort(order.begin(), order.end());
+    std::vector<const Candidate*> listed;
+    listed.reserve(order.size());
+    for (uint32_t i : order) listed.push_back(kept[i]);
+    report.set_findings_capped(true);
+    report.set_omitted_finding_count(static_cast<uint32_t>(kept.size() - listed.size()));
+    kept = std::move(listed);
+  }
   std::vector<std::pair<uint32_t, uint32_t>> ranges;
   ranges.reserve(kept.size() + 8);
   report.mutable_findings()->Reserve(static_cast<int>(kept.size()));
@@ -180,7 +202,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
     f->set_context_note(c->context_note);
     ranges.push_back({ob, oe});
   }
-  CollectHighlights(a, &ranges, &report);
+  CollectHighlights(a, options_.max_findings, &ranges, &report);
   std::vector<v1::Span> spans;
   // MakeSpans wants ranges sorted by begin; keep the original order to
   // assign them back.

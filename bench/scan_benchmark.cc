@@ -241,6 +241,9 @@ void BM_Scan1MiB(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
   state.counters["bytes"] = static_cast<double>(text.size());
   state.counters["findings"] = static_cast<double>(report.findings_size());
+  state.counters["uncapped"] =
+      static_cast<double>(report.findings_size() + report.omitted_finding_count());
+  state.counters["response_bytes"] = static_cast<double>(report.ByteSizeLong());
 }
 BENCHMARK(BM_Scan1MiB)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 
