@@ -217,7 +217,13 @@ int Run(int argc, char** argv) {
 
   if (!options.data_dir.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(options.data_dir, ec);
+    // Created owner-only (0700): it holds the self-assessments (issue 17).
+    // An existing directory keeps the mode its operator gave it.
+    if (std::filesystem::create_directories(options.data_dir, ec) && !ec) {
+      std::filesystem::permissions(options.data_dir,
+                                   std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
     if (ec) {
       return fail("cannot create data_dir",
                   absl::InternalError(
