@@ -13,6 +13,9 @@
 #ifndef DIVCHECK_ANALYZERS_CONTEXT_FILTER_H_
 #define DIVCHECK_ANALYZERS_CONTEXT_FILTER_H_
 
+#include <functional>
+
+#include "absl/status/status.h"
 #include "analyzers/analysis.h"
 
 namespace divcheck {
@@ -22,8 +25,12 @@ namespace divcheck {
 void PrepareContext(Analysis* analysis);
 
 // Steps 3 and 4 on every candidate, then drops candidates contained in a
-// finding of at least the same severity that shares a dimension.
-void ApplyContext(Analysis* analysis);
+// finding of at least the same severity that covers its dimensions. Takes
+// O(n log n) time in the number of tokens and candidates, whatever the
+// input. Asks `is_cancelled` (when set) every few thousand steps and
+// returns CANCELLED as soon as it says true; OK otherwise.
+absl::Status ApplyContext(Analysis* analysis,
+                          const std::function<bool()>& is_cancelled = nullptr);
 
 }  // namespace divcheck
 

@@ -26,8 +26,9 @@ absl::Status CheckCancelled(const ScanOptions& options) {
 }
 
 // Highlights from HIGHLIGHT matches and disclaimer sentences; overlapping
-// highlights of one kind are reported once.
-void CollectHighlights(const Analysis& a,
+// highlights of one kind are reported once, and at most `max_highlights`
+// (the first ones).
+void CollectHighlights(const Analysis& a, size_t max_highlights,
                        std::vector<std::pair<uint32_t, uint32_t>>* ranges,
                        v1::Report* report) {
   struct Pending {
@@ -61,6 +62,10 @@ void CollectHighlights(const Analysis& a,
     const size_t k = static_cast<size_t>(p.kind) % kind_end.size();
     if (p.fbegin < kind_end[k]) continue;  // overlaps one already reported
     kind_end[k] = p.fend;
+    if (static_cast<size_t>(report->highlights_size()) >= max_highlights) {
+      report->set_omitted_highlight_count(report->omitted_highlight_count() + 1);
+      continue;
+    }
     v1::Highlight* h = report->add_highlights();
     h->set_rule_id(p.entry->def->id());
     h->set_kind(p.kind);
@@ -72,9 +77,32 @@ void CollectHighlights(const Analysis& a,
   }
 }
 
-// Findings from the candidates that context kept, in document order;
-// appends each one's original byte range to `ranges`.
-void CollectFindings(const Analysis& a,
+// Of `kept` (in document order), the `max` most severe, the first in
+// document order among equals, back in document order; the report says how
+// many were left out.
+void CapFindings(size_t max, std::vector<const Candidate*>* kept,
+                 v1::Report* report) {
+  if (kept->size() <= max) return;
+  std::vector<uint32_t> order(kept->size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return (*kept)[x]->severity > (*kept)[y]->severity;
+  });
+  order.resize(max);
+  std::sort(order.begin(), order.end());
+  std::vector<const Candidate*> listed;
+  listed.reserve(order.size());
+  for (uint32_t i : order) listed.push_back((*kept)[i]);
+  report->set_findings_capped(true);
+  report->set_omitted_finding_count(
+      static_cast<uint32_t>(kept->size() - listed.size()));
+  *kept = std::move(listed);
+}
+
+// Findings from the candidates that context kept, in document order, at
+// most `max_findings` (CapFindings); appends each one's original byte range
+// to `ranges`.
+void CollectFindings(const Analysis& a, size_t max_findings,
                      std::vector<std::pair<uint32_t, uint32_t>>* ranges,
                      v1::Report* report) {
   const Document& doc = a.doc;
@@ -87,6 +115,7 @@ void CollectFindings(const Analysis& a,
               if (x->fbegin != y->fbegin) return x->fbegin < y->fbegin;
               return a.entry(x->entry).def->id() < a.entry(y->entry).def->id();
             });
+  CapFindings(max_findings, &kept, report);
   ranges->reserve(kept.size() + 8);
   report->mutable_findings()->Reserve(static_cast<int>(kept.size()));
   for (const Candidate* c : kept) {
@@ -215,13 +244,13 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
   FindUnmarkedTitles(&a);
   RETURN_IF_ERROR(CheckCancelled(options));
   WeighCodedWording(&a, report.mutable_coded_wording());
-  ApplyContext(&a);
+  RETURN_IF_ERROR(ApplyContext(&a, options.is_cancelled));
   RETURN_IF_ERROR(CheckCancelled(options));
 
   // Findings in document order, then highlights; spans in one pass.
   std::vector<std::pair<uint32_t, uint32_t>> ranges;
-  CollectFindings(a, &ranges, &report);
-  CollectHighlights(a, &ranges, &report);
+  CollectFindings(a, options_.max_findings, &ranges, &report);
+  CollectHighlights(a, options_.max_findings, &ranges, &report);
   AttachSpans(text, ranges, &report);
   ScoreReport(&report);
   return absl::OkStatus();

@@ -38,12 +38,21 @@ namespace divcheck {
 
 // The default limit on one input: 1 MiB of UTF-8.
 constexpr size_t kDefaultMaxInputBytes = 1 << 20;
+// The default limit on the findings (and on the highlights) one report
+// lists.
+constexpr size_t kDefaultMaxFindings = 500;
 
 struct EngineOptions {
   // Directory holding the lexicon files (searched recursively).
   std::string lexicon_dir;
   // Inputs longer than this are rejected before any work.
   size_t max_input_bytes = kDefaultMaxInputBytes;
+  // A report lists at most this many findings (the most severe ones) and
+  // this many highlights, and says how many it left out
+  // (Report.findings_capped, omitted_finding_count,
+  // omitted_highlight_count). Bounds the size of a response: without it,
+  // 1 MiB of "jung " gives 200,000 findings.
+  size_t max_findings = kDefaultMaxFindings;
 };
 
 // Limits of one application form (ScanForm).
@@ -74,7 +83,8 @@ std::vector<FormViolation> ValidateFormRequest(const v1::ScanFormRequest& reques
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
   std::string language;
-  // Polled between analyzers; a scan that sees true returns CANCELLED.
+  // Polled between analyzers and every few thousand steps inside the
+  // context filter; a scan that sees true returns CANCELLED at once.
   std::function<bool()> is_cancelled;
 };
 

@@ -11,7 +11,13 @@
 // Schema versions are kept in PRAGMA user_version. Each migration runs in
 // one IMMEDIATE transaction together with the version bump, so a crash
 // mid-migration leaves the previous version intact.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <utility>
 
@@ -289,6 +295,30 @@ absl::Status Migrate(sqlite3* db) {
   return absl::OkStatus();
 }
 
+// The database holds employers' self-assessments: only its owner may read
+// it (issue 17). Creates the file with mode 0600 before SQLite opens it
+// (SQLite would create it 0644 less the umask), so the -wal and -shm files,
+// which SQLite gives the database file's mode, are 0600 too; a file left
+// by an earlier version with a wider mode is narrowed to 0600.
+absl::Status CreateOwnerOnly(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot create assessment database ", path, ": ", std::strerror(errno)));
+  }
+  struct stat st;
+  const bool ok = ::fstat(fd, &st) == 0 &&
+                  ((st.st_mode & 0077) == 0 || ::fchmod(fd, 0600) == 0);
+  const int saved = errno;
+  ::close(fd);
+  if (!ok) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot make assessment database ", path,
+        " owner-only (mode 0600): ", std::strerror(saved)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int SqliteSchemaVersion() {
@@ -297,6 +327,7 @@ int SqliteSchemaVersion() {
 
 absl::StatusOr<std::unique_ptr<AssessmentRepository>> OpenSqliteRepository(
     const std::string& path) {
+  if (absl::Status s = CreateOwnerOnly(path); !s.ok()) return s;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,

@@ -1,7 +1,10 @@
 // Benchmarks of the scan pipeline with the shipped lexicons on a ~4 KB
 // German job ad (bench/data/stellenanzeige_de.txt). See docs/PERFORMANCE.md
 // for the command and the figures.
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "analyzers/analysis.h"
@@ -16,12 +19,14 @@
 namespace divcheck {
 namespace {
 
-std::string ReadAd() {
-  std::ifstream in(DIVCHECK_BENCH_AD, std::ios::binary);
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
 }
+
+std::string ReadAd() { return ReadFileOrEmpty(DIVCHECK_BENCH_AD); }
 
 Engine& SharedEngine() {
   static Engine* engine = [] {
@@ -139,12 +144,108 @@ void BM_MatchAndAnalyze(benchmark::State& state) {
     PrepareContext(&a);
     FindUnmarkedTitles(&a);
     WeighCodedWording(&a, &balance);
-    ApplyContext(&a);
+    benchmark::DoNotOptimize(ApplyContext(&a));
     benchmark::DoNotOptimize(a.candidates.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
 }
 BENCHMARK(BM_MatchAndAnalyze);
+
+// Pathological 1 MiB inputs (issue 17, item 1) next to a normal 1 MiB ad
+// text. Every one is a valid input at the default size limit.
+enum class BigInput { kNormal, kJung, kRepeatedAd, kDense, kTitle };
+
+// `unit` + `separator` repeated while the result stays within 1 MiB.
+std::string RepeatTo1MiB(const std::string& unit, const std::string& separator) {
+  std::string out;
+  while (out.size() + unit.size() + separator.size() <= kDefaultMaxInputBytes) {
+    out += unit;
+    out += separator;
+  }
+  return out;
+}
+
+// The German corpus passages (tests/corpus/de), without their "#!" label
+// lines, in file name order; `clean` selects the passages labelled clean
+// (no finding at WARNING or above) or the others.
+std::vector<std::string> CorpusPassages(bool clean) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& e : std::filesystem::directory_iterator(DIVCHECK_CORPUS_DE)) {
+    if (e.path().extension() == ".txt") paths.push_back(e.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::istringstream in(ReadFileOrEmpty(p.string()));
+    std::string line, text;
+    bool is_clean = false;
+    while (std::getline(in, line)) {
+      if (line.rfind("#!", 0) == 0) {
+        is_clean = is_clean || line.rfind("#! clean", 0) == 0;
+        continue;
+      }
+      text += line;
+      text += "\n";
+    }
+    if (is_clean == clean) out.push_back(text);
+  }
+  return out;
+}
+
+const std::string& Input(BigInput which) {
+  static const std::string* inputs = [] {
+    auto* in = new std::string[5];
+    // Normal: the clean corpus passages, one after the other, repeated.
+    std::string clean;
+    for (const std::string& p : CorpusPassages(true)) clean += p + "\n";
+    in[0] = RepeatTo1MiB(clean, "");
+    in[1] = RepeatTo1MiB("jung", " ");
+    in[2] = RepeatTo1MiB(ReadAd(), "\n\n");
+    // Dense: every distinct finding text of the labelled passages, joined
+    // by spaces into one long sentence, repeated.
+    Engine& engine = SharedEngine();
+    ScanOptions options;
+    options.language = "de";
+    std::set<std::string> texts;
+    for (const std::string& p : CorpusPassages(false)) {
+      auto report = engine.ScanText(p, options);
+      if (!report.ok()) continue;
+      for (const auto& f : report->findings()) texts.insert(f.matched_text());
+    }
+    std::string dense;
+    for (const std::string& t : texts) dense += t + " ";
+    in[3] = RepeatTo1MiB(dense, "");
+    // One masculine-only job title, over and over (the title check).
+    in[4] = RepeatTo1MiB("Verk\u00e4ufer", " ");
+    return in;
+  }();
+  return inputs[static_cast<int>(which)];
+}
+
+// The whole pipeline (ScanTextInto, reused Report) on 1 MiB.
+void BM_Scan1MiB(benchmark::State& state) {
+  const auto which = static_cast<BigInput>(state.range(0));
+  static const char* const kLabels[] = {"normal (clean ads)", "\"jung \" repeated",
+                                        "realistic ad repeated",
+                                        "dense distinct findings",
+                                        "\"Verk\u00e4ufer \" repeated"};
+  const std::string& text = Input(which);
+  Engine& engine = SharedEngine();
+  ScanOptions options;
+  options.language = "de";
+  v1::Report report;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(engine.ScanTextInto(text, options, &report));
+  }
+  state.SetLabel(kLabels[state.range(0)]);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.counters["bytes"] = static_cast<double>(text.size());
+  state.counters["findings"] = static_cast<double>(report.findings_size());
+  state.counters["uncapped"] =
+      static_cast<double>(report.findings_size() + report.omitted_finding_count());
+  state.counters["response_bytes"] = static_cast<double>(report.ByteSizeLong());
+}
+BENCHMARK(BM_Scan1MiB)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 
 // Loading and compiling every shipped lexicon (start-up and reload cost).
 void BM_LoadLexicons(benchmark::State& state) {

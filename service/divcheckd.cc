@@ -214,7 +214,13 @@ absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
                           Backends* out) {
   if (!options.data_dir.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(options.data_dir, ec);
+    // Created owner-only (0700): it holds the self-assessments. An existing
+    // directory keeps the mode its operator gave it.
+    if (std::filesystem::create_directories(options.data_dir, ec) && !ec) {
+      std::filesystem::permissions(options.data_dir,
+                                   std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
     if (ec) {
       return absl::InternalError(absl::StrCat(
           "cannot create data_dir: ", options.data_dir, ": ", ec.message()));

@@ -138,6 +138,17 @@ absl::Status Malformed(const pb::Descriptor* type) {
 
 }  // namespace
 
+absl::Status CheckMessageReceived(const grpc::ByteBuffer& buffer,
+                                  const pb::Descriptor* type) {
+  if (buffer.Valid()) return absl::OkStatus();
+  return api::InvalidRequest(
+      {{"",
+        absl::StrCat("no complete ", type->name(),
+                     " message was received (none, one shorter than its "
+                     "length prefix, or one gRPC could not read)"),
+        "MALFORMED_REQUEST"}});
+}
+
 absl::string_view Flatten(const grpc::ByteBuffer& buffer,
                           std::vector<grpc::Slice>* slices,
                           std::string* scratch) {
@@ -189,6 +200,11 @@ absl::Status ParseRequest(absl::string_view wire, pb::Message* message) {
 }
 
 absl::Status ParseRequest(const grpc::ByteBuffer& wire, pb::Message* message) {
+  message->Clear();
+  if (absl::Status s = CheckMessageReceived(wire, message->GetDescriptor());
+      !s.ok()) {
+    return s;
+  }
   std::vector<grpc::Slice> slices;
   std::string scratch;
   return ParseRequest(Flatten(wire, &slices, &scratch), message);

@@ -34,10 +34,21 @@ absl::string_view Flatten(const grpc::ByteBuffer& buffer,
                           std::vector<grpc::Slice>* slices,
                           std::string* scratch);
 
+// OK when gRPC delivered a request message in `buffer`; otherwise
+// INVALID_ARGUMENT with reason MALFORMED_REQUEST naming `type`. A raw
+// handler gets a buffer holding no message at all (not Valid()) when none
+// arrived whole: no message before the client half-closed, a message
+// shorter than its length prefix, a frame flag gRPC cannot read, random
+// bytes. A Valid() buffer of zero bytes is a whole message: an empty proto3
+// message, all fields at their defaults.
+absl::Status CheckMessageReceived(const grpc::ByteBuffer& buffer,
+                                  const google::protobuf::Descriptor* type);
+
 // Parses `wire` into *message (cleared first). Errors: INVALID_ARGUMENT with
 // one BadRequest violation (reason INVALID_UTF8) per string field that is
 // not UTF-8, at most 50, or with reason MALFORMED_REQUEST when the bytes
-// are not a message of that type. Thread-safe.
+// are not a message of that type (for a ByteBuffer, also when it holds no
+// message: CheckMessageReceived). Thread-safe.
 absl::Status ParseRequest(const grpc::ByteBuffer& wire,
                           google::protobuf::Message* message);
 absl::Status ParseRequest(absl::string_view wire,

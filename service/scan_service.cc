@@ -60,6 +60,14 @@ absl::Status ScanServiceImpl::ScanInto(const grpc::ByteBuffer& wire,
                                        grpc::CallbackServerContext* ctx,
                                        v1::ScanTextRequest* request,
                                        v1::ScanTextResponse* response) const {
+  // gRPC hands over an empty, invalid buffer when no whole message arrived;
+  // without this check it would parse as an empty request and get a report.
+  if (absl::Status received =
+          CheckMessageReceived(wire, v1::ScanTextRequest::descriptor());
+      !received.ok()) {
+    request->Clear();
+    return received;
+  }
   api::Utf8 utf8 = api::Utf8::kVerified;
   std::vector<grpc::Slice> slices;
   std::string scratch;

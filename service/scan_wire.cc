@@ -113,6 +113,9 @@ void WriteReport(int field, const v1::Report& r, CodedOutputStream* out) {
   WriteString(12, r.lexicon_version(), out);
   WriteUInt32(13, r.byte_count(), out);
   WriteUInt32(14, r.word_count(), out);
+  if (r.findings_capped()) WireFormatLite::WriteBool(15, true, out);
+  WriteUInt32(16, r.omitted_finding_count(), out);
+  WriteUInt32(17, r.omitted_highlight_count(), out);
 }
 
 absl::Status Malformed(absl::string_view why) {

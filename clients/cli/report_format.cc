@@ -102,6 +102,18 @@ std::string FormatText(const std::string& source, const v1::Report& report,
                     ": ", green, de ? "gut" : "good", reset, ": ", h.message(),
                     " ", dim, "[", h.rule_id(), "]", reset, "\n");
   }
+  // Over the engine's limit per report (issue 17): say what is not listed.
+  if (report.findings_capped() || report.omitted_highlight_count() > 0) {
+    absl::StrAppend(
+        &out, source, ": ", dim, de ? "nicht aufgeführt (Grenze je Bericht): "
+                                    : "not listed (limit per report): ",
+        report.omitted_finding_count(),
+        de ? " weitere Befunde, " : " more findings, ",
+        report.omitted_highlight_count(),
+        de ? " weitere gute Stellen; die Punktzahl zählt die aufgeführten"
+           : " more highlights; the score counts the listed ones",
+        reset, "\n");
+  }
   const auto& cw = report.coded_wording();
   absl::StrAppend(
       &out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),

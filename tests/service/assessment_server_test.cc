@@ -2,6 +2,7 @@
 // a loopback port with a SQLite database in a temporary --data_dir,
 // including persistence across a clean restart and across SIGKILL.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -123,6 +124,23 @@ google::rpc::BadRequest BadRequestOf(const grpc::Status& status) {
     }
   }
   return bad;
+}
+
+// Issue 17, item 12: a --data_dir divcheckd creates is owner-only (0700),
+// and so is the database in it (0600), whatever the umask.
+TEST(AssessmentService, DataDirAndDatabaseAreOwnerOnly) {
+  TempDir data;
+  const std::string dir = data.path() + "/new/data";
+  const mode_t old_umask = ::umask(022);  // the server inherits it
+  ServerProcess server(Args(dir));
+  const bool started = server.Start();
+  ::umask(old_umask);
+  ASSERT_TRUE(started) << server.Log();
+  struct stat st;
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  ASSERT_EQ(::stat((dir + "/assessments.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
 }
 
 TEST(AssessmentService, GetQuestionnaireInBothLanguages) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
@@ -261,6 +263,85 @@ TEST(ParseScanTextRequest, ReadsInvalidUtf8LenientlyAndRejectsGarbage) {
                                    &parsed, &utf8)
                   .ok());
   EXPECT_EQ(parsed.text(), "\xff");
+}
+
+// True when protobuf reads `wire` as a message at all (every field as an
+// unknown field: no UTF-8 or type checks), the reference for what
+// ParseScanTextRequest must accept.
+bool IsWireFormatMessage(const std::string& wire) {
+  google::protobuf::UnknownFieldSet fields;
+  return fields.ParseFromString(wire);
+}
+
+// Issue 17, item 6: anything that is not a whole message is
+// MALFORMED_REQUEST; an empty message is a whole (proto3) one.
+TEST(ParseScanTextRequest, EveryTruncationThatIsNoMessageIsMalformed) {
+  v1::ScanTextRequest good;
+  good.set_text("Wir sind ein junges Team. \xc3\xa4");
+  good.set_language_code("de");
+  good.set_request_id("r-17");
+  good.set_document_kind(v1::DOCUMENT_KIND_OTHER);
+  const std::string wire = good.SerializeAsString();
+  v1::ScanTextRequest parsed;
+  Utf8 utf8;
+  size_t whole = 0;
+  for (size_t n = 0; n <= wire.size(); ++n) {
+    SCOPED_TRACE(absl::StrCat("first ", n, " of ", wire.size(), " bytes"));
+    const std::string prefix = wire.substr(0, n);
+    const absl::Status status = ParseScanTextRequest(prefix, &parsed, &utf8);
+    EXPECT_EQ(status.ok(), IsWireFormatMessage(prefix)) << status;
+    if (!status.ok()) {
+      EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_EQ(ReasonOf(status), "MALFORMED_REQUEST");
+    } else {
+      ++whole;  // cut between two fields
+    }
+  }
+  EXPECT_EQ(whole, 5u);  // nothing, then after each of the four fields
+  // The empty message: every field at its default.
+  ASSERT_TRUE(ParseScanTextRequest("", &parsed, &utf8).ok());
+  EXPECT_EQ(parsed.SerializeAsString(), "");
+}
+
+TEST(ParseScanTextRequest, AcceptsRandomBytesExactlyWhenProtobufDoes) {
+  std::mt19937 random(17);
+  int accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string wire(random() % 24, '\0');
+    for (char& c : wire) {
+      // Mostly small bytes: valid tags and lengths now and then.
+      c = static_cast<char>(random() % 3 == 0 ? random() % 256 : random() % 40);
+    }
+    v1::ScanTextRequest parsed;
+    Utf8 utf8;
+    const absl::Status status = ParseScanTextRequest(wire, &parsed, &utf8);
+    ASSERT_EQ(status.ok(), IsWireFormatMessage(wire))
+        << absl::CHexEscape(wire) << ": " << status;
+    if (!status.ok()) {
+      ASSERT_EQ(ReasonOf(status), "MALFORMED_REQUEST");
+    }
+    accepted += status.ok();
+  }
+  EXPECT_GT(accepted, 100);
+  EXPECT_LT(accepted, 19900);
+}
+
+TEST(CheckMessageReceived, AnInvalidBufferIsNoMessageAnEmptyOneIs) {
+  const grpc::ByteBuffer none;  // what gRPC hands over when none arrived
+  const absl::Status status =
+      CheckMessageReceived(none, v1::ScanTextRequest::descriptor());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(status), "MALFORMED_REQUEST");
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("no complete ScanTextRequest message"));
+  v1::ListRulesRequest list;
+  EXPECT_EQ(ReasonOf(ParseRequest(none, &list)), "MALFORMED_REQUEST");
+
+  grpc::Slice nothing("");
+  const grpc::ByteBuffer empty(&nothing, 1);
+  EXPECT_TRUE(
+      CheckMessageReceived(empty, v1::ScanTextRequest::descriptor()).ok());
+  EXPECT_TRUE(ParseRequest(empty, &list).ok());
 }
 
 // A string of the bytes of a literal, NULs included.

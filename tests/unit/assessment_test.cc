@@ -2,6 +2,7 @@
 // validation, scoring edge cases, comparison, and the SQLite repository
 // (CRUD, migrations, durability settings).
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -409,6 +410,38 @@ v1::Assessment Stored(const std::string& id, const std::string& org,
   a.mutable_create_time()->set_seconds(seconds);
   a.set_overall_score(score);
   return a;
+}
+
+// The mode bits of `path`; -1 when it does not exist.
+int ModeOf(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777)
+                                        : -1;
+}
+
+// Issue 17, item 12: the database and its -wal and -shm files are readable
+// by their owner only, whatever the umask; a file from before is narrowed.
+TEST(SqliteRepository, FilesAreOwnerOnly) {
+  const mode_t old_umask = ::umask(022);
+  TempDir dir;
+  const std::string path = dir.path() + "/a.db";
+  {
+    auto repo = OpenSqliteRepository(path);
+    ASSERT_TRUE(repo.ok()) << repo.status();
+    ASSERT_TRUE((*repo)->Insert(Stored("a1", "acme", 100, 40)).ok());
+    EXPECT_EQ(ModeOf(path), 0600);
+    EXPECT_EQ(ModeOf(path + "-wal"), 0600);  // WAL mode: both exist while open
+    EXPECT_EQ(ModeOf(path + "-shm"), 0600);
+  }
+  const std::string old = dir.path() + "/old.db";
+  std::ofstream(old).close();
+  ASSERT_EQ(::chmod(old.c_str(), 0644), 0);
+  {
+    auto repo = OpenSqliteRepository(old);
+    ASSERT_TRUE(repo.ok()) << repo.status();
+    EXPECT_EQ(ModeOf(old), 0600);
+  }
+  ::umask(old_umask);
 }
 
 TEST(SqliteRepository, CreateReadListDelete) {

@@ -112,5 +112,29 @@ TEST(FormatJson, RealReportsAreAtLeastOneHundredFifty) {
   }
 }
 
+// A report over the limit says, before the score, what it does not list.
+TEST(FormatText, SaysWhatTheCapLeftOut) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  options.max_findings = 2;
+  auto engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ScanOptions scan;
+  scan.language = "de";
+  auto report = (*engine)->ScanText("jung jung jung jung jung", scan);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_TRUE(report->findings_capped());
+  const std::string text = FormatText("ad.txt", *report, TextStyle());
+  EXPECT_NE(text.find("ad.txt: nicht aufgeführt (Grenze je Bericht): 3 weitere "
+                      "Befunde, 0 weitere gute Stellen"),
+            std::string::npos)
+      << text;
+  EXPECT_LT(text.find("nicht aufgeführt"), text.find("Punktzahl"));
+  auto few = (*engine)->ScanText("jung", scan);
+  ASSERT_TRUE(few.ok());
+  EXPECT_EQ(FormatText("ad.txt", *few, TextStyle()).find("nicht aufgeführt"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace divcheck::cli
