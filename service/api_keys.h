@@ -26,7 +26,9 @@ class ApiKeys {
   ApiKeys() = default;
 
   // Errors: INVALID_ARGUMENT naming every key whose sha256 is not 64
-  // lower-case hex digits, or whose digest or name repeats.
+  // lower-case hex digits, is the digest of an empty or whitespace-only key
+  // (it would authenticate "Bearer " with nothing), or whose digest or name
+  // repeats.
   static absl::StatusOr<ApiKeys> FromConfig(
       const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys);
 

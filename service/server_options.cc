@@ -227,6 +227,13 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
                              o.config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");
   }
+  if (o.config.has_tls() && o.config.tls().require_client_cert() &&
+      o.config.tls().client_ca_file().empty()) {
+    return absl::InvalidArgumentError(
+        "tls: require_client_cert needs client_ca_file (the CAs that sign "
+        "client certificates); without it no client certificate could be "
+        "verified and every client would be let in");
+  }
   return o;
 }
 

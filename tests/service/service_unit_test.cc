@@ -2,6 +2,7 @@
 // model, API keys, options and the JSON log.
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -567,6 +568,34 @@ TEST(ApiKeys, RejectsMalformedDigests) {
   EXPECT_THAT(std::string(keys.status().message()), HasSubstr("api_keys[1]"));
   EXPECT_EQ(Sha256Hex("s3cret"),
             "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0");
+}
+
+// Issue 17, item 9: a digest of the empty (or a blank) key would let
+// "Bearer " with nothing in; it is refused when the keys are loaded.
+TEST(ApiKeys, RefusesTheDigestOfAnEmptyOrBlankKey) {
+  for (const char* blank : {"", " ", "\t", "\n", "\r\n"}) {
+    google::protobuf::RepeatedPtrField<config::v1::ApiKey> config;
+    config.Add()->set_sha256(Sha256Hex("s3cret"));
+    config::v1::ApiKey* empty = config.Add();
+    empty->set_name("oops");
+    empty->set_sha256(Sha256Hex(blank));
+    absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config);
+    EXPECT_EQ(keys.status().code(), absl::StatusCode::kInvalidArgument)
+        << "blank key of " << strlen(blank) << " bytes";
+    EXPECT_THAT(std::string(keys.status().message()),
+                HasSubstr("api_keys[1] (oops): sha256 is the digest of an "
+                          "empty or blank key"));
+  }
+  google::protobuf::RepeatedPtrField<config::v1::ApiKey> config;
+  config.Add()->set_sha256(Sha256Hex("s3cret"));
+  absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  for (const char* bad : {"Bearer ", "Bearer    ", "Bearer \t"}) {
+    EXPECT_EQ(keys->Authenticate(bad).status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << bad;
+  }
+  EXPECT_TRUE(keys->Authenticate("Bearer  s3cret\n").ok());
 }
 
 TEST(DirectoryFingerprint, ChangesWithContentsNamesAndFiles) {
