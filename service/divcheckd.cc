@@ -47,10 +47,12 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
 #include "api/assessment_api.h"
 #include "service/assessment_service.h"
+#include "service/call_start.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
@@ -256,13 +258,37 @@ struct Backends {
   // Null without --metrics_listen.
   std::unique_ptr<ServerMetrics> metrics;
   int metrics_port = 0;
+  // The soft limit on open files after RaiseOpenFileLimit.
+  uint64_t max_open_files = 0;
 };
+
+// Raises the soft limit on open files to the hard limit and returns the
+// limit in force: gRPC 1.51's accept loop stops for good when accept() fails
+// with EMFILE, so the server must not run out of descriptors first.
+uint64_t RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return static_cast<uint64_t>(limit.rlim_cur);
+}
 
 // Loads the lexicons and questionnaires, opens the storage, reads keys and
 // TLS files and starts the metrics server. On error logs every problem and
 // returns a status whose message starts with what failed.
 absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
                           Backends* out) {
+  out->max_open_files = RaiseOpenFileLimit();
+  if (out->max_open_files < 4096) {
+    log.Warning(
+        "the open-file limit is low: a few thousand idle connections can "
+        "stop the gRPC listener for good; raise the hard limit (ulimit -Hn, "
+        "systemd LimitNOFILE=) or limit connections in a proxy",
+        {{"max_open_files", out->max_open_files}});
+  }
   if (!options.data_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);
@@ -325,6 +351,36 @@ absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
   return absl::OkStatus();
 }
 
+// The limits against exhaustion (issue 17; docs/SECURITY.md).
+void ApplyLimits(const ServerOptions& options, grpc::ServerBuilder& builder) {
+  // A compressed request would be inflated in full before any size limit:
+  // refuse compressed requests (UNIMPLEMENTED, logged by gRPC) and never
+  // inflate one.
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(options.max_concurrent_streams));
+  // Milliseconds; 0 seconds: never.
+  const auto ms = [](std::chrono::seconds s) {
+    return s.count() == 0 ? INT_MAX
+                          : static_cast<int>(std::min<int64_t>(
+                                int64_t{s.count()} * 1000, INT_MAX));
+  };
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ms(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             ms(options.max_connection_age));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      static_cast<int>(options.max_connection_age_grace.count() * 1000));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             ms(options.handshake_timeout));
+  grpc::ResourceQuota quota("divcheckd");
+  quota.Resize(static_cast<size_t>(options.memory_quota_bytes));
+  builder.SetResourceQuota(quota);
+}
+
 // Builds and starts the gRPC server with both services, reflection and
 // health. Returns null when it cannot listen; *port is the bound port.
 std::unique_ptr<grpc::Server> StartServer(
@@ -345,6 +401,7 @@ std::unique_ptr<grpc::Server> StartServer(
       INT_MAX,
       std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
   builder.SetMaxReceiveMessageSize(static_cast<int>(max_message));
+  ApplyLimits(options, builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *port == 0) return nullptr;
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
@@ -372,6 +429,11 @@ void LogListening(const ServerOptions& options, const Backends& backends,
             {"tls", options.config.has_tls()},
             {"api_keys", backends.keys->enabled()},
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
+            {"max_open_files", backends.max_open_files},
+            {"max_concurrent_streams", options.max_concurrent_streams},
+            {"memory_quota_bytes", options.memory_quota_bytes},
+            {"max_auth_failures_per_peer", options.max_auth_failures_per_peer},
+            {"drain_seconds", static_cast<int64_t>(options.drain.count())},
             {"metrics_port", backends.metrics_port},
             {"watch_lexicons_seconds",
              static_cast<int64_t>(options.watch_lexicons.count())},

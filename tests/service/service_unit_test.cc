@@ -726,6 +726,59 @@ TEST(ServerOptions, ReportsValuesOutOfRangeAndConfigPositions) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Issue 17: the limits have safe defaults, come from the config file or
+// the flags, and are bounded.
+TEST(ServerOptions, LimitsHaveDefaultsAndRanges) {
+  {
+    absl::FlagSaver restore_flags;
+    absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+    ASSERT_TRUE(o.ok()) << o.status();
+    EXPECT_EQ(o->max_concurrent_streams, 100u);
+    EXPECT_EQ(o->memory_quota_bytes, uint64_t{1} << 30);
+    EXPECT_EQ(o->max_connection_idle, std::chrono::seconds(300));
+    EXPECT_EQ(o->max_connection_age, std::chrono::seconds(3600));
+    EXPECT_EQ(o->max_connection_age_grace, std::chrono::seconds(60));
+    EXPECT_EQ(o->handshake_timeout, std::chrono::seconds(20));
+    EXPECT_EQ(o->max_auth_failures_per_peer, 20u);
+    EXPECT_EQ(o->auth_failure_window, std::chrono::seconds(60));
+    EXPECT_EQ(o->drain, std::chrono::seconds(0));
+  }
+  {
+    absl::FlagSaver restore_flags;
+    testing::TempDir dir;
+    dir.Write("server.textproto",
+              "max_concurrent_streams: 7\nmax_connection_idle_seconds: 0\n"
+              "drain_seconds: 4\nmax_auth_failures_per_peer: 0\n");
+    absl::SetFlag(&FLAGS_config, dir.path() + "/server.textproto");
+    absl::SetFlag(&FLAGS_drain_seconds, 5);
+    absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+    ASSERT_TRUE(o.ok()) << o.status();
+    EXPECT_EQ(o->max_concurrent_streams, 7u);
+    EXPECT_EQ(o->max_connection_idle, std::chrono::seconds(0));
+    EXPECT_EQ(o->drain, std::chrono::seconds(5));  // the flag wins
+    EXPECT_EQ(o->max_auth_failures_per_peer, 0u);
+  }
+  auto expect_invalid = [](auto* flag, auto value, const char* message) {
+    absl::FlagSaver restore_flags;
+    absl::SetFlag(flag, value);
+    absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+    EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument)
+        << absl::GetFlagReflectionHandle(*flag).Name();
+    EXPECT_THAT(std::string(o.status().message()), HasSubstr(message));
+  };
+  expect_invalid(&FLAGS_max_concurrent_streams, uint32_t{0},
+                 "--max_concurrent_streams must be between 1 and 100000");
+  expect_invalid(&FLAGS_memory_quota_bytes, uint64_t{1 << 20},
+                 "--memory_quota_bytes must be between 16777216");
+  expect_invalid(&FLAGS_handshake_timeout_seconds, uint32_t{0},
+                 "--handshake_timeout_seconds");
+  expect_invalid(&FLAGS_auth_failure_window_seconds, uint32_t{0},
+                 "--auth_failure_window_seconds");
+  expect_invalid(&FLAGS_drain_seconds, uint32_t{301}, "--drain_seconds");
+  expect_invalid(&FLAGS_max_connection_age_seconds, ~uint32_t{0},
+                 "--max_connection_age_seconds");
+}
+
 TEST(JsonLog, QuotesAndReplacesInvalidUtf8) {
   EXPECT_EQ(JsonQuote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
   EXPECT_EQ(JsonQuote("grüß"), "\"grüß\"");
