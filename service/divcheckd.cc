@@ -335,6 +335,8 @@ absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
   if (!keys.ok()) return Prefixed("bad api_keys in config", keys.status());
   out->keys.emplace(*std::move(keys));
+  out->keys->set_failure_limiter(std::make_shared<AuthFailureLimiter>(
+      options.max_auth_failures_per_peer, options.auth_failure_window, &log));
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options.config);
   if (!credentials.ok()) {

@@ -75,6 +75,16 @@ grpc::Status Scan(
                                                      &response);
 }
 
+std::string ReasonOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
 // A field of /proc/PID/status in kB ("VmHWM", "VmRSS"); -1 if absent.
 long ProcStatusKb(pid_t pid, const std::string& field) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
@@ -173,6 +183,42 @@ TEST(IdleConnections, AreClosedAfterTheIdleAndHandshakeTimeouts) {
     }
   }
   EXPECT_TRUE(Scan(NewChannel(server)).ok());
+}
+
+// Issue 17, item 11: key guessing is limited per peer address, and every
+// failure is logged with the peer.
+TEST(AuthFailures, AreLimitedPerPeerAndLoggedWithTheAddress) {
+  TempDir dir;
+  dir.Write("server.textproto",
+            absl::StrCat("api_keys { name: \"board\" sha256: \"", kKeyDigest,
+                         "\" }\n"));
+  ServerProcess server({"--lexicons=" + testing::TestLexiconDir(),
+                        "--config=" + dir.path() + "/server.textproto",
+                        "--max_auth_failures_per_peer=3",
+                        "--auth_failure_window_seconds=2"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  auto channel = NewChannel(server);
+  ASSERT_TRUE(Scan(channel, "Bearer s3cret").ok());
+  for (const char* wrong : {"Bearer guess1", "Bearer guess2", ""}) {
+    grpc::Status s = Scan(channel, wrong);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << wrong;
+  }
+  // Blocked now, even with the right key: guessing cannot go on.
+  for (const char* any : {"Bearer guess4", "Bearer s3cret"}) {
+    grpc::Status s = Scan(channel, any);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << any;
+    EXPECT_EQ(ReasonOf(s), "TOO_MANY_AUTH_FAILURES");
+  }
+  ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"authentication failed\"", 3,
+                                     std::chrono::seconds(5)));
+  EXPECT_EQ(server.CountLogLines("\"peer\":\"ipv4:127.0.0.1\""), 4)
+      << server.Log();
+  EXPECT_EQ(server.CountLogLines("authentication failures limited"), 1);
+  EXPECT_EQ(server.Log().find("guess"), std::string::npos);
+  // After the window the peer may try again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  grpc::Status again = Scan(channel, "Bearer s3cret");
+  EXPECT_TRUE(again.ok()) << again.error_message();
 }
 
 // Issue 17, item 9: configurations that would let everybody in are refused
