@@ -219,11 +219,27 @@ void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
             {"questionnaire_version", api.questionnaires()->content_hash()}});
 }
 
+// Waits up to `drain` while the server keeps serving; a second SIGTERM or
+// SIGINT ends the wait early, SIGHUP is ignored meanwhile.
+void Drain(const sigset_t& signals, std::chrono::seconds drain) {
+  const auto until = std::chrono::steady_clock::now() + drain;
+  for (;;) {
+    const auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds::zero()) return;
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    const timespec timeout{static_cast<time_t>(ns / 1000000000),
+                           static_cast<long>(ns % 1000000000)};
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig == SIGTERM || sig == SIGINT) return;
+  }
+}
+
 // Runs on its own thread until SIGTERM or SIGINT has stopped the server;
 // `reload` runs on SIGHUP.
 void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
                    grpc::Server& server, std::chrono::seconds grace,
-                   JsonLog& log) {
+                   std::chrono::seconds drain, JsonLog& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -233,14 +249,29 @@ void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
     }
     log.Info("shutting down",
              {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+              {"drain_seconds", static_cast<int64_t>(drain.count())},
               {"grace_seconds", static_cast<int64_t>(grace.count())}});
-    // Load balancers watching health stop sending first; then new calls are
-    // refused and in-flight ones get the grace period before cancellation.
-    if (grpc::HealthCheckServiceInterface* health =
-            server.GetHealthCheckService()) {
-      health->Shutdown();
+    // Load balancers watching health stop sending first, while calls are
+    // still served for the drain delay; then new calls are refused
+    // (UNAVAILABLE) and in-flight ones get the grace period before
+    // cancellation.
+    grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+    if (health != nullptr) health->SetServingStatus(false);
+    if (drain.count() > 0) {
+      Drain(signals, drain);
+      log.Info("drained: refusing new calls");
     }
-    server.Shutdown(std::chrono::system_clock::now() + grace);
+    // From here a call that reaches a handler is refused as UNAVAILABLE
+    // (gRPC itself would reset calls that arrive after Shutdown as
+    // CANCELLED), while streams already running go on for the grace period.
+    StopAcceptingCalls();
+    if (health != nullptr) health->Shutdown();
+    const auto deadline = std::chrono::system_clock::now() + grace;
+    while (StreamsInFlight() > 0 &&
+           std::chrono::system_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    server.Shutdown(deadline);
     return;
   }
 }
@@ -498,7 +529,8 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
   };
   std::thread signal_thread(HandleSignals, std::cref(signals),
                             std::cref(reload), std::ref(*server),
-                            options.shutdown_grace, std::ref(log));
+                            options.shutdown_grace, options.drain,
+                            std::ref(log));
   server->Wait();
   signal_thread.join();
   if (watcher != nullptr) watcher->Stop();

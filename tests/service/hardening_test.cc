@@ -264,5 +264,123 @@ TEST_F(FailOpenConfig, KeyOfAnotherCertificateIsRefused) {
                 "key_file does not match the certificate in cert_file");
 }
 
+// Issue 17, item 16: after SIGTERM health turns NOT_SERVING at once while
+// calls are still served for the drain delay; then new calls are refused
+// with UNAVAILABLE, and a stream cut at the end of the grace period is
+// UNAVAILABLE too, never CANCELLED.
+TEST(Shutdown, DrainsWhileNotServingThenRefusesWithUnavailable) {
+  ServerProcess server({"--lexicons=" + testing::TestLexiconDir(),
+                        "--drain_seconds=2", "--shutdown_grace_seconds=2"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  auto channel = NewChannel(server);
+  auto health_stub = health::Health::NewStub(channel);
+  grpc::ClientContext watch_ctx;
+  health::HealthCheckRequest watch_request;
+  watch_request.set_service("divcheck.v1.ScanService");
+  auto watch = health_stub->Watch(&watch_ctx, watch_request);
+  health::HealthCheckResponse health_response;
+  ASSERT_TRUE(watch->Read(&health_response));
+  EXPECT_EQ(health_response.status(), health::HealthCheckResponse::SERVING);
+
+  // A stream that outlives the grace period.
+  grpc::ClientContext stream_ctx;
+  stream_ctx.set_deadline(In(std::chrono::milliseconds(30000)));
+  auto stream = v1::ScanService::NewStub(channel)->StreamScanText(&stream_ctx);
+  v1::ScanTextResponse response;
+  ASSERT_TRUE(stream->Write(Request(kAd)));
+  ASSERT_TRUE(stream->Read(&response));
+
+  const auto sigterm = std::chrono::steady_clock::now();
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(watch->Read(&health_response));
+  EXPECT_EQ(health_response.status(), health::HealthCheckResponse::NOT_SERVING);
+  watch_ctx.TryCancel();
+  watch->Finish();
+  // Still served while draining, on the open channel and a new one.
+  EXPECT_TRUE(Scan(channel).ok());
+  EXPECT_TRUE(Scan(NewChannel(server)).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - sigterm,
+            std::chrono::milliseconds(1500));
+  ASSERT_TRUE(server.WaitForLogLines("drained: refusing new calls", 1,
+                                     std::chrono::seconds(5)))
+      << server.Log();
+  EXPECT_GE(std::chrono::steady_clock::now() - sigterm,
+            std::chrono::milliseconds(1900));
+  // Refused now — retryable, not cancelled.
+  for (auto c : {channel, NewChannel(server)}) {
+    grpc::Status refused = Scan(c, "", std::chrono::milliseconds(1000));
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << refused.error_message();
+  }
+  // The stream still runs in the grace period, then is cut as UNAVAILABLE.
+  ASSERT_TRUE(stream->Write(Request(kAd)));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status cut = stream->Finish();
+  EXPECT_EQ(cut.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << cut.error_message();
+  const int wait_status = server.WaitForExit(std::chrono::seconds(8));
+  ASSERT_NE(wait_status, -1) << server.Log();
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+  EXPECT_EQ(server.CountLogLines("\"code\":\"CANCELLED\""), 0) << server.Log();
+}
+
+TEST(Shutdown, DrainDelayIsBoundedAndASecondSigtermEndsIt) {
+  ServerProcess too_long(
+      {"--lexicons=" + testing::TestLexiconDir(), "--drain_seconds=301"});
+  EXPECT_FALSE(too_long.Start());
+  EXPECT_THAT(too_long.Log(), HasSubstr("--drain_seconds must be between"));
+
+  ServerProcess server(
+      {"--lexicons=" + testing::TestLexiconDir(), "--drain_seconds=60"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  const auto start = std::chrono::steady_clock::now();
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(server.WaitForLogLines("shutting down", 1));
+  server.Signal(SIGTERM);
+  const int wait_status = server.WaitForExit(std::chrono::seconds(8));
+  ASSERT_NE(wait_status, -1) << server.Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+// GET http://[::1]:`port``path`; the whole response, or "" on failure.
+std::string HttpGetIpv6(int port, const std::string& path) {
+  const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_port = htons(static_cast<uint16_t>(port));
+  addr.sin6_addr = in6addr_loopback;
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string request =
+        "GET " + path + " HTTP/1.0\r\nHost: [::1]\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) ==
+        static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+        response.append(buf, static_cast<size_t>(n));
+      }
+    }
+  }
+  ::close(fd);
+  return response;
+}
+
+// Issue 17, item 16: --metrics_listen takes an IPv6 address.
+TEST(Metrics, ListenOnIpv6Loopback) {
+  ServerProcess server(
+      {"--lexicons=" + testing::TestLexiconDir(), "--metrics_listen=[::1]:0"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  const int port = server.ListeningField("metrics_port");
+  ASSERT_GT(port, 0) << server.Log();
+  ASSERT_TRUE(Scan(NewChannel(server)).ok());
+  const std::string metrics = HttpGetIpv6(port, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("200 OK"));
+  EXPECT_THAT(metrics, HasSubstr("divcheck_lexicon_files 5"));
+  EXPECT_THAT(HttpGetIpv6(port, "/other"), HasSubstr("404"));
+}
+
 }  // namespace
 }  // namespace divcheck
