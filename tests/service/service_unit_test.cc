@@ -2,6 +2,7 @@
 // model, API keys, options and the JSON log.
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
+#include "service/auth_limiter.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/request_parse.h"
@@ -596,6 +598,63 @@ TEST(ApiKeys, RefusesTheDigestOfAnEmptyOrBlankKey) {
         << bad;
   }
   EXPECT_TRUE(keys->Authenticate("Bearer  s3cret\n").ok());
+}
+
+TEST(PeerAddress, DropsThePortOnly) {
+  EXPECT_EQ(PeerAddress("ipv4:127.0.0.1:50051"), "ipv4:127.0.0.1");
+  EXPECT_EQ(PeerAddress("ipv6:[::1]:443"), "ipv6:[::1]");
+  EXPECT_EQ(PeerAddress("ipv6:%5B::1%5D:443"), "ipv6:%5B::1%5D");
+  EXPECT_EQ(PeerAddress("unix:/run/divcheck.sock"), "unix:/run/divcheck.sock");
+  EXPECT_EQ(PeerAddress("ipv4:10.0.0.1:"), "ipv4:10.0.0.1:");
+  EXPECT_EQ(PeerAddress(""), "");
+}
+
+// Issue 17, item 11: the limiter's window, per peer, and its log lines.
+TEST(AuthFailureLimiter, BlocksAPeerForTheRestOfItsWindow) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    JsonLog log(out);
+    AuthFailureLimiter limiter(3, std::chrono::seconds(10), &log);
+    const auto t0 = AuthFailureLimiter::Clock::now();
+    const auto at = [t0](int s) { return t0 + std::chrono::seconds(s); };
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.1", at(i))) << i;
+      limiter.RecordFailure("ipv4:10.0.0.1", "the API key is not valid", at(i));
+    }
+    EXPECT_TRUE(limiter.Blocked("ipv4:10.0.0.1", at(3)));
+    EXPECT_TRUE(limiter.Blocked("ipv4:10.0.0.1", at(9)));
+    EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.2", at(3)));  // per peer
+    // The window began with the first failure.
+    EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.1", at(10)));
+    limiter.RecordFailure("ipv4:10.0.0.1", "x", at(11));
+    EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.1", at(11)));
+
+    AuthFailureLimiter unlimited(0, std::chrono::seconds(10), &log);
+    for (int i = 0; i < 100; ++i) unlimited.RecordFailure("p", "x", at(0));
+    EXPECT_FALSE(unlimited.Blocked("p", at(0)));
+  }
+  std::rewind(out);
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof(buf), out)) > 0;) {
+    text.append(buf, n);
+  }
+  std::fclose(out);
+  size_t failed = 0, limited = 0;
+  for (size_t at = 0; (at = text.find("authentication failed", at)) !=
+                      std::string::npos;
+       ++at) {
+    ++failed;
+  }
+  for (size_t at = 0; (at = text.find("authentication failures limited", at)) !=
+                      std::string::npos;
+       ++at) {
+    ++limited;
+  }
+  EXPECT_EQ(failed, 104u);
+  EXPECT_EQ(limited, 1u);  // once per window, not per refused call
+  EXPECT_THAT(text, HasSubstr("\"peer\":\"ipv4:10.0.0.1\""));
 }
 
 TEST(DirectoryFingerprint, ChangesWithContentsNamesAndFiles) {
