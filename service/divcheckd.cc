@@ -21,6 +21,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -44,6 +45,7 @@
 #include "analyzers/engine.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
+#include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -538,6 +540,32 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
   return kExitOk;
 }
 
+// gRPC's own log lines — e.g. a refused compressed request — go to the JSON
+// log while one is set, as {"level":"error","msg":"grpc: …","file",…};
+// otherwise to standard error as gRPC writes them.
+ABSL_CONST_INIT absl::Mutex grpc_log_mu(absl::kConstInit);
+JsonLog* grpc_log_target ABSL_GUARDED_BY(grpc_log_mu) = nullptr;
+
+void ForwardGrpcLog(gpr_log_func_args* args) {
+  const char* file = args->file != nullptr ? args->file : "";
+  const char* slash = std::strrchr(file, '/');
+  if (slash != nullptr) file = slash + 1;
+  absl::MutexLock lock(&grpc_log_mu);
+  if (grpc_log_target == nullptr) {
+    std::fprintf(stderr, "grpc %s:%d] %s\n", file, args->line, args->message);
+    return;
+  }
+  grpc_log_target->Log(
+      args->severity == GPR_LOG_SEVERITY_ERROR ? "error" : "info",
+      absl::StrCat("grpc: ", args->message),
+      {{"file", file}, {"line", args->line}});
+}
+
+void SetGrpcLogTarget(JsonLog* log) {
+  absl::MutexLock lock(&grpc_log_mu);
+  grpc_log_target = log;
+}
+
 // Abseil's --version, and file names in its --helpfull.
 void ConfigureFlagUsage() {
   absl::FlagsUsageConfig usage;
@@ -634,7 +662,11 @@ int Run(int argc, char** argv) {
   }
   // Per-call lines are written in batches, at least every 100 ms.
   JsonLog log(stdout, std::chrono::milliseconds(100));
-  return Serve(*options, signals, log);
+  SetGrpcLogTarget(&log);
+  gpr_set_log_function(ForwardGrpcLog);
+  const int status = Serve(*options, signals, log);
+  SetGrpcLogTarget(nullptr);
+  return status;
 }
 
 }  // namespace

@@ -127,8 +127,11 @@ TEST(CompressedRequests, AreRefusedWithoutBeingInflated) {
   const long after_kb = ProcStatusKb(server.pid(), "VmHWM");
   EXPECT_LT(after_kb - before_kb, 16 * 1024)
       << "peak RSS grew from " << before_kb << " kB to " << after_kb << " kB";
-  EXPECT_TRUE(server.WaitForLogLines("Compression algorithm 'gzip' is disabled",
-                                     1, std::chrono::seconds(5)))
+  // gRPC's own line, as a line of the JSON log.
+  EXPECT_TRUE(server.WaitForLogLines(
+      "\"level\":\"error\",\"msg\":\"grpc: Compression algorithm 'gzip' is "
+      "disabled.\"",
+      1, std::chrono::seconds(5)))
       << server.Log();
   // Uncompressed calls on the same channel are served as before.
   EXPECT_TRUE(Scan(channel).ok());
