@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -79,6 +80,7 @@ class HtmlFormReader {
   v1::ScanFormRequest Read() {
     Index();
     Walk();
+    FinishTrailing();
     v1::ScanFormRequest request;
     std::vector<std::string> lines;
     for (const Line& l : lines_) {
@@ -257,22 +259,64 @@ class HtmlFormReader {
     return t;
   }
 
+  // A check box or radio button without a label of its own is named by the
+  // text after it on its line (`<input type=checkbox> Kirchenmitglied`), up
+  // to the next control or line break; only when none follows does the text
+  // before it serve, as for other fields.
+  struct Trailing {
+    size_t field = 0;
+    // The option of a group the text names, or -1: the field itself.
+    int option = -1;
+    // The loose text before the control, or -1.
+    int leading_line = -1;
+    std::string title;
+    std::string text;
+  };
+
+  // Gives the text collected after a control to it.
+  void FinishTrailing() {
+    if (!trailing_.has_value()) return;
+    Trailing t = std::move(*trailing_);
+    trailing_.reset();
+    std::string label = Clean(t.text);
+    if (t.option >= 0) {
+      if (!label.empty()) {
+        fields_[t.field].mutable_options(t.option)->set_label(label);
+      }
+      return;
+    }
+    if (label.empty() && t.leading_line >= 0) {
+      pending_line_ = t.leading_line;
+      label = TakePending();
+      pending_line_ = -1;
+    }
+    if (label.empty()) label = t.title;
+    fields_[t.field].set_label(label);
+  }
+
   void NewLine() {
+    FinishTrailing();
     if (lines_.empty() || !lines_.back().text.empty()) lines_.emplace_back();
   }
 
   void OnControl(const GumboNode* n, ControlKind kind, v1::FieldType type) {
+    FinishTrailing();
     const std::string key = KeyOf(n, kind);
     if (absl::StartsWith(key, "r:") || absl::StartsWith(key, "c:")) {
-      if (!done_groups_.insert(key).second) return;
-      AddGroup(groups_.at(key), kind, type, key);
+      if (done_groups_.insert(key).second) {
+        AddGroup(groups_.at(key), kind, type, key);
+      }
+      if (auto it = unlabelled_options_.find(n);
+          it != unlabelled_options_.end()) {
+        trailing_ = Trailing{it->second.first, it->second.second, -1, "", ""};
+      }
     } else {
-      AddSingle(n, type);
+      AddSingle(n, kind, type);
     }
     pending_line_ = -1;
   }
 
-  void AddSingle(const GumboNode* n, v1::FieldType type) {
+  void AddSingle(const GumboNode* n, ControlKind kind, v1::FieldType type) {
     v1::FormField f;
     f.set_field_id(AttrOr(n, "id"));
     f.set_name(AttrOr(n, "name"));
@@ -281,7 +325,14 @@ class HtmlFormReader {
     f.set_placeholder(Clean(AttrOr(n, "placeholder")));
     f.set_help_text(RefText(AttrOr(n, "aria-describedby")));
     std::string label = OwnLabel(n);
-    if (label.empty() && f.placeholder().empty()) label = TakePending();
+    if (label.empty() && kind != ControlKind::kField) {
+      // The label is the text that follows (FinishTrailing).
+      trailing_ = Trailing{fields_.size(), -1, pending_line_,
+                           Clean(AttrOr(n, "title")), ""};
+    }
+    if (label.empty() && !trailing_.has_value() && f.placeholder().empty()) {
+      label = TakePending();
+    }
     if (label.empty()) label = Clean(AttrOr(n, "title"));
     f.set_label(label);
     f.set_section(CurrentSection());
@@ -330,7 +381,11 @@ class HtmlFormReader {
       v1::FieldOption* o = f.add_options();
       o->set_label(OwnLabel(in));
       o->set_value(AttrOr(in, "value"));
-      if (o->label().empty()) o->set_label(o->value());
+      if (o->label().empty()) {
+        // Named by the text after it, if any (FinishTrailing).
+        unlabelled_options_[in] = {fields_.size(), f.options_size() - 1};
+        o->set_label(o->value());
+      }
     }
     (void)kind;
     f.set_required(required);
@@ -376,7 +431,9 @@ class HtmlFormReader {
       if (!fr.entered) {
         fr.entered = true;
         if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
-          if (!InConsumedContext(n)) {
+          if (trailing_.has_value() && !InConsumedContext(n)) {
+            AppendCollapsed(n->v.text.text, &trailing_->text);
+          } else if (!InConsumedContext(n)) {
             AppendCollapsed(n->v.text.text, &lines_.back().text);
             // A legend names a section; it labels a field only through its
             // fieldset (AddGroup), never as loose text.
@@ -436,6 +493,11 @@ class HtmlFormReader {
   std::string heading_;
   std::vector<Line> lines_;
   int pending_line_ = -1;
+  // The unlabelled check box or radio button waiting for the text after it.
+  std::optional<Trailing> trailing_;
+  // Options of groups without a label of their own: field and option index.
+  absl::flat_hash_map<const GumboNode*, std::pair<size_t, int>>
+      unlabelled_options_;
   std::vector<v1::FormField> fields_;
 };
 

@@ -27,6 +27,25 @@ std::string Sha256Hex(absl::string_view data) {
   return hex;
 }
 
+namespace {
+
+// True when `digest` is the SHA-256 of an empty or whitespace-only key, which
+// would let "Bearer " with nothing (or blanks) authenticate: the key is
+// trimmed before it is hashed.
+bool IsDigestOfBlankKey(const std::string& digest) {
+  static const auto* const kBlank = [] {
+    auto* set = new absl::flat_hash_set<std::string>;
+    for (const char* blank :
+         {"", " ", "  ", "\t", "\n", "\r", "\r\n", " \n", "\n\n", "\v", "\f"}) {
+      set->insert(Sha256Hex(blank));
+    }
+    return set;
+  }();
+  return kBlank->contains(digest);
+}
+
+}  // namespace
+
 absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
     const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys) {
   ApiKeys out;
@@ -44,6 +63,13 @@ absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
     if (!hex) {
       problems.push_back(
           absl::StrCat(label, ": sha256 must be 64 lower-case hex digits"));
+      continue;
+    }
+    if (IsDigestOfBlankKey(key.sha256())) {
+      problems.push_back(absl::StrCat(
+          label,
+          ": sha256 is the digest of an empty or blank key, which would let "
+          "any caller in; configure the digest of a real key"));
       continue;
     }
     if (!key.name().empty() && !names.insert(key.name()).second) {
@@ -76,8 +102,12 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
             "the authorization metadata must be \"Bearer <key>\""),
         "UNAUTHENTICATED");
   }
-  key.remove_prefix(7);
-  auto it = names_by_digest_.find(Sha256Hex(absl::StripAsciiWhitespace(key)));
+  key = absl::StripAsciiWhitespace(key.substr(7));
+  if (key.empty()) {
+    return api::WithReason(
+        absl::UnauthenticatedError("the API key is empty"), "UNAUTHENTICATED");
+  }
+  auto it = names_by_digest_.find(Sha256Hex(key));
   if (it == names_by_digest_.end()) {
     return api::WithReason(absl::UnauthenticatedError("the API key is not valid"),
                       "UNAUTHENTICATED");

@@ -3,10 +3,12 @@
 //   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config.api_keys());
 //   absl::StatusOr<std::string> who = keys->Authenticate("Bearer s3cret");
 //
-// An ApiKeys is immutable and safe for concurrent use.
+// An ApiKeys is immutable once set up and safe for concurrent use; copies
+// share the failure limiter.
 #ifndef DIVCHECK_SERVICE_API_KEYS_H_
 #define DIVCHECK_SERVICE_API_KEYS_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "divcheck/config/v1/server_config.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "service/auth_limiter.h"
 
 namespace divcheck::service {
 
@@ -26,21 +29,32 @@ class ApiKeys {
   ApiKeys() = default;
 
   // Errors: INVALID_ARGUMENT naming every key whose sha256 is not 64
-  // lower-case hex digits, or whose digest or name repeats.
+  // lower-case hex digits, is the digest of an empty or whitespace-only key
+  // (it would authenticate "Bearer " with nothing), or whose digest or name
+  // repeats.
   static absl::StatusOr<ApiKeys> FromConfig(
       const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys);
 
   // True when at least one key is configured.
   bool enabled() const { return !names_by_digest_.empty(); }
 
-  // The name of the key in `authorization` ("Bearer <key>"). Errors:
-  // UNAUTHENTICATED with reason UNAUTHENTICATED when the value is missing,
-  // not a bearer token, or no configured key. When !enabled(), returns "".
+  // The name of the key in `authorization` ("Bearer <key>"; blanks around
+  // the key are ignored). Errors: UNAUTHENTICATED with reason
+  // UNAUTHENTICATED when the value is missing, not a bearer token, an empty
+  // key, or no configured key. When !enabled(), returns "".
   absl::StatusOr<std::string> Authenticate(
       absl::string_view authorization) const;
 
+  // Counts failed authentications per peer and refuses peers that failed
+  // too often (AuthenticateCall in call_start.h). Null: no limit, no log.
+  void set_failure_limiter(std::shared_ptr<AuthFailureLimiter> limiter) {
+    failure_limiter_ = std::move(limiter);
+  }
+  AuthFailureLimiter* failure_limiter() const { return failure_limiter_.get(); }
+
  private:
   absl::flat_hash_map<std::string, std::string> names_by_digest_;
+  std::shared_ptr<AuthFailureLimiter> failure_limiter_;
 };
 
 }  // namespace divcheck::service

@@ -1,5 +1,6 @@
 #include "service/call_start.h"
 
+#include <atomic>
 #include <cstdint>
 #include <random>
 #include <utility>
@@ -7,12 +8,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
+#include "api/errors.h"
+#include "service/auth_limiter.h"
 
 namespace divcheck::service {
 namespace {
 
 constexpr char kRequestIdHeader[] = "x-request-id";
 constexpr size_t kMaxClientRequestIdChars = 64;
+
+std::atomic<bool> stopped_accepting_calls{false};
+std::atomic<int> streams_in_flight{0};
 
 bool IsValidClientRequestId(absl::string_view id) {
   if (id.empty() || id.size() > kMaxClientRequestIdChars) return false;
@@ -51,13 +57,47 @@ std::string StartCall(grpc::CallbackServerContext* ctx) {
   return id;
 }
 
+void StopAcceptingCalls() {
+  stopped_accepting_calls.store(true, std::memory_order_relaxed);
+}
+
+bool AcceptingCalls() {
+  return !stopped_accepting_calls.load(std::memory_order_relaxed);
+}
+
+void StreamStarted() { streams_in_flight.fetch_add(1); }
+void StreamEnded() { streams_in_flight.fetch_sub(1); }
+int StreamsInFlight() { return streams_in_flight.load(); }
+
 absl::Status AuthenticateCall(const ApiKeys* keys,
                               const grpc::CallbackServerContext* ctx,
                               std::string* key_name) {
+  if (stopped_accepting_calls.load(std::memory_order_relaxed)) {
+    return api::WithReason(
+        absl::UnavailableError("the server is shutting down; try again"),
+        "SHUTTING_DOWN");
+  }
   if (keys == nullptr || !keys->enabled()) return absl::OkStatus();
+  AuthFailureLimiter* limiter = keys->failure_limiter();
+  std::string peer;
+  if (limiter != nullptr) {
+    peer = PeerAddress(ctx->peer());
+    if (limiter->Blocked(peer)) {
+      return api::WithReason(
+          absl::ResourceExhaustedError(
+              "too many failed authentications from this address; try "
+              "again later"),
+          "TOO_MANY_AUTH_FAILURES");
+    }
+  }
   absl::StatusOr<std::string> name =
       keys->Authenticate(ClientMetadata(ctx, "authorization"));
-  if (!name.ok()) return name.status();
+  if (!name.ok()) {
+    if (limiter != nullptr) {
+      limiter->RecordFailure(peer, name.status().message());
+    }
+    return name.status();
+  }
   *key_name = *std::move(name);
   return absl::OkStatus();
 }

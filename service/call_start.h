@@ -21,8 +21,26 @@ absl::string_view ClientMetadata(const grpc::CallbackServerContext* ctx,
 // initial metadata.
 std::string StartCall(grpc::CallbackServerContext* ctx);
 
-// OK when `keys` is null or disabled, or the call's `authorization` header
-// names a valid key (its name goes to *key_name); else UNAUTHENTICATED.
+// After this, AuthenticateCall answers every call UNAVAILABLE (reason
+// SHUTTING_DOWN): divcheckd calls it when SIGTERM's drain delay is over, so
+// a call that still reaches a handler is refused as retryable, not
+// cancelled. Process-wide and irreversible.
+void StopAcceptingCalls();
+// False once StopAcceptingCalls() has been called.
+bool AcceptingCalls();
+
+// Streams in flight (StreamScanText), counted by its reactor from start to
+// OnDone, so SIGTERM can wait for them before the server stops.
+void StreamStarted();
+void StreamEnded();
+int StreamsInFlight();
+
+// UNAVAILABLE after StopAcceptingCalls(). Then OK when `keys` is null or
+// disabled, or the call's `authorization` header names a valid key (its name
+// goes to *key_name); else UNAUTHENTICATED.
+// With the keys' failure limiter, a failure is counted and logged with the
+// peer address, and a peer that failed too often gets RESOURCE_EXHAUSTED
+// (reason TOO_MANY_AUTH_FAILURES) without its key being checked.
 absl::Status AuthenticateCall(const ApiKeys* keys,
                               const grpc::CallbackServerContext* ctx,
                               std::string* key_name);

@@ -8,14 +8,20 @@
 // The signals are blocked in every thread — the mask is set first thing in
 // main(), before any thread exists, and inherited — so no async signal
 // handler ever runs.
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -39,13 +45,16 @@
 #include "analyzers/engine.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
+#include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
 #include "api/assessment_api.h"
 #include "service/assessment_service.h"
+#include "service/call_start.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
@@ -72,6 +81,44 @@ std::string DefaultQuestionnaireDir() {
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
+// OpenSSL's password callback for keys read at start-up: none (an encrypted
+// key is refused instead of prompting on a terminal).
+int NoPassword(char*, int, int, void*) { return 0; }
+
+// OK when `key_pem` is the private key of the first certificate in
+// `cert_pem`; else INVALID_ARGUMENT saying which part is wrong.
+absl::Status CheckKeyMatchesCertificate(const std::string& cert_pem,
+                                        const std::string& key_pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
+      BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
+  if (cert == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "cert_file holds no PEM certificate");
+  }
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
+      BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr),
+      EVP_PKEY_free);
+  if (key == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "key_file holds no unencrypted PEM private key");
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "key_file does not match the certificate in cert_file (the private "
+        "key belongs to another certificate)");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const config::v1::ServerConfig& config) {
   if (!config.has_tls()) return grpc::InsecureServerCredentials();
@@ -80,9 +127,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadFile(tls.key_file());
   if (!key.ok()) return key.status();
+  if (absl::Status s = CheckKeyMatchesCertificate(*cert, *key); !s.ok()) {
+    return s;
+  }
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back({*key, *cert});
   if (tls.client_ca_file().empty()) {
+    // ServerOptionsFromFlags refuses require_client_cert without a CA.
+    if (tls.require_client_cert()) {
+      return absl::InvalidArgumentError(
+          "require_client_cert needs client_ca_file");
+    }
     options.client_certificate_request =
         GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
   } else {
@@ -166,11 +221,27 @@ void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
             {"questionnaire_version", api.questionnaires()->content_hash()}});
 }
 
+// Waits up to `drain` while the server keeps serving; a second SIGTERM or
+// SIGINT ends the wait early, SIGHUP is ignored meanwhile.
+void Drain(const sigset_t& signals, std::chrono::seconds drain) {
+  const auto until = std::chrono::steady_clock::now() + drain;
+  for (;;) {
+    const auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds::zero()) return;
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    const timespec timeout{static_cast<time_t>(ns / 1000000000),
+                           static_cast<long>(ns % 1000000000)};
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig == SIGTERM || sig == SIGINT) return;
+  }
+}
+
 // Runs on its own thread until SIGTERM or SIGINT has stopped the server;
 // `reload` runs on SIGHUP.
 void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
                    grpc::Server& server, std::chrono::seconds grace,
-                   JsonLog& log) {
+                   std::chrono::seconds drain, JsonLog& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -180,14 +251,29 @@ void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
     }
     log.Info("shutting down",
              {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+              {"drain_seconds", static_cast<int64_t>(drain.count())},
               {"grace_seconds", static_cast<int64_t>(grace.count())}});
-    // Load balancers watching health stop sending first; then new calls are
-    // refused and in-flight ones get the grace period before cancellation.
-    if (grpc::HealthCheckServiceInterface* health =
-            server.GetHealthCheckService()) {
-      health->Shutdown();
+    // Load balancers watching health stop sending first, while calls are
+    // still served for the drain delay; then new calls are refused
+    // (UNAVAILABLE) and in-flight ones get the grace period before
+    // cancellation.
+    grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+    if (health != nullptr) health->SetServingStatus(false);
+    if (drain.count() > 0) {
+      Drain(signals, drain);
+      log.Info("drained: refusing new calls");
     }
-    server.Shutdown(std::chrono::system_clock::now() + grace);
+    // From here a call that reaches a handler is refused as UNAVAILABLE
+    // (gRPC itself would reset calls that arrive after Shutdown as
+    // CANCELLED), while streams already running go on for the grace period.
+    StopAcceptingCalls();
+    if (health != nullptr) health->Shutdown();
+    const auto deadline = std::chrono::system_clock::now() + grace;
+    while (StreamsInFlight() > 0 &&
+           std::chrono::system_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    server.Shutdown(deadline);
     return;
   }
 }
@@ -205,13 +291,37 @@ struct Backends {
   // Null without --metrics_listen.
   std::unique_ptr<ServerMetrics> metrics;
   int metrics_port = 0;
+  // The soft limit on open files after RaiseOpenFileLimit.
+  uint64_t max_open_files = 0;
 };
+
+// Raises the soft limit on open files to the hard limit and returns the
+// limit in force: gRPC 1.51's accept loop stops for good when accept() fails
+// with EMFILE, so the server must not run out of descriptors first.
+uint64_t RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return static_cast<uint64_t>(limit.rlim_cur);
+}
 
 // Loads the lexicons and questionnaires, opens the storage, reads keys and
 // TLS files and starts the metrics server. On error logs every problem and
 // returns a status whose message starts with what failed.
 absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
                           Backends* out) {
+  out->max_open_files = RaiseOpenFileLimit();
+  if (out->max_open_files < 4096) {
+    log.Warning(
+        "the open-file limit is low: a few thousand idle connections can "
+        "stop the gRPC listener for good; raise the hard limit (ulimit -Hn, "
+        "systemd LimitNOFILE=) or limit connections in a proxy",
+        {{"max_open_files", out->max_open_files}});
+  }
   if (!options.data_dir.empty()) {
     std::error_code ec;
     // Created owner-only (0700): it holds the self-assessments. An existing
@@ -264,6 +374,8 @@ absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
   if (!keys.ok()) return Prefixed("bad api_keys in config", keys.status());
   out->keys.emplace(*std::move(keys));
+  out->keys->set_failure_limiter(std::make_shared<AuthFailureLimiter>(
+      options.max_auth_failures_per_peer, options.auth_failure_window, &log));
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options.config);
   if (!credentials.ok()) {
@@ -278,6 +390,36 @@ absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
     out->metrics_port = *port;
   }
   return absl::OkStatus();
+}
+
+// The limits against exhaustion (issue 17; docs/SECURITY.md).
+void ApplyLimits(const ServerOptions& options, grpc::ServerBuilder& builder) {
+  // A compressed request would be inflated in full before any size limit:
+  // refuse compressed requests (UNIMPLEMENTED, logged by gRPC) and never
+  // inflate one.
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(options.max_concurrent_streams));
+  // Milliseconds; 0 seconds: never.
+  const auto ms = [](std::chrono::seconds s) {
+    return s.count() == 0 ? INT_MAX
+                          : static_cast<int>(std::min<int64_t>(
+                                int64_t{s.count()} * 1000, INT_MAX));
+  };
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ms(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             ms(options.max_connection_age));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      static_cast<int>(options.max_connection_age_grace.count() * 1000));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             ms(options.handshake_timeout));
+  grpc::ResourceQuota quota("divcheckd");
+  quota.Resize(static_cast<size_t>(options.memory_quota_bytes));
+  builder.SetResourceQuota(quota);
 }
 
 // Builds and starts the gRPC server with both services, reflection and
@@ -300,6 +442,7 @@ std::unique_ptr<grpc::Server> StartServer(
       INT_MAX,
       std::max<size_t>(4 << 20, 2 * options.max_text_bytes + (64 << 10)));
   builder.SetMaxReceiveMessageSize(static_cast<int>(max_message));
+  ApplyLimits(options, builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *port == 0) return nullptr;
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
@@ -327,6 +470,11 @@ void LogListening(const ServerOptions& options, const Backends& backends,
             {"tls", options.config.has_tls()},
             {"api_keys", backends.keys->enabled()},
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
+            {"max_open_files", backends.max_open_files},
+            {"max_concurrent_streams", options.max_concurrent_streams},
+            {"memory_quota_bytes", options.memory_quota_bytes},
+            {"max_auth_failures_per_peer", options.max_auth_failures_per_peer},
+            {"drain_seconds", static_cast<int64_t>(options.drain.count())},
             {"metrics_port", backends.metrics_port},
             {"watch_lexicons_seconds",
              static_cast<int64_t>(options.watch_lexicons.count())},
@@ -389,12 +537,39 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
   };
   std::thread signal_thread(HandleSignals, std::cref(signals),
                             std::cref(reload), std::ref(*server),
-                            options.shutdown_grace, std::ref(log));
+                            options.shutdown_grace, options.drain,
+                            std::ref(log));
   server->Wait();
   signal_thread.join();
   if (watcher != nullptr) watcher->Stop();
   log.Info("stopped");
   return kExitOk;
+}
+
+// gRPC's own log lines — e.g. a refused compressed request — go to the JSON
+// log while one is set, as {"level":"error","msg":"grpc: …","file",…};
+// otherwise to standard error as gRPC writes them.
+ABSL_CONST_INIT absl::Mutex grpc_log_mu(absl::kConstInit);
+JsonLog* grpc_log_target ABSL_GUARDED_BY(grpc_log_mu) = nullptr;
+
+void ForwardGrpcLog(gpr_log_func_args* args) {
+  const char* file = args->file != nullptr ? args->file : "";
+  const char* slash = std::strrchr(file, '/');
+  if (slash != nullptr) file = slash + 1;
+  absl::MutexLock lock(&grpc_log_mu);
+  if (grpc_log_target == nullptr) {
+    std::fprintf(stderr, "grpc %s:%d] %s\n", file, args->line, args->message);
+    return;
+  }
+  grpc_log_target->Log(
+      args->severity == GPR_LOG_SEVERITY_ERROR ? "error" : "info",
+      absl::StrCat("grpc: ", args->message),
+      {{"file", file}, {"line", args->line}});
+}
+
+void SetGrpcLogTarget(JsonLog* log) {
+  absl::MutexLock lock(&grpc_log_mu);
+  grpc_log_target = log;
 }
 
 // Abseil's --version, and file names in its --helpfull.
@@ -493,7 +668,11 @@ int Run(int argc, char** argv) {
   }
   // Per-call lines are written in batches, at least every 100 ms.
   JsonLog log(stdout, std::chrono::milliseconds(100));
-  return Serve(*options, signals, log);
+  SetGrpcLogTarget(&log);
+  gpr_set_log_function(ForwardGrpcLog);
+  const int status = Serve(*options, signals, log);
+  SetGrpcLogTarget(nullptr);
+  return status;
 }
 
 }  // namespace

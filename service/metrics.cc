@@ -1,9 +1,22 @@
 #include "service/metrics.h"
 
-#include <exception>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "prometheus/text_serializer.h"
+#include "service/server_options.h"
 
 namespace divcheck::service {
 namespace {
@@ -184,20 +197,142 @@ void ServerMetrics::CountReload(bool ok) {
   (ok ? reloads_ok_ : reloads_error_)->Increment();
 }
 
-absl::StatusOr<int> ServerMetrics::Serve(const std::string& address) {
-  // civetweb reports a failed bind by throwing; keep that inside.
-  try {
-    exposer_ =
-        std::make_unique<prometheus::Exposer>(address, /*num_threads=*/1);
-    exposer_->RegisterCollectable(registry_);
-    const std::vector<int> ports = exposer_->GetListeningPorts();
-    if (ports.empty()) return absl::UnavailableError("no metrics port bound");
-    return ports[0];
-  } catch (const std::exception& e) {
-    exposer_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("cannot serve metrics on ", address, ": ", e.what()));
+// A minimal HTTP/1.x server for GET /metrics (Debian's civetweb, under
+// prometheus-cpp's Exposer, is built without IPv6).
+class ServerMetrics::HttpServer {
+ public:
+  HttpServer(int listen_fd, std::shared_ptr<prometheus::Registry> registry)
+      : listen_fd_(listen_fd), registry_(std::move(registry)) {
+    if (::pipe(wake_) != 0) wake_[0] = wake_[1] = -1;
+    thread_ = std::thread([this] { Loop(); });
   }
+  ~HttpServer() {
+    if (wake_[1] >= 0) (void)!::write(wake_[1], "x", 1);
+    thread_.join();
+    ::close(listen_fd_);
+    if (wake_[0] >= 0) ::close(wake_[0]);
+    if (wake_[1] >= 0) ::close(wake_[1]);
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+      if (::poll(fds, wake_[0] >= 0 ? 2 : 1, -1) < 0) {
+        if (errno == EINTR) continue;
+        return;
+      }
+      if (fds[1].revents != 0) return;
+      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) {
+        // Out of descriptors or an aborted connection: try again shortly.
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        continue;
+      }
+      Answer(fd);
+      ::close(fd);
+    }
+  }
+
+  void Answer(int fd) {
+    const timeval timeout{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    std::string request;
+    char buf[2048];
+    while (request.find("\r\n\r\n") == std::string::npos &&
+           request.find("\n\n") == std::string::npos &&
+           request.size() < 8192) {
+      const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      request.append(buf, static_cast<size_t>(n));
+    }
+    const absl::string_view line =
+        absl::string_view(request).substr(0, request.find('\n'));
+    std::string response;
+    if (absl::StartsWith(line, "GET /metrics ") ||
+        absl::StartsWith(line, "GET /metrics?")) {
+      std::ostringstream body;
+      prometheus::TextSerializer().Serialize(body, registry_->Collect());
+      const std::string text = body.str();
+      response = absl::StrCat(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; "
+          "charset=utf-8\r\nContent-Length: ",
+          text.size(), "\r\nConnection: close\r\n\r\n", text);
+    } else {
+      response =
+          "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+          "Content-Length: 10\r\nConnection: close\r\n\r\nnot found\n";
+    }
+    for (size_t sent = 0; sent < response.size();) {
+      const ssize_t n = ::send(fd, response.data() + sent,
+                               response.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  }
+
+  const int listen_fd_;
+  const std::shared_ptr<prometheus::Registry> registry_;
+  int wake_[2] = {-1, -1};
+  std::thread thread_;
+};
+
+ServerMetrics::~ServerMetrics() = default;
+
+absl::StatusOr<int> ServerMetrics::Serve(const std::string& address) {
+  std::string host;
+  int port = 0;
+  if (absl::Status s = SplitHostPort(address, &host, &port); !s.ok()) {
+    return s;
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port_text = std::to_string(port);
+  if (const int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                                   port_text.c_str(), &hints, &found);
+      rc != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot serve metrics on ", address, ": ", ::gai_strerror(rc)));
+  }
+  std::string error = "no address";
+  int fd = -1;
+  for (const addrinfo* a = found; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      error = std::strerror(errno);
+      continue;
+    }
+    const int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
+      error = std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(found);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", address, ": ", error));
+  }
+  sockaddr_storage bound{};
+  socklen_t length = sizeof(bound);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length);
+  const int bound_port =
+      bound.ss_family == AF_INET6
+          ? ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port)
+          : ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+  http_ = std::make_unique<HttpServer>(fd, registry_);
+  return bound_port;
 }
 
 }  // namespace divcheck::service

@@ -25,7 +25,6 @@
 #include "absl/status/statusor.h"
 #include "analyzers/lexicon.h"
 #include "prometheus/counter.h"
-#include "prometheus/exposer.h"
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
@@ -36,6 +35,7 @@ namespace divcheck::service {
 class ServerMetrics final : public CallObserver {
  public:
   ServerMetrics();
+  ~ServerMetrics() override;
 
   void OnCallDone(absl::string_view method, absl::StatusCode code,
                   std::chrono::nanoseconds latency) override;
@@ -47,9 +47,12 @@ class ServerMetrics final : public CallObserver {
   void SetLexicons(const LexiconSet& set);
   void CountReload(bool ok);
 
-  // Serves the metrics at http://`address`/metrics. Returns the port bound
-  // (useful with port 0). Errors: UNAVAILABLE when the address cannot be
-  // bound.
+  // Serves the metrics at http://`address`/metrics ("HOST:PORT", an IPv6
+  // host in brackets: "[::1]:0") on a thread of its own, one request at a
+  // time (each connection gets 2 s to send its request and read the
+  // answer; anything but GET /metrics gets 404). Returns the port bound
+  // (useful with port 0). Errors: INVALID_ARGUMENT for a malformed address,
+  // UNAVAILABLE when it cannot be resolved or bound. Call at most once.
   absl::StatusOr<int> Serve(const std::string& address);
 
   const std::shared_ptr<prometheus::Registry>& registry() const {
@@ -65,8 +68,10 @@ class ServerMetrics final : public CallObserver {
   static constexpr int kDimensions = 8;  // Dimension enum values
   static constexpr int kSeverities = 4;  // Severity enum values
 
+  class HttpServer;
+
   std::shared_ptr<prometheus::Registry> registry_;
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<HttpServer> http_;
   std::array<std::array<prometheus::Counter*, kCodes>, kMethods> handled_{};
   std::array<prometheus::Histogram*, kMethods> latency_{};
   std::array<prometheus::Counter*, kCodes> scans_{};

@@ -164,6 +164,7 @@ class ScanServiceImpl::StreamReactor final
   StreamReactor(const ScanServiceImpl* service,
                 grpc::CallbackServerContext* ctx)
       : service_(service), ctx_(ctx), start_(Clock::now()) {
+    StreamStarted();
     request_id_ = StartCall(ctx);
     absl::Status status = AuthenticateCall(service_->keys_, ctx, &key_name_);
     if (!status.ok()) {
@@ -176,9 +177,17 @@ class ScanServiceImpl::StreamReactor final
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The client half-closed (every answer is written: reads and writes
-      // alternate) or the call was cancelled.
-      FinishCall(ctx_->IsCancelled() ? absl::CancelledError("stream cancelled")
-                                     : absl::OkStatus());
+      // alternate) or the call was cancelled — by the server itself when
+      // SIGTERM's grace period is over, which the client sees as
+      // UNAVAILABLE.
+      if (!ctx_->IsCancelled()) {
+        FinishCall(absl::OkStatus());
+      } else if (!AcceptingCalls()) {
+        FinishCall(absl::UnavailableError(
+            "the server shut down before the stream ended"));
+      } else {
+        FinishCall(absl::CancelledError("stream cancelled"));
+      }
       return;
     }
     const Clock::time_point start = Clock::now();
@@ -217,7 +226,10 @@ class ScanServiceImpl::StreamReactor final
     StartRead(&wire_request_);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    StreamEnded();
+    delete this;
+  }
 
  private:
   void FinishCall(const absl::Status& status) {

@@ -47,6 +47,34 @@ ABSL_FLAG(std::optional<uint32_t>, watch_lexicons_seconds, std::nullopt,
           "reload the lexicons when their files change, looking every N "
           "seconds (default 0: only on SIGHUP; at most 3600)");
 ABSL_FLAG(bool, log_requests, true, "one JSON log line per call");
+ABSL_FLAG(std::optional<uint32_t>, max_concurrent_streams, std::nullopt,
+          "concurrent calls (HTTP/2 streams) per connection (default 100, "
+          "1..100000)");
+ABSL_FLAG(std::optional<uint64_t>, memory_quota_bytes, std::nullopt,
+          "memory gRPC may use for connections and calls; under pressure it "
+          "refuses new calls (default 1073741824, at least 16777216)");
+ABSL_FLAG(std::optional<uint32_t>, max_connection_idle_seconds, std::nullopt,
+          "close a connection without calls after N seconds (default 300; "
+          "0: never; at most 86400)");
+ABSL_FLAG(std::optional<uint32_t>, max_connection_age_seconds, std::nullopt,
+          "ask a connection to close after N seconds, so clients reconnect "
+          "(default 3600; 0: never; at most 2592000)");
+ABSL_FLAG(std::optional<uint32_t>, max_connection_age_grace_seconds,
+          std::nullopt,
+          "calls on a connection past its age get N more seconds (default "
+          "60, at most 86400)");
+ABSL_FLAG(std::optional<uint32_t>, handshake_timeout_seconds, std::nullopt,
+          "close a connection whose TLS/HTTP2 handshake takes longer than N "
+          "seconds (default 20, 1..3600)");
+ABSL_FLAG(std::optional<uint32_t>, max_auth_failures_per_peer, std::nullopt,
+          "after N failed authentications from one address within "
+          "--auth_failure_window_seconds its calls get RESOURCE_EXHAUSTED "
+          "(default 20; 0: no limit)");
+ABSL_FLAG(std::optional<uint32_t>, auth_failure_window_seconds, std::nullopt,
+          "window of --max_auth_failures_per_peer (default 60, 1..86400)");
+ABSL_FLAG(std::optional<uint32_t>, drain_seconds, std::nullopt,
+          "after SIGTERM health turns NOT_SERVING and calls are still served "
+          "for N seconds before shutdown begins (default 0, at most 300)");
 
 namespace divcheck::service {
 
@@ -64,8 +92,8 @@ Signals: SIGHUP reloads the lexicons and the questionnaires (a bad set is
 rejected, every problem logged, and the old set keeps serving; a questionnaire
 set must keep every version loaded now; --watch_lexicons_seconds reloads the
 lexicons when their files change); SIGTERM or SIGINT stops: health turns
-NOT_SERVING, new calls are refused, in-flight calls get the grace period,
-exit status 0.
+NOT_SERVING, calls are still served for --drain_seconds, then new calls are
+refused (UNAVAILABLE), in-flight calls get the grace period, exit status 0.
 
 Exit status: 0 after a clean stop; 1 when start-up fails or a flag is unknown
 or malformed; 2 when a flag's value is out of range or the config file is bad.
@@ -94,6 +122,21 @@ class ConfigErrors : public google::protobuf::io::ErrorCollector {
  private:
   std::string file_;
 };
+
+// One numeric limit: the config file's value if present, then the flag's;
+// INVALID_ARGUMENT naming the flag unless min <= value <= max.
+template <typename T>
+absl::Status Limit(const char* name, bool in_config, uint64_t config_value,
+                   const std::optional<T>& flag, uint64_t min, uint64_t max,
+                   uint64_t* value) {
+  if (in_config) *value = config_value;
+  if (flag.has_value()) *value = *flag;
+  if (*value < min || *value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " must be between ", min, " and ", max));
+  }
+  return absl::OkStatus();
+}
 
 std::string Resolve(const fs::path& base, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
@@ -155,6 +198,79 @@ std::vector<std::string> NormalizeFlagNames(int argc,
   return out;
 }
 
+namespace {
+
+// The limits from the config file (o->config) and the flags, checked.
+absl::Status ApplyLimits(ServerOptions* o) {
+  const config::v1::ServerConfig& c = o->config;
+  constexpr uint64_t kDay = 86400;
+  uint64_t v = o->max_concurrent_streams;
+  RETURN_IF_ERROR(Limit("max_concurrent_streams",
+                        c.has_max_concurrent_streams(),
+                        c.max_concurrent_streams(),
+                        absl::GetFlag(FLAGS_max_concurrent_streams), 1, 100000,
+                        &v));
+  o->max_concurrent_streams = static_cast<uint32_t>(v);
+  constexpr uint64_t kMiB = uint64_t{1} << 20;
+  RETURN_IF_ERROR(Limit("memory_quota_bytes", c.has_memory_quota_bytes(),
+                        c.memory_quota_bytes(),
+                        absl::GetFlag(FLAGS_memory_quota_bytes), 16 * kMiB,
+                        kMiB << 20, &o->memory_quota_bytes));
+  // The durations, all in seconds.
+  struct Duration {
+    const char* name;
+    bool in_config;
+    uint64_t config_value;
+    std::optional<uint32_t> flag;
+    uint64_t min, max;
+    std::chrono::seconds* out;
+  };
+  for (const Duration& d : {
+           Duration{"max_connection_idle_seconds",
+                    c.has_max_connection_idle_seconds(),
+                    c.max_connection_idle_seconds(),
+                    absl::GetFlag(FLAGS_max_connection_idle_seconds), 0, kDay,
+                    &o->max_connection_idle},
+           Duration{"max_connection_age_seconds",
+                    c.has_max_connection_age_seconds(),
+                    c.max_connection_age_seconds(),
+                    absl::GetFlag(FLAGS_max_connection_age_seconds), 0,
+                    30 * kDay, &o->max_connection_age},
+           Duration{"max_connection_age_grace_seconds",
+                    c.has_max_connection_age_grace_seconds(),
+                    c.max_connection_age_grace_seconds(),
+                    absl::GetFlag(FLAGS_max_connection_age_grace_seconds), 0,
+                    kDay, &o->max_connection_age_grace},
+           Duration{"handshake_timeout_seconds",
+                    c.has_handshake_timeout_seconds(),
+                    c.handshake_timeout_seconds(),
+                    absl::GetFlag(FLAGS_handshake_timeout_seconds), 1, 3600,
+                    &o->handshake_timeout},
+           Duration{"auth_failure_window_seconds",
+                    c.has_auth_failure_window_seconds(),
+                    c.auth_failure_window_seconds(),
+                    absl::GetFlag(FLAGS_auth_failure_window_seconds), 1, kDay,
+                    &o->auth_failure_window},
+           Duration{"drain_seconds", c.has_drain_seconds(), c.drain_seconds(),
+                    absl::GetFlag(FLAGS_drain_seconds), 0, 300, &o->drain},
+       }) {
+    uint64_t seconds = static_cast<uint64_t>(d.out->count());
+    RETURN_IF_ERROR(Limit(d.name, d.in_config, d.config_value, d.flag, d.min,
+                          d.max, &seconds));
+    *d.out = std::chrono::seconds(seconds);
+  }
+  v = o->max_auth_failures_per_peer;
+  RETURN_IF_ERROR(Limit("max_auth_failures_per_peer",
+                        c.has_max_auth_failures_per_peer(),
+                        c.max_auth_failures_per_peer(),
+                        absl::GetFlag(FLAGS_max_auth_failures_per_peer), 0,
+                        1000000, &v));
+  o->max_auth_failures_per_peer = static_cast<uint32_t>(v);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
     absl::string_view default_lexicon_dir) {
   ServerOptions o;
@@ -204,6 +320,8 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
     o.watch_lexicons = std::chrono::seconds(*v);
   }
 
+  RETURN_IF_ERROR(ApplyLimits(&o));
+
   std::string host;
   int port = 0;
   if (absl::Status s = SplitHostPort(o.listen, &host, &port); !s.ok()) {
@@ -226,6 +344,13 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   if (o.config.has_tls() && (o.config.tls().cert_file().empty() ||
                              o.config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");
+  }
+  if (o.config.has_tls() && o.config.tls().require_client_cert() &&
+      o.config.tls().client_ca_file().empty()) {
+    return absl::InvalidArgumentError(
+        "tls: require_client_cert needs client_ca_file (the CAs that sign "
+        "client certificates); without it no client certificate could be "
+        "verified and every client would be let in");
   }
   return o;
 }

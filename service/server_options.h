@@ -33,6 +33,15 @@ ABSL_DECLARE_FLAG(std::optional<uint64_t>, max_text_bytes);
 ABSL_DECLARE_FLAG(std::optional<uint64_t>, shutdown_grace_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, watch_lexicons_seconds);
 ABSL_DECLARE_FLAG(bool, log_requests);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_concurrent_streams);
+ABSL_DECLARE_FLAG(std::optional<uint64_t>, memory_quota_bytes);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_connection_idle_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_connection_age_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_connection_age_grace_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, handshake_timeout_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_auth_failures_per_peer);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, auth_failure_window_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, drain_seconds);
 
 namespace divcheck::service {
 
@@ -49,6 +58,28 @@ struct ServerOptions {
   // How often to look for changed lexicon files; 0: never (SIGHUP only).
   std::chrono::seconds watch_lexicons{0};
   bool log_requests = true;
+
+  // Limits against resource exhaustion (docs/SECURITY.md), each within the
+  // range ServerOptionsFromFlags checks.
+  // Concurrent calls per connection: 1–100000.
+  uint32_t max_concurrent_streams = 100;
+  // gRPC's ResourceQuota: 16 MiB–1 TiB.
+  uint64_t memory_quota_bytes = uint64_t{1} << 30;
+  // Close a connection without calls after this long; 0: never. ≤ 1 day.
+  std::chrono::seconds max_connection_idle{300};
+  // Ask a connection to close after this long; 0: never. ≤ 30 days.
+  std::chrono::seconds max_connection_age{3600};
+  // Then close it after this long even with calls running. ≤ 1 day.
+  std::chrono::seconds max_connection_age_grace{60};
+  // Close a connection whose handshake takes longer: 1 s–1 h.
+  std::chrono::seconds handshake_timeout{20};
+  // Failed authentications per peer address and window before its calls get
+  // RESOURCE_EXHAUSTED; 0: no limit. Window: 1 s–1 day.
+  uint32_t max_auth_failures_per_peer = 20;
+  std::chrono::seconds auth_failure_window{60};
+  // After SIGTERM: NOT_SERVING but still serving for this long; ≤ 300 s.
+  std::chrono::seconds drain{0};
+
   // API keys and TLS exactly as configured (paths made absolute).
   config::v1::ServerConfig config;
 };
@@ -63,9 +94,10 @@ extern const char kServerHelp[];
 std::vector<std::string> NormalizeFlagNames(int argc, const char* const* argv);
 
 // The settings from the parsed flags: the defaults, then the --config file,
-// then the flags given. Errors: INVALID_ARGUMENT for a value out of range or
-// a bad config file (every problem as file:line:col); NOT_FOUND when the
-// config file cannot be read.
+// then the flags given. Errors: INVALID_ARGUMENT for a value out of range
+// (the message names the flag and its range), for require_client_cert
+// without client_ca_file, or for a bad config file (every problem as
+// file:line:col); NOT_FOUND when the config file cannot be read.
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
     absl::string_view default_lexicon_dir);
 

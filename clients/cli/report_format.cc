@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/json.h"
+#include "base/utf8.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
@@ -53,6 +54,48 @@ const char* VerdictName(v1::CodedWordingBalance::Verdict v, bool de) {
 
 }  // namespace
 
+std::string EscapeForTerminal(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c < 0x20 || c == 0x7f) {
+        absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+      ++i;
+      continue;
+    }
+    uint32_t cp = length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < length; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069)) {
+      absl::StrAppend(&out, "\\u{", absl::Hex(cp, absl::kZeroPad4), "}");
+    } else {
+      out.append(text.data() + i, length);
+    }
+    i += length;
+  }
+  return out;
+}
+
 namespace {
 
 // The lines under a finding's headline: the words found, the context note,
@@ -63,44 +106,51 @@ void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
   const char* green = style.color ? "\x1b[32m" : "";
   const char* reset = style.color ? "\x1b[0m" : "";
   absl::StrAppend(out, "    ", de ? "gefunden: " : "found: ", "\"",
-                  f.matched_text(), "\"\n");
+                  EscapeForTerminal(f.matched_text()), "\"\n");
   if (!f.context_note().empty()) {
     absl::StrAppend(out, "    ", de ? "Kontext: " : "context: ",
-                    f.context_note(), "\n");
+                    EscapeForTerminal(f.context_note()), "\n");
   }
   if (f.suggestions_size() > 0) {
     absl::StrAppend(out, "    ", green, de ? "stattdessen: " : "instead: ",
-                    reset, absl::StrJoin(f.suggestions(), " | "), "\n");
+                    reset, EscapeForTerminal(absl::StrJoin(f.suggestions(), " | ")),
+                    "\n");
   }
   if (!f.legal_basis().empty()) {
     absl::StrAppend(out, "    ", dim,
-                    de ? "Rechtsgrundlage: " : "legal basis: ", f.legal_basis(),
+                    de ? "Rechtsgrundlage: " : "legal basis: ",
+                    EscapeForTerminal(f.legal_basis()),
                     reset, "\n");
   }
 }
 
 }  // namespace
 
-std::string FormatText(const std::string& source, const v1::Report& report,
+std::string FormatText(const std::string& raw_source, const v1::Report& report,
                        const TextStyle& style) {
   const bool de = report.language() == "de";
   const char* bold = style.color ? "\x1b[1m" : "";
   const char* dim = style.color ? "\x1b[2m" : "";
   const char* green = style.color ? "\x1b[32m" : "";
   const char* reset = style.color ? "\x1b[0m" : "";
+  // Everything not written here may hold terminal escapes: the file name, the
+  // text's words and, from a server, every string of the report.
+  const std::string source = EscapeForTerminal(raw_source);
   std::string out;
   for (const v1::Finding& f : report.findings()) {
     absl::StrAppend(&out, bold, source, ":", f.span().line(), ":",
                     f.span().column(), ":", reset, " ",
                     style.color ? SeverityColor(f.severity()) : "",
-                    SeverityName(f.severity()), reset, ": ", f.message(), " ",
-                    dim, "[", f.rule_id(), "]", reset, "\n");
+                    SeverityName(f.severity()), reset, ": ",
+                    EscapeForTerminal(f.message()), " ", dim, "[",
+                    EscapeForTerminal(f.rule_id()), "]", reset, "\n");
     AppendFindingDetails(f, de, style, &out);
   }
   for (const v1::Highlight& h : report.highlights()) {
     absl::StrAppend(&out, source, ":", h.span().line(), ":", h.span().column(),
-                    ": ", green, de ? "gut" : "good", reset, ": ", h.message(),
-                    " ", dim, "[", h.rule_id(), "]", reset, "\n");
+                    ": ", green, de ? "gut" : "good", reset, ": ",
+                    EscapeForTerminal(h.message()), " ", dim, "[",
+                    EscapeForTerminal(h.rule_id()), "]", reset, "\n");
   }
   // Over the engine's limit per report (issue 17): say what is not listed.
   if (report.findings_capped() || report.omitted_highlight_count() > 0) {
@@ -117,11 +167,12 @@ std::string FormatText(const std::string& source, const v1::Report& report,
   const auto& cw = report.coded_wording();
   absl::StrAppend(
       &out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),
-      "/100, ", de ? "Note " : "grade ", report.grade(), reset, " (",
+      "/100, ", de ? "Note " : "grade ", EscapeForTerminal(report.grade()),
+      reset, " (",
       report.critical_count(), de ? " kritisch, " : " critical, ",
       report.warning_count(), de ? " Warnungen, " : " warnings, ",
       report.hint_count(), de ? " Hinweise" : " hints", "; ",
-      de ? "Sprache " : "language ", report.language(),
+      de ? "Sprache " : "language ", EscapeForTerminal(report.language()),
       report.language_detected() ? (de ? " erkannt" : " detected") : "", "; ",
       de ? "Wortwahl " : "wording ", VerdictName(cw.verdict(), de), ", ",
       cw.agentic_count(), de ? " agentisch/" : " agentic/", cw.communal_count(),
@@ -129,8 +180,9 @@ std::string FormatText(const std::string& source, const v1::Report& report,
   return out;
 }
 
-std::string FormatFormText(const std::string& source, const v1::ScanFormResponse& response,
+std::string FormatFormText(const std::string& raw_source, const v1::ScanFormResponse& response,
                            const TextStyle& style) {
+  const std::string source = EscapeForTerminal(raw_source);
   const v1::Report& report = response.report();
   const bool de = report.language() == "de";
   const char* bold = style.color ? "\x1b[1m" : "";
@@ -143,24 +195,24 @@ std::string FormatFormText(const std::string& source, const v1::ScanFormResponse
       absl::StrAppend(&out, bold, source, ":instructions:", f.span().line(), ":",
                       f.span().column(), ":", reset);
     } else {
-      absl::StrAppend(&out, bold, source, "#", f.field_id(), ":", reset);
+      absl::StrAppend(&out, bold, source, "#", EscapeForTerminal(f.field_id()), ":", reset);
     }
     absl::StrAppend(&out, " ", style.color ? SeverityColor(f.severity()) : "",
-                    SeverityName(f.severity()), reset, ": ", f.message(), " ", dim, "[",
-                    f.rule_id(), "]", reset, "\n");
+                    SeverityName(f.severity()), reset, ": ", EscapeForTerminal(f.message()), " ",
+                    dim, "[", EscapeForTerminal(f.rule_id()), "]", reset, "\n");
     AppendFindingDetails(f, de, style, &out);
   }
   for (const v1::Highlight& h : report.highlights()) {
     absl::StrAppend(&out, source, ":instructions:", h.span().line(), ":", h.span().column(),
-                    ": ", green, de ? "gut" : "good", reset, ": ", h.message(), " ", dim, "[",
-                    h.rule_id(), "]", reset, "\n");
+                    ": ", green, de ? "gut" : "good", reset, ": ", EscapeForTerminal(h.message()),
+                    " ", dim, "[", EscapeForTerminal(h.rule_id()), "]", reset, "\n");
   }
   absl::StrAppend(&out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),
-                  "/100, ", de ? "Note " : "grade ", report.grade(), reset, " (",
+                  "/100, ", de ? "Note " : "grade ", EscapeForTerminal(report.grade()), reset, " (",
                   report.critical_count(), de ? " kritisch, " : " critical, ",
                   report.warning_count(), de ? " Warnungen, " : " warnings, ",
                   report.hint_count(), de ? " Hinweise" : " hints", "; ",
-                  de ? "Sprache " : "language ", report.language(),
+                  de ? "Sprache " : "language ", EscapeForTerminal(report.language()),
                   report.language_detected() ? (de ? " erkannt" : " detected") : "", ")\n");
   const v1::AnonymisationReadiness& r = response.readiness();
   absl::StrAppend(&out, bold, source, ": ",
@@ -170,8 +222,9 @@ std::string FormatFormText(const std::string& source, const v1::ScanFormResponse
                                         : (de ? "; nötige Änderungen:" : "; changes needed:"),
                   "\n");
   for (const v1::ReadinessChange& c : r.changes()) {
-    absl::StrAppend(&out, "    +", c.points(), " ", c.change(), " ", dim, "(",
-                    absl::StrJoin(c.field_ids(), ", "), ") [", c.rule_id(), "]", reset, "\n");
+    absl::StrAppend(&out, "    +", c.points(), " ", EscapeForTerminal(c.change()), " ", dim, "(",
+                    EscapeForTerminal(absl::StrJoin(c.field_ids(), ", ")), ") [",
+                    EscapeForTerminal(c.rule_id()), "]", reset, "\n");
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "google/protobuf/message.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 
@@ -17,6 +18,16 @@ namespace divcheck::cli {
 struct TextStyle {
   bool color = false;
 };
+
+// `text` safe to print on a terminal: C0 control characters and DEL become
+// `\xHH` (tab `\t`, line feed `\n`, carriage return `\r`), C1 controls
+// (U+0080–U+009F, e.g. the single-character CSI U+009B) and the bidirectional
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069) become `\u{HHHH}`,
+// so an escape sequence in a scanned text, a file name or a server's answer
+// can neither restyle nor rewrite the terminal. Bytes that are not UTF-8 are
+// written as `\xHH`. Everything else is copied unchanged. FormatText and FormatFormText pass every string they
+// did not write themselves through it.
+std::string EscapeForTerminal(absl::string_view text);
 
 // `file:line:col: severity: message [rule-id]`, each followed by the
 // suggestions, then a summary line with the score.

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +92,35 @@ bool ServerProcess::Start(std::chrono::seconds timeout) {
 
   const std::string out = dir_.path() + "/stdout.log";
   const std::string err = dir_.path() + "/stderr.log";
+  if (nofile_hard_ > 0) {
+    // fork, then only async-signal-safe calls until exec.
+    const rlimit limit{static_cast<rlim_t>(nofile_soft_),
+                       static_cast<rlim_t>(nofile_hard_)};
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (o < 0 || e < 0 || ::dup2(o, STDOUT_FILENO) < 0 ||
+          ::dup2(e, STDERR_FILENO) < 0 || ::setrlimit(RLIMIT_NOFILE, &limit)) {
+        ::_exit(127);
+      }
+      // Nothing else of the test's may stay open in the server.
+      for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+      sigset_t none;
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      ::execve(argv[0], argv.data(), environ);
+      ::_exit(127);
+    }
+    if (pid_ < 0) return false;
+  } else if (!Spawn(argv, out, err)) {
+    return false;
+  }
+  return WaitUntilListening(out, timeout);
+}
+
+bool ServerProcess::Spawn(std::vector<char*>& argv, const std::string& out,
+                          const std::string& err) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
@@ -110,7 +141,11 @@ bool ServerProcess::Start(std::chrono::seconds timeout) {
     pid_ = -1;
     return false;
   }
+  return true;
+}
 
+bool ServerProcess::WaitUntilListening(const std::string& out,
+                                       std::chrono::seconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
     for (absl::string_view line : absl::StrSplit(ReadFile(out), '\n')) {
@@ -214,6 +249,44 @@ bool ServerProcess::WaitForLogLines(const std::string& text, int n,
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
+}
+
+std::vector<int> OpenIdleConnections(int port, int n, bool http2_preface) {
+  // The client preface, then a SETTINGS frame without settings.
+  static constexpr char kPreface[] =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0";
+  std::vector<int> fds;
+  for (int i = 0; i < n; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) break;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      ::close(fd);
+      break;
+    }
+    if (http2_preface) {
+      (void)!::write(fd, kPreface, sizeof(kPreface) - 1);
+    }
+    fds.push_back(fd);
+  }
+  return fds;
+}
+
+bool WaitForClose(int fd, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  char buf[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n <= 0) return true;
+  }
 }
 
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,

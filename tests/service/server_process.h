@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
+  // Runs the server with this RLIMIT_NOFILE (set in the child before exec,
+  // like `ulimit -n`). Call before Start(); hard may not exceed the test's.
+  void set_open_file_limit(uint64_t soft, uint64_t hard) {
+    nofile_soft_ = soft;
+    nofile_hard_ = hard;
+  }
+
   // Starts the server and waits for its "listening on" line. False when it
   // exits or does not get ready in time.
   bool Start(std::chrono::seconds timeout = std::chrono::seconds(60));
@@ -80,11 +88,26 @@ class ServerProcess {
       std::chrono::seconds timeout = std::chrono::seconds(60)) const;
 
  private:
+  bool Spawn(std::vector<char*>& argv, const std::string& out,
+             const std::string& err);
+  bool WaitUntilListening(const std::string& out, std::chrono::seconds timeout);
+
   std::vector<std::string> args_;
   TempDir dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  uint64_t nofile_soft_ = 0;
+  uint64_t nofile_hard_ = 0;
 };
+
+// Opens `n` TCP connections to 127.0.0.1:`port`; with `http2_preface`, each
+// sends the HTTP/2 client preface and an empty SETTINGS frame and then stays
+// idle. Returns the descriptors (fewer if connect fails).
+std::vector<int> OpenIdleConnections(int port, int n, bool http2_preface);
+
+// True when the server has closed `fd` (a read gives end of file or an
+// error) within `timeout`; reads and drops what the server sends.
+bool WaitForClose(int fd, std::chrono::milliseconds timeout);
 
 // GET http://127.0.0.1:`port``path` over plain HTTP/1.0; the body, or "" on
 // failure.

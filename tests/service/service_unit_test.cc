@@ -2,6 +2,8 @@
 // model, API keys, options and the JSON log.
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -18,6 +20,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
+#include "service/auth_limiter.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/request_parse.h"
@@ -677,6 +680,91 @@ TEST(ApiKeys, RejectsMalformedDigests) {
             "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0");
 }
 
+// Issue 17, item 9: a digest of the empty (or a blank) key would let
+// "Bearer " with nothing in; it is refused when the keys are loaded.
+TEST(ApiKeys, RefusesTheDigestOfAnEmptyOrBlankKey) {
+  for (const char* blank : {"", " ", "\t", "\n", "\r\n"}) {
+    google::protobuf::RepeatedPtrField<config::v1::ApiKey> config;
+    config.Add()->set_sha256(Sha256Hex("s3cret"));
+    config::v1::ApiKey* empty = config.Add();
+    empty->set_name("oops");
+    empty->set_sha256(Sha256Hex(blank));
+    absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config);
+    EXPECT_EQ(keys.status().code(), absl::StatusCode::kInvalidArgument)
+        << "blank key of " << strlen(blank) << " bytes";
+    EXPECT_THAT(std::string(keys.status().message()),
+                HasSubstr("api_keys[1] (oops): sha256 is the digest of an "
+                          "empty or blank key"));
+  }
+  google::protobuf::RepeatedPtrField<config::v1::ApiKey> config;
+  config.Add()->set_sha256(Sha256Hex("s3cret"));
+  absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  for (const char* bad : {"Bearer ", "Bearer    ", "Bearer \t"}) {
+    EXPECT_EQ(keys->Authenticate(bad).status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << bad;
+  }
+  EXPECT_TRUE(keys->Authenticate("Bearer  s3cret\n").ok());
+}
+
+TEST(PeerAddress, DropsThePortOnly) {
+  EXPECT_EQ(PeerAddress("ipv4:127.0.0.1:50051"), "ipv4:127.0.0.1");
+  EXPECT_EQ(PeerAddress("ipv6:[::1]:443"), "ipv6:[::1]");
+  EXPECT_EQ(PeerAddress("ipv6:%5B::1%5D:443"), "ipv6:%5B::1%5D");
+  EXPECT_EQ(PeerAddress("unix:/run/divcheck.sock"), "unix:/run/divcheck.sock");
+  EXPECT_EQ(PeerAddress("ipv4:10.0.0.1:"), "ipv4:10.0.0.1:");
+  EXPECT_EQ(PeerAddress(""), "");
+}
+
+// Issue 17, item 11: the limiter's window, per peer, and its log lines.
+TEST(AuthFailureLimiter, BlocksAPeerForTheRestOfItsWindow) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    JsonLog log(out);
+    AuthFailureLimiter limiter(3, std::chrono::seconds(10), &log);
+    const auto t0 = AuthFailureLimiter::Clock::now();
+    const auto at = [t0](int s) { return t0 + std::chrono::seconds(s); };
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.1", at(i))) << i;
+      limiter.RecordFailure("ipv4:10.0.0.1", "the API key is not valid", at(i));
+    }
+    EXPECT_TRUE(limiter.Blocked("ipv4:10.0.0.1", at(3)));
+    EXPECT_TRUE(limiter.Blocked("ipv4:10.0.0.1", at(9)));
+    EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.2", at(3)));  // per peer
+    // The window began with the first failure.
+    EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.1", at(10)));
+    limiter.RecordFailure("ipv4:10.0.0.1", "x", at(11));
+    EXPECT_FALSE(limiter.Blocked("ipv4:10.0.0.1", at(11)));
+
+    AuthFailureLimiter unlimited(0, std::chrono::seconds(10), &log);
+    for (int i = 0; i < 100; ++i) unlimited.RecordFailure("p", "x", at(0));
+    EXPECT_FALSE(unlimited.Blocked("p", at(0)));
+  }
+  std::rewind(out);
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof(buf), out)) > 0;) {
+    text.append(buf, n);
+  }
+  std::fclose(out);
+  size_t failed = 0, limited = 0;
+  for (size_t at = 0; (at = text.find("authentication failed", at)) !=
+                      std::string::npos;
+       ++at) {
+    ++failed;
+  }
+  for (size_t at = 0; (at = text.find("authentication failures limited", at)) !=
+                      std::string::npos;
+       ++at) {
+    ++limited;
+  }
+  EXPECT_EQ(failed, 104u);
+  EXPECT_EQ(limited, 1u);  // once per window, not per refused call
+  EXPECT_THAT(text, HasSubstr("\"peer\":\"ipv4:10.0.0.1\""));
+}
+
 TEST(DirectoryFingerprint, ChangesWithContentsNamesAndFiles) {
   testing::TempDir dir;
   dir.Write("de/a.textproto", "id: \"a\"\n");
@@ -803,6 +891,59 @@ TEST(ServerOptions, ReportsValuesOutOfRangeAndConfigPositions) {
   absl::SetFlag(&FLAGS_config, dir.path() + "/bad.textproto");
   EXPECT_EQ(ServerOptionsFromFlags("/d").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Issue 17: the limits have safe defaults, come from the config file or
+// the flags, and are bounded.
+TEST(ServerOptions, LimitsHaveDefaultsAndRanges) {
+  {
+    absl::FlagSaver restore_flags;
+    absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+    ASSERT_TRUE(o.ok()) << o.status();
+    EXPECT_EQ(o->max_concurrent_streams, 100u);
+    EXPECT_EQ(o->memory_quota_bytes, uint64_t{1} << 30);
+    EXPECT_EQ(o->max_connection_idle, std::chrono::seconds(300));
+    EXPECT_EQ(o->max_connection_age, std::chrono::seconds(3600));
+    EXPECT_EQ(o->max_connection_age_grace, std::chrono::seconds(60));
+    EXPECT_EQ(o->handshake_timeout, std::chrono::seconds(20));
+    EXPECT_EQ(o->max_auth_failures_per_peer, 20u);
+    EXPECT_EQ(o->auth_failure_window, std::chrono::seconds(60));
+    EXPECT_EQ(o->drain, std::chrono::seconds(0));
+  }
+  {
+    absl::FlagSaver restore_flags;
+    testing::TempDir dir;
+    dir.Write("server.textproto",
+              "max_concurrent_streams: 7\nmax_connection_idle_seconds: 0\n"
+              "drain_seconds: 4\nmax_auth_failures_per_peer: 0\n");
+    absl::SetFlag(&FLAGS_config, dir.path() + "/server.textproto");
+    absl::SetFlag(&FLAGS_drain_seconds, 5);
+    absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+    ASSERT_TRUE(o.ok()) << o.status();
+    EXPECT_EQ(o->max_concurrent_streams, 7u);
+    EXPECT_EQ(o->max_connection_idle, std::chrono::seconds(0));
+    EXPECT_EQ(o->drain, std::chrono::seconds(5));  // the flag wins
+    EXPECT_EQ(o->max_auth_failures_per_peer, 0u);
+  }
+  auto expect_invalid = [](auto* flag, auto value, const char* message) {
+    absl::FlagSaver restore_flags;
+    absl::SetFlag(flag, value);
+    absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+    EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument)
+        << absl::GetFlagReflectionHandle(*flag).Name();
+    EXPECT_THAT(std::string(o.status().message()), HasSubstr(message));
+  };
+  expect_invalid(&FLAGS_max_concurrent_streams, uint32_t{0},
+                 "--max_concurrent_streams must be between 1 and 100000");
+  expect_invalid(&FLAGS_memory_quota_bytes, uint64_t{1 << 20},
+                 "--memory_quota_bytes must be between 16777216");
+  expect_invalid(&FLAGS_handshake_timeout_seconds, uint32_t{0},
+                 "--handshake_timeout_seconds");
+  expect_invalid(&FLAGS_auth_failure_window_seconds, uint32_t{0},
+                 "--auth_failure_window_seconds");
+  expect_invalid(&FLAGS_drain_seconds, uint32_t{301}, "--drain_seconds");
+  expect_invalid(&FLAGS_max_connection_age_seconds, ~uint32_t{0},
+                 "--max_connection_age_seconds");
 }
 
 TEST(JsonLog, QuotesAndReplacesInvalidUtf8) {

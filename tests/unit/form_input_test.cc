@@ -42,6 +42,45 @@ TEST(FormFromHtml, LabelsForWrappingAriaAndLooseText) {
   EXPECT_THAT(r->instructions(), ::testing::Not(HasSubstr("Anrede")));
 }
 
+// Issue 17, item 14: the text after a check box names that box, not the next
+// control — a disability question must not be reported on the
+// church-membership box.
+TEST(FormFromHtml, TextAfterACheckBoxNamesThatBox) {
+  auto r = FormFromHtml(R"(<form>
+    <p>Angaben zur Person</p>
+    <input type="checkbox" name="kirche"> Mitglied einer christlichen Kirche<br>
+    <input type="checkbox" name="sb"> Schwerbehinderung oder Gleichstellung<br>
+    Staplerschein <input type="checkbox" name="stapler">
+    <p><input type="checkbox" name="agb" title="AGB"></p>
+    <p>Geschlecht: <input type="radio" name="g" value="w"> weiblich
+       <input type="radio" name="g" value="m"> männlich
+       <input type="radio" name="g" value="d"></p>
+    <p><input type="checkbox" id="nl" name="nl"> egal <label for="nl">Newsletter</label></p>
+    <p>Bitte vollständig ausfüllen.</p>
+  </form>)");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->fields_size(), 6);
+  EXPECT_EQ(r->fields(0).name(), "kirche");
+  EXPECT_EQ(r->fields(0).label(), "Mitglied einer christlichen Kirche");
+  EXPECT_EQ(r->fields(1).name(), "sb");
+  EXPECT_EQ(r->fields(1).label(), "Schwerbehinderung oder Gleichstellung");
+  // Nothing after it: the text before names it, as before.
+  EXPECT_EQ(r->fields(2).name(), "stapler");
+  EXPECT_EQ(r->fields(2).label(), "Staplerschein");
+  EXPECT_EQ(r->fields(3).label(), "AGB");
+  EXPECT_EQ(r->fields(4).label(), "Geschlecht:");
+  ASSERT_EQ(r->fields(4).options_size(), 3);
+  EXPECT_EQ(r->fields(4).options(0).label(), "weiblich");
+  EXPECT_EQ(r->fields(4).options(1).label(), "männlich");
+  EXPECT_EQ(r->fields(4).options(2).label(), "d");
+  // A <label> says otherwise.
+  EXPECT_EQ(r->fields(5).label(), "Newsletter");
+  EXPECT_THAT(r->instructions(), HasSubstr("Angaben zur Person"));
+  EXPECT_THAT(r->instructions(), HasSubstr("Bitte vollständig ausfüllen."));
+  EXPECT_THAT(r->instructions(), ::testing::Not(HasSubstr("Kirche")));
+  EXPECT_THAT(r->instructions(), ::testing::Not(HasSubstr("weiblich")));
+}
+
 TEST(FormFromHtml, RadioAndCheckboxGroupsByNameWithFieldsetLegend) {
   auto r = FormFromHtml(R"(<h2>Persönliches</h2><form>
     <fieldset><legend>Familienstand</legend>

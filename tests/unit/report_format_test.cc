@@ -136,5 +136,57 @@ TEST(FormatText, SaysWhatTheCapLeftOut) {
             std::string::npos);
 }
 
+// Text output goes to a terminal: nothing from the text, the file name or a
+// server's answer may reach it as a control sequence.
+TEST(FormatText, EscapesTerminalControlCharacters) {
+  v1::Report report;
+  report.set_language("de");
+  report.set_grade("B\x1b[2J");
+  v1::Finding* f = report.add_findings();
+  f->set_rule_id("de.x\x07");
+  f->set_message("Alter \x1b]0;pwned\x07 \xc2\x9b" "31m");
+  f->set_matched_text("jung\x1b[31m\r\n\t\x7f \xe2\x80\xae rechts \xff");
+  f->set_context_note("\x1b[1A");
+  f->add_suggestions("neu\x1b[0m");
+  f->set_legal_basis("AGG \x08\x08");
+  report.add_highlights()->set_message("gut\x1b[5m");
+  for (bool color : {false, true}) {
+    const std::string out =
+        FormatText("ad\x1b[8m.txt", report, TextStyle{color});
+    std::string without_own_styles = out;
+    for (const char* own : {"\x1b[1;31m", "\x1b[1;33m", "\x1b[1;36m",
+                            "\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[0m"}) {
+      for (size_t at; (at = without_own_styles.find(own)) != std::string::npos;) {
+        without_own_styles.erase(at, std::string(own).size());
+      }
+    }
+    for (char c : without_own_styles) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      EXPECT_TRUE(u == '\n' || (u >= 0x20 && u != 0x7f)) << int{u} << "\n" << out;
+    }
+    EXPECT_EQ(without_own_styles.find("\xc2\x9b"), std::string::npos);
+    EXPECT_EQ(without_own_styles.find("\xe2\x80\xae"), std::string::npos);
+    EXPECT_NE(out.find("ad\\x1b[8m.txt:"), std::string::npos) << out;
+    EXPECT_NE(out.find("jung\\x1b[31m\\r\\n\\t\\x7f \\u{202e} rechts \\xff"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("\\u{009b}31m"), std::string::npos) << out;
+  }
+  EXPECT_EQ(EscapeForTerminal("Verkäufer (m/w/d) – „jung“ 😀"),
+            "Verkäufer (m/w/d) – „jung“ 😀");
+}
+
+TEST(FormatFormText, EscapesTerminalControlCharacters) {
+  v1::ScanFormResponse response;
+  v1::Finding* f = response.mutable_report()->add_findings();
+  f->set_field_id("religion\x1b[2K");
+  f->set_message("m\x1b[31m");
+  response.mutable_readiness()->add_changes()->set_change("c\x1b]8;;x\x07");
+  const std::string out = FormatFormText("form\x1b.html", response, TextStyle{});
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
+  EXPECT_NE(out.find("form\\x1b.html#religion\\x1b[2K:"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace divcheck::cli
