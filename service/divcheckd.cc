@@ -47,6 +47,7 @@
 #include "api/assessment_api.h"
 #include "service/assessment_service.h"
 #include "service/json_log.h"
+#include "service/http_server.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
 #include "api/scan_api.h"
@@ -166,11 +167,11 @@ void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
             {"questionnaire_version", api.questionnaires()->content_hash()}});
 }
 
-// Runs on its own thread until SIGTERM or SIGINT has stopped the server;
-// `reload` runs on SIGHUP.
+// Runs on its own thread until SIGTERM or SIGINT has stopped the servers;
+// `reload` runs on SIGHUP. `http` may be null.
 void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
-                   grpc::Server& server, std::chrono::seconds grace,
-                   JsonLog& log) {
+                   grpc::Server& server, HttpServer* http,
+                   std::chrono::seconds grace, JsonLog& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -187,7 +188,14 @@ void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
             server.GetHealthCheckService()) {
       health->Shutdown();
     }
+    if (http != nullptr) http->SetNotReady();
+    // Both ports drain at once: HTTP requests being served finish (their
+    // deadlines bound them), gRPC calls get the grace period.
+    std::thread http_stop([http] {
+      if (http != nullptr) http->Stop();
+    });
     server.Shutdown(std::chrono::system_clock::now() + grace);
+    http_stop.join();
     return;
   }
 }
@@ -304,7 +312,7 @@ std::unique_ptr<grpc::Server> StartServer(
 }
 
 void LogListening(const ServerOptions& options, const Backends& backends,
-                  int port, JsonLog& log) {
+                  int port, int http_port, JsonLog& log) {
   std::string host;
   int configured_port = 0;
   (void)SplitHostPort(options.listen, &host, &configured_port);
@@ -322,6 +330,7 @@ void LogListening(const ServerOptions& options, const Backends& backends,
             {"api_keys", backends.keys->enabled()},
             {"max_text_bytes", static_cast<uint64_t>(options.max_text_bytes)},
             {"metrics_port", backends.metrics_port},
+            {"http_port", http_port},
             {"watch_lexicons_seconds",
              static_cast<int64_t>(options.watch_lexicons.count())},
             {"questionnaire_dir", backends.questionnaire_dir},
@@ -361,7 +370,32 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
               {{"error", absl::StrCat("cannot listen on ", options.listen)}});
     return kExitStartupError;
   }
-  LogListening(options, backends, port, log);
+  std::unique_ptr<HttpServer> http;
+  int http_port_bound = 0;  // 0: no HTTP port
+  if (!options.http_listen.empty()) {
+    HttpServerOptions http_options;
+    http_options.listen = options.http_listen;
+    http_options.threads = static_cast<int>(options.http_threads);
+    http_options.max_body_bytes =
+        std::min<size_t>(size_t{3} * options.max_text_bytes + (64 << 10),
+                         size_t{4} << 30);
+    http_options.cors_origins = options.http_cors_origins;
+    http_options.deadline = options.http_deadline;
+    http_options.log_requests = options.log_requests;
+    http_options.version = DIVCHECK_VERSION;
+    http = std::make_unique<HttpServer>(&api, &assessment_api,
+                                        &*backends.keys, &log, metrics,
+                                        http_options);
+    absl::StatusOr<int> http_port = http->Start();
+    if (!http_port.ok()) {
+      log.Error("cannot listen",
+                {{"error", std::string(http_port.status().message())}});
+      server->Shutdown();
+      return kExitStartupError;
+    }
+    http_port_bound = *http_port;
+  }
+  LogListening(options, backends, port, http_port_bound, log);
 
   std::unique_ptr<DirectoryWatcher> watcher;
   if (options.watch_lexicons.count() > 0) {
@@ -382,7 +416,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
   };
   std::thread signal_thread(HandleSignals, std::cref(signals),
-                            std::cref(reload), std::ref(*server),
+                            std::cref(reload), std::ref(*server), http.get(),
                             options.shutdown_grace, std::ref(log));
   server->Wait();
   signal_thread.join();

@@ -47,6 +47,13 @@ ABSL_FLAG(std::optional<uint32_t>, watch_lexicons_seconds, std::nullopt,
           "reload the lexicons when their files change, looking every N "
           "seconds (default 0: only on SIGHUP; at most 3600)");
 ABSL_FLAG(bool, log_requests, true, "one JSON log line per call");
+ABSL_FLAG(std::optional<std::string>, http_listen, std::nullopt,
+          "also serve the HTTP/JSON API (REST /v1/..., LanguageTool-compatible "
+          "/v2/check, /healthz, /readyz) on HOST:PORT, e.g. 127.0.0.1:8080 "
+          "(default: off)");
+ABSL_FLAG(std::optional<uint32_t>, http_threads, std::nullopt,
+          "threads serving the HTTP port, one per open keep-alive connection "
+          "(default 64, at most 1024)");
 
 namespace divcheck::service {
 
@@ -175,6 +182,13 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
     }
     if (c.has_log_requests()) o.log_requests = c.log_requests();
     o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
+    o.http_listen = c.http_listen();
+    if (c.http_threads() != 0) o.http_threads = c.http_threads();
+    o.http_cors_origins.assign(c.http_cors_origins().begin(),
+                               c.http_cors_origins().end());
+    if (c.http_deadline_ms() != 0) {
+      o.http_deadline = std::chrono::milliseconds(c.http_deadline_ms());
+    }
     o.config = c;
   }
   if (auto v = absl::GetFlag(FLAGS_listen)) o.listen = *v;
@@ -203,6 +217,8 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   if (auto v = absl::GetFlag(FLAGS_watch_lexicons_seconds)) {
     o.watch_lexicons = std::chrono::seconds(*v);
   }
+  if (auto v = absl::GetFlag(FLAGS_http_listen)) o.http_listen = *v;
+  if (auto v = absl::GetFlag(FLAGS_http_threads)) o.http_threads = *v;
 
   std::string host;
   int port = 0;
@@ -215,6 +231,16 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
       return absl::InvalidArgumentError(
           absl::StrCat("--metrics_listen: ", s.message()));
     }
+  }
+  if (!o.http_listen.empty()) {
+    if (absl::Status s = SplitHostPort(o.http_listen, &host, &port); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--http_listen: ", s.message()));
+    }
+  }
+  if (o.http_threads == 0 || o.http_threads > 1024) {
+    return absl::InvalidArgumentError(
+        "--http_threads must be between 1 and 1024");
   }
   if (o.max_text_bytes > (size_t{1} << 30)) {
     return absl::InvalidArgumentError("--max_text_bytes must be at most 1 GiB");

@@ -33,6 +33,8 @@ ABSL_DECLARE_FLAG(std::optional<uint64_t>, max_text_bytes);
 ABSL_DECLARE_FLAG(std::optional<uint64_t>, shutdown_grace_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, watch_lexicons_seconds);
 ABSL_DECLARE_FLAG(bool, log_requests);
+ABSL_DECLARE_FLAG(std::optional<std::string>, http_listen);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, http_threads);
 
 namespace divcheck::service {
 
@@ -49,6 +51,11 @@ struct ServerOptions {
   // How often to look for changed lexicon files; 0: never (SIGHUP only).
   std::chrono::seconds watch_lexicons{0};
   bool log_requests = true;
+  // HTTP/JSON API address; empty: no HTTP port.
+  std::string http_listen;
+  uint32_t http_threads = 64;
+  std::vector<std::string> http_cors_origins;
+  std::chrono::milliseconds http_deadline{30000};
   // API keys and TLS exactly as configured (paths made absolute).
   config::v1::ServerConfig config;
 };
