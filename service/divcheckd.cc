@@ -19,11 +19,11 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/parse.h"
@@ -34,23 +34,23 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "base/data_dir.h"
-#include "base/file.h"
 #include "analyzers/engine.h"
+#include "api/assessment_api.h"
+#include "api/scan_api.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
+#include "base/data_dir.h"
+#include "base/file.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
-#include "api/assessment_api.h"
 #include "service/assessment_service.h"
-#include "service/json_log.h"
 #include "service/http_server.h"
+#include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
-#include "api/scan_api.h"
 #include "service/scan_service.h"
 #include "service/server_options.h"
 
@@ -376,16 +376,14 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
     HttpServerOptions http_options;
     http_options.listen = options.http_listen;
     http_options.threads = static_cast<int>(options.http_threads);
-    http_options.max_body_bytes =
-        std::min<size_t>(size_t{3} * options.max_text_bytes + (64 << 10),
-                         size_t{4} << 30);
+    http_options.max_body_bytes = std::min<size_t>(
+        size_t{3} * options.max_text_bytes + (64 << 10), size_t{4} << 30);
     http_options.cors_origins = options.http_cors_origins;
     http_options.deadline = options.http_deadline;
     http_options.log_requests = options.log_requests;
     http_options.version = DIVCHECK_VERSION;
-    http = std::make_unique<HttpServer>(&api, &assessment_api,
-                                        &*backends.keys, &log, metrics,
-                                        http_options);
+    http = std::make_unique<HttpServer>(&api, &assessment_api, &*backends.keys,
+                                        &log, metrics, http_options);
     absl::StatusOr<int> http_port = http->Start();
     if (!http_port.ok()) {
       log.Error("cannot listen",

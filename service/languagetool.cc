@@ -111,13 +111,15 @@ absl::Status ParseAnnotation(const std::string& data, CheckRequest* out) {
 uint32_t ToOriginal(const std::vector<Piece>& pieces, uint32_t scan, bool end) {
   for (const Piece& p : pieces) {
     const uint32_t scan_end = p.scan_start + p.scan_length;
-    if (scan < p.scan_start || scan > scan_end) continue;
-    if (scan == scan_end && !end && p.scan_length > 0) continue;
+    // A start lies in the piece holding the unit after it, an end in the
+    // piece holding the unit before it; empty markup holds neither.
+    const bool inside = end ? scan > p.scan_start && scan <= scan_end
+                            : scan >= p.scan_start && scan < scan_end;
+    if (!inside) continue;
     if (!p.markup) return p.original_start + (scan - p.scan_start);
-    return scan == p.scan_start && !end ? p.original_start
-                                        : p.original_start + p.original_length;
+    return end ? p.original_start + p.original_length : p.original_start;
   }
-  if (pieces.empty()) return scan;
+  if (pieces.empty() || (end && scan == 0)) return 0;
   const Piece& last = pieces.back();
   return last.original_start + last.original_length;
 }

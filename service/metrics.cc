@@ -146,13 +146,15 @@ ServerMetrics::ServerMetrics()
   reloads_error_ = &reloads.Add({{"result", "error"}});
   http_handled_ = &prometheus::BuildCounter()
                        .Name("http_server_requests_total")
-                       .Help("HTTP requests completed, by route, method and "
-                             "status code.")
+                       .Help(
+                           "HTTP requests completed, by route, method and "
+                           "status code.")
                        .Register(*registry_);
   http_latency_ = &prometheus::BuildHistogram()
                        .Name("http_server_request_duration_seconds")
-                       .Help("Time from reading an HTTP request to its "
-                             "response, in seconds.")
+                       .Help(
+                           "Time from reading an HTTP request to its "
+                           "response, in seconds.")
                        .Register(*registry_);
 }
 
