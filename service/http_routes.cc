@@ -14,6 +14,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/languagetool.h"
+#include "service/proto_json.h"
 
 namespace divcheck::service {
 namespace {
@@ -58,9 +59,14 @@ void LogReport(const v1::Report& report, RouteResult* out) {
 }
 
 absl::Status ScanText(const RouteContext& ctx, RouteResult* out) {
-  v1::ScanTextRequest request;
+  // The handler runs to its end on this pool thread: one request and one
+  // response per thread are reused, as in the gRPC handler, so Clear()
+  // keeps their strings' storage.
+  thread_local v1::ScanTextRequest request;
+  thread_local v1::ScanTextResponse response;
+  request.Clear();
+  response.Clear();
   RETURN_IF_ERROR(ParseJsonBody(ctx.body, &request));
-  v1::ScanTextResponse response;
   const absl::Status status = ctx.scan->ScanInto(
       request, ctx.call, api::Utf8::kVerified, response.mutable_report());
   out->log_fields.emplace_back("text_bytes",
@@ -72,6 +78,8 @@ absl::Status ScanText(const RouteContext& ctx, RouteResult* out) {
   RETURN_IF_ERROR(status);
   response.set_request_id(request.request_id());
   LogReport(response.report(), out);
+  out->body.clear();
+  if (AppendProtoJson(response, &out->body)) return absl::OkStatus();
   return WriteJson(response, out);
 }
 

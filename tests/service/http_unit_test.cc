@@ -1,9 +1,13 @@
 // Unit tests of the HTTP port's transport-free parts: the status mapping,
 // the route table, query parameters, and the LanguageTool conversion
 // (UTF-16 offsets, annotated text, pasteable replacements).
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
+#include "analyzers/engine.h"
 #include "api/errors.h"
 #include "divcheck/v1/scan_service.pb.h"
 #include "gmock/gmock.h"
@@ -13,6 +17,8 @@
 #include "service/http_routes.h"
 #include "service/http_status.h"
 #include "service/languagetool.h"
+#include "service/proto_json.h"
+#include "unicode/utf8.h"
 
 namespace divcheck::service {
 namespace {
@@ -177,6 +183,77 @@ TEST(LanguageTool, AnnotatedMarkupCountsInOffsetsAndHintsNeedPicky) {
   EXPECT_THAT(json, HasSubstr("\"typeName\":\"Hint\""));
   EXPECT_THAT(json,
               HasSubstr("\"detectedLanguage\":{\"name\":\"German (Germany)\""));
+}
+
+std::string Protobufs(const google::protobuf::Message& m) {
+  std::string out;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(m, &out).ok());
+  return out;
+}
+
+std::string Ours(const google::protobuf::Message& m) {
+  std::string out;
+  EXPECT_TRUE(AppendProtoJson(m, &out)) << m.GetTypeName();
+  return out;
+}
+
+TEST(ProtoJson, StringsAreEscapedAsProtobufDoesForEveryCodePoint) {
+  v1::ScanTextResponse response;
+  // Every code point but the surrogates, 512 to a string.
+  std::string chunk;
+  for (UChar32 c = 0; c < 0x110000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    char buf[4];
+    int32_t i = 0;
+    UBool error = false;
+    U8_APPEND(reinterpret_cast<uint8_t*>(buf), i, 4, c, error);
+    ASSERT_FALSE(error);
+    chunk.append(buf, static_cast<size_t>(i));
+    if (c % 512 == 511) {
+      response.set_request_id(chunk);
+      ASSERT_EQ(Ours(response), Protobufs(response))
+          << "near U+" << std::hex << c;
+      chunk.clear();
+    }
+  }
+}
+
+TEST(ProtoJson, ReportsAreWrittenByteForByteAsProtobufWritesThem) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  int reports = 0;
+  for (const char* dir : {DIVCHECK_EXAMPLES_DIR, DIVCHECK_CORPUS_DIR}) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(dir)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".txt") {
+        continue;
+      }
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      v1::ScanTextResponse response;
+      response.set_request_id("r<1>&\"");
+      ASSERT_TRUE((*engine)
+                      ->ScanTextInto(text.str(), ScanOptions(),
+                                     response.mutable_report())
+                      .ok());
+      EXPECT_EQ(Ours(response), Protobufs(response)) << entry.path();
+      ++reports;
+    }
+  }
+  EXPECT_GT(reports, 5);
+  // Defaults left out, an unknown enum number as a number.
+  v1::ScanTextResponse sparse;
+  sparse.mutable_report()->add_findings()->set_severity(
+      static_cast<v1::Severity>(77));
+  EXPECT_EQ(Ours(sparse), Protobufs(sparse));
+  EXPECT_EQ(Ours(v1::ScanTextResponse()), "{}");
+  // Well-known types are left to protobuf.
+  google::protobuf::Struct wkt;
+  std::string out;
+  EXPECT_FALSE(AppendProtoJson(wkt, &out));
 }
 
 }  // namespace
