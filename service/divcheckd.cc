@@ -382,6 +382,11 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
     http_options.deadline = options.http_deadline;
     http_options.log_requests = options.log_requests;
     http_options.version = DIVCHECK_VERSION;
+    if (options.config.has_tls()) {
+      http_options.cert_file = options.config.tls().cert_file();
+      http_options.key_file = options.config.tls().key_file();
+      http_options.client_ca_file = options.config.tls().client_ca_file();
+    }
     http = std::make_unique<HttpServer>(&api, &assessment_api, &*backends.keys,
                                         &log, metrics, http_options);
     absl::StatusOr<int> http_port = http->Start();

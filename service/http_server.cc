@@ -84,7 +84,20 @@ absl::StatusOr<int> HttpServer::Start() {
   if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
     host = host.substr(1, host.size() - 2);
   }
-  server_ = std::make_unique<httplib::Server>();
+  if (options_.cert_file.empty()) {
+    server_ = std::make_unique<httplib::Server>();
+  } else {
+    server_ = std::make_unique<httplib::SSLServer>(
+        options_.cert_file.c_str(), options_.key_file.c_str(),
+        options_.client_ca_file.empty() ? nullptr
+                                        : options_.client_ca_file.c_str());
+    if (!server_->is_valid()) {
+      server_.reset();
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot set up TLS for the HTTP port from ",
+                       options_.cert_file, " and ", options_.key_file));
+    }
+  }
   httplib::Server& s = *server_;
   const int threads = options_.threads;
   s.new_task_queue = [threads] {

@@ -62,6 +62,11 @@ struct HttpServerOptions {
   bool log_requests = true;
   // For /v2/check's "software" field.
   std::string version;
+  // TLS (PEM files), as on the gRPC port; empty cert_file: plaintext. With
+  // client_ca_file every client must present a certificate it signed.
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
 };
 
 class HttpServer {
@@ -77,8 +82,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds and starts serving on a thread of its own. Returns the port.
-  // Errors: INVALID_ARGUMENT for a bad address, UNAVAILABLE when it cannot
-  // bind.
+  // Errors: INVALID_ARGUMENT for a bad address or unusable TLS files,
+  // UNAVAILABLE when it cannot bind.
   absl::StatusOr<int> Start();
 
   // /readyz answers 503 from now on (the first step of a graceful stop).

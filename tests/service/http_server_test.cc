@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -565,6 +566,31 @@ TEST(HttpApi, MetricsCountRequestsPerRouteAndStatus) {
   EXPECT_THAT(metrics, HasSubstr("http_server_requests_total{code=\"404\","
                                  "method=\"GET\",route=\"other\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("divcheck_scans_total{grpc_code=\"OK\"} 3"));
+}
+
+TEST(HttpApi, TlsFromTheConfigServesHttpsOnly) {
+  TempDir dir;
+  ASSERT_EQ(std::system(("bash " DIVCHECK_MAKE_CERTS " " + dir.path()).c_str()),
+            0);
+  dir.Write("server.textproto",
+            "tls { cert_file: \"server.crt\" key_file: \"server.key\" }\n");
+  std::vector<std::string> args = Lexicons();
+  args.push_back("--config=" + dir.path() + "/server.textproto");
+  HttpServer server(args);
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  httplib::SSLClient tls("127.0.0.1", server.port);
+  tls.set_ca_cert_path((dir.path() + "/ca.crt").c_str());
+  tls.enable_server_certificate_verification(true);
+  auto res = tls.Post("/v1/scan", ScanBody(kAd, "de"), kJson);
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  // A CA that did not sign the server's certificate: no connection.
+  httplib::SSLClient stranger("127.0.0.1", server.port);
+  stranger.set_ca_cert_path((dir.path() + "/other.crt").c_str());
+  stranger.enable_server_certificate_verification(true);
+  EXPECT_FALSE(stranger.Get("/healthz"));
+  // Plain HTTP gets no answer.
+  EXPECT_FALSE(server.Client()->Get("/healthz"));
 }
 
 // A raw connection, to hold a request half-sent.
