@@ -131,22 +131,31 @@ absl::StatusOr<int> HttpServer::Start() {
   // Errors httplib answers itself (a bad request line, a body over the
   // limit): a google.rpc.Status body like ours.
   s.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty())
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) {
           return httplib::Server::HandlerResponse::Unhandled;
-        absl::Status status =
-            res.status == 413
-                ? api::WithReason(absl::InvalidArgumentError(
-                                      "the request body is over the limit"),
-                                  "REQUEST_TOO_LARGE")
-                : api::WithReason(
-                      absl::InvalidArgumentError(absl::StrCat(
-                          "the HTTP request cannot be served (status ",
-                          res.status, ")")),
-                      "MALFORMED_REQUEST");
-        const HttpError e = ToHttpError(
-            status, ChooseRequestId(req.get_header_value("X-Request-Id")));
-        res.set_content(e.json, "application/json");
+        }
+        // Only httplib's own answers get here (ours have a body): a bad
+        // request line or header, a URI over 8 KiB, an unknown method.
+        const std::string request_id =
+            ChooseRequestId(req.get_header_value("X-Request-Id"));
+        SetCommonHeaders(request_id, res);
+        const absl::Status status = api::WithReason(
+            absl::InvalidArgumentError(absl::StrCat(
+                "the HTTP request cannot be served (HTTP ", res.status, ")")),
+            "MALFORMED_REQUEST");
+        res.set_content(ToHttpError(status, request_id).json,
+                        "application/json");
+        if (metrics_ != nullptr) {
+          metrics_->OnHttpDone("other", "-", res.status,
+                               std::chrono::nanoseconds(0));
+        }
+        log_->LogBuffered("warning", "http",
+                          {{"transport", "http"},
+                           {"route", "other"},
+                           {"request_id", request_id},
+                           {"http_status", res.status},
+                           {"reason", "MALFORMED_REQUEST"}});
         return httplib::Server::HandlerResponse::Handled;
       }));
   s.set_exception_handler([this](const httplib::Request&,
@@ -179,6 +188,16 @@ void HttpServer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void HttpServer::SetCommonHeaders(const std::string& request_id,
+                                  httplib::Response& res) {
+  res.set_header("X-Request-Id", request_id);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; frame-ancestors 'none'");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-store");
+}
+
 bool HttpServer::OriginAllowed(const std::string& origin) const {
   for (const std::string& allowed : options_.cors_origins) {
     if (allowed == "*" || allowed == origin) return true;
@@ -200,12 +219,7 @@ void HttpServer::Handle(const httplib::Request& req, httplib::Response& res,
   const Clock::time_point start = Clock::now();
   const std::string request_id =
       ChooseRequestId(req.get_header_value("X-Request-Id"));
-  res.set_header("X-Request-Id", request_id);
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; frame-ancestors 'none'");
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("Cache-Control", "no-store");
+  SetCommonHeaders(request_id, res);
   SetCorsHeaders(req, res);
   std::string route = "other";
   std::string key_name;

@@ -102,6 +102,9 @@ class HttpServer {
                         const std::string& request_id, std::string* route,
                         std::string* key_name,
                         std::vector<LogField>* log_fields);
+  // The request id and the security headers every answer carries.
+  static void SetCommonHeaders(const std::string& request_id,
+                               httplib::Response& res);
   void SetCorsHeaders(const httplib::Request& req,
                       httplib::Response& res) const;
   bool OriginAllowed(const std::string& origin) const;

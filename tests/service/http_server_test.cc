@@ -612,6 +612,50 @@ bool SendAll(int fd, const std::string& data) {
          static_cast<ssize_t>(data.size());
 }
 
+// Everything `fd` sends until it closes or 5 s pass.
+std::string ReadAll(int fd) {
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+TEST(HttpApi, RequestsHttplibRefusesGetAStatusBodyToo) {
+  HttpServer server(Lexicons());
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  for (const std::string& request :
+       {std::string("GARBAGE\r\n\r\n"),
+        std::string("BREW /v1/scan HTTP/1.1\r\nConnection: close\r\n\r\n"),
+        absl::StrCat("GET /", std::string(9000, 'a'),
+                     " HTTP/1.1\r\nConnection: close\r\n\r\n")}) {
+    const int fd = Connect(server.port);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendAll(fd, request));
+    const std::string response = ReadAll(fd);
+    close(fd);
+    EXPECT_THAT(response, ::testing::StartsWith("HTTP/1.1 4")) << response;
+    EXPECT_THAT(response, HasSubstr("\"reason\":\"MALFORMED_REQUEST\""));
+    EXPECT_THAT(response, HasSubstr("X-Content-Type-Options: nosniff"));
+  }
+  // A chunked body is read like any other.
+  const int fd = Connect(server.port);
+  ASSERT_TRUE(SendAll(
+      fd,
+      "POST /v1/scan HTTP/1.1\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\n{\"tex\r\n10\r\nt\":\"Verk\xC3\xA4ufer\"}\r\n0\r\n\r\n"));
+  const std::string response = ReadAll(fd);
+  close(fd);
+  EXPECT_THAT(response, ::testing::StartsWith("HTTP/1.1 200")) << response;
+  EXPECT_THAT(response, HasSubstr("de.gender.title_masculine_only"));
+}
+
 TEST(HttpApi, SigtermLetsInFlightRequestsFinishAndExitsZero) {
   HttpServer server(Lexicons());
   ASSERT_TRUE(server.Start()) << server.process.Log();
