@@ -3,10 +3,13 @@
 //   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config.api_keys());
 //   absl::StatusOr<std::string> who = keys->Authenticate("Bearer s3cret");
 //
-// An ApiKeys is immutable and safe for concurrent use.
+// Safe for concurrent use: Authenticate and enabled() may run while Replace
+// puts a new set in use (divcheckd's SIGHUP); each call sees the old set or
+// the new one, whole.
 #ifndef DIVCHECK_SERVICE_API_KEYS_H_
 #define DIVCHECK_SERVICE_API_KEYS_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -31,7 +34,12 @@ class ApiKeys {
       const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys);
 
   // True when at least one key is configured.
-  bool enabled() const { return !names_by_digest_.empty(); }
+  bool enabled() const { return size() > 0; }
+  // Number of keys configured.
+  size_t size() const { return std::atomic_load(&names_by_digest_)->size(); }
+
+  // Puts the keys of `next` in use, atomically.
+  void Replace(const ApiKeys& next);
 
   // The name of the key in `authorization` ("Bearer <key>"). Errors:
   // UNAUTHENTICATED with reason UNAUTHENTICATED when the value is missing,
@@ -40,7 +48,9 @@ class ApiKeys {
       absl::string_view authorization) const;
 
  private:
-  absl::flat_hash_map<std::string, std::string> names_by_digest_;
+  using Table = absl::flat_hash_map<std::string, std::string>;
+  // Read with std::atomic_load, replaced with std::atomic_store.
+  std::shared_ptr<const Table> names_by_digest_ = std::make_shared<Table>();
 };
 
 }  // namespace divcheck::service

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
@@ -165,6 +166,27 @@ void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
   log.Info("questionnaires reloaded",
            {{"previous_version", before},
             {"questionnaire_version", api.questionnaires()->content_hash()}});
+}
+
+// Reads the --config file again and puts its API keys in use (both ports
+// share them). On any problem logs it and the keys in use stay.
+void ReloadApiKeys(ApiKeys& keys, JsonLog& log) {
+  const std::optional<std::string> path = absl::GetFlag(FLAGS_config);
+  if (!path.has_value()) return;
+  absl::StatusOr<config::v1::ServerConfig> config = LoadServerConfig(*path);
+  absl::Status status = config.status();
+  if (status.ok()) {
+    absl::StatusOr<ApiKeys> next = ApiKeys::FromConfig(config->api_keys());
+    status = next.status();
+    if (status.ok()) {
+      keys.Replace(*next);
+      log.Info("api keys reloaded",
+               {{"api_keys", static_cast<uint64_t>(keys.size())}});
+      return;
+    }
+  }
+  log.Error("config reload failed; the API keys in use stay",
+            {{"error", std::string(status.message())}});
 }
 
 // Runs on its own thread until SIGTERM or SIGINT has stopped the servers;
@@ -417,6 +439,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
               {"questionnaire_dir", questionnaire_dir}});
     ReloadLexicons(engine, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
+    ReloadApiKeys(*backends.keys, log);
   };
   std::thread signal_thread(HandleSignals, std::cref(signals),
                             std::cref(reload), std::ref(*server), http.get(),

@@ -70,7 +70,9 @@ flag names may be written with '-' or '_'.
 Signals: SIGHUP reloads the lexicons and the questionnaires (a bad set is
 rejected, every problem logged, and the old set keeps serving; a questionnaire
 set must keep every version loaded now; --watch_lexicons_seconds reloads the
-lexicons when their files change); SIGTERM or SIGINT stops: health turns
+lexicons when their files change), and the API keys of the --config file (for
+both ports; a bad file is logged and the keys in use stay); SIGTERM or SIGINT
+stops: health turns
 NOT_SERVING, new calls are refused, in-flight calls get the grace period,
 exit status 0.
 

@@ -405,6 +405,50 @@ TEST(HttpApi, ApiKeysGuardEveryApiRouteButNotHealth) {
   EXPECT_THAT(server.process.Log(), Not(HasSubstr("s3cret")));
 }
 
+TEST(HttpApi, SighupPutsTheConfigsNewApiKeysInUse) {
+  TempDir dir;
+  // sha256("s3cret")
+  dir.Write("server.textproto",
+            "api_keys { name: \"old\" sha256: "
+            "\"1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0"
+            "\" }\n");
+  std::vector<std::string> args = Lexicons();
+  args.push_back("--config=" + dir.path() + "/server.textproto");
+  HttpServer server(args);
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  auto cli = server.Client();
+  auto status_with = [&](const std::string& key) {
+    auto res = cli->Post("/v1/scan", {{"Authorization", "Bearer " + key}},
+                         ScanBody(kAd, "de"), kJson);
+    return res ? res->status : -1;
+  };
+  EXPECT_EQ(status_with("s3cret"), 200);
+  EXPECT_EQ(status_with("n3w"), 401);
+  // A bad file: logged, the keys in use stay.
+  dir.Write("server.textproto", "api_keys { sha256: \"nothex\" }\n");
+  server.process.Signal(SIGHUP);
+  ASSERT_TRUE(server.process.WaitForLogLines("config reload failed", 1));
+  EXPECT_EQ(status_with("s3cret"), 200);
+  // sha256("n3w")
+  dir.Write("server.textproto",
+            "api_keys { name: \"new\" sha256: "
+            "\"1dd4d43658e2257be3f31504829536107b671bb92b73e5cae2629749dc0daa14"
+            "\" }\n");
+  server.process.Signal(SIGHUP);
+  ASSERT_TRUE(server.process.WaitForLogLines("api keys reloaded", 1));
+  EXPECT_EQ(status_with("s3cret"), 401);
+  EXPECT_EQ(status_with("n3w"), 200);
+  // The gRPC port shares the keys.
+  auto stub = v1::ScanService::NewStub(grpc::CreateChannel(
+      server.process.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer n3w");
+  v1::ScanTextRequest request;
+  request.set_text(kAd);
+  v1::ScanTextResponse response;
+  EXPECT_TRUE(stub->ScanText(&ctx, request, &response).ok());
+}
+
 TEST(HttpApi, CorsAllowsOnlyConfiguredOrigins) {
   TempDir dir;
   dir.Write("server.textproto",
