@@ -59,9 +59,43 @@ absl::flat_hash_set<std::string> CommaList(absl::string_view value) {
   return out;
 }
 
+// Annotated text is a flat list of parts; anything nested deeper is not
+// LanguageTool's format.
+constexpr int kMaxAnnotationDepth = 8;
+
+// Whether the JSON `data` nests arrays and objects deeper than `limit`
+// (brackets inside strings do not count). Checked before protobuf parses
+// `data` into a Struct, which takes seconds for some 10,000 nested arrays.
+bool NestsDeeperThan(absl::string_view data, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const char c = data[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 // Appends the annotation parts of `data` to *out. Errors: a description
 // of what is wrong.
 absl::Status ParseAnnotation(const std::string& data, CheckRequest* out) {
+  if (NestsDeeperThan(data, kMaxAnnotationDepth)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "`data` nests deeper than ", kMaxAnnotationDepth,
+        " levels; annotated text is {\"annotation\": [parts]}"));
+  }
   google::protobuf::Struct root;
   if (!google::protobuf::util::JsonStringToMessage(data, &root).ok()) {
     return absl::InvalidArgumentError("`data` is not a JSON object");

@@ -362,6 +362,40 @@ TEST(HttpApi, EveryBadRequestIsAClear4xxWithAStatusBody) {
   EXPECT_EQ(server.process.CountLogLines("\"http_status\":500"), 0);
 }
 
+TEST(HttpApi, HostileBodiesAre4xxAndTheServerStaysUp) {
+  HttpServer server(Lexicons());
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  auto cli = server.Client();
+  const size_t n = 200000;
+  const std::string nested_arrays = std::string(n, '[') + std::string(n, ']');
+  std::string nested_objects;
+  for (size_t i = 0; i < n; ++i) nested_objects += "{\"a\":";
+  nested_objects += "1" + std::string(n, '}');
+  for (const std::string& body :
+       {std::string(n, '['), "{\"text\":" + nested_arrays + "}",
+        "{\"fields\":" + nested_arrays + "}", "{\"x\":" + nested_objects + "}",
+        std::string("null"), std::string("[]"), std::string("{\"text\":5}"),
+        std::string("{\"text\":\"\xff\"}"),
+        std::string("{\"documentKind\":\"NOPE\"}")}) {
+    for (const char* path : {"/v1/scan", "/v1/forms:scan", "/v1/assessments"}) {
+      auto res = cli->Post(path, body, kJson);
+      ASSERT_TRUE(res) << path << " " << body.substr(0, 40);
+      EXPECT_EQ(res->status, 400) << path << " " << body.substr(0, 40);
+      EXPECT_EQ(ParseError(res).code, 3);
+    }
+  }
+  for (const std::string& data :
+       {"{\"annotation\":" + nested_arrays + "}",
+        "{\"annotation\":[" + nested_objects + "]}"}) {
+    ExpectError(cli->Post("/v2/check", httplib::Params{{"data", data}}), 400,
+                "INVALID_ANNOTATION");
+  }
+  auto res = cli->Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(server.process.CountLogLines("\"http_status\":500"), 0);
+}
+
 TEST(HttpApi, ApiKeysGuardEveryApiRouteButNotHealth) {
   TempDir dir;
   // sha256("s3cret")
