@@ -92,9 +92,9 @@ bool NestsDeeperThan(absl::string_view data, int limit) {
 // of what is wrong.
 absl::Status ParseAnnotation(const std::string& data, CheckRequest* out) {
   if (NestsDeeperThan(data, kMaxAnnotationDepth)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "`data` nests deeper than ", kMaxAnnotationDepth,
-        " levels; annotated text is {\"annotation\": [parts]}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("`data` nests deeper than ", kMaxAnnotationDepth,
+                     " levels; annotated text is {\"annotation\": [parts]}"));
   }
   google::protobuf::Struct root;
   if (!google::protobuf::util::JsonStringToMessage(data, &root).ok()) {
