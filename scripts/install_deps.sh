@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev grpc-proto
   libssl-dev prometheus-cpp-dev openssl curl
   libgumbo-dev libjemalloc-dev libcli11-dev
+  libcpp-httplib-dev nghttp2-client wrk
   python3-grpcio python3-protobuf
   python3
 )
@@ -27,9 +28,18 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install_deps.sh: all packages present"
-  exit 0
+else
+  echo "install_deps.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "install_deps.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The npm packages of the LanguageTool client test (tests/service/lt_client,
+# pinned by its package-lock.json). Without node/npm that test is skipped.
+lt_client="$(dirname "$0")/../tests/service/lt_client"
+if command -v npm >/dev/null 2>&1 &&
+   [ ! -d "$lt_client/node_modules/annotatedtext-rehype" ]; then
+  (cd "$lt_client" && npm ci --no-audit --no-fund --silent) ||
+    echo "install_deps.sh: npm ci failed; languagetool_client_test is skipped" >&2
+fi

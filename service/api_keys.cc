@@ -48,7 +48,7 @@ bool IsDigestOfBlankKey(const std::string& digest) {
 
 absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
     const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys) {
-  ApiKeys out;
+  Table table;
   std::vector<std::string> problems;
   absl::flat_hash_set<std::string> names;
   for (int i = 0; i < keys.size(); ++i) {
@@ -75,19 +75,28 @@ absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
     if (!key.name().empty() && !names.insert(key.name()).second) {
       problems.push_back(absl::StrCat(label, ": the name is used twice"));
     }
-    if (!out.names_by_digest_.emplace(key.sha256(), key.name()).second) {
+    if (!table.emplace(key.sha256(), key.name()).second) {
       problems.push_back(
           absl::StrCat(label, ": the same key is configured twice"));
     }
   }
   if (!problems.empty())
     return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  ApiKeys out;
+  out.names_by_digest_ = std::make_shared<const Table>(std::move(table));
   return out;
+}
+
+void ApiKeys::Replace(const ApiKeys& next) {
+  std::atomic_store(&names_by_digest_,
+                    std::atomic_load(&next.names_by_digest_));
 }
 
 absl::StatusOr<std::string> ApiKeys::Authenticate(
     absl::string_view authorization) const {
-  if (!enabled()) return std::string();
+  const std::shared_ptr<const Table> table =
+      std::atomic_load(&names_by_digest_);
+  if (table->empty()) return std::string();
   if (authorization.empty()) {
     return api::WithReason(
         absl::UnauthenticatedError("this server requires an API key: send "
@@ -107,8 +116,8 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
     return api::WithReason(
         absl::UnauthenticatedError("the API key is empty"), "UNAUTHENTICATED");
   }
-  auto it = names_by_digest_.find(Sha256Hex(key));
-  if (it == names_by_digest_.end()) {
+  auto it = table->find(Sha256Hex(key));
+  if (it == table->end()) {
     return api::WithReason(absl::UnauthenticatedError("the API key is not valid"),
                       "UNAUTHENTICATED");
   }

@@ -3,8 +3,9 @@
 //   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config.api_keys());
 //   absl::StatusOr<std::string> who = keys->Authenticate("Bearer s3cret");
 //
-// An ApiKeys is immutable once set up and safe for concurrent use; copies
-// share the failure limiter.
+// Copies share the failure limiter. Safe for concurrent use: Authenticate and enabled() may run while Replace
+// puts a new set in use (divcheckd's SIGHUP); each call sees the old set or
+// the new one, whole.
 #ifndef DIVCHECK_SERVICE_API_KEYS_H_
 #define DIVCHECK_SERVICE_API_KEYS_H_
 
@@ -36,7 +37,12 @@ class ApiKeys {
       const google::protobuf::RepeatedPtrField<config::v1::ApiKey>& keys);
 
   // True when at least one key is configured.
-  bool enabled() const { return !names_by_digest_.empty(); }
+  bool enabled() const { return size() > 0; }
+  // Number of keys configured.
+  size_t size() const { return std::atomic_load(&names_by_digest_)->size(); }
+
+  // Puts the keys of `next` in use, atomically.
+  void Replace(const ApiKeys& next);
 
   // The name of the key in `authorization` ("Bearer <key>"; blanks around
   // the key are ignored). Errors: UNAUTHENTICATED with reason
@@ -53,8 +59,10 @@ class ApiKeys {
   AuthFailureLimiter* failure_limiter() const { return failure_limiter_.get(); }
 
  private:
-  absl::flat_hash_map<std::string, std::string> names_by_digest_;
+  using Table = absl::flat_hash_map<std::string, std::string>;
   std::shared_ptr<AuthFailureLimiter> failure_limiter_;
+  // Read with std::atomic_load, replaced with std::atomic_store.
+  std::shared_ptr<const Table> names_by_digest_ = std::make_shared<Table>();
 };
 
 }  // namespace divcheck::service

@@ -40,6 +40,11 @@ std::string NewRequestId() {
 
 }  // namespace
 
+std::string ChooseRequestId(absl::string_view client_id) {
+  return IsValidClientRequestId(client_id) ? std::string(client_id)
+                                           : NewRequestId();
+}
+
 absl::string_view ClientMetadata(const grpc::CallbackServerContext* ctx,
                                  absl::string_view key) {
   const auto& md = ctx->client_metadata();
@@ -51,8 +56,7 @@ absl::string_view ClientMetadata(const grpc::CallbackServerContext* ctx,
 
 std::string StartCall(grpc::CallbackServerContext* ctx) {
   const absl::string_view client_id = ClientMetadata(ctx, kRequestIdHeader);
-  std::string id = IsValidClientRequestId(client_id) ? std::string(client_id)
-                                                     : NewRequestId();
+  std::string id = ChooseRequestId(client_id);
   ctx->AddInitialMetadata(kRequestIdHeader, id);
   return id;
 }

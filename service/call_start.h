@@ -16,6 +16,10 @@ namespace divcheck::service {
 absl::string_view ClientMetadata(const grpc::CallbackServerContext* ctx,
                                  absl::string_view key);
 
+// `client_id` when it is 1–64 characters of [A-Za-z0-9._-], else a new
+// random id (16 hex digits). The HTTP port uses it for `X-Request-Id`.
+std::string ChooseRequestId(absl::string_view client_id);
+
 // The call's request id — the client's `x-request-id` when it is 1–64
 // characters of [A-Za-z0-9._-], else a new random one — sent back as
 // initial metadata.

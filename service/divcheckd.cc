@@ -25,13 +25,14 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
@@ -40,25 +41,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "base/data_dir.h"
-#include "base/file.h"
 #include "analyzers/engine.h"
+#include "api/assessment_api.h"
+#include "api/scan_api.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
 #include "grpc/support/log.h"
+#include "base/data_dir.h"
+#include "base/file.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "service/api_keys.h"
-#include "api/assessment_api.h"
 #include "service/assessment_service.h"
 #include "service/call_start.h"
+#include "service/http_server.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
-#include "api/scan_api.h"
 #include "service/scan_service.h"
 #include "service/server_options.h"
 
@@ -239,9 +241,34 @@ void Drain(const sigset_t& signals, std::chrono::seconds drain) {
 
 // Runs on its own thread until SIGTERM or SIGINT has stopped the server;
 // `reload` runs on SIGHUP.
+
+// Reads the --config file again and puts its API keys in use (both ports
+// share them). On any problem logs it and the keys in use stay.
+void ReloadApiKeys(ApiKeys& keys, JsonLog& log) {
+  const std::optional<std::string> path = absl::GetFlag(FLAGS_config);
+  if (!path.has_value()) return;
+  absl::StatusOr<config::v1::ServerConfig> config = LoadServerConfig(*path);
+  absl::Status status = config.status();
+  if (status.ok()) {
+    absl::StatusOr<ApiKeys> next = ApiKeys::FromConfig(config->api_keys());
+    status = next.status();
+    if (status.ok()) {
+      keys.Replace(*next);
+      log.Info("api keys reloaded",
+               {{"api_keys", static_cast<uint64_t>(keys.size())}});
+      return;
+    }
+  }
+  log.Error("config reload failed; the API keys in use stay",
+            {{"error", std::string(status.message())}});
+}
+
+// Runs on its own thread until SIGTERM or SIGINT has stopped the servers;
+// `reload` runs on SIGHUP. `http` may be null.
 void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
-                   grpc::Server& server, std::chrono::seconds grace,
-                   std::chrono::seconds drain, JsonLog& log) {
+                   grpc::Server& server, HttpServer* http,
+                   std::chrono::seconds grace, std::chrono::seconds drain,
+                   JsonLog& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -263,17 +290,24 @@ void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
       Drain(signals, drain);
       log.Info("drained: refusing new calls");
     }
+    if (http != nullptr) http->SetNotReady();
     // From here a call that reaches a handler is refused as UNAVAILABLE
     // (gRPC itself would reset calls that arrive after Shutdown as
     // CANCELLED), while streams already running go on for the grace period.
+    // Both ports drain at once: HTTP requests being served finish (their
+    // deadlines bound them).
     StopAcceptingCalls();
     if (health != nullptr) health->Shutdown();
+    std::thread http_stop([http] {
+      if (http != nullptr) http->Stop();
+    });
     const auto deadline = std::chrono::system_clock::now() + grace;
     while (StreamsInFlight() > 0 &&
            std::chrono::system_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     server.Shutdown(deadline);
+    http_stop.join();
     return;
   }
 }
@@ -453,7 +487,7 @@ std::unique_ptr<grpc::Server> StartServer(
 }
 
 void LogListening(const ServerOptions& options, const Backends& backends,
-                  int port, JsonLog& log) {
+                  int port, int http_port, JsonLog& log) {
   std::string host;
   int configured_port = 0;
   (void)SplitHostPort(options.listen, &host, &configured_port);
@@ -476,6 +510,7 @@ void LogListening(const ServerOptions& options, const Backends& backends,
             {"max_auth_failures_per_peer", options.max_auth_failures_per_peer},
             {"drain_seconds", static_cast<int64_t>(options.drain.count())},
             {"metrics_port", backends.metrics_port},
+            {"http_port", http_port},
             {"watch_lexicons_seconds",
              static_cast<int64_t>(options.watch_lexicons.count())},
             {"questionnaire_dir", backends.questionnaire_dir},
@@ -515,7 +550,35 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
               {{"error", absl::StrCat("cannot listen on ", options.listen)}});
     return kExitStartupError;
   }
-  LogListening(options, backends, port, log);
+  std::unique_ptr<HttpServer> http;
+  int http_port_bound = 0;  // 0: no HTTP port
+  if (!options.http_listen.empty()) {
+    HttpServerOptions http_options;
+    http_options.listen = options.http_listen;
+    http_options.threads = static_cast<int>(options.http_threads);
+    http_options.max_body_bytes = std::min<size_t>(
+        size_t{3} * options.max_text_bytes + (64 << 10), size_t{4} << 30);
+    http_options.cors_origins = options.http_cors_origins;
+    http_options.deadline = options.http_deadline;
+    http_options.log_requests = options.log_requests;
+    http_options.version = DIVCHECK_VERSION;
+    if (options.config.has_tls()) {
+      http_options.cert_file = options.config.tls().cert_file();
+      http_options.key_file = options.config.tls().key_file();
+      http_options.client_ca_file = options.config.tls().client_ca_file();
+    }
+    http = std::make_unique<HttpServer>(&api, &assessment_api, &*backends.keys,
+                                        &log, metrics, http_options);
+    absl::StatusOr<int> http_port = http->Start();
+    if (!http_port.ok()) {
+      log.Error("cannot listen",
+                {{"error", std::string(http_port.status().message())}});
+      server->Shutdown();
+      return kExitStartupError;
+    }
+    http_port_bound = *http_port;
+  }
+  LogListening(options, backends, port, http_port_bound, log);
 
   std::unique_ptr<DirectoryWatcher> watcher;
   if (options.watch_lexicons.count() > 0) {
@@ -534,9 +597,10 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
               {"questionnaire_dir", questionnaire_dir}});
     ReloadLexicons(engine, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
+    ReloadApiKeys(*backends.keys, log);
   };
   std::thread signal_thread(HandleSignals, std::cref(signals),
-                            std::cref(reload), std::ref(*server),
+                            std::cref(reload), std::ref(*server), http.get(),
                             options.shutdown_grace, options.drain,
                             std::ref(log));
   server->Wait();

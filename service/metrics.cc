@@ -157,6 +157,45 @@ ServerMetrics::ServerMetrics()
                       .Register(*registry_);
   reloads_ok_ = &reloads.Add({{"result", "ok"}});
   reloads_error_ = &reloads.Add({{"result", "error"}});
+  http_handled_ = &prometheus::BuildCounter()
+                       .Name("http_server_requests_total")
+                       .Help(
+                           "HTTP requests completed, by route, method and "
+                           "status code.")
+                       .Register(*registry_);
+  http_latency_ = &prometheus::BuildHistogram()
+                       .Name("http_server_request_duration_seconds")
+                       .Help(
+                           "Time from reading an HTTP request to its "
+                           "response, in seconds.")
+                       .Register(*registry_);
+}
+
+void ServerMetrics::OnHttpDone(absl::string_view route,
+                               absl::string_view method, int http_status,
+                               std::chrono::nanoseconds latency) {
+  const std::string key = absl::StrCat(route, " ", method, " ", http_status);
+  HttpSeries series;
+  {
+    absl::MutexLock lock(&http_mu_);
+    auto it = http_series_.find(key);
+    if (it == http_series_.end()) {
+      static const prometheus::Histogram::BucketBoundaries kBuckets = {
+          0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+      const prometheus::Labels labels = {{"route", std::string(route)},
+                                         {"method", std::string(method)}};
+      prometheus::Labels with_code = labels;
+      with_code["code"] = absl::StrCat(http_status);
+      it = http_series_
+               .emplace(key, HttpSeries{&http_handled_->Add(with_code),
+                                        &http_latency_->Add(labels, kBuckets)})
+               .first;
+    }
+    series = it->second;
+  }
+  series.handled->Increment();
+  series.latency->Observe(std::chrono::duration<double>(latency).count());
 }
 
 void ServerMetrics::OnCallDone(absl::string_view method, absl::StatusCode code,

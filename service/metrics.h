@@ -12,9 +12,16 @@
 //                                            findings reported, per dimension
 //   divcheck_lexicon_entries, divcheck_lexicon_files   the loaded set
 //   divcheck_lexicon_reloads_total{result}   "ok" or "error"
+//   http_server_requests_total{route, method, code}
+//       HTTP requests completed; route is the pattern ("/v1/scan",
+//       "/v1/assessments/{id}", "other" for unknown paths), code the HTTP
+//       status sent
+//   http_server_request_duration_seconds{route, method}
+//       histogram of HTTP request latency
 //
-// Every series is created up front, so the hot path only increments
-// pre-resolved counters. Safe for concurrent use.
+// Every gRPC series is created up front, so the hot path only increments
+// pre-resolved counters; an HTTP series is created on first use and found
+// again in a small map under a mutex. Safe for concurrent use.
 #ifndef DIVCHECK_SERVICE_METRICS_H_
 #define DIVCHECK_SERVICE_METRICS_H_
 
@@ -22,7 +29,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "analyzers/lexicon.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -42,6 +52,10 @@ class ServerMetrics final : public CallObserver {
   void OnScanDone(absl::StatusCode code, size_t text_bytes,
                   const v1::Report* report) override;
   void OnFormDone(const v1::Report& report) override;
+
+  // An HTTP request ended with `http_status` (see the series above).
+  void OnHttpDone(absl::string_view route, absl::string_view method,
+                  int http_status, std::chrono::nanoseconds latency);
 
   // The set now in use, and whether a reload succeeded.
   void SetLexicons(const LexiconSet& set);
@@ -82,6 +96,17 @@ class ServerMetrics final : public CallObserver {
   prometheus::Gauge* lexicon_files_ = nullptr;
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_error_ = nullptr;
+
+  struct HttpSeries {
+    prometheus::Counter* handled = nullptr;
+    prometheus::Histogram* latency = nullptr;
+  };
+  prometheus::Family<prometheus::Counter>* http_handled_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* http_latency_ = nullptr;
+  absl::Mutex http_mu_;
+  // Keyed by "route method status".
+  absl::flat_hash_map<std::string, HttpSeries> http_series_
+      ABSL_GUARDED_BY(http_mu_);
 };
 
 }  // namespace divcheck::service

@@ -75,6 +75,13 @@ ABSL_FLAG(std::optional<uint32_t>, auth_failure_window_seconds, std::nullopt,
 ABSL_FLAG(std::optional<uint32_t>, drain_seconds, std::nullopt,
           "after SIGTERM health turns NOT_SERVING and calls are still served "
           "for N seconds before shutdown begins (default 0, at most 300)");
+ABSL_FLAG(std::optional<std::string>, http_listen, std::nullopt,
+          "also serve the HTTP/JSON API (REST /v1/..., LanguageTool-compatible "
+          "/v2/check, /healthz, /readyz) on HOST:PORT, e.g. 127.0.0.1:8080 "
+          "(default: off)");
+ABSL_FLAG(std::optional<uint32_t>, http_threads, std::nullopt,
+          "threads serving the HTTP port, one per open keep-alive connection "
+          "(default 64, at most 1024)");
 
 namespace divcheck::service {
 
@@ -91,9 +98,11 @@ flag names may be written with '-' or '_'.
 Signals: SIGHUP reloads the lexicons and the questionnaires (a bad set is
 rejected, every problem logged, and the old set keeps serving; a questionnaire
 set must keep every version loaded now; --watch_lexicons_seconds reloads the
-lexicons when their files change); SIGTERM or SIGINT stops: health turns
-NOT_SERVING, calls are still served for --drain_seconds, then new calls are
-refused (UNAVAILABLE), in-flight calls get the grace period, exit status 0.
+lexicons when their files change), and the API keys of the --config file (for
+both ports; a bad file is logged and the keys in use stay); SIGTERM or SIGINT
+stops: health turns NOT_SERVING, calls are still served for --drain_seconds,
+then new calls are refused (UNAVAILABLE), in-flight calls get the grace
+period, exit status 0.
 
 Exit status: 0 after a clean stop; 1 when start-up fails or a flag is unknown
 or malformed; 2 when a flag's value is out of range or the config file is bad.
@@ -291,6 +300,13 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
     }
     if (c.has_log_requests()) o.log_requests = c.log_requests();
     o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
+    o.http_listen = c.http_listen();
+    if (c.http_threads() != 0) o.http_threads = c.http_threads();
+    o.http_cors_origins.assign(c.http_cors_origins().begin(),
+                               c.http_cors_origins().end());
+    if (c.http_deadline_ms() != 0) {
+      o.http_deadline = std::chrono::milliseconds(c.http_deadline_ms());
+    }
     o.config = c;
   }
   if (auto v = absl::GetFlag(FLAGS_listen)) o.listen = *v;
@@ -319,6 +335,8 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   if (auto v = absl::GetFlag(FLAGS_watch_lexicons_seconds)) {
     o.watch_lexicons = std::chrono::seconds(*v);
   }
+  if (auto v = absl::GetFlag(FLAGS_http_listen)) o.http_listen = *v;
+  if (auto v = absl::GetFlag(FLAGS_http_threads)) o.http_threads = *v;
 
   RETURN_IF_ERROR(ApplyLimits(&o));
 
@@ -333,6 +351,16 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
       return absl::InvalidArgumentError(
           absl::StrCat("--metrics_listen: ", s.message()));
     }
+  }
+  if (!o.http_listen.empty()) {
+    if (absl::Status s = SplitHostPort(o.http_listen, &host, &port); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--http_listen: ", s.message()));
+    }
+  }
+  if (o.http_threads == 0 || o.http_threads > 1024) {
+    return absl::InvalidArgumentError(
+        "--http_threads must be between 1 and 1024");
   }
   if (o.max_text_bytes > (size_t{1} << 30)) {
     return absl::InvalidArgumentError("--max_text_bytes must be at most 1 GiB");

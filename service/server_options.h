@@ -42,6 +42,8 @@ ABSL_DECLARE_FLAG(std::optional<uint32_t>, handshake_timeout_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_auth_failures_per_peer);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, auth_failure_window_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, drain_seconds);
+ABSL_DECLARE_FLAG(std::optional<std::string>, http_listen);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, http_threads);
 
 namespace divcheck::service {
 
@@ -80,6 +82,11 @@ struct ServerOptions {
   // After SIGTERM: NOT_SERVING but still serving for this long; ≤ 300 s.
   std::chrono::seconds drain{0};
 
+  // HTTP/JSON API address; empty: no HTTP port.
+  std::string http_listen;
+  uint32_t http_threads = 64;
+  std::vector<std::string> http_cors_origins;
+  std::chrono::milliseconds http_deadline{30000};
   // API keys and TLS exactly as configured (paths made absolute).
   config::v1::ServerConfig config;
 };

@@ -878,6 +878,9 @@ TEST(ServerOptions, ReportsValuesOutOfRangeAndConfigPositions) {
   expect_invalid(&FLAGS_shutdown_grace_seconds, uint64_t{0});
   expect_invalid(&FLAGS_shutdown_grace_seconds, ~uint64_t{0});
   expect_invalid(&FLAGS_watch_lexicons_seconds, uint32_t{3601});
+  expect_invalid(&FLAGS_http_listen, std::string("8080"));
+  expect_invalid(&FLAGS_http_threads, uint32_t{0});
+  expect_invalid(&FLAGS_http_threads, uint32_t{1025});
   testing::TempDir dir;
   dir.Write("bad.textproto", "listen: \"x:1\"\nno_such_field: 3\n");
   absl::StatusOr<config::v1::ServerConfig> config =
@@ -944,6 +947,36 @@ TEST(ServerOptions, LimitsHaveDefaultsAndRanges) {
   expect_invalid(&FLAGS_drain_seconds, uint32_t{301}, "--drain_seconds");
   expect_invalid(&FLAGS_max_connection_age_seconds, ~uint32_t{0},
                  "--max_connection_age_seconds");
+}
+
+TEST(ServerOptions, HttpPortIsOffUnlessSetAndComesFromConfigOrFlags) {
+  absl::FlagSaver restore_flags;
+  absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->http_listen, "");
+  EXPECT_EQ(o->http_threads, 64u);
+  EXPECT_TRUE(o->http_cors_origins.empty());
+  EXPECT_EQ(o->http_deadline, std::chrono::milliseconds(30000));
+  testing::TempDir dir;
+  dir.Write(
+      "server.textproto",
+      "http_listen: \"127.0.0.1:8080\"\nhttp_threads: 8\n"
+      "http_cors_origins: \"https://a.example\"\n"
+      "http_cors_origins: \"https://b.example\"\nhttp_deadline_ms: 500\n");
+  absl::SetFlag(&FLAGS_config, dir.path() + "/server.textproto");
+  o = ServerOptionsFromFlags("/d");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(o->http_threads, 8u);
+  EXPECT_THAT(o->http_cors_origins,
+              ::testing::ElementsAre("https://a.example", "https://b.example"));
+  EXPECT_EQ(o->http_deadline, std::chrono::milliseconds(500));
+  absl::SetFlag(&FLAGS_http_listen, "[::1]:9090");
+  absl::SetFlag(&FLAGS_http_threads, 128);
+  o = ServerOptionsFromFlags("/d");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->http_listen, "[::1]:9090");
+  EXPECT_EQ(o->http_threads, 128u);
 }
 
 TEST(JsonLog, QuotesAndReplacesInvalidUtf8) {

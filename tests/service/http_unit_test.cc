@@ -1,0 +1,260 @@
+// Unit tests of the HTTP port's transport-free parts: the status mapping,
+// the route table, query parameters, and the LanguageTool conversion
+// (UTF-16 offsets, annotated text, pasteable replacements).
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "analyzers/engine.h"
+#include "api/errors.h"
+#include "divcheck/v1/scan_service.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "service/http_routes.h"
+#include "service/http_status.h"
+#include "service/languagetool.h"
+#include "service/proto_json.h"
+#include "unicode/utf8.h"
+
+namespace divcheck::service {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(HttpStatus, CodesMapAsGooglesHttpMapping) {
+  EXPECT_EQ(HttpStatusFor(absl::OkStatus()), 200);
+  EXPECT_EQ(HttpStatusFor(absl::InvalidArgumentError("x")), 400);
+  EXPECT_EQ(HttpStatusFor(absl::FailedPreconditionError("x")), 400);
+  EXPECT_EQ(HttpStatusFor(absl::UnauthenticatedError("x")), 401);
+  EXPECT_EQ(HttpStatusFor(absl::PermissionDeniedError("x")), 403);
+  EXPECT_EQ(HttpStatusFor(absl::NotFoundError("x")), 404);
+  EXPECT_EQ(HttpStatusFor(absl::ResourceExhaustedError("x")), 429);
+  EXPECT_EQ(HttpStatusFor(absl::InternalError("x")), 500);
+  EXPECT_EQ(HttpStatusFor(absl::UnknownError("x")), 500);
+  EXPECT_EQ(HttpStatusFor(absl::UnavailableError("x")), 503);
+  EXPECT_EQ(HttpStatusFor(absl::DeadlineExceededError("x")), 504);
+  EXPECT_EQ(HttpStatusFor(
+                api::InvalidRequest({{"text", "too long", "TEXT_TOO_LARGE"}})),
+            413);
+  EXPECT_EQ(HttpStatusFor(api::WithReason(absl::InvalidArgumentError("x"),
+                                          "METHOD_NOT_ALLOWED")),
+            405);
+}
+
+TEST(HttpStatus, BodyIsTheRpcStatusWithReasonAndViolations) {
+  const HttpError e = ToHttpError(
+      api::InvalidRequest(
+          {{"language_code", "no such language", "UNSUPPORTED_LANGUAGE"}}),
+      "req-1");
+  EXPECT_EQ(e.http_status, 400);
+  google::protobuf::Struct body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(e.json, &body).ok())
+      << e.json;
+  EXPECT_EQ(body.fields().at("code").number_value(), 3);
+  EXPECT_THAT(e.json, HasSubstr("\"reason\":\"UNSUPPORTED_LANGUAGE\""));
+  EXPECT_THAT(e.json, HasSubstr("\"request_id\":\"req-1\""));
+  EXPECT_THAT(e.json, HasSubstr("google.rpc.BadRequest"));
+  EXPECT_THAT(e.json, HasSubstr("\"field\":\"language_code\""));
+}
+
+TEST(HttpRoutes, ExactPathsOneVariableSegmentAndAllowedMethods) {
+  std::string value, allowed;
+  const Route* r = FindRoute("POST", "/v1/scan", &value, &allowed);
+  ASSERT_NE(r, nullptr);
+  EXPECT_STREQ(r->pattern, "/v1/scan");
+  EXPECT_EQ(FindRoute("GET", "/v1/scan", &value, &allowed), nullptr);
+  EXPECT_EQ(allowed, "POST");
+  EXPECT_EQ(FindRoute("GET", "/v1/scanx", &value, &allowed), nullptr);
+  EXPECT_EQ(allowed, "");
+  r = FindRoute("GET", "/v1/assessments/abc", &value, &allowed);
+  ASSERT_NE(r, nullptr);
+  EXPECT_STREQ(r->pattern, "/v1/assessments/{id}");
+  EXPECT_EQ(value, "abc");
+  r = FindRoute("GET", "/v1/assessments:compare", &value, &allowed);
+  ASSERT_NE(r, nullptr);
+  EXPECT_STREQ(r->pattern, "/v1/assessments:compare");
+  EXPECT_EQ(FindRoute("PUT", "/v1/assessments", &value, &allowed), nullptr);
+  EXPECT_EQ(allowed, "POST, GET");
+  EXPECT_EQ(FindRoute("GET", "/v1/assessments/", &value, &allowed), nullptr);
+}
+
+TEST(HttpRoutes, QueryParametersFillTheMessageOrNameEveryBadOne) {
+  v1::ListRulesRequest request;
+  ASSERT_TRUE(MessageFromParams({{"page_size", "7"},
+                                 {"languageCode", "de"},
+                                 {"dimension", "DIMENSION_AGE"}},
+                                &request)
+                  .ok());
+  EXPECT_EQ(request.page_size(), 7);
+  EXPECT_EQ(request.language_code(), "de");
+  EXPECT_EQ(request.dimension(), v1::DIMENSION_AGE);
+  const absl::Status s =
+      MessageFromParams({{"page_size", "seven"}, {"colour", "red"}}, &request);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(api::ReasonOf(s), "INVALID_REQUEST");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("colour"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("seven"));
+}
+
+TEST(LanguageTool, Utf16OffsetsCountSurrogatePairsAndCombiningMarks) {
+  EXPECT_EQ(lt::Utf16Offset("abc", 2), 2u);
+  // U+1F600 is 4 UTF-8 bytes and 2 UTF-16 units.
+  EXPECT_EQ(lt::Utf16Offset("\xF0\x9F\x98\x80x", 4), 2u);
+  // "e" + U+0301 (2 bytes, 1 unit); "ä" (2 bytes, 1 unit).
+  EXPECT_EQ(lt::Utf16Offset("e\xCC\x81\xC3\xA4z", 5), 3u);
+}
+
+TEST(LanguageTool, ReplacementsAreTextToPasteNotInstructions) {
+  EXPECT_TRUE(lt::IsPasteable("Verkaufskraft (m/w/d)"));
+  EXPECT_TRUE(lt::IsPasteable("Sie arbeiten gern im Team."));
+  EXPECT_TRUE(lt::IsPasteable("you enjoy working in a team"));
+  EXPECT_FALSE(lt::IsPasteable("Beschreiben Sie die Aufgaben."));
+  EXPECT_FALSE(lt::IsPasteable("Streichen Sie die Vorgabe."));
+  EXPECT_FALSE(lt::IsPasteable("describe the tasks instead"));
+  EXPECT_FALSE(lt::IsPasteable("Name a CEFR level, e.g. B2"));
+}
+
+TEST(LanguageTool, ParsesTheFormAndNamesEveryBadParameter) {
+  absl::StatusOr<lt::CheckRequest> r =
+      lt::ParseCheckRequest({{"text", "Hallo"},
+                             {"language", "de-AT"},
+                             {"disabledRules", "a.b, c.d"},
+                             {"level", "picky"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->language_code, "de");
+  EXPECT_TRUE(r->picky);
+  EXPECT_TRUE(r->disabled_rules.contains("c.d"));
+  r = lt::ParseCheckRequest({{"text", "x"}, {"language", "auto"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->language_code, "");
+  r = lt::ParseCheckRequest({{"language", "fr"}, {"level", "loud"}});
+  ASSERT_FALSE(r.ok());
+  const std::string message(r.status().message());
+  EXPECT_THAT(message, HasSubstr("`text` or `data`"));
+  EXPECT_THAT(message, HasSubstr("\"fr\""));
+  EXPECT_THAT(message, HasSubstr("picky"));
+  r = lt::ParseCheckRequest({{"data", "{\"annotation\": 5}"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(api::ReasonOf(r.status()), "INVALID_ANNOTATION");
+}
+
+v1::Finding FindingAt(const std::string& text, const std::string& word,
+                      v1::Severity severity) {
+  v1::Finding f;
+  f.set_rule_id("de.test.rule");
+  f.add_dimensions(v1::DIMENSION_AGE);
+  f.set_severity(severity);
+  const size_t at = text.find(word);
+  f.mutable_span()->set_start_byte(static_cast<uint32_t>(at));
+  f.mutable_span()->set_end_byte(static_cast<uint32_t>(at + word.size()));
+  f.set_matched_text(word);
+  f.set_message("Msg.");
+  f.add_suggestions("erfahren");
+  f.add_suggestions("Beschreiben Sie die Aufgabe.");
+  return f;
+}
+
+TEST(LanguageTool, AnnotatedMarkupCountsInOffsetsAndHintsNeedPicky) {
+  absl::StatusOr<lt::CheckRequest> r = lt::ParseCheckRequest(
+      {{"data",
+        R"({"annotation":[{"markup":"<p class=\"x\">"},{"text":"😀 ein junges"},)"
+        R"({"markup":"<b>","interpretAs":" "},{"text":"Team"}]})"},
+       {"language", "de"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->text, "\xF0\x9F\x98\x80 ein junges Team");
+  v1::Report report;
+  report.set_language("de");
+  *report.add_findings() = FindingAt(r->text, "junges", v1::SEVERITY_CRITICAL);
+  *report.add_findings() = FindingAt(r->text, "Team", v1::SEVERITY_HINT);
+  std::string json = lt::CheckResponseJson(*r, report, "1.0");
+  // <p class="x"> is 13 units, the emoji 2, " ein " 5.
+  EXPECT_THAT(json, HasSubstr("\"offset\":20,\"length\":6"));
+  EXPECT_THAT(json, HasSubstr("\"replacements\":[{\"value\":\"erfahren\"}]"));
+  EXPECT_THAT(json, HasSubstr("Msg. Beschreiben Sie die Aufgabe."));
+  EXPECT_THAT(json, ::testing::Not(HasSubstr("\"Hint\"")));
+  r->picky = true;
+  json = lt::CheckResponseJson(*r, report, "1.0");
+  // "Team" follows the <b> markup (3 units) that was scanned as " ".
+  EXPECT_THAT(json, HasSubstr("\"offset\":29,\"length\":4"));
+  EXPECT_THAT(json, HasSubstr("\"typeName\":\"Hint\""));
+  EXPECT_THAT(json,
+              HasSubstr("\"detectedLanguage\":{\"name\":\"German (Germany)\""));
+}
+
+std::string Protobufs(const google::protobuf::Message& m) {
+  std::string out;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(m, &out).ok());
+  return out;
+}
+
+std::string Ours(const google::protobuf::Message& m) {
+  std::string out;
+  EXPECT_TRUE(AppendProtoJson(m, &out)) << m.GetTypeName();
+  return out;
+}
+
+TEST(ProtoJson, StringsAreEscapedAsProtobufDoesForEveryCodePoint) {
+  v1::ScanTextResponse response;
+  // Every code point but the surrogates, 512 to a string.
+  std::string chunk;
+  for (UChar32 c = 0; c < 0x110000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    char buf[4];
+    int32_t i = 0;
+    UBool error = false;
+    U8_APPEND(reinterpret_cast<uint8_t*>(buf), i, 4, c, error);
+    ASSERT_FALSE(error);
+    chunk.append(buf, static_cast<size_t>(i));
+    if (c % 512 == 511) {
+      response.set_request_id(chunk);
+      ASSERT_EQ(Ours(response), Protobufs(response))
+          << "near U+" << std::hex << c;
+      chunk.clear();
+    }
+  }
+}
+
+TEST(ProtoJson, ReportsAreWrittenByteForByteAsProtobufWritesThem) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  int reports = 0;
+  for (const char* dir : {DIVCHECK_EXAMPLES_DIR, DIVCHECK_CORPUS_DIR}) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(dir)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".txt") {
+        continue;
+      }
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      v1::ScanTextResponse response;
+      response.set_request_id("r<1>&\"");
+      ASSERT_TRUE((*engine)
+                      ->ScanTextInto(text.str(), ScanOptions(),
+                                     response.mutable_report())
+                      .ok());
+      EXPECT_EQ(Ours(response), Protobufs(response)) << entry.path();
+      ++reports;
+    }
+  }
+  EXPECT_GT(reports, 5);
+  // Defaults left out, an unknown enum number as a number.
+  v1::ScanTextResponse sparse;
+  sparse.mutable_report()->add_findings()->set_severity(
+      static_cast<v1::Severity>(77));
+  EXPECT_EQ(Ours(sparse), Protobufs(sparse));
+  EXPECT_EQ(Ours(v1::ScanTextResponse()), "{}");
+  // Well-known types are left to protobuf.
+  google::protobuf::Struct wkt;
+  std::string out;
+  EXPECT_FALSE(AppendProtoJson(wkt, &out));
+}
+
+}  // namespace
+}  // namespace divcheck::service
