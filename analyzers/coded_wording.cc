@@ -78,10 +78,12 @@ void WeighCodedWording(Analysis* a, v1::CodedWordingBalance* balance) {
     if (is_agentic) {
       ++agentic;
       agentic_matches.push_back(&m);
-      if (seen_agentic.insert(folded).second) balance->add_agentic_words(original);
+      if (seen_agentic.insert(folded).second)
+        balance->add_agentic_words(original);
     } else {
       ++communal;
-      if (seen_communal.insert(folded).second) balance->add_communal_words(original);
+      if (seen_communal.insert(folded).second)
+        balance->add_communal_words(original);
     }
   }
   const Verdict verdict = CodedWordingVerdict(agentic, communal);
@@ -94,8 +96,8 @@ void WeighCodedWording(Analysis* a, v1::CodedWordingBalance* balance) {
       verdict != v1::CodedWordingBalance::VERDICT_STRONGLY_MASCULINE_CODED) {
     return;
   }
-  const auto rule =
-      a->lex.analyzer_rules.find(absl::StrCat(a->lex.language, ".gender_coded.agentic"));
+  const auto rule = a->lex.analyzer_rules.find(
+      absl::StrCat(a->lex.language, ".gender_coded.agentic"));
   if (rule == a->lex.analyzer_rules.end()) return;
   for (const Match* m : agentic_matches) {
     Candidate c;

@@ -85,18 +85,23 @@ bool ForEachCueAt(const Analysis& a, const CompiledModifier& mod, uint32_t t,
       auto it = std::lower_bound(mod.cues_by_first_id.begin(),
                                  mod.cues_by_first_id.end(),
                                  std::make_pair(token_ids[i], uint32_t{0}));
-      for (; it != mod.cues_by_first_id.end() && it->first == token_ids[i]; ++it) {
+      for (; it != mod.cues_by_first_id.end() && it->first == token_ids[i];
+           ++it) {
         const auto& ids = mod.cue_ids[it->second];
         if (t + ids.size() > limit) continue;
         size_t j = 1;
-        while (j < ids.size() && a.HasContinuation(t + static_cast<uint32_t>(j), ids[j])) ++j;
-        if (j == ids.size() && f(static_cast<uint32_t>(ids.size()))) return true;
+        while (j < ids.size() &&
+               a.HasContinuation(t + static_cast<uint32_t>(j), ids[j]))
+          ++j;
+        if (j == ids.size() && f(static_cast<uint32_t>(ids.size())))
+          return true;
       }
     }
     return false;
   }
   for (const auto& cue : mod.cues) {
-    if (CueAt(a, cue, t, limit) && f(static_cast<uint32_t>(cue.size()))) return true;
+    if (CueAt(a, cue, t, limit) && f(static_cast<uint32_t>(cue.size())))
+      return true;
   }
   return false;
 }
@@ -109,7 +114,8 @@ bool AnyCueIn(const Analysis& a, const CompiledModifier& mod, uint32_t from,
   for (uint32_t t = from; t < to; ++t) {
     if (t >= skip_begin && t < skip_end) continue;
     const uint32_t limit = t < skip_begin ? std::min(to, skip_begin) : to;
-    if (ForEachCueAt(a, mod, t, limit, [](uint32_t) { return true; })) return true;
+    if (ForEachCueAt(a, mod, t, limit, [](uint32_t) { return true; }))
+      return true;
   }
   return false;
 }
@@ -184,7 +190,8 @@ class CueIndex {
  private:
   const Analysis& a_;
   CancelCheck* cancel_;
-  absl::flat_hash_map<std::pair<const CompiledModifier*, uint32_t>, CueOccurrences>
+  absl::flat_hash_map<std::pair<const CompiledModifier*, uint32_t>,
+                      CueOccurrences>
       cache_;
 };
 
@@ -234,7 +241,8 @@ bool DropContained(Analysis* a, CancelCheck* cancel) {
       it->second = static_cast<uint32_t>(found - dim_sets.begin());
       if (found == dim_sets.end()) dim_sets.push_back(std::move(dims));
     }
-    const std::pair<uint32_t, int> key(it->second, static_cast<int>(c.severity));
+    const std::pair<uint32_t, int> key(it->second,
+                                       static_cast<int>(c.severity));
     const auto found = std::find(classes.begin(), classes.end(), key);
     class_of[i] = static_cast<uint32_t>(found - classes.begin());
     if (found == classes.end()) classes.push_back(key);
@@ -327,7 +335,8 @@ void PrepareContext(Analysis* a) {
         last_ground_begin[m.sentence] = m.fbegin;
         break;
       case config::v1::ENTRY_KIND_HIGHLIGHT:
-        if (e.def->protects_sentence()) a->protected_sentence[m.sentence] = true;
+        if (e.def->protects_sentence())
+          a->protected_sentence[m.sentence] = true;
         break;
       case config::v1::ENTRY_KIND_DOCUMENT_FLAG:
         a->flags.insert(e.def->flag());
@@ -357,14 +366,16 @@ void PrepareContext(Analysis* a) {
   }
 }
 
-absl::Status ApplyContext(Analysis* a, const std::function<bool()>& is_cancelled) {
+absl::Status ApplyContext(Analysis* a,
+                          const std::function<bool()>& is_cancelled) {
   CancelCheck cancel(is_cancelled);
   const auto cancelled = [] { return absl::CancelledError("scan cancelled"); };
   const auto& sentences = a->doc.sentences();
 
   // The negation cues by (sentence, end token) and the post-negation cues
   // by (sentence, first token): a candidate looks up its own sentence.
-  std::vector<std::pair<uint32_t, uint32_t>> negation_ends, post_negation_begins;
+  std::vector<std::pair<uint32_t, uint32_t>> negation_ends,
+      post_negation_begins;
   for (const Match& m : a->matches) {
     const auto kind = a->entry(m.entry).kind;
     if (kind == config::v1::ENTRY_KIND_NEGATION_CUE) {
@@ -378,8 +389,9 @@ absl::Status ApplyContext(Analysis* a, const std::function<bool()>& is_cancelled
   // A negation cue ending at most kNegationWindow - 1 tokens before the
   // candidate, or a post-negation cue after it, in the same sentence.
   const auto negated = [&](const Candidate& c) {
-    const uint32_t lo =
-        c.tok_begin >= kNegationWindow - 1 ? c.tok_begin - (kNegationWindow - 1) : 0;
+    const uint32_t lo = c.tok_begin >= kNegationWindow - 1
+                            ? c.tok_begin - (kNegationWindow - 1)
+                            : 0;
     auto it = std::lower_bound(negation_ends.begin(), negation_ends.end(),
                                std::make_pair(c.sentence, lo));
     if (it != negation_ends.end() && it->first == c.sentence &&
@@ -387,7 +399,8 @@ absl::Status ApplyContext(Analysis* a, const std::function<bool()>& is_cancelled
       return true;
     }
     // The last post-negation cue of the sentence.
-    it = std::upper_bound(post_negation_begins.begin(), post_negation_begins.end(),
+    it = std::upper_bound(post_negation_begins.begin(),
+                          post_negation_begins.end(),
                           std::make_pair(c.sentence, UINT32_MAX));
     if (it == post_negation_begins.begin()) return false;
     --it;
@@ -416,8 +429,8 @@ absl::Status ApplyContext(Analysis* a, const std::function<bool()>& is_cancelled
     const Sentence& s = sentences[c.sentence];
     // Every candidate the analyzers make lies within its sentence; one that
     // did not would be checked token by token, as before the index.
-    const bool within = s.first_token <= c.tok_begin && c.tok_begin <= c.tok_end &&
-                        c.tok_end <= s.end_token;
+    const bool within = s.first_token <= c.tok_begin &&
+                        c.tok_begin <= c.tok_end && c.tok_end <= s.end_token;
     for (const CompiledModifier& mod : e.modifiers) {
       bool hit = false;
       switch (mod.scope) {
@@ -427,16 +440,17 @@ absl::Status ApplyContext(Analysis* a, const std::function<bool()>& is_cancelled
         case ContextModifier::SCOPE_SENTENCE:
           if (within) {
             const CueOccurrences& o = cues.Get(mod, c.sentence);
-            hit = o.Any(s.first_token, c.tok_begin) || o.Any(c.tok_end, s.end_token);
+            hit = o.Any(s.first_token, c.tok_begin) ||
+                  o.Any(c.tok_end, s.end_token);
           } else {
             hit = AnyCueIn(*a, mod, s.first_token, s.end_token, c.tok_begin,
                            c.tok_end);
           }
           break;
         case ContextModifier::SCOPE_BEFORE: {
-          const uint32_t from =
-              c.tok_begin > s.first_token + mod.window ? c.tok_begin - mod.window
-                                                       : s.first_token;
+          const uint32_t from = c.tok_begin > s.first_token + mod.window
+                                    ? c.tok_begin - mod.window
+                                    : s.first_token;
           hit = within ? cues.Get(mod, c.sentence).Any(from, c.tok_begin)
                        : AnyCueIn(*a, mod, from, c.tok_begin, c.tok_begin,
                                   c.tok_begin);

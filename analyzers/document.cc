@@ -56,11 +56,11 @@ void AppendFolded(int32_t c, std::string* out) {
 // Folded tokens after which a "." does not end a sentence.
 const absl::flat_hash_set<absl::string_view>& Abbreviations() {
   static const auto* set = new absl::flat_hash_set<absl::string_view>{
-      "ca",   "bzw",  "dr",   "prof", "etc",  "inkl", "ggf", "evtl",
-      "max",  "min",  "mind", "nr",   "str",  "tel",  "usw", "vgl",
-      "sog",  "approx", "incl", "zzgl", "dipl", "ing",  "bspw", "mr",
-      "mrs",  "ms",   "vs",   "abs",  "gem",  "lt",   "hr",  "fr",
-      "co",   "st",   "jh",   "ff",   "bzgl", "uvm",  "insb", "resp"};
+      "ca",  "bzw",    "dr",   "prof", "etc",  "inkl", "ggf",  "evtl",
+      "max", "min",    "mind", "nr",   "str",  "tel",  "usw",  "vgl",
+      "sog", "approx", "incl", "zzgl", "dipl", "ing",  "bspw", "mr",
+      "mrs", "ms",     "vs",   "abs",  "gem",  "lt",   "hr",   "fr",
+      "co",  "st",     "jh",   "ff",   "bzgl", "uvm",  "insb", "resp"};
   return *set;
 }
 
@@ -287,7 +287,8 @@ void Document::FoldAndTokenise(absl::string_view source) {
     const size_t first_len =
         unit.empty() ? 0
                      : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(unit[0])) + 1;
-    if (unit.size() != static_cast<size_t>(i - at) || first_len != unit.size()) {
+    if (unit.size() != static_cast<size_t>(i - at) ||
+        first_len != unit.size()) {
       units_.push_back({static_cast<uint32_t>(o),
                         static_cast<uint32_t>(o + unit.size()),
                         static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
@@ -307,10 +308,12 @@ namespace {
 // Words after which a line break does not end the sentence.
 bool ContinuesLine(absl::string_view word) {
   static const auto* words = new absl::flat_hash_set<absl::string_view>{
-      "und", "oder", "sowie", "bzw", "von", "mit", "für", "aus", "der", "die", "das",
-      "des", "den", "dem", "zu", "zur", "zum", "in", "im", "an", "am", "auf", "bei",
-      "nach", "über", "unter", "ohne", "als", "and", "or", "of", "with", "the", "a",
-      "to", "for", "from", "on", "at", "by", "regardless", "irrespective"};
+      "und", "oder", "sowie", "bzw",  "von",   "mit",        "für",
+      "aus", "der",  "die",   "das",  "des",   "den",        "dem",
+      "zu",  "zur",  "zum",   "in",   "im",    "an",         "am",
+      "auf", "bei",  "nach",  "über", "unter", "ohne",       "als",
+      "and", "or",   "of",    "with", "the",   "a",          "to",
+      "for", "from", "on",    "at",   "by",    "regardless", "irrespective"};
   return words->contains(word);
 }
 }  // namespace
@@ -331,7 +334,8 @@ void Document::Segment() {
     bool brk = false;
     if (k > 0) {
       const uint32_t gap_begin = tokens_[k - 1].end;
-      const absl::string_view gap = folded.substr(gap_begin, t.begin - gap_begin);
+      const absl::string_view gap =
+          folded.substr(gap_begin, t.begin - gap_begin);
       // Most gaps are one space or hyphen: nothing to look at.
       const bool plain = gap.size() == 1 && gap[0] != '\n' && gap[0] != '.' &&
                          gap[0] != '!' && gap[0] != '?' && gap[0] != ';';
@@ -347,8 +351,8 @@ void Document::Segment() {
         const bool next_bullet = IsBulletGap(gap.substr(last_nl + 1));
         const absl::string_view before_nl = gap.substr(0, gap.find('\n'));
         const bool comma = before_nl.find(',') != absl::string_view::npos;
-        const bool only_space = before_nl.find_first_not_of(" \t\r,") ==
-                                absl::string_view::npos;
+        const bool only_space =
+            before_nl.find_first_not_of(" \t\r,") == absl::string_view::npos;
         brk = !(single_break && !next_bullet && only_space &&
                 (comma || ContinuesLine(TokenText(tokens_[k - 1]))));
         for (char ch : gap) {
@@ -410,14 +414,16 @@ void Document::Segment() {
     s.ends_line = s.end_token == tokens_.size() ||
                   after.find('\n') != absl::string_view::npos;
     const size_t first = after.find_first_not_of(" \t\r");
-    s.ends_with_period = first != absl::string_view::npos && after[first] == '.';
+    s.ends_with_period =
+        first != absl::string_view::npos && after[first] == '.';
   }
 }
 
 uint32_t Document::SourceBegin(uint32_t f) const {
   // The last unit starting at or before f.
-  auto it = std::upper_bound(units_.begin(), units_.end(), f,
-                             [](uint32_t v, const Unit& u) { return v < u.folded_begin; });
+  auto it = std::upper_bound(
+      units_.begin(), units_.end(), f,
+      [](uint32_t v, const Unit& u) { return v < u.folded_begin; });
   if (it == units_.begin()) return f;
   const Unit& u = *(it - 1);
   if (f < u.folded_end) return u.source_begin;
@@ -426,8 +432,9 @@ uint32_t Document::SourceBegin(uint32_t f) const {
 
 uint32_t Document::SourceEnd(uint32_t f) const {
   // The last unit starting before f.
-  auto it = std::lower_bound(units_.begin(), units_.end(), f,
-                             [](const Unit& u, uint32_t v) { return u.folded_begin < v; });
+  auto it = std::lower_bound(
+      units_.begin(), units_.end(), f,
+      [](const Unit& u, uint32_t v) { return u.folded_begin < v; });
   if (it == units_.begin()) return f;
   const Unit& u = *(it - 1);
   if (f <= u.folded_end) return u.source_end;

@@ -35,15 +35,15 @@ struct Token {
 };
 
 struct Sentence {
-  uint32_t begin = 0;        // folded byte offset of the first token
-  uint32_t end = 0;          // folded byte offset after the last token
-  uint32_t first_token = 0;  // index into tokens()
-  uint32_t end_token = 0;    // one past the last token
-  uint32_t line = 0;         // 0-based line of the first token
-  bool starts_line = false;  // first sentence on its line
-  bool bullet = false;       // the line starts with a list bullet
-  uint32_t line_tokens = 0;  // tokens on the line of the first token
-  bool ends_line = false;    // a line break (or the end) follows it
+  uint32_t begin = 0;             // folded byte offset of the first token
+  uint32_t end = 0;               // folded byte offset after the last token
+  uint32_t first_token = 0;       // index into tokens()
+  uint32_t end_token = 0;         // one past the last token
+  uint32_t line = 0;              // 0-based line of the first token
+  bool starts_line = false;       // first sentence on its line
+  bool bullet = false;            // the line starts with a list bullet
+  uint32_t line_tokens = 0;       // tokens on the line of the first token
+  bool ends_line = false;         // a line break (or the end) follows it
   bool ends_with_period = false;  // its terminator is "."
 };
 

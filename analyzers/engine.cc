@@ -11,9 +11,9 @@
 #include "analyzers/document.h"
 #include "analyzers/language.h"
 #include "analyzers/scoring.h"
-#include "base/status_macros.h"
 #include "analyzers/term_matcher.h"
 #include "analyzers/title_gender_marker.h"
+#include "base/status_macros.h"
 
 namespace divcheck {
 namespace {
@@ -53,17 +53,19 @@ void CollectHighlights(const Analysis& a, size_t max_highlights,
                          v1::HIGHLIGHT_KIND_DIVERSITY_STATEMENT});
     }
   }
-  std::sort(pending.begin(), pending.end(), [](const Pending& x, const Pending& y) {
-    if (x.fbegin != y.fbegin) return x.fbegin < y.fbegin;
-    return x.fend > y.fend;
-  });
+  std::sort(pending.begin(), pending.end(),
+            [](const Pending& x, const Pending& y) {
+              if (x.fbegin != y.fbegin) return x.fbegin < y.fbegin;
+              return x.fend > y.fend;
+            });
   std::vector<uint32_t> kind_end(16, 0);
   for (const Pending& p : pending) {
     const size_t k = static_cast<size_t>(p.kind) % kind_end.size();
     if (p.fbegin < kind_end[k]) continue;  // overlaps one already reported
     kind_end[k] = p.fend;
     if (static_cast<size_t>(report->highlights_size()) >= max_highlights) {
-      report->set_omitted_highlight_count(report->omitted_highlight_count() + 1);
+      report->set_omitted_highlight_count(report->omitted_highlight_count() +
+                                          1);
       continue;
     }
     v1::Highlight* h = report->add_highlights();
@@ -204,7 +206,8 @@ absl::StatusOr<v1::Report> Engine::ScanText(absl::string_view text,
   return report;
 }
 
-absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& options,
+absl::Status Engine::ScanTextInto(absl::string_view text,
+                                  const ScanOptions& options,
                                   v1::Report* out) const {
   out->Clear();
   if (text.size() > options_.max_input_bytes) {
@@ -214,9 +217,9 @@ absl::Status Engine::ScanTextInto(absl::string_view text, const ScanOptions& opt
   }
   if (!options.language.empty() && options.language != "de" &&
       options.language != "en") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unsupported language \"", options.language,
-        "\" (use \"de\", \"en\" or leave empty to detect)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported language \"", options.language,
+                     "\" (use \"de\", \"en\" or leave empty to detect)"));
   }
   ASSIGN_OR_RETURN(Document doc, Document::Create(text));
   const std::shared_ptr<const LexiconSet> set = lexicons();

@@ -77,8 +77,8 @@ struct FormViolation {
 // over-long field_id, an unknown type or more than kMaxFieldOptions
 // options, an unknown employer type or language, a request_id over 256
 // bytes, or more than `max_text_bytes` of text in all.
-std::vector<FormViolation> ValidateFormRequest(const v1::ScanFormRequest& request,
-                                               size_t max_text_bytes);
+std::vector<FormViolation> ValidateFormRequest(
+    const v1::ScanFormRequest& request, size_t max_text_bytes);
 
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
@@ -123,8 +123,8 @@ class Engine {
   // problem of ValidateFormRequest (joined with "; ") or invalid UTF-8 in
   // the instructions; FAILED_PRECONDITION when no lexicon is loaded for the
   // language; CANCELLED when options.is_cancelled() turned true.
-  absl::StatusOr<v1::ScanFormResponse> ScanForm(const v1::ScanFormRequest& request,
-                                                const ScanOptions& options) const;
+  absl::StatusOr<v1::ScanFormResponse> ScanForm(
+      const v1::ScanFormRequest& request, const ScanOptions& options) const;
 
   // Loads the lexicon directory again and swaps the new set in. On error the
   // current set stays in use and the error (with `problems`) is returned.

@@ -126,7 +126,7 @@ struct FormRuleBook {
 
 // Where a FormFieldRules block came from, for problem locations.
 struct FormRulesSource {
-  std::string path;  // relative to the lexicon directory
+  std::string path;        // relative to the lexicon directory
   std::string lexicon_id;  // the file's id
   const config::v1::FormFieldRules* rules = nullptr;
   // The parse-location tree of the block, or null.

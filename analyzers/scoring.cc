@@ -57,11 +57,16 @@ uint32_t ScoreOf(const v1::Report& report, Pred include) {
 
 const char* Grade(uint32_t score, v1::Severity worst) {
   int grade;  // 0 = A
-  if (score >= 90) grade = 0;
-  else if (score >= 75) grade = 1;
-  else if (score >= 60) grade = 2;
-  else if (score >= 40) grade = 3;
-  else grade = 4;
+  if (score >= 90)
+    grade = 0;
+  else if (score >= 75)
+    grade = 1;
+  else if (score >= 60)
+    grade = 2;
+  else if (score >= 40)
+    grade = 3;
+  else
+    grade = 4;
   if (worst == v1::SEVERITY_CRITICAL) grade = std::max(grade, 2);
   if (worst == v1::SEVERITY_WARNING) grade = std::max(grade, 1);
   static const char* kGrades[] = {"A", "B", "C", "D", "E"};
@@ -80,7 +85,8 @@ void ScoreReport(v1::Report* report) {
   report->set_critical_count(critical);
   report->set_warning_count(warning);
   report->set_hint_count(hint);
-  const uint32_t score = ScoreOf(*report, [](const v1::Finding&) { return true; });
+  const uint32_t score =
+      ScoreOf(*report, [](const v1::Finding&) { return true; });
   report->set_score(score);
   report->set_grade(Grade(score, worst));
   report->clear_dimension_scores();

@@ -44,12 +44,12 @@ class Matcher {
               });
     // The same entry can be reached through several keys (a word and a
     // phrase, two endings); keep one match per entry and start.
-    a_.matches.erase(
-        std::unique(a_.matches.begin(), a_.matches.end(),
-                    [](const Match& x, const Match& y) {
-                      return x.entry == y.entry && x.fbegin == y.fbegin;
-                    }),
-        a_.matches.end());
+    a_.matches.erase(std::unique(a_.matches.begin(), a_.matches.end(),
+                                 [](const Match& x, const Match& y) {
+                                   return x.entry == y.entry &&
+                                          x.fbegin == y.fbegin;
+                                 }),
+                     a_.matches.end());
   }
 
  private:
@@ -72,15 +72,15 @@ class Matcher {
     if (group.by_second.empty()) return;
     const uint32_t sentence = tokens_[k].sentence;
     const uint32_t last = k + 1 + group.max_gap;
-    for (uint32_t next = k + 1;
-         next <= last && next < tokens_.size() && tokens_[next].sentence == sentence;
+    for (uint32_t next = k + 1; next <= last && next < tokens_.size() &&
+                                tokens_[next].sentence == sentence;
          ++next) {
       uint32_t n;
       const uint32_t* ids = a_.ContinuationIdsOf(next, &n);
       for (uint32_t i = 0; i < n; ++i) {
-        auto lo = std::lower_bound(
-            group.by_second.begin(), group.by_second.end(),
-            std::make_pair(ids[i], uint32_t{0}));
+        auto lo =
+            std::lower_bound(group.by_second.begin(), group.by_second.end(),
+                             std::make_pair(ids[i], uint32_t{0}));
         for (; lo != group.by_second.end() && lo->first == ids[i]; ++lo) {
           const CompiledPhrase& ph = lex_.phrases[lo->second];
           if (next - k - 1 <= ph.max_gap) ContinuePhrase(ph, k, next);
@@ -144,7 +144,8 @@ class Matcher {
     auto rest_is_ending = [&](size_t depth) {
       if (depth != ending_depth) {
         ending_depth = depth;
-        ending_rest = lex_.IsEnding(absl::string_view(text.data() + depth, text.size() - depth));
+        ending_rest = lex_.IsEnding(
+            absl::string_view(text.data() + depth, text.size() - depth));
       }
       return ending_rest;
     };
@@ -173,7 +174,8 @@ class Matcher {
           Add(p.index, k, k + 1);
           break;
         case TriePayload::Kind::kPhraseStart:
-          if (pattern_matches(p, depth)) pending_groups_.push_back({p.index, k});
+          if (pattern_matches(p, depth))
+            pending_groups_.push_back({p.index, k});
           break;
         case TriePayload::Kind::kContinuation:
           if (pattern_matches(p, depth)) ids.push_back(p.index);
@@ -191,11 +193,13 @@ class Matcher {
           (text.back() != ending.back() || !absl::EndsWith(text, ending))) {
         continue;
       }
-      const absl::string_view base = text.substr(0, text.size() - ending.size());
+      const absl::string_view base =
+          text.substr(0, text.size() - ending.size());
       lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
         switch (p.kind) {
           case TriePayload::Kind::kContinuation:
-            if (std::find(ids.begin() + ids_begin, ids.end(), p.index) == ids.end()) {
+            if (std::find(ids.begin() + ids_begin, ids.end(), p.index) ==
+                ids.end()) {
               ids.push_back(p.index);
             }
             break;
@@ -216,7 +220,8 @@ class Matcher {
       });
     }
     if (tok.is_number) {
-      for (uint32_t g : lex_.number_start_groups) pending_groups_.push_back({g, k});
+      for (uint32_t g : lex_.number_start_groups)
+        pending_groups_.push_back({g, k});
     }
     a_.cont_begin[k] = static_cast<uint32_t>(ids_begin);
     a_.cont_count[k] = static_cast<uint32_t>(ids.size() - ids_begin);
@@ -265,10 +270,12 @@ class Matcher {
         while (pos <= text.size() &&
                re.Match(text, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
           const re2::StringPiece& m = groups[1];
-          const size_t m_end = static_cast<size_t>(m.data() + m.size() - text.data());
+          const size_t m_end =
+              static_cast<size_t>(m.data() + m.size() - text.data());
           if (m.empty()) {
             pos = static_cast<size_t>(groups[0].data() + groups[0].size() -
-                                      text.data()) + 1;
+                                      text.data()) +
+                  1;
             continue;
           }
           Match match;
@@ -280,8 +287,8 @@ class Matcher {
           if (match.tok_end < match.tok_begin) match.tok_end = match.tok_begin;
           match.sentence = hit_sentences[w];
           if (match.tok_begin >= match.tok_end ||
-              !a_.entry(match.entry).IsException(
-                  doc_.TokenText(tokens_[match.tok_begin]))) {
+              !a_.entry(match.entry)
+                   .IsException(doc_.TokenText(tokens_[match.tok_begin]))) {
             a_.matches.push_back(match);
           }
           pos = m_end;

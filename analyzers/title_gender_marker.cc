@@ -71,11 +71,12 @@ bool IsBinnenI(const Analysis& a, const Token& t) {
 void FindUnmarkedTitles(Analysis* a) {
   const LanguageLexicon& lex = a->lex;
   if (lex.titles.empty() || a->titles.empty()) return;
-  const auto masc_rule =
-      lex.analyzer_rules.find(absl::StrCat(lex.language, ".gender.title_masculine_only"));
-  const auto fem_rule =
-      lex.analyzer_rules.find(absl::StrCat(lex.language, ".gender.title_feminine_only"));
-  if (masc_rule == lex.analyzer_rules.end() || fem_rule == lex.analyzer_rules.end()) {
+  const auto masc_rule = lex.analyzer_rules.find(
+      absl::StrCat(lex.language, ".gender.title_masculine_only"));
+  const auto fem_rule = lex.analyzer_rules.find(
+      absl::StrCat(lex.language, ".gender.title_feminine_only"));
+  if (masc_rule == lex.analyzer_rules.end() ||
+      fem_rule == lex.analyzer_rules.end()) {
     return;
   }
   const auto& tokens = a->doc.tokens();
@@ -105,7 +106,8 @@ void FindUnmarkedTitles(Analysis* a) {
   for (const Match& m : a->matches) {
     const CompiledEntry& e = a->entry(m.entry);
     if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE) {
-      cues_before.emplace_back(m.sentence, m.tok_end, static_cast<int>(e.severity));
+      cues_before.emplace_back(m.sentence, m.tok_end,
+                               static_cast<int>(e.severity));
     } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER) {
       cues_after.emplace_back(m.sentence, m.tok_begin);
     }
@@ -230,7 +232,8 @@ void FindUnmarkedTitles(Analysis* a) {
                                 ? title.def->feminine()
                                 : prefix + LowerFirst(title.def->feminine());
     if (prefix.empty()) {
-      for (const std::string& n : title.def->neutral()) c.suggestions.push_back(n);
+      for (const std::string& n : title.def->neutral())
+        c.suggestions.push_back(n);
     }
     c.suggestions.push_back(absl::StrCat(fem, "/", masc));
     if (fem == masc + "in") c.suggestions.push_back(absl::StrCat(masc, "*in"));

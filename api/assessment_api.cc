@@ -16,9 +16,9 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "base/fnv1a.h"
-#include "assessment/scoring.h"
 #include "api/errors.h"
+#include "assessment/scoring.h"
+#include "base/fnv1a.h"
 
 namespace divcheck::api {
 namespace {

@@ -10,8 +10,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "analyzers/catalog.h"
-#include "base/status_macros.h"
 #include "api/errors.h"
+#include "base/status_macros.h"
 #include "base/utf8.h"
 
 namespace divcheck::api {
@@ -213,15 +213,15 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
 
   ScanOptions options;
   options.language = request.language_code();
-  return RunScan(call, "text", std::move(options),
-                 [&](const ScanOptions& o) {
-                   return engine_->ScanTextInto(request.text(), o, out);
-                 });
+  return RunScan(call, "text", std::move(options), [&](const ScanOptions& o) {
+    return engine_->ScanTextInto(request.text(), o, out);
+  });
 }
 
-absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(const v1::ScanFormRequest& request,
-                                                       const CallControl& call) const {
-  const std::vector<FormViolation> problems = ValidateFormRequest(request, max_text_bytes_);
+absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(
+    const v1::ScanFormRequest& request, const CallControl& call) const {
+  const std::vector<FormViolation> problems =
+      ValidateFormRequest(request, max_text_bytes_);
   if (!problems.empty()) {
     std::vector<FieldViolation> violations;
     std::map<std::string, std::string> metadata;
@@ -234,11 +234,11 @@ absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(const v1::ScanFormRequest
     return InvalidRequest(violations, metadata);
   }
   absl::StatusOr<v1::ScanFormResponse> response;
-  RETURN_IF_ERROR(RunScan(call, "instructions", ScanOptions(),
-                          [&](const ScanOptions& o) {
-                            response = engine_->ScanForm(request, o);
-                            return response.status();
-                          }));
+  RETURN_IF_ERROR(
+      RunScan(call, "instructions", ScanOptions(), [&](const ScanOptions& o) {
+        response = engine_->ScanForm(request, o);
+        return response.status();
+      }));
   return response;
 }
 

@@ -85,8 +85,8 @@ class ScanApi {
   // Checks the form request (every problem in one BadRequest: reasons
   // INVALID_FORM, TEXT_TOO_LARGE, UNSUPPORTED_LANGUAGE, INVALID_REQUEST_ID),
   // then audits it with Engine::ScanForm. Other errors as for Scan.
-  absl::StatusOr<v1::ScanFormResponse> ScanForm(const v1::ScanFormRequest& request,
-                                                const CallControl& call) const;
+  absl::StatusOr<v1::ScanFormResponse> ScanForm(
+      const v1::ScanFormRequest& request, const CallControl& call) const;
 
   // One page of rules (AIP-158). Errors: INVALID_ARGUMENT listing every
   // invalid field (INVALID_PAGE_SIZE, UNSUPPORTED_LANGUAGE,

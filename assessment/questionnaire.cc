@@ -212,8 +212,8 @@ class QuestionnaireCompiler {
           Reporter::Nested(tree_, kFile, "scales", i);
       if (!IsValidId(scale.id())) {
         r_.At(t, kScale, "id", -1,
-              absl::StrCat("scale ", i + 1, " has an invalid id \"",
-                           scale.id(), "\""));
+              absl::StrCat("scale ", i + 1, " has an invalid id \"", scale.id(),
+                           "\""));
       } else if (!scales_.emplace(scale.id(), i).second) {
         r_.At(t, kScale, "id", -1,
               absl::StrCat("duplicate scale id \"", scale.id(), "\""));
@@ -247,7 +247,8 @@ class QuestionnaireCompiler {
     out->set_title(section.title());
     out->set_description(section.description());
     for (int k = 0; k < section.questions_size(); ++k) {
-      CompileQuestion(section, k, Reporter::Nested(st, kSection, "questions", k),
+      CompileQuestion(section, k,
+                      Reporter::Nested(st, kSection, "questions", k),
                       out->add_questions());
     }
   }
@@ -273,8 +274,8 @@ class QuestionnaireCompiler {
   }
 
   void CheckScoringAndAdvice(const config::v1::Question& question,
-                                const TextFormat::ParseInfoTree* qt,
-                                const std::string& where) {
+                             const TextFormat::ParseInfoTree* qt,
+                             const std::string& where) {
     if (question.dimensions_size() == 0) {
       r_.At(qt, kQuestion, "id", -1,
             absl::StrCat(where, " touches no dimension (list at least one)"));

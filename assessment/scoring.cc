@@ -122,7 +122,8 @@ namespace {
 class Scorer {
  public:
   explicit Scorer(const Answers& answers) {
-    for (const v1::Answer& a : answers) by_question_.emplace(a.question_id(), &a);
+    for (const v1::Answer& a : answers)
+      by_question_.emplace(a.question_id(), &a);
   }
 
   void ScoreSection(const v1::QuestionnaireSection& s, v1::Assessment* out) {
@@ -226,8 +227,8 @@ class Scorer {
       result->set_skipped_count(result->skipped_count() + 1);
       return;
     }
-    const double fulfilment = std::clamp(
-        static_cast<double>(option->value()) / max_value, 0.0, 1.0);
+    const double fulfilment =
+        std::clamp(static_cast<double>(option->value()) / max_value, 0.0, 1.0);
     qr->set_value(option->value());
     qr->set_fulfilment(fulfilment);
     result->set_answered_count(result->answered_count() + 1);

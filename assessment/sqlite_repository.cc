@@ -18,7 +18,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -303,8 +302,9 @@ absl::Status Migrate(sqlite3* db) {
 absl::Status CreateOwnerOnly(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot create assessment database ", path, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot create assessment database ", path, ": ",
+                     std::strerror(errno)));
   }
   struct stat st;
   const bool ok = ::fstat(fd, &st) == 0 &&
@@ -312,9 +312,9 @@ absl::Status CreateOwnerOnly(const std::string& path) {
   const int saved = errno;
   ::close(fd);
   if (!ok) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot make assessment database ", path,
-        " owner-only (mode 0600): ", std::strerror(saved)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot make assessment database ", path,
+                     " owner-only (mode 0600): ", std::strerror(saved)));
   }
   return absl::OkStatus();
 }

@@ -9,16 +9,17 @@
 #define DIVCHECK_CONCAT_(a, b) DIVCHECK_CONCAT_INNER_(a, b)
 
 // Returns the status of `expr` from the enclosing function unless it is OK.
-#define RETURN_IF_ERROR(expr)                                  \
-  do {                                                         \
-    const ::absl::Status divcheck_status_ = (expr);            \
-    if (!divcheck_status_.ok()) return divcheck_status_;       \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    const ::absl::Status divcheck_status_ = (expr);      \
+    if (!divcheck_status_.ok()) return divcheck_status_; \
   } while (0)
 
 // `lhs = value of statusor_expr`, or returns its status from the enclosing
 // function.
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  ASSIGN_OR_RETURN_IMPL_(DIVCHECK_CONCAT_(divcheck_statusor_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr)                                           \
+  ASSIGN_OR_RETURN_IMPL_(DIVCHECK_CONCAT_(divcheck_statusor_, __LINE__), lhs, \
+                         expr)
 #define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                           \
   if (!tmp.ok()) return tmp.status();          \

@@ -34,7 +34,8 @@ Engine& SharedEngine() {
     options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
     auto e = Engine::Create(options);
     if (!e.ok()) {
-      fprintf(stderr, "cannot load lexicons: %s\n", e.status().ToString().c_str());
+      fprintf(stderr, "cannot load lexicons: %s\n",
+              e.status().ToString().c_str());
       std::abort();
     }
     return e->release();
@@ -156,7 +157,8 @@ BENCHMARK(BM_MatchAndAnalyze);
 enum class BigInput { kNormal, kJung, kRepeatedAd, kDense, kTitle };
 
 // `unit` + `separator` repeated while the result stays within 1 MiB.
-std::string RepeatTo1MiB(const std::string& unit, const std::string& separator) {
+std::string RepeatTo1MiB(const std::string& unit,
+                         const std::string& separator) {
   std::string out;
   while (out.size() + unit.size() + separator.size() <= kDefaultMaxInputBytes) {
     out += unit;
@@ -170,7 +172,8 @@ std::string RepeatTo1MiB(const std::string& unit, const std::string& separator) 
 // (no finding at WARNING or above) or the others.
 std::vector<std::string> CorpusPassages(bool clean) {
   std::vector<std::filesystem::path> paths;
-  for (const auto& e : std::filesystem::directory_iterator(DIVCHECK_CORPUS_DE)) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(DIVCHECK_CORPUS_DE)) {
     if (e.path().extension() == ".txt") paths.push_back(e.path());
   }
   std::sort(paths.begin(), paths.end());
@@ -225,10 +228,9 @@ const std::string& Input(BigInput which) {
 // The whole pipeline (ScanTextInto, reused Report) on 1 MiB.
 void BM_Scan1MiB(benchmark::State& state) {
   const auto which = static_cast<BigInput>(state.range(0));
-  static const char* const kLabels[] = {"normal (clean ads)", "\"jung \" repeated",
-                                        "realistic ad repeated",
-                                        "dense distinct findings",
-                                        "\"Verk\u00e4ufer \" repeated"};
+  static const char* const kLabels[] = {
+      "normal (clean ads)", "\"jung \" repeated", "realistic ad repeated",
+      "dense distinct findings", "\"Verk\u00e4ufer \" repeated"};
   const std::string& text = Input(which);
   Engine& engine = SharedEngine();
   ScanOptions options;
@@ -238,11 +240,12 @@ void BM_Scan1MiB(benchmark::State& state) {
     benchmark::DoNotOptimize(engine.ScanTextInto(text, options, &report));
   }
   state.SetLabel(kLabels[state.range(0)]);
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * text.size()));
   state.counters["bytes"] = static_cast<double>(text.size());
   state.counters["findings"] = static_cast<double>(report.findings_size());
-  state.counters["uncapped"] =
-      static_cast<double>(report.findings_size() + report.omitted_finding_count());
+  state.counters["uncapped"] = static_cast<double>(
+      report.findings_size() + report.omitted_finding_count());
   state.counters["response_bytes"] = static_cast<double>(report.ByteSizeLong());
 }
 BENCHMARK(BM_Scan1MiB)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
@@ -250,7 +253,8 @@ BENCHMARK(BM_Scan1MiB)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 // Loading and compiling every shipped lexicon (start-up and reload cost).
 void BM_LoadLexicons(benchmark::State& state) {
   for (auto _ : state) {
-    benchmark::DoNotOptimize(LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, nullptr));
+    benchmark::DoNotOptimize(
+        LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, nullptr));
   }
 }
 BENCHMARK(BM_LoadLexicons)->Unit(benchmark::kMillisecond);

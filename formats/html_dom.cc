@@ -71,7 +71,7 @@ std::string AsUtf8(absl::string_view html) {
     return std::string(html);
   }
   const icu::UnicodeString u(html.data(), static_cast<int32_t>(html.size()),
-                              "windows-1252");
+                             "windows-1252");
   std::string out;
   u.toUTF8String(out);
   return out;

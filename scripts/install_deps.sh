@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev prometheus-cpp-dev openssl curl
   libgumbo-dev libjemalloc-dev libcli11-dev
   libcpp-httplib-dev nghttp2-client wrk
+  clang-format
   python3-grpcio python3-protobuf
   python3
 )

@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 jobs="$(nproc 2>/dev/null || echo 2)"
 
+echo "== source checks"
+bash scripts/check_format.sh
+python3 scripts/check_layers.py .
+
 echo "== release build"
 bash scripts/build.sh release
 ./build/clients/cli/divcheck lexicon validate lexicons

@@ -113,13 +113,14 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
   }
   key = absl::StripAsciiWhitespace(key.substr(7));
   if (key.empty()) {
-    return api::WithReason(
-        absl::UnauthenticatedError("the API key is empty"), "UNAUTHENTICATED");
+    return api::WithReason(absl::UnauthenticatedError("the API key is empty"),
+                           "UNAUTHENTICATED");
   }
   auto it = table->find(Sha256Hex(key));
   if (it == table->end()) {
-    return api::WithReason(absl::UnauthenticatedError("the API key is not valid"),
-                      "UNAUTHENTICATED");
+    return api::WithReason(
+        absl::UnauthenticatedError("the API key is not valid"),
+        "UNAUTHENTICATED");
   }
   return it->second;
 }

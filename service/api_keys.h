@@ -3,9 +3,9 @@
 //   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(config.api_keys());
 //   absl::StatusOr<std::string> who = keys->Authenticate("Bearer s3cret");
 //
-// Copies share the failure limiter. Safe for concurrent use: Authenticate and enabled() may run while Replace
-// puts a new set in use (divcheckd's SIGHUP); each call sees the old set or
-// the new one, whole.
+// Copies share the failure limiter. Safe for concurrent use: Authenticate and
+// enabled() may run while Replace puts a new set in use (divcheckd's SIGHUP);
+// each call sees the old set or the new one, whole.
 #ifndef DIVCHECK_SERVICE_API_KEYS_H_
 #define DIVCHECK_SERVICE_API_KEYS_H_
 

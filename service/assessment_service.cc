@@ -4,10 +4,10 @@
 #include <utility>
 #include <vector>
 
-#include "service/call_start.h"
-#include "service/request_parse.h"
 #include "api/errors.h"
+#include "service/call_start.h"
 #include "service/grpc_status.h"
+#include "service/request_parse.h"
 
 namespace divcheck::service {
 namespace {

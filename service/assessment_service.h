@@ -13,10 +13,10 @@
 
 #include <string>
 
+#include "api/assessment_api.h"
 #include "divcheck/v1/assessment_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "service/api_keys.h"
-#include "api/assessment_api.h"
 #include "service/json_log.h"
 #include "service/scan_service.h"
 

@@ -46,9 +46,9 @@
 #include "api/scan_api.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
-#include "grpc/support/log.h"
 #include "base/data_dir.h"
 #include "base/file.h"
+#include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -98,8 +98,7 @@ absl::Status CheckKeyMatchesCertificate(const std::string& cert_pem,
       PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
   if (cert == nullptr) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(
-        "cert_file holds no PEM certificate");
+    return absl::InvalidArgumentError("cert_file holds no PEM certificate");
   }
   std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
       BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
@@ -519,8 +518,7 @@ void LogListening(const ServerOptions& options, const Backends& backends,
 }
 
 // Serves until SIGTERM or SIGINT; returns the exit status.
-int Serve(const ServerOptions& options, const sigset_t& signals,
-          JsonLog& log) {
+int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
   // Taken before the lexicons are loaded: a change made meanwhile is seen.
   const std::string lexicon_fingerprint =
       options.watch_lexicons.count() > 0
@@ -540,8 +538,8 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
                           service_options);
   api::AssessmentApi assessment_api(backends.questionnaires,
                                     backends.repository.get());
-  AssessmentServiceImpl assessment_service(
-      &assessment_api, &*backends.keys, &log, metrics, options.log_requests);
+  AssessmentServiceImpl assessment_service(&assessment_api, &*backends.keys,
+                                           &log, metrics, options.log_requests);
   int port = 0;
   std::unique_ptr<grpc::Server> server =
       StartServer(options, backends, service, assessment_service, &port);
@@ -599,10 +597,9 @@ int Serve(const ServerOptions& options, const sigset_t& signals,
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
     ReloadApiKeys(*backends.keys, log);
   };
-  std::thread signal_thread(HandleSignals, std::cref(signals),
-                            std::cref(reload), std::ref(*server), http.get(),
-                            options.shutdown_grace, options.drain,
-                            std::ref(log));
+  std::thread signal_thread(
+      HandleSignals, std::cref(signals), std::cref(reload), std::ref(*server),
+      http.get(), options.shutdown_grace, options.drain, std::ref(log));
   server->Wait();
   signal_thread.join();
   if (watcher != nullptr) watcher->Stop();

@@ -30,8 +30,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
-#include "base/json.h"
 #include "absl/synchronization/mutex.h"
+#include "base/json.h"
 
 namespace divcheck::service {
 

@@ -282,8 +282,7 @@ class ServerMetrics::HttpServer {
     std::string request;
     char buf[2048];
     while (request.find("\r\n\r\n") == std::string::npos &&
-           request.find("\n\n") == std::string::npos &&
-           request.size() < 8192) {
+           request.find("\n\n") == std::string::npos && request.size() < 8192) {
       const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
       if (n <= 0) break;
       request.append(buf, static_cast<size_t>(n));

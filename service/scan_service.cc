@@ -4,12 +4,12 @@
 #include <utility>
 #include <vector>
 
-#include "service/call_start.h"
-#include "service/request_parse.h"
 #include "api/errors.h"
-#include "service/grpc_status.h"
-#include "service/scan_wire.h"
 #include "base/utf8.h"
+#include "service/call_start.h"
+#include "service/grpc_status.h"
+#include "service/request_parse.h"
+#include "service/scan_wire.h"
 
 namespace divcheck::service {
 namespace {

@@ -19,11 +19,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "api/scan_api.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "service/api_keys.h"
 #include "service/json_log.h"
-#include "api/scan_api.h"
 
 namespace divcheck::service {
 

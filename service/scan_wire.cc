@@ -3,10 +3,10 @@
 #include <climits>
 
 #include "absl/strings/str_cat.h"
+#include "api/errors.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
-#include "api/errors.h"
 
 namespace divcheck::service {
 namespace {

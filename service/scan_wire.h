@@ -24,8 +24,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "divcheck/v1/scan_service.pb.h"
 #include "api/scan_api.h"
+#include "divcheck/v1/scan_service.pb.h"
 
 namespace divcheck::service {
 

@@ -194,8 +194,7 @@ absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(
   return config;
 }
 
-std::vector<std::string> NormalizeFlagNames(int argc,
-                                            const char* const* argv) {
+std::vector<std::string> NormalizeFlagNames(int argc, const char* const* argv) {
   std::vector<std::string> out(argv, argv + argc);
   for (size_t i = 1; i < out.size(); ++i) {
     std::string& arg = out[i];
@@ -214,11 +213,10 @@ absl::Status ApplyLimits(ServerOptions* o) {
   const config::v1::ServerConfig& c = o->config;
   constexpr uint64_t kDay = 86400;
   uint64_t v = o->max_concurrent_streams;
-  RETURN_IF_ERROR(Limit("max_concurrent_streams",
-                        c.has_max_concurrent_streams(),
-                        c.max_concurrent_streams(),
-                        absl::GetFlag(FLAGS_max_concurrent_streams), 1, 100000,
-                        &v));
+  RETURN_IF_ERROR(
+      Limit("max_concurrent_streams", c.has_max_concurrent_streams(),
+            c.max_concurrent_streams(),
+            absl::GetFlag(FLAGS_max_concurrent_streams), 1, 100000, &v));
   o->max_concurrent_streams = static_cast<uint32_t>(v);
   constexpr uint64_t kMiB = uint64_t{1} << 20;
   RETURN_IF_ERROR(Limit("memory_quota_bytes", c.has_memory_quota_bytes(),
@@ -269,11 +267,10 @@ absl::Status ApplyLimits(ServerOptions* o) {
     *d.out = std::chrono::seconds(seconds);
   }
   v = o->max_auth_failures_per_peer;
-  RETURN_IF_ERROR(Limit("max_auth_failures_per_peer",
-                        c.has_max_auth_failures_per_peer(),
-                        c.max_auth_failures_per_peer(),
-                        absl::GetFlag(FLAGS_max_auth_failures_per_peer), 0,
-                        1000000, &v));
+  RETURN_IF_ERROR(
+      Limit("max_auth_failures_per_peer", c.has_max_auth_failures_per_peer(),
+            c.max_auth_failures_per_peer(),
+            absl::GetFlag(FLAGS_max_auth_failures_per_peer), 0, 1000000, &v));
   o->max_auth_failures_per_peer = static_cast<uint32_t>(v);
   return absl::OkStatus();
 }
@@ -287,8 +284,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
 
   // The config file first, then the flags over it.
   if (std::optional<std::string> path = absl::GetFlag(FLAGS_config)) {
-    ASSIGN_OR_RETURN(const config::v1::ServerConfig c,
-                     LoadServerConfig(*path));
+    ASSIGN_OR_RETURN(const config::v1::ServerConfig c, LoadServerConfig(*path));
     if (!c.listen().empty()) o.listen = c.listen();
     if (!c.lexicon_dir().empty()) o.lexicon_dir = c.lexicon_dir();
     o.metrics_listen = c.metrics_listen();

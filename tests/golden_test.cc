@@ -39,13 +39,13 @@ std::string Render(const v1::Report& r) {
   std::string out;
   for (const v1::Finding& f : r.findings()) {
     std::string sev = v1::Severity_Name(f.severity()).substr(9);  // SEVERITY_
-    absl::StrAppend(&out, f.span().line(), ":", f.span().column(), " ", sev, " ",
-                    f.rule_id(), " \"", f.matched_text(), "\"\n");
+    absl::StrAppend(&out, f.span().line(), ":", f.span().column(), " ", sev,
+                    " ", f.rule_id(), " \"", f.matched_text(), "\"\n");
   }
   for (const v1::Highlight& h : r.highlights()) {
-    absl::StrAppend(&out, h.span().line(), ":", h.span().column(), " highlight ",
-                    v1::HighlightKind_Name(h.kind()).substr(15), " ", h.rule_id(),
-                    " \"", h.matched_text(), "\"\n");
+    absl::StrAppend(&out, h.span().line(), ":", h.span().column(),
+                    " highlight ", v1::HighlightKind_Name(h.kind()).substr(15),
+                    " ", h.rule_id(), " \"", h.matched_text(), "\"\n");
   }
   absl::StrAppend(&out, "score ", r.score(), " grade ", r.grade(), "\n");
   return out;

@@ -52,10 +52,14 @@ const std::map<std::string, v1::Dimension>& Dimensions() {
 }
 
 bool ParseSeverity(absl::string_view s, v1::Severity* out) {
-  if (s == "hint") *out = v1::SEVERITY_HINT;
-  else if (s == "warning") *out = v1::SEVERITY_WARNING;
-  else if (s == "critical") *out = v1::SEVERITY_CRITICAL;
-  else return false;
+  if (s == "hint")
+    *out = v1::SEVERITY_HINT;
+  else if (s == "warning")
+    *out = v1::SEVERITY_WARNING;
+  else if (s == "critical")
+    *out = v1::SEVERITY_CRITICAL;
+  else
+    return false;
   return true;
 }
 
@@ -74,8 +78,8 @@ std::map<v1::Dimension, v1::Severity> Worst(const v1::Report& r) {
 std::string Describe(const v1::Report& r) {
   std::string out;
   for (const v1::Finding& f : r.findings()) {
-    absl::StrAppend(&out, "  ", v1::Severity_Name(f.severity()), " ", f.rule_id(),
-                    " \"", f.matched_text(), "\"\n");
+    absl::StrAppend(&out, "  ", v1::Severity_Name(f.severity()), " ",
+                    f.rule_id(), " \"", f.matched_text(), "\"\n");
   }
   return out.empty() ? "  (no findings)\n" : out;
 }
@@ -116,23 +120,27 @@ TEST_F(QualityTest, LexiconSize) {
     titles[f.language] += f.job_title_count;
     concepts[f.language] += f.job_title_count;
   }
-  std::printf("concepts: de %zu, en %zu; job titles de %zu; coded de %zu/%zu, en %zu/%zu\n",
-              concepts["de"], concepts["en"], titles["de"], agentic["de"], communal["de"],
-              agentic["en"], communal["en"]);
+  std::printf(
+      "concepts: de %zu, en %zu; job titles de %zu; coded de %zu/%zu, en "
+      "%zu/%zu\n",
+      concepts["de"], concepts["en"], titles["de"], agentic["de"],
+      communal["de"], agentic["en"], communal["en"]);
   EXPECT_GE(concepts["de"], 600u);
   EXPECT_GE(concepts["en"], 300u);
   EXPECT_GE(titles["de"], 300u);
   EXPECT_GE(agentic["de"], 60u);
   EXPECT_GE(communal["de"], 60u);
-  EXPECT_GE(agentic["en"], 50u);   // Gaucher et al. via Gender Decoder: 52 stems
+  EXPECT_GE(agentic["en"], 50u);  // Gaucher et al. via Gender Decoder: 52 stems
   EXPECT_GE(communal["en"], 48u);  // 50 stems (hyphenated variants merge)
 }
 
 // court_excerpts.tsv: id → (language, text).
-const std::map<std::string, std::pair<std::string, std::string>>& CourtExcerpts() {
+const std::map<std::string, std::pair<std::string, std::string>>&
+CourtExcerpts() {
   static const auto* excerpts = [] {
     auto* m = new std::map<std::string, std::pair<std::string, std::string>>;
-    std::istringstream tsv(ReadFile(fs::path(DIVCHECK_TEST_DATA) / "court_excerpts.tsv"));
+    std::istringstream tsv(
+        ReadFile(fs::path(DIVCHECK_TEST_DATA) / "court_excerpts.tsv"));
     std::string line;
     std::getline(tsv, line);  // header
     while (std::getline(tsv, line)) {
@@ -157,9 +165,9 @@ std::vector<testing::DataCase> CourtExpectations() {
   for (int number = 2; std::getline(tsv, line); ++number) {
     std::vector<std::string> cols = absl::StrSplit(line, '\t');
     testing::DataCase c;
-    c.name = cols.size() >= 3
-                 ? testing::ParamName(absl::StrCat(cols[0], "_", cols[1], "_", cols[2]))
-                 : absl::StrCat("line_", number);
+    c.name = cols.size() >= 3 ? testing::ParamName(absl::StrCat(
+                                    cols[0], "_", cols[1], "_", cols[2]))
+                              : absl::StrCat("line_", number);
     c.path = path;
     c.line_number = number;
     c.line = line;
@@ -215,13 +223,15 @@ struct Passage {
 };
 
 // Reads one passage with its "#!" header lines; problems go to *error.
-Passage ReadPassage(const fs::path& f, const std::string& lang, std::string* error) {
+Passage ReadPassage(const fs::path& f, const std::string& lang,
+                    std::string* error) {
   Passage p;
   p.path = fs::relative(f, DIVCHECK_CORPUS_DIR).string();
   p.language = lang;
   const std::string content = ReadFile(f);
   size_t pos = 0;
-  while (pos < content.size() && absl::StartsWith(absl::string_view(content).substr(pos), "#!")) {
+  while (pos < content.size() &&
+         absl::StartsWith(absl::string_view(content).substr(pos), "#!")) {
     const size_t nl = content.find('\n', pos);
     absl::string_view header = absl::string_view(content).substr(
         pos + 2, (nl == std::string::npos ? content.size() : nl) - pos - 2);
@@ -229,8 +239,8 @@ Passage ReadPassage(const fs::path& f, const std::string& lang, std::string* err
     if (header == "clean") {
       p.clean = true;
     } else if (absl::ConsumePrefix(&header, "expect:")) {
-      std::vector<std::string> parts =
-          absl::StrSplit(absl::StripAsciiWhitespace(header), ' ', absl::SkipEmpty());
+      std::vector<std::string> parts = absl::StrSplit(
+          absl::StripAsciiWhitespace(header), ' ', absl::SkipEmpty());
       v1::Severity sev;
       if (parts.size() != 2 || !Dimensions().count(parts[0]) ||
           !ParseSeverity(parts[1], &sev)) {
@@ -245,7 +255,8 @@ Passage ReadPassage(const fs::path& f, const std::string& lang, std::string* err
   }
   p.text = content.substr(pos);
   if (p.clean == !p.expect.empty()) {
-    *error += absl::StrCat(p.path, ": needs either #! clean or #! expect lines\n");
+    *error +=
+        absl::StrCat(p.path, ": needs either #! clean or #! expect lines\n");
   }
   return p;
 }
@@ -255,8 +266,8 @@ std::vector<testing::DataCase> CorpusFiles() {
   std::vector<testing::DataCase> cases;
   for (const char* lang : {"de", "en"}) {
     for (testing::DataCase& c :
-         testing::DataFiles((fs::path(DIVCHECK_CORPUS_DIR) / lang).string(), {".txt"},
-                            absl::StrCat(lang, "_"))) {
+         testing::DataFiles((fs::path(DIVCHECK_CORPUS_DIR) / lang).string(),
+                            {".txt"}, absl::StrCat(lang, "_"))) {
       cases.push_back(std::move(c));
     }
   }
@@ -280,12 +291,14 @@ std::vector<Passage> LoadCorpus(std::string* error) {
 // CRITICAL finding in any dimension. (Labelled passages count towards the
 // precision and recall of QualityTest.Corpus, which may miss a few.)
 class CorpusPassage : public QualityTest,
-                      public ::testing::WithParamInterface<testing::DataCase> {};
+                      public ::testing::WithParamInterface<testing::DataCase> {
+};
 
 TEST_P(CorpusPassage, IsLabelledAndCleanMeansNoWarning) {
   ASSERT_NE(engine_, nullptr);
   std::string error;
-  const Passage p = ReadPassage(GetParam().path, LanguageOf(GetParam()), &error);
+  const Passage p =
+      ReadPassage(GetParam().path, LanguageOf(GetParam()), &error);
   EXPECT_TRUE(error.empty()) << error;
   ScanOptions scan;
   scan.language = p.language;
@@ -299,7 +312,8 @@ TEST_P(CorpusPassage, IsLabelledAndCleanMeansNoWarning) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, CorpusPassage, ::testing::ValuesIn(CorpusFiles()),
+INSTANTIATE_TEST_SUITE_P(Corpus, CorpusPassage,
+                         ::testing::ValuesIn(CorpusFiles()),
                          testing::DataCaseName);
 
 TEST_F(QualityTest, Corpus) {
@@ -315,7 +329,9 @@ TEST_F(QualityTest, Corpus) {
   EXPECT_GE(en, 50u);
   EXPECT_GE(clean, 60u);
 
-  struct Counts { int tp = 0, fp = 0, fn = 0; };
+  struct Counts {
+    int tp = 0, fp = 0, fn = 0;
+  };
   std::map<v1::Dimension, Counts> counts;
   std::string failures;
   for (const Passage& p : corpus) {
@@ -327,34 +343,37 @@ TEST_F(QualityTest, Corpus) {
     for (const auto& [name, dim] : Dimensions()) {
       const auto e = p.expect.find(dim);
       const auto w = worst.find(dim);
-      const v1::Severity got = w == worst.end() ? v1::SEVERITY_UNSPECIFIED : w->second;
+      const v1::Severity got =
+          w == worst.end() ? v1::SEVERITY_UNSPECIFIED : w->second;
       if (e != p.expect.end()) {
         if (got >= e->second) {
           ++counts[dim].tp;
         } else {
           ++counts[dim].fn;
-          absl::StrAppend(&failures, "missed ", name, " ≥ ", v1::Severity_Name(e->second),
-                          " in ", p.path, "\n", Describe(*report));
+          absl::StrAppend(&failures, "missed ", name, " ≥ ",
+                          v1::Severity_Name(e->second), " in ", p.path, "\n",
+                          Describe(*report));
         }
       } else if (got >= v1::SEVERITY_WARNING) {
         ++counts[dim].fp;
-        absl::StrAppend(&failures, "unexpected ", name, " ", v1::Severity_Name(got),
-                        " in ", p.path, p.clean ? " (clean)" : "", "\n",
-                        Describe(*report));
+        absl::StrAppend(&failures, "unexpected ", name, " ",
+                        v1::Severity_Name(got), " in ", p.path,
+                        p.clean ? " (clean)" : "", "\n", Describe(*report));
       }
     }
   }
-  std::printf("\ncorpus: %zu passages (%zu de, %zu en, %zu clean)\n", corpus.size(), de,
-              en, clean);
-  std::printf("%-16s %5s %5s %5s %9s %7s\n", "dimension", "tp", "fp", "fn", "precision",
-              "recall");
+  std::printf("\ncorpus: %zu passages (%zu de, %zu en, %zu clean)\n",
+              corpus.size(), de, en, clean);
+  std::printf("%-16s %5s %5s %5s %9s %7s\n", "dimension", "tp", "fp", "fn",
+              "precision", "recall");
   bool below = false;
   for (const auto& [name, dim] : Dimensions()) {
     const Counts& c = counts[dim];
-    const double precision = c.tp + c.fp == 0 ? 1.0 : double(c.tp) / (c.tp + c.fp);
+    const double precision =
+        c.tp + c.fp == 0 ? 1.0 : double(c.tp) / (c.tp + c.fp);
     const double recall = c.tp + c.fn == 0 ? 1.0 : double(c.tp) / (c.tp + c.fn);
-    std::printf("%-16s %5d %5d %5d %9.3f %7.3f\n", name.c_str(), c.tp, c.fp, c.fn,
-                precision, recall);
+    std::printf("%-16s %5d %5d %5d %9.3f %7.3f\n", name.c_str(), c.tp, c.fp,
+                c.fn, precision, recall);
     if (precision < 0.9 || recall < 0.9) below = true;
   }
   std::fflush(stdout);

@@ -167,7 +167,6 @@ std::string DimensionName(v1::Dimension d, const Labels& l) {
 
 }  // namespace
 
-
 std::string QuestionnaireText(const v1::Questionnaire& q) {
   std::string out = absl::StrCat(q.title(), " (", q.id(), " version ",
                                  q.version(), ", ", q.language(), ")\n");

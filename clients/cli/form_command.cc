@@ -12,9 +12,9 @@
 #include "analyzers/engine.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
-#include "formats/form_input.h"
 #include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
+#include "formats/form_input.h"
 
 namespace divcheck::cli {
 

@@ -81,7 +81,9 @@ std::string EscapeForTerminal(absl::string_view text) {
       ++i;
       continue;
     }
-    uint32_t cp = length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
+    uint32_t cp = length == 2   ? (c & 0x1F)
+                  : length == 3 ? (c & 0x0F)
+                                : (c & 0x07);
     for (size_t k = 1; k < length; ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     }
@@ -112,15 +114,14 @@ void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
                     EscapeForTerminal(f.context_note()), "\n");
   }
   if (f.suggestions_size() > 0) {
-    absl::StrAppend(out, "    ", green, de ? "stattdessen: " : "instead: ",
-                    reset, EscapeForTerminal(absl::StrJoin(f.suggestions(), " | ")),
-                    "\n");
+    absl::StrAppend(
+        out, "    ", green, de ? "stattdessen: " : "instead: ", reset,
+        EscapeForTerminal(absl::StrJoin(f.suggestions(), " | ")), "\n");
   }
   if (!f.legal_basis().empty()) {
     absl::StrAppend(out, "    ", dim,
                     de ? "Rechtsgrundlage: " : "legal basis: ",
-                    EscapeForTerminal(f.legal_basis()),
-                    reset, "\n");
+                    EscapeForTerminal(f.legal_basis()), reset, "\n");
   }
 }
 
@@ -138,12 +139,11 @@ std::string FormatText(const std::string& raw_source, const v1::Report& report,
   const std::string source = EscapeForTerminal(raw_source);
   std::string out;
   for (const v1::Finding& f : report.findings()) {
-    absl::StrAppend(&out, bold, source, ":", f.span().line(), ":",
-                    f.span().column(), ":", reset, " ",
-                    style.color ? SeverityColor(f.severity()) : "",
-                    SeverityName(f.severity()), reset, ": ",
-                    EscapeForTerminal(f.message()), " ", dim, "[",
-                    EscapeForTerminal(f.rule_id()), "]", reset, "\n");
+    absl::StrAppend(
+        &out, bold, source, ":", f.span().line(), ":", f.span().column(), ":",
+        reset, " ", style.color ? SeverityColor(f.severity()) : "",
+        SeverityName(f.severity()), reset, ": ", EscapeForTerminal(f.message()),
+        " ", dim, "[", EscapeForTerminal(f.rule_id()), "]", reset, "\n");
     AppendFindingDetails(f, de, style, &out);
   }
   for (const v1::Highlight& h : report.highlights()) {
@@ -155,8 +155,9 @@ std::string FormatText(const std::string& raw_source, const v1::Report& report,
   // Over the engine's limit per report (issue 17): say what is not listed.
   if (report.findings_capped() || report.omitted_highlight_count() > 0) {
     absl::StrAppend(
-        &out, source, ": ", dim, de ? "nicht aufgeführt (Grenze je Bericht): "
-                                    : "not listed (limit per report): ",
+        &out, source, ": ", dim,
+        de ? "nicht aufgeführt (Grenze je Bericht): "
+           : "not listed (limit per report): ",
         report.omitted_finding_count(),
         de ? " weitere Befunde, " : " more findings, ",
         report.omitted_highlight_count(),
@@ -168,8 +169,7 @@ std::string FormatText(const std::string& raw_source, const v1::Report& report,
   absl::StrAppend(
       &out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),
       "/100, ", de ? "Note " : "grade ", EscapeForTerminal(report.grade()),
-      reset, " (",
-      report.critical_count(), de ? " kritisch, " : " critical, ",
+      reset, " (", report.critical_count(), de ? " kritisch, " : " critical, ",
       report.warning_count(), de ? " Warnungen, " : " warnings, ",
       report.hint_count(), de ? " Hinweise" : " hints", "; ",
       de ? "Sprache " : "language ", EscapeForTerminal(report.language()),
@@ -180,7 +180,8 @@ std::string FormatText(const std::string& raw_source, const v1::Report& report,
   return out;
 }
 
-std::string FormatFormText(const std::string& raw_source, const v1::ScanFormResponse& response,
+std::string FormatFormText(const std::string& raw_source,
+                           const v1::ScanFormResponse& response,
                            const TextStyle& style) {
   const std::string source = EscapeForTerminal(raw_source);
   const v1::Report& report = response.report();
@@ -192,39 +193,46 @@ std::string FormatFormText(const std::string& raw_source, const v1::ScanFormResp
   std::string out;
   for (const v1::Finding& f : report.findings()) {
     if (f.field_id().empty()) {
-      absl::StrAppend(&out, bold, source, ":instructions:", f.span().line(), ":",
-                      f.span().column(), ":", reset);
+      absl::StrAppend(&out, bold, source, ":instructions:", f.span().line(),
+                      ":", f.span().column(), ":", reset);
     } else {
-      absl::StrAppend(&out, bold, source, "#", EscapeForTerminal(f.field_id()), ":", reset);
+      absl::StrAppend(&out, bold, source, "#", EscapeForTerminal(f.field_id()),
+                      ":", reset);
     }
     absl::StrAppend(&out, " ", style.color ? SeverityColor(f.severity()) : "",
-                    SeverityName(f.severity()), reset, ": ", EscapeForTerminal(f.message()), " ",
-                    dim, "[", EscapeForTerminal(f.rule_id()), "]", reset, "\n");
+                    SeverityName(f.severity()), reset, ": ",
+                    EscapeForTerminal(f.message()), " ", dim, "[",
+                    EscapeForTerminal(f.rule_id()), "]", reset, "\n");
     AppendFindingDetails(f, de, style, &out);
   }
   for (const v1::Highlight& h : report.highlights()) {
-    absl::StrAppend(&out, source, ":instructions:", h.span().line(), ":", h.span().column(),
-                    ": ", green, de ? "gut" : "good", reset, ": ", EscapeForTerminal(h.message()),
-                    " ", dim, "[", EscapeForTerminal(h.rule_id()), "]", reset, "\n");
+    absl::StrAppend(&out, source, ":instructions:", h.span().line(), ":",
+                    h.span().column(), ": ", green, de ? "gut" : "good", reset,
+                    ": ", EscapeForTerminal(h.message()), " ", dim, "[",
+                    EscapeForTerminal(h.rule_id()), "]", reset, "\n");
   }
-  absl::StrAppend(&out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),
-                  "/100, ", de ? "Note " : "grade ", EscapeForTerminal(report.grade()), reset, " (",
-                  report.critical_count(), de ? " kritisch, " : " critical, ",
-                  report.warning_count(), de ? " Warnungen, " : " warnings, ",
-                  report.hint_count(), de ? " Hinweise" : " hints", "; ",
-                  de ? "Sprache " : "language ", EscapeForTerminal(report.language()),
-                  report.language_detected() ? (de ? " erkannt" : " detected") : "", ")\n");
+  absl::StrAppend(
+      &out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),
+      "/100, ", de ? "Note " : "grade ", EscapeForTerminal(report.grade()),
+      reset, " (", report.critical_count(), de ? " kritisch, " : " critical, ",
+      report.warning_count(), de ? " Warnungen, " : " warnings, ",
+      report.hint_count(), de ? " Hinweise" : " hints", "; ",
+      de ? "Sprache " : "language ", EscapeForTerminal(report.language()),
+      report.language_detected() ? (de ? " erkannt" : " detected") : "", ")\n");
   const v1::AnonymisationReadiness& r = response.readiness();
   absl::StrAppend(&out, bold, source, ": ",
-                  de ? "Bereitschaft für anonymisierte Bewerbung " : "anonymisation readiness ",
+                  de ? "Bereitschaft für anonymisierte Bewerbung "
+                     : "anonymisation readiness ",
                   r.score(), "/100", reset,
-                  r.changes_size() == 0 ? (de ? " (keine Änderung nötig)" : " (no change needed)")
-                                        : (de ? "; nötige Änderungen:" : "; changes needed:"),
+                  r.changes_size() == 0
+                      ? (de ? " (keine Änderung nötig)" : " (no change needed)")
+                      : (de ? "; nötige Änderungen:" : "; changes needed:"),
                   "\n");
   for (const v1::ReadinessChange& c : r.changes()) {
-    absl::StrAppend(&out, "    +", c.points(), " ", EscapeForTerminal(c.change()), " ", dim, "(",
-                    EscapeForTerminal(absl::StrJoin(c.field_ids(), ", ")), ") [",
-                    EscapeForTerminal(c.rule_id()), "]", reset, "\n");
+    absl::StrAppend(&out, "    +", c.points(), " ",
+                    EscapeForTerminal(c.change()), " ", dim, "(",
+                    EscapeForTerminal(absl::StrJoin(c.field_ids(), ", ")),
+                    ") [", EscapeForTerminal(c.rule_id()), "]", reset, "\n");
   }
   return out;
 }
@@ -250,31 +258,39 @@ namespace {
 // writers, which cost more than the scan itself.
 void AppendMessage(const google::protobuf::Message& m, std::string* out);
 
-void AppendValue(const google::protobuf::Message& m, const google::protobuf::FieldDescriptor* f,
-                 int index, std::string* out) {
+void AppendValue(const google::protobuf::Message& m,
+                 const google::protobuf::FieldDescriptor* f, int index,
+                 std::string* out) {
   using FD = google::protobuf::FieldDescriptor;
   const google::protobuf::Reflection* r = m.GetReflection();
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
     case FD::CPPTYPE_STRING: {
       std::string scratch;
-      const std::string& v = rep ? r->GetRepeatedStringReference(m, f, index, &scratch)
-                                 : r->GetStringReference(m, f, &scratch);
+      const std::string& v =
+          rep ? r->GetRepeatedStringReference(m, f, index, &scratch)
+              : r->GetStringReference(m, f, &scratch);
       AppendJsonString(v, out);
       break;
     }
     case FD::CPPTYPE_UINT32:
-      absl::StrAppend(out, rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
       break;
     case FD::CPPTYPE_INT32:
-      absl::StrAppend(out, rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
       break;
     case FD::CPPTYPE_BOOL:
-      out->append((rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false");
+      out->append((rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f))
+                      ? "true"
+                      : "false");
       break;
     case FD::CPPTYPE_ENUM: {
-      const int v = rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f);
-      const google::protobuf::EnumValueDescriptor* ev = f->enum_type()->FindValueByNumber(v);
+      const int v =
+          rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f);
+      const google::protobuf::EnumValueDescriptor* ev =
+          f->enum_type()->FindValueByNumber(v);
       if (ev != nullptr) {
         AppendJsonString(ev->name(), out);
       } else {
@@ -283,7 +299,8 @@ void AppendValue(const google::protobuf::Message& m, const google::protobuf::Fie
       break;
     }
     case FD::CPPTYPE_MESSAGE:
-      AppendMessage(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), out);
+      AppendMessage(
+          rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), out);
       break;
     default:
       // 64-bit integers, floats and doubles do not occur in the report

@@ -6,12 +6,11 @@
 
 #include <string>
 
-#include "google/protobuf/message.h"
-
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
+#include "google/protobuf/message.h"
 
 namespace divcheck::cli {
 
@@ -25,8 +24,8 @@ struct TextStyle {
 // overrides and isolates (U+202A–U+202E, U+2066–U+2069) become `\u{HHHH}`,
 // so an escape sequence in a scanned text, a file name or a server's answer
 // can neither restyle nor rewrite the terminal. Bytes that are not UTF-8 are
-// written as `\xHH`. Everything else is copied unchanged. FormatText and FormatFormText pass every string they
-// did not write themselves through it.
+// written as `\xHH`. Everything else is copied unchanged. FormatText and
+// FormatFormText pass every string they did not write themselves through it.
 std::string EscapeForTerminal(absl::string_view text);
 
 // `file:line:col: severity: message [rule-id]`, each followed by the
@@ -42,7 +41,8 @@ std::string FormatJson(const v1::Report& report);
 // `source#field_id: severity: message [rule-id]` (instructions findings as
 // `source:instructions:line:col`), then the score and the anonymisation
 // readiness with the changes needed.
-std::string FormatFormText(const std::string& source, const v1::ScanFormResponse& response,
+std::string FormatFormText(const std::string& source,
+                           const v1::ScanFormResponse& response,
                            const TextStyle& style);
 
 // The ScanFormResponse as one line of proto3 JSON (protobuf's printer, all

@@ -8,18 +8,18 @@
 #include <set>
 #include <string>
 
+#include "api/errors.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
-#include "api/errors.h"
 
 namespace divcheck::service {
 namespace {
 
-using ::testing::HasSubstr;
 using api::AssessmentApi;
 using api::ReasonOf;
 using api::ToRpcStatus;
+using ::testing::HasSubstr;
 
 std::shared_ptr<const assessment::QuestionnaireSet> Questionnaires() {
   static const auto set = [] {

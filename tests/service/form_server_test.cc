@@ -10,8 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
-#include "formats/form_input.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
+#include "formats/form_input.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"

@@ -12,34 +12,32 @@
 #include <string>
 #include <thread>
 
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
+#include "api/errors.h"
+#include "api/scan_api.h"
+#include "base/utf8.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
 #include "service/auth_limiter.h"
+#include "service/grpc_status.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/request_parse.h"
-#include "api/errors.h"
-#include "api/scan_api.h"
-#include "service/grpc_status.h"
 #include "service/scan_wire.h"
-#include "absl/flags/flag.h"
-#include "google/protobuf/util/message_differencer.h"
-#include "absl/flags/reflection.h"
 #include "service/server_options.h"
-#include "base/utf8.h"
 #include "tests/service/server_process.h"
 
 namespace divcheck::service {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using api::CallControl;
 using api::FieldViolation;
 using api::FromRpcStatus;
@@ -49,6 +47,8 @@ using api::ScanApi;
 using api::ToRpcStatus;
 using api::Utf8;
 using api::WithReason;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 constexpr char kAd[] = "Verkäufer gesucht\nWir sind ein junges Team.\n";
 
@@ -360,15 +360,17 @@ TEST(ParseScanTextRequest, AgreesWithProtobufsParser) {
   const std::vector<std::string> valid = {
       W(""),
       // text twice: the last wins; language "en"; kind 1.
-      W("\x0a\x01x\x0a\x02yz\x12\x02" "en\x18\x01"),
+      W("\x0a\x01x\x0a\x02yz\x12\x02"
+        "en\x18\x01"),
       // unknown fields: varint 5, fixed64 6, length 7, fixed32 8, a group 10
       // holding a varint, then request_id.
       W("\x28\x96\x01"
-                  "\x31\x01\x02\x03\x04\x05\x06\x07\x08"
-                  "\x3a\x03" "abc"
-                  "\x45\x01\x02\x03\x04"
-                  "\x53\x08\x01\x54"
-                  "\x22\x02id"),
+        "\x31\x01\x02\x03\x04\x05\x06\x07\x08"
+        "\x3a\x03"
+        "abc"
+        "\x45\x01\x02\x03\x04"
+        "\x53\x08\x01\x54"
+        "\x22\x02id"),
       // document_kind as a 10-byte negative varint, then a large kind.
       W("\x18\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"),
       W("\x18\x80\x80\x80\x80\x10"),
@@ -386,12 +388,13 @@ TEST(ParseScanTextRequest, AgreesWithProtobufsParser) {
         << absl::CHexEscape(wire);
   }
   const std::vector<std::string> malformed = {
-      W("\x0a\x05" "abc"),          // length past the end
-      W("\x18\xff"),                // truncated varint
-      W("\x00\x01"),                // field number 0
-      W("\x54"),                     // end of a group never opened
-      W("\x53\x08\x01"),             // group never closed
-      W("\x0f\x00"),                // wire type 7
+      W("\x0a\x05"
+        "abc"),           // length past the end
+      W("\x18\xff"),      // truncated varint
+      W("\x00\x01"),      // field number 0
+      W("\x54"),          // end of a group never opened
+      W("\x53\x08\x01"),  // group never closed
+      W("\x0f\x00"),      // wire type 7
   };
   for (const std::string& wire : malformed) {
     v1::ScanTextRequest expected;
@@ -406,9 +409,9 @@ TEST(ParseScanTextRequest, AgreesWithProtobufsParser) {
 
 TEST(FirstInvalidUtf8Byte, AgreesWithTheSequenceCheckAtEveryOffset) {
   // Every offset of a bad byte relative to the eight-byte ASCII steps.
-  const std::vector<std::string> bad = {"\xff", "\xc3", "\xe2\x82",
-                                        "\xed\xa0\x80", "\xc0\xaf",
-                                        "\xf4\x90\x80\x80"};
+  const std::vector<std::string> bad = {"\xff",     "\xc3",
+                                        "\xe2\x82", "\xed\xa0\x80",
+                                        "\xc0\xaf", "\xf4\x90\x80\x80"};
   for (const std::string& b : bad) {
     for (size_t at = 0; at < 20; ++at) {
       std::string s(at, 'a');
@@ -463,9 +466,9 @@ void FillEveryField(google::protobuf::Message* m,
           break;
         }
         case FieldDescriptor::CPPTYPE_MESSAGE:
-          FillEveryField(f->is_repeated() ? r->AddMessage(m, f)
-                                          : r->MutableMessage(m, f),
-                         oneof_member);
+          FillEveryField(
+              f->is_repeated() ? r->AddMessage(m, f) : r->MutableMessage(m, f),
+              oneof_member);
           break;
         default:
           ADD_FAILURE() << "FillEveryField does not know the type of "
@@ -484,8 +487,8 @@ TEST(ScanWire, WritesEveryFieldExactlyAsProtobufDoes) {
   std::string fast(size, '\0');
   // False here means a field the writer does not know: add it to
   // scan_wire.cc.
-  ASSERT_TRUE(WriteScanTextResponse(
-      response, size, reinterpret_cast<uint8_t*>(fast.data())));
+  ASSERT_TRUE(WriteScanTextResponse(response, size,
+                                    reinterpret_cast<uint8_t*>(fast.data())));
   EXPECT_EQ(fast, response.SerializeAsString());
 }
 
@@ -513,8 +516,8 @@ TEST_F(ScanApiTest, ScanWireWritesARealReportAsProtobufDoes) {
   *response.mutable_report() = *std::move(report);
   const size_t size = response.ByteSizeLong();
   std::string fast(size, '\0');
-  ASSERT_TRUE(WriteScanTextResponse(
-      response, size, reinterpret_cast<uint8_t*>(fast.data())));
+  ASSERT_TRUE(WriteScanTextResponse(response, size,
+                                    reinterpret_cast<uint8_t*>(fast.data())));
   EXPECT_EQ(fast, response.SerializeAsString());
 }
 
@@ -750,8 +753,8 @@ TEST(AuthFailureLimiter, BlocksAPeerForTheRestOfItsWindow) {
   }
   std::fclose(out);
   size_t failed = 0, limited = 0;
-  for (size_t at = 0; (at = text.find("authentication failed", at)) !=
-                      std::string::npos;
+  for (size_t at = 0;
+       (at = text.find("authentication failed", at)) != std::string::npos;
        ++at) {
     ++failed;
   }
@@ -856,8 +859,9 @@ TEST(ServerOptions, DefaultsAndBooleanFlags) {
 }
 
 TEST(ServerOptions, NormalizeFlagNamesTurnsDashesIntoUnderscoresInNamesOnly) {
-  const char* argv[] = {"divcheckd", "--max-text-bytes=4-2", "--no-reflection",
-                        "-h", "--", "--a-b"};
+  const char* argv[] = {
+      "divcheckd", "--max-text-bytes=4-2", "--no-reflection", "-h", "--",
+      "--a-b"};
   EXPECT_THAT(NormalizeFlagNames(6, argv),
               ElementsAre("divcheckd", "--max_text_bytes=4-2",
                           "--no_reflection", "-h", "--", "--a-b"));
@@ -1018,7 +1022,8 @@ TEST(JsonLog, BufferedLinesKeepTheirOrderAndAreFlushed) {
     // Both written, in order (find() is npos for a missing line, which
     // would compare greater than any position).
     ASSERT_NE(text.find("\"second\""), std::string::npos)
-        << "Info() did not write its line at once:\n" << text;
+        << "Info() did not write its line at once:\n"
+        << text;
     EXPECT_LT(text.find("\"first\""), text.find("\"second\""));
     log.LogBuffered("info", "third", {});
     for (int i = 0; i < 200 && read().find("third") == std::string::npos; ++i) {

@@ -30,11 +30,13 @@ TEST(Document, RejectsSurrogatesAndOverlongForms) {
 }
 
 TEST(Document, FoldsFullyAndTokenises) {
-  absl::StatusOr<Document> d = Document::Create("GROẞE Straße, Ärztin/Arzt: Ök-Bau 2025");
+  absl::StatusOr<Document> d =
+      Document::Create("GROẞE Straße, Ärztin/Arzt: Ök-Bau 2025");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->folded(), "grosse strasse, ärztin/arzt: ök-bau 2025");
-  EXPECT_EQ(TokenTexts(*d), (std::vector<std::string>{"grosse", "strasse", "ärztin",
-                                                      "arzt", "ök", "bau", "2025"}));
+  EXPECT_EQ(TokenTexts(*d),
+            (std::vector<std::string>{"grosse", "strasse", "ärztin", "arzt",
+                                      "ök", "bau", "2025"}));
   EXPECT_TRUE(d->tokens().back().is_number);
   EXPECT_FALSE(d->tokens().front().is_number);
 }
@@ -86,7 +88,8 @@ TEST(Document, SplitsSentencesButNotAbbreviationsOrOrdinals) {
   ASSERT_TRUE(d.ok());
   const auto& s = d->sentences();
   ASSERT_EQ(s.size(), 4u);
-  EXPECT_EQ(d->SentenceText(s[0]), "ab dem 1. märz suchen wir ca. 3 leute, z. b. köche");
+  EXPECT_EQ(d->SentenceText(s[0]),
+            "ab dem 1. märz suchen wir ca. 3 leute, z. b. köche");
   EXPECT_EQ(d->SentenceText(s[1]), "neu: team");
   EXPECT_EQ(d->SentenceText(s[2]), "punkt eins");
   EXPECT_TRUE(s[2].bullet);

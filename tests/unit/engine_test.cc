@@ -54,24 +54,30 @@ Engine* EngineTest::engine_ = nullptr;
 // ---- job-title gender marker ----
 
 TEST_F(EngineTest, MasculineOnlyTitleInHeadingIsCritical) {
-  EXPECT_THAT(Findings("Verkäufer\nIhre Aufgaben: Beratung."),
-              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL Verkäufer"));
-  EXPECT_THAT(Findings("Hier steht Text.\nDer Laden braucht Hilfe. Verkäufer gesucht!"),
-              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL Verkäufer"));
+  EXPECT_THAT(
+      Findings("Verkäufer\nIhre Aufgaben: Beratung."),
+      ElementsAre(
+          "de.gender.title_masculine_only SEVERITY_CRITICAL Verkäufer"));
+  EXPECT_THAT(
+      Findings("Hier steht Text.\nDer Laden braucht Hilfe. Verkäufer gesucht!"),
+      ElementsAre(
+          "de.gender.title_masculine_only SEVERITY_CRITICAL Verkäufer"));
 }
 
 TEST_F(EngineTest, FeminineOnlyTitleIsCritical) {
-  EXPECT_THAT(Findings("Sekretärin gesucht"),
-              ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL Sekretärin"));
+  EXPECT_THAT(
+      Findings("Sekretärin gesucht"),
+      ElementsAre(
+          "de.gender.title_feminine_only SEVERITY_CRITICAL Sekretärin"));
 }
 
 TEST_F(EngineTest, MarkedTitlesAreAccepted) {
   for (const char* text :
-       {"Verkäufer (m/w/d)", "Verkäufer (w/m/d) gesucht", "Verkäufer*in gesucht",
-        "Verkäufer:in", "Verkäufer_in", "Verkäufer/-in", "Verkäufer/in",
-        "Verkäuferin/Verkäufer", "Verkäuferin oder Verkäufer", "VerkäuferIn",
-        "Kaufmann/-frau für Büromanagement", "Verkäufer (alle Geschlechter)",
-        "Geschäftsführung gesucht"}) {
+       {"Verkäufer (m/w/d)", "Verkäufer (w/m/d) gesucht",
+        "Verkäufer*in gesucht", "Verkäufer:in", "Verkäufer_in", "Verkäufer/-in",
+        "Verkäufer/in", "Verkäuferin/Verkäufer", "Verkäuferin oder Verkäufer",
+        "VerkäuferIn", "Kaufmann/-frau für Büromanagement",
+        "Verkäufer (alle Geschlechter)", "Geschäftsführung gesucht"}) {
     EXPECT_THAT(Findings(text), IsEmpty()) << text;
   }
 }
@@ -84,45 +90,53 @@ TEST_F(EngineTest, BinaryMarkerIsItsOwnWarning) {
 TEST_F(EngineTest, SingleSexMarkerDoesNotMarkTheTitle) {
   const std::vector<std::string> f = Findings("Fachverkäuferin (w)");
   EXPECT_THAT(f, Contains("de.title_marker.single_sex SEVERITY_CRITICAL (w)"));
-  EXPECT_THAT(f, Contains("de.gender.title_feminine_only SEVERITY_CRITICAL Fachverkäuferin"));
+  EXPECT_THAT(
+      f,
+      Contains(
+          "de.gender.title_feminine_only SEVERITY_CRITICAL Fachverkäuferin"));
 }
 
 TEST_F(EngineTest, TitleMarkedOnceCountsForTheWholeAd) {
-  EXPECT_THAT(Findings("Verkäufer (m/w/d)\nAls Verkäufer beraten Sie Kunden."), IsEmpty());
+  EXPECT_THAT(Findings("Verkäufer (m/w/d)\nAls Verkäufer beraten Sie Kunden."),
+              IsEmpty());
 }
 
 TEST_F(EngineTest, PersonNounOutsideTitleContextIsLeftAlone) {
-  EXPECT_THAT(Findings("Assistenz (m/w/d)\nSie unterstützen den Geschäftsführer "
-                       "bei Terminen und Reisen."),
-              IsEmpty());
+  EXPECT_THAT(
+      Findings("Assistenz (m/w/d)\nSie unterstützen den Geschäftsführer "
+               "bei Terminen und Reisen."),
+      IsEmpty());
 }
 
 TEST_F(EngineTest, QualificationAfterAlsIsAWarning) {
-  EXPECT_THAT(Findings("Assistenz (m/w/d)\nSie haben Erfahrung als Verkäufer im "
-                       "Einzelhandel und im Lager."),
-              ElementsAre("de.gender.title_masculine_only SEVERITY_WARNING Verkäufer"));
+  EXPECT_THAT(
+      Findings("Assistenz (m/w/d)\nSie haben Erfahrung als Verkäufer im "
+               "Einzelhandel und im Lager."),
+      ElementsAre("de.gender.title_masculine_only SEVERITY_WARNING Verkäufer"));
 }
 
 TEST_F(EngineTest, EpicenePluralIsNeutralButSingularFeminineIsNot) {
-  EXPECT_THAT(Findings("Rechtsanwaltsfachangestellte gesucht!\nWir suchen erfahrene "
-                       "Rechtsanwaltsfachangestellte in Vollzeit oder Teilzeit."),
-              IsEmpty());
-  EXPECT_THAT(Findings("Team (m/w/d)\nWir suchen eine Rechtsanwaltsfachangestellte."),
-              ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL "
-                          "Rechtsanwaltsfachangestellte"));
+  EXPECT_THAT(
+      Findings("Rechtsanwaltsfachangestellte gesucht!\nWir suchen erfahrene "
+               "Rechtsanwaltsfachangestellte in Vollzeit oder Teilzeit."),
+      IsEmpty());
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nWir suchen eine Rechtsanwaltsfachangestellte."),
+      ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL "
+                  "Rechtsanwaltsfachangestellte"));
 }
 
 TEST_F(EngineTest, CompoundTitlesKeepTheirFirstPartInSuggestions) {
   v1::Report r = Scan("Metallschweißer gesucht");
   ASSERT_EQ(r.findings_size(), 1);
   EXPECT_THAT(r.findings(0).suggestions(),
-              ElementsAre("Metallschweißerin/Metallschweißer", "Metallschweißer*in",
-                          "Metallschweißer (m/w/d)"));
+              ElementsAre("Metallschweißerin/Metallschweißer",
+                          "Metallschweißer*in", "Metallschweißer (m/w/d)"));
   r = Scan("Verkäufer");
   ASSERT_EQ(r.findings_size(), 1);
   EXPECT_THAT(r.findings(0).suggestions(),
-              ElementsAre("Verkaufskraft", "Verkäuferin/Verkäufer", "Verkäufer*in",
-                          "Verkäufer (m/w/d)"));
+              ElementsAre("Verkaufskraft", "Verkäuferin/Verkäufer",
+                          "Verkäufer*in", "Verkäufer (m/w/d)"));
 }
 
 TEST_F(EngineTest, TitleExceptionsAreNotTitles) {
@@ -132,26 +146,31 @@ TEST_F(EngineTest, TitleExceptionsAreNotTitles) {
 // ---- lexicon matcher ----
 
 TEST_F(EngineTest, PhrasesAllowGapsWithinASentenceOnly) {
-  EXPECT_THAT(Findings("Team (m/w/d)\nSie arbeiten in einem jungen, dynamischen "
-                       "und motivierten Team."),
-              ElementsAre("t.de.junges_team SEVERITY_CRITICAL jungen, dynamischen und "
-                          "motivierten Team"));
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nSie arbeiten in einem jungen, dynamischen "
+               "und motivierten Team."),
+      ElementsAre("t.de.junges_team SEVERITY_CRITICAL jungen, dynamischen und "
+                  "motivierten Team"));
   // "jung" alone is a warning; the phrase does not cross the sentence end.
   EXPECT_THAT(Findings("Team (m/w/d)\nWir sind jung. Das Team wächst."),
               ElementsAre("t.de.jung SEVERITY_WARNING jung"));
 }
 
 TEST_F(EngineTest, WordsMatchInflectionsAndStemsMatchPrefixes) {
-  EXPECT_THAT(Findings("Team (m/w/d)\nSie sind muttersprachlich fit. Junger Kollege."),
-              ElementsAre("t.de.muttersprache SEVERITY_CRITICAL muttersprachlich",
-                          "t.de.jung SEVERITY_WARNING Junger"));
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nSie sind muttersprachlich fit. Junger Kollege."),
+      ElementsAre("t.de.muttersprache SEVERITY_CRITICAL muttersprachlich",
+                  "t.de.jung SEVERITY_WARNING Junger"));
 }
 
 TEST_F(EngineTest, NumberTokensAndRegexRules) {
-  EXPECT_THAT(Findings("Team (m/w/d)\nSie sind nicht älter als 35."),
-              ElementsAre("t.de.altersgrenze SEVERITY_CRITICAL nicht älter als 35"));
-  EXPECT_THAT(Findings("Team (m/w/d)\nAlter zwischen 25 und 35 Jahren."),
-              ElementsAre("t.de.altersgrenze SEVERITY_CRITICAL zwischen 25 und 35 Jahren"));
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nSie sind nicht älter als 35."),
+      ElementsAre("t.de.altersgrenze SEVERITY_CRITICAL nicht älter als 35"));
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nAlter zwischen 25 und 35 Jahren."),
+      ElementsAre(
+          "t.de.altersgrenze SEVERITY_CRITICAL zwischen 25 und 35 Jahren"));
 }
 
 TEST_F(EngineTest, RegexNeedsUnicodeWordBoundaries) {
@@ -164,8 +183,9 @@ TEST_F(EngineTest, RegexNeedsUnicodeWordBoundaries) {
 // ---- context ----
 
 TEST_F(EngineTest, DisclaimerSentenceProducesNoFindings) {
-  const v1::Report r = Scan("Team (m/w/d)\nWir begrüßen alle Bewerbungen, unabhängig "
-                            "von Alter, Geschlecht, Religion und Herkunft.");
+  const v1::Report r = Scan(
+      "Team (m/w/d)\nWir begrüßen alle Bewerbungen, unabhängig "
+      "von Alter, Geschlecht, Religion und Herkunft.");
   EXPECT_EQ(r.findings_size(), 0);
   bool has_statement = false;
   for (const auto& h : r.highlights()) {
@@ -182,34 +202,45 @@ TEST_F(EngineTest, PositiveActionProtectsItsSentence) {
 
 TEST_F(EngineTest, NegationBeforeAndAfterSuppresses) {
   EXPECT_THAT(Findings("Team (m/w/d)\nKein Muttersprachler nötig."), IsEmpty());
-  EXPECT_THAT(Findings("Team (m/w/d)\nEin Foto ist nicht erforderlich."), IsEmpty());
+  EXPECT_THAT(Findings("Team (m/w/d)\nEin Foto ist nicht erforderlich."),
+              IsEmpty());
   // ... unless the entry is negative itself.
   EXPECT_THAT(Findings("Team (m/w/d)\nSie sprechen Deutsch ohne Akzent."),
               ElementsAre("t.de.akzent SEVERITY_WARNING ohne Akzent"));
 }
 
 TEST_F(EngineTest, QuotedMentionsAreNotRequirements) {
-  EXPECT_THAT(Findings("Team (m/w/d)\nWir verzichten auf Formeln wie „junges Team“."),
-              IsEmpty());
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nWir verzichten auf Formeln wie „junges Team“."),
+      IsEmpty());
 }
 
 TEST_F(EngineTest, ModifiersSuppressSoftenAndExplain) {
-  EXPECT_THAT(Findings("Team (m/w/d)\nWir betreuen junge Menschen und junge Unternehmen."),
-              IsEmpty());
-  const v1::Report r = Scan("Team (m/w/d)\nSie bringen ca. bis zu 2 Jahre Berufserfahrung mit.");
+  EXPECT_THAT(
+      Findings(
+          "Team (m/w/d)\nWir betreuen junge Menschen und junge Unternehmen."),
+      IsEmpty());
+  const v1::Report r =
+      Scan("Team (m/w/d)\nSie bringen ca. bis zu 2 Jahre Berufserfahrung mit.");
   ASSERT_EQ(r.findings_size(), 1);
   EXPECT_EQ(r.findings(0).severity(), v1::SEVERITY_HINT);
   EXPECT_FALSE(r.findings(0).context_note().empty());
-  EXPECT_THAT(Findings("Team (m/w/d)\nSehr gute Deutschkenntnisse (Niveau C1)."), IsEmpty());
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nSehr gute Deutschkenntnisse (Niveau C1)."),
+      IsEmpty());
   EXPECT_THAT(Findings("Team (m/w/d)\nSehr gute Deutschkenntnisse."),
-              ElementsAre("t.de.deutschkenntnisse SEVERITY_WARNING Sehr gute Deutschkenntnisse"));
+              ElementsAre("t.de.deutschkenntnisse SEVERITY_WARNING Sehr gute "
+                          "Deutschkenntnisse"));
 }
 
 TEST_F(EngineTest, DocumentFlagSoftensForChurchEmployers) {
-  EXPECT_THAT(Findings("Team (m/w/d)\nSie sind Mitglied einer christlichen Kirche."),
-              ElementsAre("t.de.konfession SEVERITY_CRITICAL Mitglied einer christlichen Kirche"));
-  const v1::Report r = Scan("Die Diakonie sucht Team (m/w/d)\nSie sind Mitglied einer "
-                            "christlichen Kirche.");
+  EXPECT_THAT(
+      Findings("Team (m/w/d)\nSie sind Mitglied einer christlichen Kirche."),
+      ElementsAre("t.de.konfession SEVERITY_CRITICAL Mitglied einer "
+                  "christlichen Kirche"));
+  const v1::Report r = Scan(
+      "Die Diakonie sucht Team (m/w/d)\nSie sind Mitglied einer "
+      "christlichen Kirche.");
   ASSERT_EQ(r.findings_size(), 1);
   EXPECT_EQ(r.findings(0).severity(), v1::SEVERITY_WARNING);
   EXPECT_EQ(r.findings(0).context_note(), "§ 9 AGG");
@@ -233,16 +264,21 @@ TEST(CodedWordingVerdict, Thresholds) {
 }
 
 TEST_F(EngineTest, CodedWordingCountsCompoundsAndExceptions) {
-  const v1::Report r = Scan("Team (m/w/d)\nDurchsetzungsstark, ehrgeizig, mit "
-                            "Erfahrung in Mitarbeiterführung. Führerschein Klasse B.");
+  const v1::Report r = Scan(
+      "Team (m/w/d)\nDurchsetzungsstark, ehrgeizig, mit "
+      "Erfahrung in Mitarbeiterführung. Führerschein Klasse B.");
   EXPECT_EQ(r.coded_wording().agentic_count(), 3u);
-  EXPECT_EQ(r.coded_wording().verdict(), v1::CodedWordingBalance::VERDICT_MASCULINE_CODED);
-  EXPECT_THAT(r.coded_wording().agentic_words(),
-              ElementsAre("Durchsetzungsstark", "ehrgeizig", "Mitarbeiterführung"));
+  EXPECT_EQ(r.coded_wording().verdict(),
+            v1::CodedWordingBalance::VERDICT_MASCULINE_CODED);
+  EXPECT_THAT(
+      r.coded_wording().agentic_words(),
+      ElementsAre("Durchsetzungsstark", "ehrgeizig", "Mitarbeiterführung"));
   EXPECT_EQ(r.hint_count(), 3u);
-  const v1::Report balanced = Scan("Team (m/w/d)\nDurchsetzungsstark und kooperativ, "
-                                   "Sie unterstützen Kolleginnen.");
-  EXPECT_EQ(balanced.coded_wording().verdict(), v1::CodedWordingBalance::VERDICT_BALANCED);
+  const v1::Report balanced = Scan(
+      "Team (m/w/d)\nDurchsetzungsstark und kooperativ, "
+      "Sie unterstützen Kolleginnen.");
+  EXPECT_EQ(balanced.coded_wording().verdict(),
+            v1::CodedWordingBalance::VERDICT_BALANCED);
   EXPECT_EQ(balanced.hint_count(), 0u);
 }
 
@@ -251,7 +287,8 @@ TEST_F(EngineTest, CodedWordingCountsCompoundsAndExceptions) {
 void ExpectSpanMatches(const std::string& text, const v1::Span& span,
                        const std::string& matched) {
   ASSERT_LE(span.end_byte(), text.size());
-  EXPECT_EQ(text.substr(span.start_byte(), span.end_byte() - span.start_byte()), matched);
+  EXPECT_EQ(text.substr(span.start_byte(), span.end_byte() - span.start_byte()),
+            matched);
   // Code points [start_char, end_char) are the same bytes.
   int32_t i = 0, cp = 0, start = -1, end = -1;
   const int32_t n = static_cast<int32_t>(text.size());
@@ -302,10 +339,11 @@ TEST_F(EngineTest, ErrorsAreClear) {
   EXPECT_EQ(engine_->ScanText("x", options).status().code(),
             absl::StatusCode::kInvalidArgument);
   options.language = "";
-  EXPECT_EQ(engine_->ScanText(std::string(kDefaultMaxInputBytes + 1, 'a'), options)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      engine_->ScanText(std::string(kDefaultMaxInputBytes + 1, 'a'), options)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   options.is_cancelled = [] { return true; };
   EXPECT_EQ(engine_->ScanText("Verkäufer", options).status().code(),
             absl::StatusCode::kCancelled);
@@ -320,19 +358,24 @@ TEST_F(EngineTest, EmptyTextIsAPerfectReport) {
 
 TEST_F(EngineTest, DetectsLanguage) {
   ScanOptions options;
-  auto de = engine_->ScanText("Wir suchen eine Fachkraft für unser Team und bieten "
-                              "einen sicheren Arbeitsplatz.", options);
+  auto de = engine_->ScanText(
+      "Wir suchen eine Fachkraft für unser Team und bieten "
+      "einen sicheren Arbeitsplatz.",
+      options);
   ASSERT_TRUE(de.ok());
   EXPECT_EQ(de->language(), "de");
   EXPECT_TRUE(de->language_detected());
-  auto en = engine_->ScanText("We are looking for a colleague to join our team and "
-                              "you will work with the best.", options);
+  auto en = engine_->ScanText(
+      "We are looking for a colleague to join our team and "
+      "you will work with the best.",
+      options);
   ASSERT_TRUE(en.ok());
   EXPECT_EQ(en->language(), "en");
 }
 
 TEST_F(EngineTest, ConcurrentScansDuringReloadSeeOneConsistentSet) {
-  const std::string text = "Verkäufer gesucht\njunges Team, Deutsch als Muttersprache.";
+  const std::string text =
+      "Verkäufer gesucht\njunges Team, Deutsch als Muttersprache.";
   const std::string expected = Scan(text).SerializeAsString();
   std::atomic<bool> stop{false};
   std::atomic<int> bad{0}, scans{0};
@@ -354,7 +397,6 @@ TEST_F(EngineTest, ConcurrentScansDuringReloadSeeOneConsistentSet) {
   EXPECT_EQ(bad.load(), 0);
   EXPECT_GT(scans.load(), 0);
 }
-
 
 // ---- reusing one Report ----
 

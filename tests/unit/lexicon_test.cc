@@ -55,7 +55,8 @@ std::string ProblemStrings(const std::vector<LexiconProblem>& ps) {
 
 TEST(LexiconSet, LoadsAValidDirectory) {
   TempDir dir;
-  dir.Write("de/a.textproto", std::string("id: \"a\" language: \"de\"\n") + kGoodEntry);
+  dir.Write("de/a.textproto",
+            std::string("id: \"a\" language: \"de\"\n") + kGoodEntry);
   std::vector<LexiconProblem> problems;
   auto set = LexiconSet::Load(dir.path(), &problems);
   ASSERT_TRUE(set.ok()) << set.status();
@@ -68,7 +69,8 @@ TEST(LexiconSet, LoadsAValidDirectory) {
 
 TEST(LexiconSet, EntriesNameTheFileThatDefinesThem) {
   TempDir dir;
-  dir.Write("de/a.textproto", std::string("id: \"a\" language: \"de\"\n") + kGoodEntry);
+  dir.Write("de/a.textproto",
+            std::string("id: \"a\" language: \"de\"\n") + kGoodEntry);
   std::string other = kGoodEntry;
   other.replace(other.find("x.good"), 6, "y.good");
   // Language-independent files are compiled after the language files.
@@ -130,10 +132,14 @@ entries {
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), absl::StatusCode::kInvalidArgument);
   const std::string all = ProblemStrings(problems);
-  EXPECT_THAT(all, HasSubstr("de/syntax.textproto:6:1: Unknown enumeration value"));
+  EXPECT_THAT(all,
+              HasSubstr("de/syntax.textproto:6:1: Unknown enumeration value"));
   EXPECT_THAT(all, HasSubstr("SEVERITY_TERRIBLE"));
   EXPECT_THAT(all, HasSubstr("de/semantic.textproto:7:3: empty words term"));
-  EXPECT_THAT(all, HasSubstr("de/semantic.textproto:17:3: pattern does not compile under RE2"));
+  EXPECT_THAT(
+      all,
+      HasSubstr(
+          "de/semantic.textproto:17:3: pattern does not compile under RE2"));
   EXPECT_THAT(all, HasSubstr("explanation is empty"));
   EXPECT_THAT(all, HasSubstr("needs at least one suggestion"));
   EXPECT_THAT(all, HasSubstr("needs a legal_basis"));
@@ -151,7 +157,8 @@ entries { id: "BAD ID" kind: ENTRY_KIND_NEGATION_CUE words: "not" }
   std::vector<LexiconProblem> problems;
   ASSERT_FALSE(LexiconSet::Load(dir.path(), &problems).ok());
   const std::string all = ProblemStrings(problems);
-  EXPECT_THAT(all, HasSubstr("en/a.textproto:2:46: words term \"two words\" must be a single token"));
+  EXPECT_THAT(all, HasSubstr("en/a.textproto:2:46: words term \"two words\" "
+                             "must be a single token"));
   EXPECT_THAT(all, HasSubstr("shorter than 3"));
   EXPECT_THAT(all, HasSubstr("needs a flag"));
   EXPECT_THAT(all, HasSubstr("may contain only"));

@@ -27,7 +27,8 @@ std::string FormatJsonWithLibrary(const v1::Report& report) {
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   std::string out;
-  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(report, &out, options).ok());
+  EXPECT_TRUE(
+      google::protobuf::util::MessageToJsonString(report, &out, options).ok());
   return out;
 }
 
@@ -36,8 +37,11 @@ TEST(FormatJson, EqualsTheLibraryOnEscapesAndDefaults) {
   EXPECT_EQ(FormatJson(report), FormatJsonWithLibrary(report));
   v1::Finding* f = report.add_findings();
   f->set_rule_id("de.x");
-  f->set_matched_text("\"quoted\" \\ back <tag> & 'apos' \t\n\r\b\f \x01\x1f\x7f");
-  f->set_message("Umlaute äöü ß, „Anführung“, – Strich, \u2028 \u2029 emoji \U0001F600 soft\u00ADhyphen \u200B\u200E\u2060\uFEFF\uFFFB \u0600\u06DD");
+  f->set_matched_text(
+      "\"quoted\" \\ back <tag> & 'apos' \t\n\r\b\f \x01\x1f\x7f");
+  f->set_message(
+      "Umlaute äöü ß, „Anführung“, – Strich, \u2028 \u2029 emoji \U0001F600 "
+      "soft\u00ADhyphen \u200B\u200E\u2060\uFEFF\uFFFB \u0600\u06DD");
   f->add_dimensions(v1::DIMENSION_AGE);
   f->add_dimensions(static_cast<v1::Dimension>(42));  // unknown value
   f->mutable_span()->set_end_char(7);
@@ -56,9 +60,8 @@ std::vector<testing::DataCase> RealTexts() {
        {std::pair<const char*, const char*>{"corpus/de", "corpus_de_"},
         {"corpus/en", "corpus_en_"},
         {"../examples", "examples_"}}) {
-    for (testing::DataCase& c :
-         testing::DataFiles((fs::path(DIVCHECK_TESTS_DIR) / dir).string(),
-                            {".txt"}, prefix)) {
+    for (testing::DataCase& c : testing::DataFiles(
+             (fs::path(DIVCHECK_TESTS_DIR) / dir).string(), {".txt"}, prefix)) {
       cases.push_back(std::move(c));
     }
   }
@@ -144,7 +147,9 @@ TEST(FormatText, EscapesTerminalControlCharacters) {
   report.set_grade("B\x1b[2J");
   v1::Finding* f = report.add_findings();
   f->set_rule_id("de.x\x07");
-  f->set_message("Alter \x1b]0;pwned\x07 \xc2\x9b" "31m");
+  f->set_message(
+      "Alter \x1b]0;pwned\x07 \xc2\x9b"
+      "31m");
   f->set_matched_text("jung\x1b[31m\r\n\t\x7f \xe2\x80\xae rechts \xff");
   f->set_context_note("\x1b[1A");
   f->add_suggestions("neu\x1b[0m");
@@ -154,15 +159,17 @@ TEST(FormatText, EscapesTerminalControlCharacters) {
     const std::string out =
         FormatText("ad\x1b[8m.txt", report, TextStyle{color});
     std::string without_own_styles = out;
-    for (const char* own : {"\x1b[1;31m", "\x1b[1;33m", "\x1b[1;36m",
-                            "\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[0m"}) {
-      for (size_t at; (at = without_own_styles.find(own)) != std::string::npos;) {
+    for (const char* own : {"\x1b[1;31m", "\x1b[1;33m", "\x1b[1;36m", "\x1b[1m",
+                            "\x1b[2m", "\x1b[32m", "\x1b[0m"}) {
+      for (size_t at;
+           (at = without_own_styles.find(own)) != std::string::npos;) {
         without_own_styles.erase(at, std::string(own).size());
       }
     }
     for (char c : without_own_styles) {
       const unsigned char u = static_cast<unsigned char>(c);
-      EXPECT_TRUE(u == '\n' || (u >= 0x20 && u != 0x7f)) << int{u} << "\n" << out;
+      EXPECT_TRUE(u == '\n' || (u >= 0x20 && u != 0x7f)) << int{u} << "\n"
+                                                         << out;
     }
     EXPECT_EQ(without_own_styles.find("\xc2\x9b"), std::string::npos);
     EXPECT_EQ(without_own_styles.find("\xe2\x80\xae"), std::string::npos);
@@ -182,10 +189,12 @@ TEST(FormatFormText, EscapesTerminalControlCharacters) {
   f->set_field_id("religion\x1b[2K");
   f->set_message("m\x1b[31m");
   response.mutable_readiness()->add_changes()->set_change("c\x1b]8;;x\x07");
-  const std::string out = FormatFormText("form\x1b.html", response, TextStyle{});
+  const std::string out =
+      FormatFormText("form\x1b.html", response, TextStyle{});
   EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
   EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
-  EXPECT_NE(out.find("form\\x1b.html#religion\\x1b[2K:"), std::string::npos) << out;
+  EXPECT_NE(out.find("form\\x1b.html#religion\\x1b[2K:"), std::string::npos)
+      << out;
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 namespace divcheck {
 namespace {
 
-void Add(v1::Report* r, const std::string& rule, v1::Severity s, v1::Dimension d) {
+void Add(v1::Report* r, const std::string& rule, v1::Severity s,
+         v1::Dimension d) {
   v1::Finding* f = r->add_findings();
   f->set_rule_id(rule);
   f->set_severity(s);
@@ -35,12 +36,14 @@ TEST(ScoreReport, OneCriticalCapsTheGradeAtC) {
 
 TEST(ScoreReport, RepeatsOfOneRuleCostLessAndAreCapped) {
   v1::Report r;
-  for (int i = 0; i < 3; ++i) Add(&r, "w", v1::SEVERITY_WARNING, v1::DIMENSION_GENDER);
+  for (int i = 0; i < 3; ++i)
+    Add(&r, "w", v1::SEVERITY_WARNING, v1::DIMENSION_GENDER);
   ScoreReport(&r);
   EXPECT_EQ(r.score(), 82u);  // 12 * (1 + 0.25 * 2) = 18
   EXPECT_EQ(r.grade(), "B");
   v1::Report many;
-  for (int i = 0; i < 50; ++i) Add(&many, "w", v1::SEVERITY_WARNING, v1::DIMENSION_GENDER);
+  for (int i = 0; i < 50; ++i)
+    Add(&many, "w", v1::SEVERITY_WARNING, v1::DIMENSION_GENDER);
   ScoreReport(&many);
   EXPECT_EQ(many.score(), 76u);  // at most 2 * 12
 }
