@@ -8,10 +8,6 @@
 // The signals are blocked in every thread — the mask is set first thing in
 // main(), before any thread exists, and inherited — so no async signal
 // handler ever runs.
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -34,12 +30,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "analyzers/engine.h"
 #include "api/assessment_api.h"
@@ -57,12 +51,15 @@
 #include "service/api_keys.h"
 #include "service/assessment_service.h"
 #include "service/call_start.h"
+#include "service/grpc_log.h"
 #include "service/http_server.h"
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
 #include "service/scan_service.h"
+#include "service/server_help.h"
 #include "service/server_options.h"
+#include "service/tls_credentials.h"
 
 namespace divcheck::service {
 namespace {
@@ -81,76 +78,6 @@ std::string DefaultLexiconDir() {
 std::string DefaultQuestionnaireDir() {
   return FindDataDir("DIVCHECK_QUESTIONNAIRES", "questionnaires",
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
-}
-
-// OpenSSL's password callback for keys read at start-up: none (an encrypted
-// key is refused instead of prompting on a terminal).
-int NoPassword(char*, int, int, void*) { return 0; }
-
-// OK when `key_pem` is the private key of the first certificate in
-// `cert_pem`; else INVALID_ARGUMENT saying which part is wrong.
-absl::Status CheckKeyMatchesCertificate(const std::string& cert_pem,
-                                        const std::string& key_pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
-      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
-      BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
-  if (cert == nullptr) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError("cert_file holds no PEM certificate");
-  }
-  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
-      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
-      BIO_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr),
-      EVP_PKEY_free);
-  if (key == nullptr) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError(
-        "key_file holds no unencrypted PEM private key");
-  }
-  if (X509_check_private_key(cert.get(), key.get()) != 1) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError(
-        "key_file does not match the certificate in cert_file (the private "
-        "key belongs to another certificate)");
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const config::v1::ServerConfig& config) {
-  if (!config.has_tls()) return grpc::InsecureServerCredentials();
-  const config::v1::Tls& tls = config.tls();
-  absl::StatusOr<std::string> cert = ReadFile(tls.cert_file());
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(tls.key_file());
-  if (!key.ok()) return key.status();
-  if (absl::Status s = CheckKeyMatchesCertificate(*cert, *key); !s.ok()) {
-    return s;
-  }
-  grpc::SslServerCredentialsOptions options;
-  options.pem_key_cert_pairs.push_back({*key, *cert});
-  if (tls.client_ca_file().empty()) {
-    // ServerOptionsFromFlags refuses require_client_cert without a CA.
-    if (tls.require_client_cert()) {
-      return absl::InvalidArgumentError(
-          "require_client_cert needs client_ca_file");
-    }
-    options.client_certificate_request =
-        GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
-  } else {
-    absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file());
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
-    options.client_certificate_request =
-        tls.require_client_cert()
-            ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-            : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  return grpc::SslServerCredentials(options);
 }
 
 void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
@@ -607,32 +534,6 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
   return kExitOk;
 }
 
-// gRPC's own log lines — e.g. a refused compressed request — go to the JSON
-// log while one is set, as {"level":"error","msg":"grpc: …","file",…};
-// otherwise to standard error as gRPC writes them.
-ABSL_CONST_INIT absl::Mutex grpc_log_mu(absl::kConstInit);
-JsonLog* grpc_log_target ABSL_GUARDED_BY(grpc_log_mu) = nullptr;
-
-void ForwardGrpcLog(gpr_log_func_args* args) {
-  const char* file = args->file != nullptr ? args->file : "";
-  const char* slash = std::strrchr(file, '/');
-  if (slash != nullptr) file = slash + 1;
-  absl::MutexLock lock(&grpc_log_mu);
-  if (grpc_log_target == nullptr) {
-    std::fprintf(stderr, "grpc %s:%d] %s\n", file, args->line, args->message);
-    return;
-  }
-  grpc_log_target->Log(
-      args->severity == GPR_LOG_SEVERITY_ERROR ? "error" : "info",
-      absl::StrCat("grpc: ", args->message),
-      {{"file", file}, {"line", args->line}});
-}
-
-void SetGrpcLogTarget(JsonLog* log) {
-  absl::MutexLock lock(&grpc_log_mu);
-  grpc_log_target = log;
-}
-
 // Abseil's --version, and file names in its --helpfull.
 void ConfigureFlagUsage() {
   absl::FlagsUsageConfig usage;
@@ -644,52 +545,6 @@ void ConfigureFlagUsage() {
   };
   absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(kServerHelp);
-}
-
-// True when the arguments ask for help ("--help" or "-h" anywhere before
-// "--"). Abseil's own --help exits with status 1; divcheckd's exits with 0.
-bool WantsHelp(const std::vector<std::string>& args) {
-  for (size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
-    if (args[i] == "--help" || args[i] == "-h") return true;
-  }
-  return false;
-}
-
-// `text` wrapped at 78 columns, each line indented by six spaces.
-std::string Wrapped(absl::string_view text) {
-  std::string out;
-  size_t column = 0;
-  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    if (column > 0 && column + 1 + word.size() > 72) {
-      out += '\n';
-      column = 0;
-    }
-    absl::StrAppend(&out, column == 0 ? "      " : " ", word);
-    column += word.size() + 1;
-  }
-  return out;
-}
-
-// kServerHelp, then every divcheckd flag from Abseil's registry with its
-// help text and default.
-void PrintHelp(std::ostream& out) {
-  out << "divcheckd: " << kServerHelp << "\n\nFlags:\n";
-  std::vector<std::pair<std::string, std::string>> flags;
-  for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (!absl::EndsWith(flag->Filename(), "server_options.cc")) continue;
-    std::string help = flag->Help();
-    if (flag->IsOfType<bool>()) {
-      absl::StrAppend(&help, " (default ", flag->DefaultValue(), ")");
-    }
-    flags.emplace_back(
-        std::string(name),
-        absl::StrCat("  --", flag->IsOfType<bool>() ? "[no]" : "", name,
-                     flag->IsOfType<bool>() ? "" : "=VALUE", "\n",
-                     Wrapped(help)));
-  }
-  std::sort(flags.begin(), flags.end());
-  for (const auto& [name, text] : flags) out << text << "\n";
-  out << "  --help, --version\n";
 }
 
 int Run(int argc, char** argv) {

@@ -277,6 +277,30 @@ absl::Status ApplyLimits(ServerOptions* o) {
 
 }  // namespace
 
+// The settings of config file `c` over the defaults in *o.
+static void ApplyConfig(const config::v1::ServerConfig& c, ServerOptions* out) {
+  ServerOptions& o = *out;
+  if (!c.listen().empty()) o.listen = c.listen();
+  if (!c.lexicon_dir().empty()) o.lexicon_dir = c.lexicon_dir();
+  o.metrics_listen = c.metrics_listen();
+  if (c.has_reflection()) o.reflection = c.reflection();
+  o.data_dir = c.data_dir();
+  if (c.max_text_bytes() != 0) o.max_text_bytes = c.max_text_bytes();
+  if (c.shutdown_grace_seconds() != 0) {
+    o.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds());
+  }
+  if (c.has_log_requests()) o.log_requests = c.log_requests();
+  o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
+  o.http_listen = c.http_listen();
+  if (c.http_threads() != 0) o.http_threads = c.http_threads();
+  o.http_cors_origins.assign(c.http_cors_origins().begin(),
+                             c.http_cors_origins().end());
+  if (c.http_deadline_ms() != 0) {
+    o.http_deadline = std::chrono::milliseconds(c.http_deadline_ms());
+  }
+  o.config = c;
+}
+
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
     absl::string_view default_lexicon_dir) {
   ServerOptions o;
@@ -285,25 +309,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   // The config file first, then the flags over it.
   if (std::optional<std::string> path = absl::GetFlag(FLAGS_config)) {
     ASSIGN_OR_RETURN(const config::v1::ServerConfig c, LoadServerConfig(*path));
-    if (!c.listen().empty()) o.listen = c.listen();
-    if (!c.lexicon_dir().empty()) o.lexicon_dir = c.lexicon_dir();
-    o.metrics_listen = c.metrics_listen();
-    if (c.has_reflection()) o.reflection = c.reflection();
-    o.data_dir = c.data_dir();
-    if (c.max_text_bytes() != 0) o.max_text_bytes = c.max_text_bytes();
-    if (c.shutdown_grace_seconds() != 0) {
-      o.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds());
-    }
-    if (c.has_log_requests()) o.log_requests = c.log_requests();
-    o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
-    o.http_listen = c.http_listen();
-    if (c.http_threads() != 0) o.http_threads = c.http_threads();
-    o.http_cors_origins.assign(c.http_cors_origins().begin(),
-                               c.http_cors_origins().end());
-    if (c.http_deadline_ms() != 0) {
-      o.http_deadline = std::chrono::milliseconds(c.http_deadline_ms());
-    }
-    o.config = c;
+    ApplyConfig(c, &o);
   }
   if (auto v = absl::GetFlag(FLAGS_listen)) o.listen = *v;
   if (auto v = absl::GetFlag(FLAGS_lexicons)) o.lexicon_dir = *v;
