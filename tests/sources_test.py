@@ -3,9 +3,9 @@
 
 Checks, over the files git tracks:
   1. No file under lexicons/, questionnaires/, proto/, docs/, tests/data/ or
-     tests/corpus/ mentions an internal research note (DOMAIN.md, PLATFORM.md,
-     PEERS.md, STYLE.md; also "DOMAIN C31"-style references) or a path into
-     "../shared": users do not have them. Comment lines ("#", "#!") in
+     tests/corpus/ mentions the project's internal research notes or a path
+     outside the repository (the names are in FORBIDDEN below): users do not
+     have them. Comment lines ("#", "#!") in
      textproto files and corpus passages must not cite internal case ids
      such as "C24" or note sections such as "§3.2" either.
   2. Every `sources:` string in lexicons/**/*.textproto and

@@ -7,6 +7,7 @@
 #include "analyzers/internal/lexicon_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/temp_dir.h"
 
 namespace divcheck {
 namespace {
@@ -14,25 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("divcheck_lexicon_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter_++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  void Write(const std::string& name, const std::string& content) {
-    fs::create_directories((path_ / name).parent_path());
-    std::ofstream(path_ / name) << content;
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using unit_testing::TempDir;
 
 constexpr char kGoodEntry[] = R"(
 entries {
