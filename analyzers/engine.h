@@ -58,27 +58,6 @@ struct EngineOptions {
 // Limits of one application form (ScanForm).
 inline constexpr size_t kMaxFormFields = 1000;
 inline constexpr size_t kMaxFieldOptions = 10000;
-inline constexpr size_t kMaxFieldIdBytes = 256;
-inline constexpr size_t kMaxFormRequestIdBytes = 256;
-
-// One problem of a ScanFormRequest.
-struct FormViolation {
-  // The request field, e.g. "fields[3].field_id".
-  std::string field;
-  // What is wrong and how to fix it, in English.
-  std::string description;
-  // The error reason a client sees: "INVALID_FORM", "TEXT_TOO_LARGE",
-  // "UNSUPPORTED_LANGUAGE" or "INVALID_REQUEST_ID".
-  std::string reason;
-};
-
-// Every problem of `request` (empty when it can be scanned): no fields,
-// more than kMaxFormFields fields, a field with an empty, duplicate or
-// over-long field_id, an unknown type or more than kMaxFieldOptions
-// options, an unknown employer type or language, a request_id over 256
-// bytes, or more than `max_text_bytes` of text in all.
-std::vector<FormViolation> ValidateFormRequest(
-    const v1::ScanFormRequest& request, size_t max_text_bytes);
 
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
@@ -119,10 +98,13 @@ class Engine {
   // (form_fields.h), the instructions through ScanText, and the
   // anonymisation readiness. The language is request.language_code() or,
   // when empty, detected from the labels and instructions;
-  // options.language is not used. Errors: INVALID_ARGUMENT listing every
-  // problem of ValidateFormRequest (joined with "; ") or invalid UTF-8 in
-  // the instructions; FAILED_PRECONDITION when no lexicon is loaded for the
-  // language; CANCELLED when options.is_cancelled() turned true.
+  // options.language is not used. The request is expected to be validated
+  // (api::ValidateFormRequest); the engine checks only its own bounds.
+  // Errors: INVALID_ARGUMENT for more than kMaxFormFields fields, more than
+  // kMaxFieldOptions options in a field, more than max_input_bytes of text,
+  // an unsupported language or invalid UTF-8 in the instructions;
+  // FAILED_PRECONDITION when no lexicon is loaded for the language; CANCELLED
+  // when options.is_cancelled() turned true.
   absl::StatusOr<v1::ScanFormResponse> ScanForm(
       const v1::ScanFormRequest& request, const ScanOptions& options) const;
 

@@ -46,7 +46,7 @@ check "missing file" 2 "${S[@]}" "$TMP/nope.txt" "$TMP/good.txt"
 expect_in "missing file message" "$TMP/err" "nope.txt"
 expect_in "other files still scanned" "$TMP/out" "good.txt"
 check "invalid utf-8" 2 "${S[@]}" "$TMP/invalid.txt"
-expect_in "invalid utf-8 offset" "$TMP/err" "invalid UTF-8 at byte offset 3"
+expect_in "invalid utf-8 offset" "$TMP/err" "text is not valid UTF-8 (byte offset 3)"
 check "too large" 2 "${S[@]}" "$TMP/big.txt"
 expect_in "too large message" "$TMP/err" "the limit is 1048576 bytes"
 
