@@ -34,6 +34,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "analyzers/engine.h"
 #include "api/assessment_api.h"
@@ -99,19 +100,34 @@ absl::Status Prefixed(absl::string_view what, const absl::Status& status) {
 // Reloads from SIGHUP and from the file watcher run one at a time.
 ABSL_CONST_INIT absl::Mutex reload_mu(absl::kConstInit);
 
-void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
+void ReloadLexicons(Engine& engine, bool allow_shrink, JsonLog& log,
+                    ServerMetrics* metrics) {
   absl::MutexLock lock(&reload_mu);
   const std::shared_ptr<const LexiconSet> before = engine.lexicons();
   std::vector<LexiconProblem> problems;
-  absl::Status status = engine.ReloadLexicons(&problems);
+  LexiconLoss lost;
+  absl::Status status = engine.ReloadLexicons(&problems, allow_shrink, &lost);
   if (metrics != nullptr) metrics->CountReload(status.ok());
   if (!status.ok()) {
     LogProblems(log, problems);
-    log.Error("lexicon reload failed; the loaded lexicons stay in use",
+    const bool refused = absl::IsFailedPrecondition(status);
+    log.Error(refused
+                  ? "lexicon reload refused: the new set lacks languages "
+                    "or files; the loaded lexicons stay in use"
+                  : "lexicon reload failed; the loaded lexicons stay in use",
               {{"error", std::string(status.message())},
                {"problems", static_cast<uint64_t>(problems.size())},
+               {"lost_languages", absl::StrJoin(lost.languages, ",")},
+               {"lost_files", absl::StrJoin(lost.files, ",")},
                {"lexicon_version", before->content_hash()}});
     return;
+  }
+  if (!lost.empty()) {
+    log.Warning(
+        "lexicon reload accepted although it lacks languages or "
+        "files (--allow_lexicon_shrink)",
+        {{"lost_languages", absl::StrJoin(lost.languages, ",")},
+         {"lost_files", absl::StrJoin(lost.files, ",")}});
   }
   const std::shared_ptr<const LexiconSet> after = engine.lexicons();
   if (metrics != nullptr) metrics->SetLexicons(*after);
@@ -512,7 +528,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
         [&engine, &log, metrics, &options] {
           log.Info("lexicon files changed: reloading",
                    {{"dir", options.lexicon_dir}});
-          ReloadLexicons(engine, log, metrics);
+          ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
         });
   }
   const std::string& questionnaire_dir = backends.questionnaire_dir;
@@ -520,7 +536,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
     log.Info("SIGHUP: reloading lexicons and questionnaires",
              {{"lexicon_dir", options.lexicon_dir},
               {"questionnaire_dir", questionnaire_dir}});
-    ReloadLexicons(engine, log, metrics);
+    ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
     ReloadApiKeys(*backends.keys, log);
   };
