@@ -134,8 +134,9 @@ absl::StatusOr<v1::ScanFormRequest> FormRequest(const FormFlags& flags,
 
 // Audits the form through the server; errors reaching it name the server.
 absl::StatusOr<v1::ScanFormResponse> AuditRemote(
-    const std::string& server, const v1::ScanFormRequest& request) {
-  RemoteScanner remote(server, ApiKey());
+    const std::string& server, const std::string& api_key,
+    const v1::ScanFormRequest& request) {
+  RemoteScanner remote(server, api_key);
   absl::StatusOr<v1::ScanFormResponse> response = remote.ScanForm(request);
   if (!response.ok()) return WithServerName(server, response.status());
   return response;
@@ -164,7 +165,9 @@ int FormCommand(int argc, char** argv) {
 
   absl::StatusOr<v1::ScanFormResponse> response;
   if (!flags.server.empty()) {
-    response = AuditRemote(flags.server, *request);
+    const std::optional<std::string> key = ApiKeyOrPrint(flags.server);
+    if (!key.has_value()) return kExitUsage;
+    response = AuditRemote(flags.server, *key, *request);
   } else {
     EngineOptions options;
     options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
