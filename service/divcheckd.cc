@@ -110,10 +110,8 @@ void ReloadLexicons(Engine& engine, bool allow_shrink, JsonLog& log,
   if (metrics != nullptr) metrics->CountReload(status.ok());
   if (!status.ok()) {
     LogProblems(log, problems);
-    const bool refused = absl::IsFailedPrecondition(status);
-    log.Error(refused
-                  ? "lexicon reload refused: the new set lacks languages "
-                    "or files; the loaded lexicons stay in use"
+    log.Error(absl::IsFailedPrecondition(status)
+                  ? "lexicon reload refused; the loaded lexicons stay in use"
                   : "lexicon reload failed; the loaded lexicons stay in use",
               {{"error", std::string(status.message())},
                {"problems", static_cast<uint64_t>(problems.size())},
@@ -122,20 +120,15 @@ void ReloadLexicons(Engine& engine, bool allow_shrink, JsonLog& log,
                {"lexicon_version", before->content_hash()}});
     return;
   }
-  if (!lost.empty()) {
-    log.Warning(
-        "lexicon reload accepted although it lacks languages or "
-        "files (--allow_lexicon_shrink)",
-        {{"lost_languages", absl::StrJoin(lost.languages, ",")},
-         {"lost_files", absl::StrJoin(lost.files, ",")}});
-  }
   const std::shared_ptr<const LexiconSet> after = engine.lexicons();
   if (metrics != nullptr) metrics->SetLexicons(*after);
   log.Info("lexicons reloaded",
            {{"previous_version", before->content_hash()},
             {"lexicon_version", after->content_hash()},
             {"files", static_cast<uint64_t>(after->files().size())},
-            {"entries", static_cast<uint64_t>(after->entry_count())}});
+            {"entries", static_cast<uint64_t>(after->entry_count())},
+            {"lost_languages", absl::StrJoin(lost.languages, ",")},
+            {"lost_files", absl::StrJoin(lost.files, ",")}});
 }
 
 // Loads the questionnaires again and puts them in use if they load cleanly
