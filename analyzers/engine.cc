@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "analyzers/analysis.h"
 #include "analyzers/coded_wording.h"
@@ -192,9 +193,27 @@ std::shared_ptr<const LexiconSet> Engine::lexicons() const {
   return std::atomic_load(&set_);
 }
 
-absl::Status Engine::ReloadLexicons(std::vector<LexiconProblem>* problems) {
+absl::Status Engine::ReloadLexicons(std::vector<LexiconProblem>* problems,
+                                    bool allow_shrink, LexiconLoss* lost) {
   ASSIGN_OR_RETURN(std::shared_ptr<const LexiconSet> set,
                    LexiconSet::Load(options_.lexicon_dir, problems));
+  LexiconLoss loss = FindLexiconLoss(*lexicons(), *set);
+  if (!loss.empty() && !allow_shrink) {
+    std::string what;
+    if (!loss.languages.empty()) {
+      absl::StrAppend(&what, "language(s) ",
+                      absl::StrJoin(loss.languages, ", "));
+    }
+    if (!loss.files.empty()) {
+      absl::StrAppend(&what, what.empty() ? "" : " and ", "file(s) ",
+                      absl::StrJoin(loss.files, ", "));
+    }
+    if (lost != nullptr) *lost = std::move(loss);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the new lexicons lack ", what,
+        " of the set in use; allow this with --allow_lexicon_shrink"));
+  }
+  if (lost != nullptr) *lost = std::move(loss);
   std::atomic_store(&set_, std::move(set));
   return absl::OkStatus();
 }

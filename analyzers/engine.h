@@ -110,7 +110,12 @@ class Engine {
 
   // Loads the lexicon directory again and swaps the new set in. On error the
   // current set stays in use and the error (with `problems`) is returned.
-  absl::Status ReloadLexicons(std::vector<LexiconProblem>* problems = nullptr);
+  // A set that lacks a language or a file of the current one is refused
+  // with FAILED_PRECONDITION (what it lacks goes to `lost`, which may be
+  // null) unless `allow_shrink` is true.
+  absl::Status ReloadLexicons(std::vector<LexiconProblem>* problems = nullptr,
+                              bool allow_shrink = false,
+                              LexiconLoss* lost = nullptr);
 
   // The set in use now.
   std::shared_ptr<const LexiconSet> lexicons() const;

@@ -34,6 +34,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "analyzers/engine.h"
 #include "api/assessment_api.h"
@@ -99,17 +100,23 @@ absl::Status Prefixed(absl::string_view what, const absl::Status& status) {
 // Reloads from SIGHUP and from the file watcher run one at a time.
 ABSL_CONST_INIT absl::Mutex reload_mu(absl::kConstInit);
 
-void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
+void ReloadLexicons(Engine& engine, bool allow_shrink, JsonLog& log,
+                    ServerMetrics* metrics) {
   absl::MutexLock lock(&reload_mu);
   const std::shared_ptr<const LexiconSet> before = engine.lexicons();
   std::vector<LexiconProblem> problems;
-  absl::Status status = engine.ReloadLexicons(&problems);
+  LexiconLoss lost;
+  absl::Status status = engine.ReloadLexicons(&problems, allow_shrink, &lost);
   if (metrics != nullptr) metrics->CountReload(status.ok());
   if (!status.ok()) {
     LogProblems(log, problems);
-    log.Error("lexicon reload failed; the loaded lexicons stay in use",
+    log.Error(absl::IsFailedPrecondition(status)
+                  ? "lexicon reload refused; the loaded lexicons stay in use"
+                  : "lexicon reload failed; the loaded lexicons stay in use",
               {{"error", std::string(status.message())},
                {"problems", static_cast<uint64_t>(problems.size())},
+               {"lost_languages", absl::StrJoin(lost.languages, ",")},
+               {"lost_files", absl::StrJoin(lost.files, ",")},
                {"lexicon_version", before->content_hash()}});
     return;
   }
@@ -119,7 +126,9 @@ void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
            {{"previous_version", before->content_hash()},
             {"lexicon_version", after->content_hash()},
             {"files", static_cast<uint64_t>(after->files().size())},
-            {"entries", static_cast<uint64_t>(after->entry_count())}});
+            {"entries", static_cast<uint64_t>(after->entry_count())},
+            {"lost_languages", absl::StrJoin(lost.languages, ",")},
+            {"lost_files", absl::StrJoin(lost.files, ",")}});
 }
 
 // Loads the questionnaires again and puts them in use if they load cleanly
@@ -512,7 +521,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
         [&engine, &log, metrics, &options] {
           log.Info("lexicon files changed: reloading",
                    {{"dir", options.lexicon_dir}});
-          ReloadLexicons(engine, log, metrics);
+          ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
         });
   }
   const std::string& questionnaire_dir = backends.questionnaire_dir;
@@ -520,7 +529,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
     log.Info("SIGHUP: reloading lexicons and questionnaires",
              {{"lexicon_dir", options.lexicon_dir},
               {"questionnaire_dir", questionnaire_dir}});
-    ReloadLexicons(engine, log, metrics);
+    ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
     ReloadApiKeys(*backends.keys, log);
   };

@@ -33,8 +33,8 @@ class LocalBackend : public ScanBackend {
 
 class RemoteBackend : public ScanBackend {
  public:
-  explicit RemoteBackend(const std::string& server)
-      : server_(server), remote_(server, ApiKey()) {}
+  RemoteBackend(const std::string& server, const std::string& api_key)
+      : server_(server), remote_(server, api_key) {}
 
   absl::Status ScanInto(const v1::ScanTextRequest& request,
                         v1::Report* report) override {
@@ -60,7 +60,11 @@ class RemoteBackend : public ScanBackend {
 std::unique_ptr<ScanBackend> MakeScanBackend(
     const std::string& server, const std::optional<std::string>& lexicon_dir,
     size_t max_bytes) {
-  if (!server.empty()) return std::make_unique<RemoteBackend>(server);
+  if (!server.empty()) {
+    const std::optional<std::string> key = ApiKeyOrPrint(server);
+    if (!key.has_value()) return nullptr;
+    return std::make_unique<RemoteBackend>(server, *key);
+  }
   EngineOptions options;
   options.lexicon_dir = lexicon_dir.value_or(DefaultLexiconDir());
   options.max_input_bytes = max_bytes;

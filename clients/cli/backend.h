@@ -36,10 +36,11 @@ class ScanBackend {
       const v1::ScanFormRequest& request) = 0;
 };
 
-// The server's backend when `server` is not empty (the API key from
-// $DIVCHECK_API_KEY), else an in-process one over the lexicons in
+// The server's backend when `server` is not empty (the API key checked by
+// ApiKeyFor, api_key.h), else an in-process one over the lexicons in
 // `lexicon_dir` (default: DefaultLexiconDir()) with `max_bytes` as the
-// text limit. nullptr after printing why the lexicons do not load.
+// text limit. nullptr after printing why the key is refused or the lexicons
+// do not load.
 std::unique_ptr<ScanBackend> MakeScanBackend(
     const std::string& server, const std::optional<std::string>& lexicon_dir,
     size_t max_bytes);

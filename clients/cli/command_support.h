@@ -47,8 +47,10 @@ std::optional<int> CheckLangFlag(const std::string& lang, const char* help);
 // source tree's.
 std::string DefaultLexiconDir();
 
-// $DIVCHECK_API_KEY, or "" when it is not set.
-std::string ApiKey();
+// The API key for `server` (clients/cli/api_key.h: $DIVCHECK_API_KEY or
+// $DIVCHECK_API_KEY_FILE, trimmed and checked), "" for none; nullopt after
+// printing why it cannot be used ("divcheck: …") — exit with kExitUsage.
+std::optional<std::string> ApiKeyOrPrint(const std::string& server);
 
 // A failed call to `server`: UNAVAILABLE and UNAUTHENTICATED (the server is
 // not reached, or not let in) with "server HOST:PORT: " before the message;

@@ -40,7 +40,9 @@ Options:
   --server=HOST:PORT     scan through a divcheckd server instead of
                          in-process; the output is the same. The API key,
                          if the server wants one, is read from
-                         $DIVCHECK_API_KEY
+                         $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
+                         (sent only to a loopback address unless
+                         DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
 
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
 errors (missing file, invalid UTF-8, input too large); the other files are

@@ -972,7 +972,8 @@ TEST(ScanServiceReload, SighupUnderLoadGivesNoFailedOrMixedAnswer) {
   ASSERT_EQ(report_a.findings_size() + 1, report_b.findings_size());
 
   testing::CopyTree(testing::TestLexiconDir(), lex);
-  ServerProcess server({"--lexicons=" + lex, "--nolog_requests"});
+  ServerProcess server(
+      {"--lexicons=" + lex, "--nolog_requests", "--allow_lexicon_shrink"});
   ASSERT_TRUE(server.Start()) << server.Log();
   auto channel = ChannelTo(server);
 
@@ -1081,7 +1082,8 @@ TEST(ScanServiceReload, WatchedFilesAreReloadedWhenTheyChange) {
   TempDir dir;
   const std::string lex = dir.path() + "/lex";
   testing::CopyTree(testing::TestLexiconDir(), lex);
-  ServerProcess server({"--lexicons=" + lex, "--watch_lexicons_seconds=1"});
+  ServerProcess server({"--lexicons=" + lex, "--watch_lexicons_seconds=1",
+                        "--allow_lexicon_shrink"});
   ASSERT_TRUE(server.Start()) << server.Log();
   auto stub = v1::ScanService::NewStub(ChannelTo(server));
   const std::string original = ContentHash(*stub);
