@@ -349,11 +349,14 @@ TEST_F(EngineTest, ErrorsAreClear) {
             absl::StatusCode::kCancelled);
 }
 
-TEST_F(EngineTest, EmptyTextIsAPerfectReport) {
+// Issue 14: an empty text used to be a perfect 100/A; it is now "not
+// checked" with no score (see the coverage tests below).
+TEST_F(EngineTest, EmptyTextIsNotAPerfectReport) {
   const v1::Report r = Scan("");
-  EXPECT_EQ(r.score(), 100u);
-  EXPECT_EQ(r.grade(), "A");
-  EXPECT_EQ(r.dimension_scores_size(), 7);
+  EXPECT_EQ(r.coverage(), v1::COVERAGE_EMPTY);
+  EXPECT_EQ(r.score(), 0u);
+  EXPECT_EQ(r.grade(), "");
+  EXPECT_EQ(r.dimension_scores_size(), 0);
 }
 
 TEST_F(EngineTest, DetectsLanguage) {
