@@ -86,6 +86,9 @@ class Engine {
   // message names the byte offset), input over the size limit, or an
   // unsupported language; FAILED_PRECONDITION when no lexicon is loaded for
   // the language; CANCELLED when options.is_cancelled() turned true.
+  // An empty text, one without words, or (when the language is detected)
+  // one in a language without rules is not an error: the report's
+  // `coverage` says so and it has no score or grade (report.proto).
   absl::StatusOr<v1::Report> ScanText(absl::string_view text,
                                       const ScanOptions& options) const;
   // The same into `out`, which is cleared first. Reusing one Report for

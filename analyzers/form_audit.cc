@@ -317,6 +317,11 @@ absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(
   text_options.is_cancelled = options.is_cancelled;
   RETURN_IF_ERROR(ScanTextInto(request.instructions(), text_options, report));
   report->set_language_detected(detect);
+  // The fields are audited even when the instructions are empty or have no
+  // words; only a language mismatch of the instructions stays reported.
+  if (report->coverage() != v1::COVERAGE_LANGUAGE_MISMATCH) {
+    report->set_coverage(v1::COVERAGE_CHECKED);
+  }
 
   const FormBooks books = BooksFor(*set, language);
   InstructionTerms instructions(request.instructions());

@@ -24,10 +24,12 @@
 namespace divcheck::cli {
 
 // Exit statuses of `divcheck`: nothing reached --fail-on; something did (or
-// the lexicons have problems); usage or input errors.
+// the lexicons have problems); usage or input errors; a text could not be
+// checked (empty, no words, a language without rules; `divcheck scan`).
 constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitNotChecked = 3;
 
 // Prints "divcheck: ERROR", a blank line and `help` to standard error and
 // returns kExitUsage.

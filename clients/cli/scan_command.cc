@@ -44,9 +44,16 @@ Options:
                          (sent only to a loopback address unless
                          DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
 
+A text that cannot be checked gets no score: an empty text, one without
+words (only punctuation, emoji or numbers), or, with --lang=auto, one in a
+language divcheck has no rules for (e.g. French, Turkish) is reported as
+"not checked". With --lang=de or --lang=en such a text is scanned as asked,
+but the output warns that it does not look like that language.
+
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
-errors (missing file, invalid UTF-8, input too large); the other files are
-still scanned.
+errors (missing file, invalid UTF-8, input too large), 3 a text was not
+checked or does not look like the --lang given (when no status 1 or 2
+applies); the other files are still scanned.
 )";
 
 namespace {
@@ -120,6 +127,7 @@ int ScanCommand(int argc, char** argv) {
 
   int exit_code = kExitOk;
   bool input_error = false;
+  bool not_checked = false;
   std::string out;
   v1::Report report;
   for (const std::string& path : flags.inputs) {
@@ -141,6 +149,11 @@ int ScanCommand(int argc, char** argv) {
     for (const v1::Finding& f : report.findings()) {
       if (f.severity() >= flags.report.fail_on) exit_code = kExitFindings;
     }
+    // UNSPECIFIED: a server older than the field; its reports were checked.
+    if (report.coverage() != v1::COVERAGE_CHECKED &&
+        report.coverage() != v1::COVERAGE_UNSPECIFIED) {
+      not_checked = true;
+    }
     const std::string name = InputName(path);
     if (flags.report.format == "json") {
       absl::StrAppend(&out, FormatJson(report), "\n");
@@ -153,7 +166,9 @@ int ScanCommand(int argc, char** argv) {
     }
   }
   std::cout << out << std::flush;
-  return input_error ? kExitUsage : exit_code;
+  if (input_error) return kExitUsage;
+  if (exit_code == kExitOk && not_checked) return kExitNotChecked;
+  return exit_code;
 }
 
 }  // namespace divcheck::cli
