@@ -57,6 +57,7 @@
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
+#include "service/reload.h"
 #include "service/scan_service.h"
 #include "service/server_help.h"
 #include "service/server_options.h"
@@ -81,81 +82,10 @@ std::string DefaultQuestionnaireDir() {
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
-void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
-  for (const LexiconProblem& p : problems) {
-    log.Error("lexicon problem", {{"file", p.file},
-                                  {"line", p.line},
-                                  {"column", p.column},
-                                  {"problem", p.message},
-                                  {"where", p.ToString()}});
-  }
-}
-
 // `status` with its message prefixed by `what` ("what: message").
 absl::Status Prefixed(absl::string_view what, const absl::Status& status) {
   return absl::Status(status.code(),
                       absl::StrCat(what, ": ", status.message()));
-}
-
-// Reloads from SIGHUP and from the file watcher run one at a time.
-ABSL_CONST_INIT absl::Mutex reload_mu(absl::kConstInit);
-
-void ReloadLexicons(Engine& engine, bool allow_shrink, JsonLog& log,
-                    ServerMetrics* metrics) {
-  absl::MutexLock lock(&reload_mu);
-  const std::shared_ptr<const LexiconSet> before = engine.lexicons();
-  std::vector<LexiconProblem> problems;
-  LexiconLoss lost;
-  absl::Status status = engine.ReloadLexicons(&problems, allow_shrink, &lost);
-  if (metrics != nullptr) metrics->CountReload(status.ok());
-  if (!status.ok()) {
-    LogProblems(log, problems);
-    log.Error(absl::IsFailedPrecondition(status)
-                  ? "lexicon reload refused; the loaded lexicons stay in use"
-                  : "lexicon reload failed; the loaded lexicons stay in use",
-              {{"error", std::string(status.message())},
-               {"problems", static_cast<uint64_t>(problems.size())},
-               {"lost_languages", absl::StrJoin(lost.languages, ",")},
-               {"lost_files", absl::StrJoin(lost.files, ",")},
-               {"lexicon_version", before->content_hash()}});
-    return;
-  }
-  const std::shared_ptr<const LexiconSet> after = engine.lexicons();
-  if (metrics != nullptr) metrics->SetLexicons(*after);
-  log.Info("lexicons reloaded",
-           {{"previous_version", before->content_hash()},
-            {"lexicon_version", after->content_hash()},
-            {"files", static_cast<uint64_t>(after->files().size())},
-            {"entries", static_cast<uint64_t>(after->entry_count())},
-            {"lost_languages", absl::StrJoin(lost.languages, ",")},
-            {"lost_files", absl::StrJoin(lost.files, ",")}});
-}
-
-// Loads the questionnaires again and puts them in use if they load cleanly
-// and keep every version loaded now; otherwise logs every problem and the
-// loaded ones stay.
-void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
-                          JsonLog& log) {
-  const std::string before = api.questionnaires()->content_hash();
-  std::vector<DataProblem> problems;
-  absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>> next =
-      assessment::QuestionnaireSet::Load(dir, &problems);
-  absl::Status status = next.status();
-  if (status.ok()) status = api.ReplaceQuestionnaires(*std::move(next));
-  if (!status.ok()) {
-    for (const DataProblem& p : problems) {
-      log.Error("questionnaire problem", {{"where", p.ToString()}});
-    }
-    log.Error(
-        "questionnaire reload failed; the loaded questionnaires stay in use",
-        {{"error", std::string(status.message())},
-         {"problems", static_cast<uint64_t>(problems.size())},
-         {"questionnaire_version", before}});
-    return;
-  }
-  log.Info("questionnaires reloaded",
-           {{"previous_version", before},
-            {"questionnaire_version", api.questionnaires()->content_hash()}});
 }
 
 // Waits up to `drain` while the server keeps serving; a second SIGTERM or
@@ -172,30 +102,6 @@ void Drain(const sigset_t& signals, std::chrono::seconds drain) {
     const int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGTERM || sig == SIGINT) return;
   }
-}
-
-// Runs on its own thread until SIGTERM or SIGINT has stopped the server;
-// `reload` runs on SIGHUP.
-
-// Reads the --config file again and puts its API keys in use (both ports
-// share them). On any problem logs it and the keys in use stay.
-void ReloadApiKeys(ApiKeys& keys, JsonLog& log) {
-  const std::optional<std::string> path = absl::GetFlag(FLAGS_config);
-  if (!path.has_value()) return;
-  absl::StatusOr<config::v1::ServerConfig> config = LoadServerConfig(*path);
-  absl::Status status = config.status();
-  if (status.ok()) {
-    absl::StatusOr<ApiKeys> next = ApiKeys::FromConfig(config->api_keys());
-    status = next.status();
-    if (status.ok()) {
-      keys.Replace(*next);
-      log.Info("api keys reloaded",
-               {{"api_keys", static_cast<uint64_t>(keys.size())}});
-      return;
-    }
-  }
-  log.Error("config reload failed; the API keys in use stay",
-            {{"error", std::string(status.message())}});
 }
 
 // Runs on its own thread until SIGTERM or SIGINT has stopped the servers;
@@ -531,7 +437,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
               {"questionnaire_dir", questionnaire_dir}});
     ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
-    ReloadApiKeys(*backends.keys, log);
+    ReloadApiKeys(absl::GetFlag(FLAGS_config), *backends.keys, log);
   };
   std::thread signal_thread(
       HandleSignals, std::cref(signals), std::cref(reload), std::ref(*server),

@@ -187,7 +187,10 @@ TEST_F(ScanServiceTest, DetectsLanguageAndAcceptsEmptyText) {
   v1::ScanTextResponse empty;
   ASSERT_TRUE(stub_->ScanText(&ctx2, Request("", "de"), &empty).ok());
   EXPECT_EQ(empty.report().findings_size(), 0);
-  EXPECT_EQ(empty.report().score(), 100u);
+  // An empty text is not checked: no score, no grade (not "100, A").
+  EXPECT_EQ(empty.report().coverage(), v1::COVERAGE_EMPTY);
+  EXPECT_EQ(empty.report().score(), 0u);
+  EXPECT_EQ(empty.report().grade(), "");
 }
 
 TEST_F(ScanServiceTest, ClientRequestIdIsUsedAndNeverTheText) {
