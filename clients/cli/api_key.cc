@@ -3,15 +3,12 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/file.h"
 
 namespace divcheck::cli {
 namespace {
@@ -19,19 +16,15 @@ namespace {
 constexpr size_t kMaxKeyFileBytes = 4096;
 
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read $DIVCHECK_API_KEY_FILE ", path, ": ",
-                     std::strerror(errno)));
-  }
-  std::string data(kMaxKeyFileBytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > kMaxKeyFileBytes) {
+  absl::StatusOr<std::string> data = ReadFile(path, kMaxKeyFileBytes);
+  if (absl::IsOutOfRange(data.status())) {
     return absl::InvalidArgumentError(
         absl::StrCat("$DIVCHECK_API_KEY_FILE ", path, " is larger than ",
                      kMaxKeyFileBytes, " bytes; it should hold only the key"));
+  }
+  if (!data.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("$DIVCHECK_API_KEY_FILE: ", data.status().message()));
   }
   return data;
 }
