@@ -27,6 +27,9 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node and npm for the LanguageTool client test, from Debian unless a node
+# with its own npm is already there (NodeSource's package ships both).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install_deps.sh: all packages present"
 else
@@ -40,7 +43,8 @@ fi
 # pinned by its package-lock.json). Without node/npm that test is skipped.
 lt_client="$(dirname "$0")/../tests/service/lt_client"
 if command -v npm >/dev/null 2>&1 &&
-   [ ! -d "$lt_client/node_modules/annotatedtext-rehype" ]; then
+   { [ ! -d "$lt_client/node_modules/annotatedtext-rehype" ] ||
+     [ ! -d "$lt_client/node_modules/language-grammar-api" ]; }; then
   (cd "$lt_client" && npm ci --no-audit --no-fund --silent) ||
     echo "install_deps.sh: npm ci failed; languagetool_client_test is skipped" >&2
 fi

@@ -349,6 +349,12 @@ TEST(HttpApi, EveryBadRequestIsAClear4xxWithAStatusBody) {
               400, "UNSUPPORTED_LANGUAGE");
   ExpectError(cli->Post("/v2/check", "text=x", kJson), 415,
               "UNSUPPORTED_MEDIA_TYPE");
+  // As LanguageTool's server: no body, every field in the query string.
+  res = cli->Post("/v2/check?language=de&text=Verk%C3%A4ufer%20gesucht",
+                  std::string(), std::string());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_THAT(res->body, HasSubstr("\"offset\":0,\"length\":9"));
   ExpectError(
       cli->Post("/v2/check", httplib::Params{{"data", "{\"annotation\":[1]}"}}),
       400, "INVALID_ANNOTATION");

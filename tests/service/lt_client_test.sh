@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # /v2/check against LanguageTool tooling nobody here wrote: the npm package
 # annotatedtext-rehype builds LanguageTool's annotated text from an HTML ad,
-# and tests/service/lt_client/check.mjs checks the answer with JavaScript's
+# the npm LanguageTool client language-grammar-api checks the plain text, and
+# tests/service/lt_client/check.mjs checks the answers with JavaScript's
 # UTF-16 string indexing. Skipped (exit 77) when node or the npm packages are
 # missing (scripts/install_deps.sh installs them with `npm ci`).
 # Usage: lt_client_test.sh DIVCHECKD FIXTURE_LEXICONS
@@ -10,7 +11,8 @@ DIVCHECKD="$1"
 LEX="$2"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if ! command -v node >/dev/null 2>&1 ||
-   [ ! -d "$HERE/lt_client/node_modules/annotatedtext-rehype" ]; then
+   [ ! -d "$HERE/lt_client/node_modules/annotatedtext-rehype" ] ||
+   [ ! -d "$HERE/lt_client/node_modules/language-grammar-api" ]; then
   echo "SKIP: node or tests/service/lt_client/node_modules missing"
   exit 77
 fi

@@ -2,9 +2,12 @@
 // LanguageTool client does (annotated text built by annotatedtext-rehype,
 // form-encoded) and checks, with JavaScript strings (UTF-16, as every
 // LanguageTool client indexes), that each finding points at its words in
-// the original HTML and offers replacements to paste. Exit 0 when all hold.
+// the original HTML and offers replacements to paste. Then the npm
+// LanguageTool client language-grammar-api, pointed at divcheckd, lists the
+// languages and checks the plain-text ad. Exit 0 when all hold.
 import assert from "node:assert/strict";
 import { build } from "annotatedtext-rehype";
+import LanguageToolClient from "language-grammar-api";
 
 const port = process.argv[2];
 const html =
@@ -44,11 +47,30 @@ const team = byRule.get("t.de.junges_team");
 assert.ok(team, "no 'junges Team' finding");
 assert.equal(html.substr(team.offset, team.length), "junges</b> Team");
 
-// The same ad as plain text: the same findings, at plain-text offsets.
+// The same ad as plain text, through a LanguageTool client library
+// (it sends every field in the query string of a POST without a body):
+// the same findings, at plain-text offsets.
+const client = new LanguageToolClient({
+  endpoint: `http://127.0.0.1:${port}/v2`,
+});
+const languages = await client.languages();
+assert.ok(languages.some((l) => l.longCode === "de-DE"), JSON.stringify(languages));
 const text = "\u{1F600} Verka\u0308ufer gesucht\nWir sind ein junges Team.\n";
-const plain = await check({ text, language: "de", level: "picky" });
+const plain = await client.check({ text, language: "de-DE", level: "picky" });
+assert.equal(plain.language.code, "de-DE");
 const plainTitle = plain.matches.find(
   (m) => m.rule.id === "de.gender.title_masculine_only",
 );
+assert.ok(plainTitle, "client: no title finding: " + JSON.stringify(plain));
 assert.equal(text.substr(plainTitle.offset, plainTitle.length), "Verka\u0308ufer");
-console.log(`ok: ${answer.matches.length} matches at the right places`);
+assert.deepEqual(
+  plainTitle.replacements.map((r) => r.value),
+  title.replacements.map((r) => r.value),
+);
+const plainTeam = plain.matches.find((m) => m.rule.id === "t.de.junges_team");
+assert.ok(plainTeam, "client: no 'junges Team' finding");
+assert.equal(text.substr(plainTeam.offset, plainTeam.length), "junges Team");
+console.log(
+  `ok: ${answer.matches.length} matches at the right places; ` +
+    `the client got ${plain.matches.length}`,
+);
