@@ -142,7 +142,27 @@ TEST(HttpApi, HealthReadinessAndSecurityHeaders) {
   EXPECT_EQ(res->get_header_value("X-Request-Id").size(), 16u);
 }
 
-TEST(HttpApi, RestScanGrpcScanAndV2CheckGiveTheSameFindings) {
+// The report `divcheck scan --format=json` prints for `text`, in-process.
+v1::Report CliReport(const std::string& text) {
+  TempDir dir;
+  dir.Write("ad.txt", text);
+  const std::string command =
+      absl::StrCat(DIVCHECK_CLI, " scan --format=json --lang=de ",
+                   Lexicons()[0], " ", dir.path(), "/ad.txt");
+  std::string out;
+  if (FILE* pipe = popen(command.c_str(), "r"); pipe != nullptr) {
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+      out.append(buffer, n);
+    pclose(pipe);
+  }
+  v1::Report report;
+  EXPECT_TRUE(JsonStringToMessage(out, &report).ok()) << command << "\n" << out;
+  return report;
+}
+
+TEST(HttpApi, CliGrpcRestAndV2CheckGiveTheSameFindings) {
   HttpServer server(Lexicons());
   ASSERT_TRUE(server.Start()) << server.process.Log();
   // gRPC
@@ -166,6 +186,12 @@ TEST(HttpApi, RestScanGrpcScanAndV2CheckGiveTheSameFindings) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       rest_response.report(), grpc_response.report()))
       << rest_response.DebugString() << "\nvs\n"
+      << grpc_response.DebugString();
+  // The CLI (in-process): the same report.
+  const v1::Report cli_report = CliReport(kAd);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      cli_report, grpc_response.report()))
+      << cli_report.DebugString() << "\nvs\n"
       << grpc_response.DebugString();
   // /v2/check with level=picky: every finding, at its UTF-16 offset (the
   // ad has no characters outside the BMP, so code points = units).
