@@ -151,6 +151,14 @@ ServerMetrics::ServerMetrics()
                         .Help("Files in the lexicon set in use.")
                         .Register(*registry_)
                         .Add({});
+  lexicon_info_ =
+      &prometheus::BuildGauge()
+           .Name("divcheck_lexicon_info")
+           .Help(
+               "1 for the lexicon set in use; its content hash (every "
+               "report's lexicon_version) is the label, so replicas that "
+               "serve different sets during a rollout can be told apart.")
+           .Register(*registry_);
   auto& reloads = prometheus::BuildCounter()
                       .Name("divcheck_lexicon_reloads_total")
                       .Help("Lexicon reloads (SIGHUP), by result.")
@@ -230,6 +238,12 @@ void ServerMetrics::CountFindings(const v1::Report& report) {
 void ServerMetrics::SetLexicons(const LexiconSet& set) {
   lexicon_entries_->Set(static_cast<double>(set.entry_count()));
   lexicon_files_->Set(static_cast<double>(set.files().size()));
+  // Reloads run one at a time (service/reload.cc), so this swap does not
+  // race with itself; a scrape sees the old series or the new one.
+  if (lexicon_version_ != nullptr) lexicon_info_->Remove(lexicon_version_);
+  lexicon_version_ =
+      &lexicon_info_->Add({{"lexicon_version", set.content_hash()}});
+  lexicon_version_->Set(1);
 }
 
 void ServerMetrics::CountReload(bool ok) {

@@ -94,6 +94,9 @@ class ServerMetrics final : public CallObserver {
       findings_{};
   prometheus::Gauge* lexicon_entries_ = nullptr;
   prometheus::Gauge* lexicon_files_ = nullptr;
+  // divcheck_lexicon_info{lexicon_version}: one series, for the set in use.
+  prometheus::Family<prometheus::Gauge>* lexicon_info_ = nullptr;
+  prometheus::Gauge* lexicon_version_ = nullptr;
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_error_ = nullptr;
 

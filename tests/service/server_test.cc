@@ -15,7 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "analyzers/engine.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -704,6 +706,50 @@ TEST_F(ScanServiceTest, ReflectionAloneIsEnoughToDiscoverAndCallScanText) {
   EXPECT_TRUE(MessageDifferencer::Equals(
       typed.report(), LocalScan(testing::TestLexiconDir(), kAd, "de")));
   EXPECT_EQ(n, typed.report().findings_size());
+}
+
+// The lexicon version in use is a metric label, so replicas serving
+// different sets during a rollout can be told apart; a reload replaces it.
+TEST(ScanServiceMetrics, LexiconVersionIsALabelAndFollowsAReload) {
+  TempDir dir;
+  testing::CopyTree(testing::TestLexiconDir(), dir.path() + "/lex");
+  ServerProcess server(
+      {"--lexicons=" + dir.path() + "/lex", "--metrics_listen=127.0.0.1:0"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  const int metrics_port = server.ListeningField("metrics_port");
+  auto stub = v1::ScanService::NewStub(ChannelTo(server));
+  auto version = [&] {
+    grpc::ClientContext ctx;
+    v1::ScanTextResponse response;
+    EXPECT_TRUE(stub->ScanText(&ctx, Request(kAd, "de"), &response).ok());
+    return response.report().lexicon_version();
+  };
+  auto info_lines = [&] {
+    std::vector<std::string> lines;
+    for (absl::string_view line :
+         absl::StrSplit(HttpGet(metrics_port, "/metrics"), '\n')) {
+      if (absl::StartsWith(line, "divcheck_lexicon_info{")) {
+        lines.emplace_back(line);
+      }
+    }
+    return lines;
+  };
+  const std::string before = version();
+  ASSERT_FALSE(before.empty());
+  EXPECT_THAT(info_lines(), ::testing::ElementsAre(
+                                "divcheck_lexicon_info{lexicon_version=\"" +
+                                before + "\"} 1"));
+  // A changed file: another content hash after SIGHUP, and only that one.
+  const std::string file = dir.path() + "/lex/de/fixture.textproto";
+  dir.Write("lex/de/fixture.textproto",
+            testing::ReadFile(file) + "\n# changed\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForLogLines("\"msg\":\"lexicons reloaded\"", 1));
+  const std::string after = version();
+  ASSERT_NE(after, before);
+  EXPECT_THAT(info_lines(), ::testing::ElementsAre(
+                                "divcheck_lexicon_info{lexicon_version=\"" +
+                                after + "\"} 1"));
 }
 
 TEST(ScanServiceErrors, LanguageWithoutLexiconIsFailedPrecondition) {
