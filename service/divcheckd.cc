@@ -88,6 +88,25 @@ absl::Status Prefixed(absl::string_view what, const absl::Status& status) {
                       absl::StrCat(what, ": ", status.message()));
 }
 
+// The HTTP port's settings from divcheckd's.
+HttpServerOptions HttpOptionsFor(const ServerOptions& options) {
+  HttpServerOptions http;
+  http.listen = options.http_listen;
+  http.threads = static_cast<int>(options.http_threads);
+  http.max_body_bytes = std::min<size_t>(
+      size_t{3} * options.max_text_bytes + (64 << 10), size_t{4} << 30);
+  http.cors_origins = options.http_cors_origins;
+  http.deadline = options.http_deadline;
+  http.log_requests = options.log_requests;
+  http.version = DIVCHECK_VERSION;
+  if (options.config.has_tls()) {
+    http.cert_file = options.config.tls().cert_file();
+    http.key_file = options.config.tls().key_file();
+    http.client_ca_file = options.config.tls().client_ca_file();
+  }
+  return http;
+}
+
 // Waits up to `drain` while the server keeps serving; a second SIGTERM or
 // SIGINT ends the wait early, SIGHUP is ignored meanwhile.
 void Drain(const sigset_t& signals, std::chrono::seconds drain) {
@@ -393,22 +412,8 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
   std::unique_ptr<HttpServer> http;
   int http_port_bound = 0;  // 0: no HTTP port
   if (!options.http_listen.empty()) {
-    HttpServerOptions http_options;
-    http_options.listen = options.http_listen;
-    http_options.threads = static_cast<int>(options.http_threads);
-    http_options.max_body_bytes = std::min<size_t>(
-        size_t{3} * options.max_text_bytes + (64 << 10), size_t{4} << 30);
-    http_options.cors_origins = options.http_cors_origins;
-    http_options.deadline = options.http_deadline;
-    http_options.log_requests = options.log_requests;
-    http_options.version = DIVCHECK_VERSION;
-    if (options.config.has_tls()) {
-      http_options.cert_file = options.config.tls().cert_file();
-      http_options.key_file = options.config.tls().key_file();
-      http_options.client_ca_file = options.config.tls().client_ca_file();
-    }
     http = std::make_unique<HttpServer>(&api, &assessment_api, &*backends.keys,
-                                        &log, metrics, http_options);
+                                        &log, metrics, HttpOptionsFor(options));
     absl::StatusOr<int> http_port = http->Start();
     if (!http_port.ok()) {
       log.Error("cannot listen",
@@ -438,6 +443,12 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
     ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
     ReloadApiKeys(absl::GetFlag(FLAGS_config), *backends.keys, log);
+    if (http != nullptr) {
+      absl::StatusOr<ServerOptions> next =
+          ServerOptionsFromFlags(DefaultLexiconDir());
+      ReloadHttp(
+          next.ok() ? http->Reload(HttpOptionsFor(*next)) : next.status(), log);
+    }
   };
   std::thread signal_thread(
       HandleSignals, std::cref(signals), std::cref(reload), std::ref(*server),

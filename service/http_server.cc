@@ -165,7 +165,43 @@ HttpServer::HttpServer(const api::ScanApi* scan,
       keys_(keys),
       log_(log),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  auto settings = std::make_shared<Settings>();
+  settings->cors_origins = options_.cors_origins;
+  settings->deadline = options_.deadline;
+  settings_ = std::move(settings);
+}
+
+std::shared_ptr<const HttpServer::Settings> HttpServer::settings() const {
+  absl::MutexLock lock(&settings_mu_);
+  return settings_;
+}
+
+absl::Status HttpServer::Reload(const HttpServerOptions& next) {
+  const std::shared_ptr<const Settings> now = settings();
+  if (next.cert_file.empty() != (now->tls == nullptr)) {
+    return absl::FailedPreconditionError(
+        "turning TLS on or off for the HTTP port needs a restart");
+  }
+  auto settings = std::make_shared<Settings>();
+  settings->cors_origins = next.cors_origins;
+  settings->deadline = next.deadline;
+  if (!next.cert_file.empty()) {
+    absl::StatusOr<std::shared_ptr<const TlsIdentity>> tls =
+        TlsIdentity::Load(next.cert_file, next.key_file, next.client_ca_file);
+    if (!tls.ok()) return tls.status();
+    settings->tls = *std::move(tls);
+  }
+  absl::MutexLock lock(&settings_mu_);
+  settings_ = std::move(settings);
+  return absl::OkStatus();
+}
+
+int HttpServer::OnHandshake(SSL* ssl, void* server) {
+  const std::shared_ptr<const Settings> settings =
+      static_cast<const HttpServer*>(server)->settings();
+  return settings->tls != nullptr && settings->tls->ApplyTo(ssl) ? 1 : 0;
+}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -213,15 +249,28 @@ absl::Status HttpServer::CreateServer() {
     server_ = std::make_unique<httplib::Server>();
     return absl::OkStatus();
   }
-  server_ = std::make_unique<httplib::SSLServer>(
-      options_.cert_file.c_str(), options_.key_file.c_str(),
-      options_.client_ca_file.empty() ? nullptr
-                                      : options_.client_ca_file.c_str());
+  absl::StatusOr<std::shared_ptr<const TlsIdentity>> tls = TlsIdentity::Load(
+      options_.cert_file, options_.key_file, options_.client_ca_file);
+  if (!tls.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot set up TLS for the HTTP port: ", tls.status().message()));
+  }
+  {
+    absl::MutexLock lock(&settings_mu_);
+    auto settings = std::make_shared<Settings>(*settings_);
+    settings->tls = *std::move(tls);
+    settings_ = std::move(settings);
+  }
+  // The certificate is chosen per handshake (OnHandshake), so that Reload
+  // can replace it.
+  server_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& ctx) {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    SSL_CTX_set_cert_cb(&ctx, &HttpServer::OnHandshake, this);
+    return true;
+  });
   if (!server_->is_valid()) {
     server_.reset();
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot set up TLS for the HTTP port from ",
-                     options_.cert_file, " and ", options_.key_file));
+    return absl::InternalError("cannot set up TLS for the HTTP port");
   }
   return absl::OkStatus();
 }
@@ -302,7 +351,7 @@ void HttpServer::SetCommonHeaders(const std::string& request_id,
 }
 
 bool HttpServer::OriginAllowed(const std::string& origin) const {
-  for (const std::string& allowed : options_.cors_origins) {
+  for (const std::string& allowed : settings()->cors_origins) {
     if (allowed == "*" || allowed == origin) return true;
   }
   return false;
@@ -414,7 +463,7 @@ absl::Status HttpServer::Dispatch(const httplib::Request& req,
     params.erase("username");
   }
   absl::StatusOr<std::chrono::system_clock::time_point> deadline =
-      Deadline(req, options_.deadline);
+      Deadline(req, settings()->deadline);
   if (!deadline.ok()) return deadline.status();
   RouteContext ctx;
   ctx.scan = scan_;

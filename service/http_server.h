@@ -31,12 +31,15 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "api/assessment_api.h"
 #include "api/scan_api.h"
 #include "service/api_keys.h"
 #include "service/json_log.h"
 #include "service/metrics.h"
+#include "service/tls_identity.h"
 
 namespace httplib {
 class Server;
@@ -92,7 +95,26 @@ class HttpServer {
   // Stops accepting, waits for the requests being served. Idempotent.
   void Stop();
 
+  // Puts the reloadable settings of `next` in use (SIGHUP): the CORS
+  // origins, the deadline and, on a TLS port, the certificate, key and
+  // client CA files (read again even when their names are the same), for
+  // every request and TLS handshake from now on. On an error nothing
+  // changes. Errors: the TLS files' (TlsIdentity::Load); FAILED_PRECONDITION
+  // when `next` turns TLS on or off, which needs a restart. The address and
+  // the thread count are not reloaded.
+  absl::Status Reload(const HttpServerOptions& next);
+
  private:
+  // What Reload replaces; each request works with one snapshot.
+  struct Settings {
+    std::vector<std::string> cors_origins;
+    std::chrono::milliseconds deadline{0};
+    std::shared_ptr<const TlsIdentity> tls;  // null: plaintext
+  };
+  std::shared_ptr<const Settings> settings() const;
+  // OpenSSL's certificate callback: the current identity for a handshake.
+  static int OnHandshake(SSL* ssl, void* server);
+
   void Handle(const httplib::Request& req, httplib::Response& res,
               const httplib::ContentReader* reader);
   // Everything of Handle between the headers and the response; *route is
@@ -123,6 +145,8 @@ class HttpServer {
   JsonLog* log_;
   ServerMetrics* metrics_;
   const HttpServerOptions options_;
+  mutable absl::Mutex settings_mu_;
+  std::shared_ptr<const Settings> settings_ ABSL_GUARDED_BY(settings_mu_);
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<bool> ready_{true};

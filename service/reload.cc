@@ -105,4 +105,13 @@ void ReloadApiKeys(const std::optional<std::string>& path, ApiKeys& keys,
             {{"error", std::string(status.message())}});
 }
 
+void ReloadHttp(const absl::Status& reloaded, JsonLog& log) {
+  if (reloaded.ok()) {
+    log.Info("http settings reloaded (TLS files, CORS origins, deadline)", {});
+    return;
+  }
+  log.Error("http settings reload failed; the settings in use stay",
+            {{"error", std::string(reloaded.message())}});
+}
+
 }  // namespace divcheck::service

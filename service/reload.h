@@ -37,6 +37,11 @@ void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
 void ReloadApiKeys(const std::optional<std::string>& path, ApiKeys& keys,
                    JsonLog& log);
 
+// Logs the outcome of HttpServer::Reload (the settings read again from the
+// config file and flags): "http settings reloaded", or the error and that
+// the settings in use stay.
+void ReloadHttp(const absl::Status& reloaded, JsonLog& log);
+
 }  // namespace divcheck::service
 
 #endif  // DIVCHECK_SERVICE_RELOAD_H_

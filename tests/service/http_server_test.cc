@@ -703,6 +703,97 @@ TEST(HttpApi, TlsFromTheConfigServesHttpsOnly) {
   EXPECT_FALSE(server.Client()->Get("/healthz"));
 }
 
+TEST(HttpApi, ClientCertificatesAreRequiredWithAClientCa) {
+  TempDir dir;
+  ASSERT_EQ(std::system(("bash " DIVCHECK_MAKE_CERTS " " + dir.path()).c_str()),
+            0);
+  dir.Write("server.textproto",
+            "tls { cert_file: \"server.crt\" key_file: \"server.key\" "
+            "client_ca_file: \"ca.crt\" require_client_cert: true }\n");
+  std::vector<std::string> args = Lexicons();
+  args.push_back("--config=" + dir.path() + "/server.textproto");
+  HttpServer server(args);
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  auto ask = [&](const std::string& who) {
+    std::unique_ptr<httplib::SSLClient> tls =
+        who.empty()
+            ? std::make_unique<httplib::SSLClient>("127.0.0.1", server.port)
+            : std::make_unique<httplib::SSLClient>(
+                  "127.0.0.1", server.port, dir.path() + "/" + who + ".crt",
+                  dir.path() + "/" + who + ".key");
+    tls->set_ca_cert_path((dir.path() + "/ca.crt").c_str());
+    tls->enable_server_certificate_verification(true);
+    auto res = tls->Get("/healthz");
+    return static_cast<bool>(res) && res->status == 200;
+  };
+  EXPECT_TRUE(ask("client"));
+  EXPECT_FALSE(ask(""));          // no certificate
+  EXPECT_FALSE(ask("stranger"));  // signed by a CA the server does not trust
+}
+
+// Whether an HTTPS client that trusts only `ca_file` gets an answer, and
+// the CORS origin it is allowed (empty when none).
+struct HttpsAnswer {
+  bool answered = false;
+  std::string allowed_origin;
+};
+HttpsAnswer AskHttps(int port, const std::string& ca_file) {
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.set_ca_cert_path(ca_file.c_str());
+  tls.enable_server_certificate_verification(true);
+  auto res = tls.Get("/healthz", {{"Origin", "https://jobs.example"}});
+  HttpsAnswer answer;
+  answer.answered = static_cast<bool>(res) && res->status == 200;
+  if (res)
+    answer.allowed_origin =
+        res->get_header_value("Access-Control-Allow-Origin");
+  return answer;
+}
+
+TEST(HttpApi, SighupReloadsTlsFilesAndCorsOriginsAndKeepsThemOnAnError) {
+  TempDir dir, next;
+  ASSERT_EQ(std::system(("bash " DIVCHECK_MAKE_CERTS " " + dir.path()).c_str()),
+            0);
+  // Another CA and a server certificate it signed: the rotated files.
+  ASSERT_EQ(
+      std::system(("bash " DIVCHECK_MAKE_CERTS " " + next.path()).c_str()), 0);
+  const std::string tls_config =
+      "tls { cert_file: \"server.crt\" key_file: \"server.key\" }\n";
+  dir.Write("server.textproto", tls_config);
+  std::vector<std::string> args = Lexicons();
+  args.push_back("--config=" + dir.path() + "/server.textproto");
+  HttpServer server(args);
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  const std::string old_ca = dir.path() + "/ca.crt";
+  const std::string new_ca = next.path() + "/ca.crt";
+  EXPECT_TRUE(AskHttps(server.port, old_ca).answered);
+  EXPECT_EQ(AskHttps(server.port, old_ca).allowed_origin, "");
+  EXPECT_FALSE(AskHttps(server.port, new_ca).answered);
+
+  // New certificate and key, and an allowed origin: in use after SIGHUP.
+  dir.Write("server.crt", testing::ReadFile(next.path() + "/server.crt"));
+  dir.Write("server.key", testing::ReadFile(next.path() + "/server.key"));
+  dir.Write("server.textproto",
+            tls_config + "http_cors_origins: \"https://jobs.example\"\n");
+  server.process.Signal(SIGHUP);
+  ASSERT_TRUE(
+      server.process.WaitForLogLines("\"msg\":\"http settings reloaded", 1))
+      << server.process.Log();
+  EXPECT_TRUE(AskHttps(server.port, new_ca).answered);
+  EXPECT_EQ(AskHttps(server.port, new_ca).allowed_origin,
+            "https://jobs.example");
+  EXPECT_FALSE(AskHttps(server.port, old_ca).answered);
+
+  // A key that is not the certificate's: refused, the files in use stay.
+  dir.Write("server.key", testing::ReadFile(dir.path() + "/client.key"));
+  server.process.Signal(SIGHUP);
+  ASSERT_TRUE(server.process.WaitForLogLines(
+      "\"msg\":\"http settings reload failed", 1))
+      << server.process.Log();
+  EXPECT_THAT(server.process.Log(), HasSubstr("does not match"));
+  EXPECT_TRUE(AskHttps(server.port, new_ca).answered);
+}
+
 // A raw connection, to hold a request half-sent.
 int Connect(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
