@@ -68,6 +68,7 @@ RuleInfo FormRule(const CompiledFormRule& r) {
   rule.suggestions = Strings(def.suggestions());
   rule.legal_basis = def.legal_basis();
   rule.sources = Strings(def.sources());
+  rule.form_field_rule = true;
   rule.words = Strings(def.terms());
   for (const std::string& t : def.option_terms()) rule.words.push_back(t);
   return rule;

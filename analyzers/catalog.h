@@ -50,6 +50,9 @@ struct RuleInfo {
   std::vector<std::string> sources;
   // True for the texts of a built-in analyzer (no terms of its own).
   bool built_in_analyzer = false;
+  // True for an application-form field rule (its terms match field labels
+  // and options, not ad text).
+  bool form_field_rule = false;
   // The terms as written in the lexicon. For an application-form rule,
   // `words` holds its terms and then its option terms.
   std::vector<std::string> words;

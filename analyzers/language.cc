@@ -36,6 +36,17 @@ const absl::flat_hash_map<absl::string_view, int>& FunctionWords() {
   return *words;
 }
 
+}  // namespace
+
+bool IsFunctionWord(absl::string_view folded) {
+  // Weight 0 marks words left neutral for detection ("an", "team"), which
+  // are not all function words.
+  auto it = FunctionWords().find(folded);
+  return it != FunctionWords().end() && it->second != 0;
+}
+
+namespace {
+
 // Languages divcheck recognises but has no rules for, and some of their
 // most frequent function words. Words that are also German or English
 // function words above ("des", "die", "is", "a") and one-letter words (the

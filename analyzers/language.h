@@ -6,9 +6,15 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "analyzers/document.h"
 
 namespace divcheck {
+
+// Whether `folded` (lower case) is one of the frequent German or English
+// function words language detection counts ("und", "der", "the", "and", …):
+// a lexicon term that is one would fire in nearly every ad.
+bool IsFunctionWord(absl::string_view folded);
 
 // "de" or "en". Ties (including texts with no function words) go to "de",
 // the language of most ads divcheck sees.

@@ -1,14 +1,20 @@
 #include "clients/cli/lexicon_command.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "analyzers/catalog.h"
+#include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
+#include "analyzers/lexicon_lint.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
@@ -22,10 +28,18 @@
 namespace divcheck::cli {
 
 const char kLexiconHelp[] = R"(Usage:
-  divcheck lexicon validate [DIR]
+  divcheck lexicon validate [DIR] [--corpus=TEXTS] [--strict]
       Loads every *.textproto below DIR (default: the lexicons in use) and
       prints every problem as file:line:col: message. Exit status 0 when
       there is none, 1 when there are problems, 2 when DIR is missing.
+      Then warns about entries that load but will not work as meant: a word
+      or stem that is a frequent function word (fires in nearly every ad),
+      and a word, stem or phrase that two rules of one
+      language both list (the same words reported twice, or one rule hiding
+      the other). With --corpus, also scans every *.txt below TEXTS (at
+      least 10; e.g. your own published ads) and warns about each rule that
+      fires in more than a quarter of them. Warnings do not change the exit
+      status unless --strict is given (then 1).
   divcheck lexicon stats [DIR] [--format=text|json]
       Prints the number of entries and matchable terms per language, kind,
       dimension and severity.
@@ -98,6 +112,60 @@ std::string StatsJson(
   return out;
 }
 
+// The texts of every *.txt below `dir` (at most 10,000, each ≤ 1 MiB).
+absl::StatusOr<std::vector<std::string>> ReadCorpus(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("--corpus: ", dir, " is not a directory"));
+  }
+  std::vector<std::string> paths;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".txt") {
+      paths.push_back(it->path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  if (paths.size() > 10000) paths.resize(10000);
+  std::vector<std::string> texts;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::string> text = ReadFile(path, 1 << 20);
+    if (!text.ok()) return text.status();
+    texts.push_back(*std::move(text));
+  }
+  return texts;
+}
+
+// Prints the lint warnings (lexicon_lint.h); returns how many.
+absl::StatusOr<size_t> PrintWarnings(const LexiconSet& set,
+                                     const std::string& dir,
+                                     const std::optional<std::string>& corpus) {
+  std::vector<LexiconWarning> warnings = LintLexicons(set);
+  if (corpus.has_value()) {
+    absl::StatusOr<std::vector<std::string>> texts = ReadCorpus(*corpus);
+    if (!texts.ok()) return texts.status();
+    EngineOptions options;
+    options.lexicon_dir = dir;
+    std::unique_ptr<Engine> engine = LoadEngine(options);
+    if (engine == nullptr) return absl::InternalError("cannot load the engine");
+    std::vector<LexiconWarning> broad =
+        LintAgainstCorpus(*engine, *texts, 0.25);
+    warnings.insert(warnings.end(), broad.begin(), broad.end());
+    if (texts->size() < 10) {
+      std::cout << "note: --corpus has " << texts->size()
+                << " texts; at least 10 are needed to judge how often a rule "
+                   "fires\n";
+    }
+  }
+  for (const LexiconWarning& w : warnings) {
+    std::cout << "warning: " << w.lexicon_id << ": " << w.rule_id << ": "
+              << w.message << "\n";
+  }
+  return warnings.size();
+}
+
 void PrintStatsText(const LexiconStats& s, const std::string& dir) {
   std::cout << "lexicon version " << s.content_hash << " (" << dir << ")\n";
   for (const auto& [lang, c] : s.by_language) {
@@ -125,7 +193,11 @@ void PrintStatsText(const LexiconStats& s, const std::string& dir) {
 int LexiconCommand(int argc, char** argv) {
   CommandLine line;
   std::string format = "text";
+  std::optional<std::string> corpus;
+  bool strict = false;
   line.Add("format", &format);
+  line.Add("corpus", &corpus);
+  line.AddSwitch("strict", &strict);
   std::string error;
   if (!line.Parse(argc, argv, 2, &error)) return Usage(error, kLexiconHelp);
   const std::vector<std::string>& args = line.positional();
@@ -153,7 +225,16 @@ int LexiconCommand(int argc, char** argv) {
     return kExitFindings;
   }
   const LexiconStats stats = CountLexiconTerms(**set);
-  if (sub == "validate") return PrintValidated(stats, dir);
+  if (sub == "validate") {
+    absl::StatusOr<size_t> warnings = PrintWarnings(**set, dir, corpus);
+    if (!warnings.ok()) {
+      std::cerr << "divcheck: " << warnings.status().message() << "\n";
+      return kExitUsage;
+    }
+    PrintValidated(stats, dir);
+    if (*warnings > 0) std::cout << *warnings << " warning(s)\n";
+    return strict && *warnings > 0 ? kExitFindings : kExitOk;
+  }
   if (format == "json") {
     std::cout << StatsJson(stats.by_language);
   } else {

@@ -1,0 +1,137 @@
+#include "analyzers/lexicon_lint.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "analyzers/catalog.h"
+#include "analyzers/language.h"
+#include "unicode/unistr.h"
+
+namespace divcheck {
+namespace {
+
+std::string Folded(const std::string& term) {
+  std::string out;
+  icu::UnicodeString::fromUTF8(term).foldCase().toUTF8String(out);
+  return out;
+}
+
+// Words and stems that are function words.
+void LintOverBroad(const RuleInfo& rule, std::vector<LexiconWarning>* out) {
+  for (const std::string& w : rule.words) {
+    if (IsFunctionWord(Folded(w))) {
+      out->push_back(
+          {rule.lexicon_id, rule.id,
+           absl::StrCat("the word \"", w,
+                        "\" is a function word found in nearly "
+                        "every ad: the rule would fire everywhere")});
+    }
+  }
+  for (const std::string& s : rule.stems) {
+    // (Stems under three letters do not load at all.)
+    if (IsFunctionWord(Folded(s))) {
+      out->push_back({rule.lexicon_id, rule.id,
+                      absl::StrCat("the stem \"", s,
+                                   "\" is a function word: it starts a great "
+                                   "many words")});
+    }
+  }
+}
+
+// Terms of the finding rules of one language (and kind of input), by kind
+// and folded text, with the rules that list them.
+using TermOwners =
+    std::map<std::pair<std::string, std::string>, std::vector<const RuleInfo*>>;
+
+void CollectTerms(const RuleInfo& rule, TermOwners* owners) {
+  auto add = [&](const char* kind, const std::vector<std::string>& terms) {
+    for (const std::string& t : terms) {
+      std::vector<const RuleInfo*>& list = (*owners)[{kind, Folded(t)}];
+      if (list.empty() || list.back() != &rule) list.push_back(&rule);
+    }
+  };
+  add("word", rule.words);
+  add("stem", rule.stems);
+  add("phrase", rule.phrases);
+}
+
+void LintSharedTerms(const TermOwners& owners,
+                     std::vector<LexiconWarning>* out) {
+  for (const auto& [term, rules] : owners) {
+    for (size_t i = 1; i < rules.size(); ++i) {
+      out->push_back(
+          {rules[i]->lexicon_id, rules[i]->id,
+           absl::StrCat("the ", term.first, " \"", term.second,
+                        "\" is also in rule ", rules[0]->id, " (lexicon ",
+                        rules[0]->lexicon_id,
+                        "): the same words are reported twice or one rule "
+                        "hides the other")});
+    }
+  }
+}
+
+void Sort(std::vector<LexiconWarning>* warnings) {
+  std::sort(warnings->begin(), warnings->end(),
+            [](const LexiconWarning& a, const LexiconWarning& b) {
+              return std::tie(a.lexicon_id, a.rule_id, a.message) <
+                     std::tie(b.lexicon_id, b.rule_id, b.message);
+            });
+}
+
+}  // namespace
+
+std::vector<LexiconWarning> LintLexicons(const LexiconSet& set) {
+  std::vector<LexiconWarning> out;
+  const std::vector<RuleInfo> rules = ListRules(set);
+  std::map<std::string, TermOwners> owners;  // by language
+  for (const RuleInfo& rule : rules) {
+    // Form-field rules match labels and option texts, not ads.
+    if (rule.kind != RuleInfo::Kind::kFinding || rule.built_in_analyzer ||
+        rule.form_field_rule) {
+      continue;
+    }
+    LintOverBroad(rule, &out);
+    CollectTerms(rule, &owners[rule.language]);
+  }
+  for (const auto& [key, terms] : owners) LintSharedTerms(terms, &out);
+  Sort(&out);
+  return out;
+}
+
+std::vector<LexiconWarning> LintAgainstCorpus(
+    const Engine& engine, const std::vector<std::string>& texts,
+    double max_share) {
+  std::map<std::string, size_t> texts_with;  // rule id → texts
+  size_t scanned = 0;
+  for (const std::string& text : texts) {
+    absl::StatusOr<v1::Report> report = engine.ScanText(text, ScanOptions());
+    if (!report.ok()) continue;
+    ++scanned;
+    std::vector<std::string> ids;
+    for (const v1::Finding& f : report->findings()) ids.push_back(f.rule_id());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (const std::string& id : ids) ++texts_with[id];
+  }
+  std::vector<LexiconWarning> out;
+  if (scanned < 10) return out;
+  std::map<std::string, std::string> lexicon_of;
+  for (const RuleInfo& rule : ListRules(*engine.lexicons())) {
+    lexicon_of[rule.id] = rule.lexicon_id;
+  }
+  for (const auto& [id, n] : texts_with) {
+    const double share = static_cast<double>(n) / static_cast<double>(scanned);
+    if (share <= max_share) continue;
+    out.push_back(
+        {lexicon_of[id], id,
+         absl::StrCat("fires in ", n, " of ", scanned, " reference texts (",
+                      static_cast<int>(share * 100 + 0.5),
+                      " %): too broad to mark a problem")});
+  }
+  Sort(&out);
+  return out;
+}
+
+}  // namespace divcheck

@@ -1,0 +1,113 @@
+#include "analyzers/lexicon_lint.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/temp_dir.h"
+
+namespace divcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using unit_testing::TempDir;
+
+// One finding entry of the German test lexicon.
+std::string Entry(const std::string& id, const std::string& terms) {
+  return absl::StrCat("entries {\n  id: \"", id,
+                      "\"\n  dimensions: DIMENSION_AGE\n  severity: "
+                      "SEVERITY_WARNING\n",
+                      terms,
+                      "  explanation: \"e\"\n  suggestions: \"s\"\n"
+                      "  legal_basis: \"AGG\"\n  sources: \"src\"\n}\n");
+}
+
+std::shared_ptr<const LexiconSet> Load(const TempDir& dir) {
+  std::vector<LexiconProblem> problems;
+  auto set = LexiconSet::Load(dir.path(), &problems);
+  EXPECT_TRUE(set.ok()) << set.status();
+  for (const LexiconProblem& p : problems) ADD_FAILURE() << p.ToString();
+  return set.ok() ? *set : nullptr;
+}
+
+TEST(LexiconLint, CleanEntriesGiveNoWarning) {
+  TempDir dir;
+  dir.Write("de/a.textproto",
+            "id: \"de.a\" language: \"de\"\n" +
+                Entry("de.a.jung", "  words: \"jung\"\n") +
+                Entry("de.a.team", "  phrases: \"junges team\"\n") +
+                Entry("de.a.stem", "  stems: \"dynamisch\"\n"));
+  auto set = Load(dir);
+  ASSERT_NE(set, nullptr);
+  EXPECT_THAT(LintLexicons(*set), ::testing::IsEmpty());
+}
+
+TEST(LexiconLint, FunctionWordsShortStemsAndSharedTermsAreWarned) {
+  TempDir dir;
+  dir.Write("de/a.textproto",
+            "id: \"de.a\" language: \"de\"\n" +
+                Entry("de.a.und", "  words: \"Und\"\n") +
+                Entry("de.a.short", "  stems: \"der\"\n") +
+                Entry("de.a.first", "  phrases: \"junges Team\"\n") +
+                Entry("de.a.second", "  phrases: \"JUNGES TEAM\"\n"));
+  // The same phrase in another language is no conflict.
+  dir.Write("en/a.textproto",
+            "id: \"en.a\" language: \"en\"\n" + Entry("en.a.team",
+                                                      "  phrases: \"junges "
+                                                      "team\"\n"));
+  auto set = Load(dir);
+  ASSERT_NE(set, nullptr);
+  const std::vector<LexiconWarning> warnings = LintLexicons(*set);
+  EXPECT_THAT(warnings,
+              ElementsAre(Field(&LexiconWarning::rule_id, "de.a.second"),
+                          Field(&LexiconWarning::rule_id, "de.a.short"),
+                          Field(&LexiconWarning::rule_id, "de.a.und")));
+  ASSERT_EQ(warnings.size(), 3u);
+  EXPECT_EQ(warnings[0].lexicon_id, "de.a");
+  EXPECT_THAT(warnings[0].message, HasSubstr("also in rule de.a.first"));
+  EXPECT_THAT(warnings[1].message,
+              HasSubstr("the stem \"der\" is a function word"));
+  EXPECT_THAT(warnings[2].message, HasSubstr("function word"));
+}
+
+TEST(LexiconLint, TheShippedLexiconsHaveNoWarning) {
+  std::vector<LexiconProblem> problems;
+  auto set = LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, &problems);
+  ASSERT_TRUE(set.ok()) << set.status();
+  for (const LexiconWarning& w : LintLexicons(**set)) {
+    ADD_FAILURE() << w.lexicon_id << ": " << w.rule_id << ": " << w.message;
+  }
+}
+
+TEST(LexiconLint, ARuleFiringInMostReferenceTextsIsTooBroad) {
+  TempDir dir;
+  dir.Write("de/a.textproto", "id: \"de.a\" language: \"de\"\n" +
+                                  Entry("de.a.team", "  words: \"team\"\n") +
+                                  Entry("de.a.jung", "  words: \"jung\"\n"));
+  EngineOptions options;
+  options.lexicon_dir = dir.path();
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  std::vector<std::string> texts(9, "Unser Team sucht dich.");
+  texts.push_back("Wir sind jung.");
+  // 9 texts are too few to judge.
+  EXPECT_THAT(
+      LintAgainstCorpus(
+          **engine, std::vector<std::string>(texts.begin(), texts.end() - 1),
+          0.25),
+      ::testing::IsEmpty());
+  const std::vector<LexiconWarning> broad =
+      LintAgainstCorpus(**engine, texts, 0.25);
+  ASSERT_EQ(broad.size(), 1u);
+  EXPECT_EQ(broad[0].rule_id, "de.a.team");
+  EXPECT_EQ(broad[0].lexicon_id, "de.a");
+  EXPECT_THAT(broad[0].message, HasSubstr("9 of 10"));
+}
+
+}  // namespace
+}  // namespace divcheck
