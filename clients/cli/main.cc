@@ -2,7 +2,8 @@
 // divcheckd server, audits application forms, checks lexicons, load-tests a
 // server and runs the employer self-assessment. This file only dispatches:
 // each command lives in its own file (scan_command.h, form_command.h,
-// lexicon_command.h, bench_command.h, assess_command.h).
+// lexicon_command.h, bench_command.h, assess_command.h,
+// audit_command.h).
 //
 //   divcheck scan [--format=text|json] [--lang=auto|de|en]
 //                 [--fail-on=hint|warning|critical] [--server=HOST:PORT]
@@ -14,6 +15,7 @@
 //   divcheck lexicon stats [DIR] [--format=text|json]
 //   divcheck bench --server=HOST:PORT [--concurrency=N] [--duration=S] FILE
 //   divcheck assess [SUBCOMMAND] …
+//   divcheck audit [--output=FILE] [--summary=text|json] INPUT...
 //
 // Exit status: 0 nothing reached --fail-on; 1 something did (or, for
 // `lexicon validate`, the lexicons have problems); 2 usage or input errors.
@@ -23,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "clients/cli/assess_command.h"
+#include "clients/cli/audit_command.h"
 #include "clients/cli/bench_command.h"
 #include "clients/cli/command_support.h"
 #include "clients/cli/form_command.h"
@@ -41,6 +44,7 @@ Usage:
   divcheck form [options] FILE            audit an application form (HTML or JSON)
   divcheck lexicon validate [DIR]         list every problem in the lexicons
   divcheck lexicon stats [DIR]            count lexicon entries and terms
+  divcheck audit [options] INPUT...       check a whole catalogue of ads, with a summary
   divcheck bench --server=HOST:PORT FILE  load-test a divcheckd server
   divcheck assess [SUBCOMMAND]            employer self-assessment (Diversity-Check)
   divcheck help [COMMAND]                 show help for a command
@@ -66,6 +70,7 @@ int Main(int argc, char** argv) {
                   : topic == "lexicon" ? kLexiconHelp
                   : topic == "bench"   ? kBenchHelp
                   : topic == "assess"  ? kAssessHelp
+                  : topic == "audit"   ? kAuditHelp
                                        : kMainHelp);
     return kExitOk;
   }
@@ -78,6 +83,7 @@ int Main(int argc, char** argv) {
   if (cmd == "lexicon") return LexiconCommand(argc, argv);
   if (cmd == "bench") return BenchCommand(argc, argv);
   if (cmd == "assess") return AssessCommand(argc, argv);
+  if (cmd == "audit") return AuditCommand(argc, argv);
   return Usage(absl::StrCat("unknown command \"", cmd, "\""), kMainHelp);
 }
 
