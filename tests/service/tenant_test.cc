@@ -94,6 +94,7 @@ class Server {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
   std::string Log() const { return process_->Log(); }
+  ServerProcess& process() { return *process_; }
   v1::AssessmentService::Stub& stub() { return *stub_; }
   httplib::Client Http(const std::string& key) const {
     httplib::Client c("127.0.0.1", http_port_);
@@ -472,6 +473,26 @@ TEST_F(TenantTest, RetriedCreateWithRequestIdStoresOnceAlsoAfterRestart) {
   ASSERT_TRUE(Create(server(), kAcme, request, &again).ok());
   EXPECT_EQ(again.id(), first.id());
   EXPECT_EQ(CountOf(server(), kMuellerNfc), 3);
+}
+
+// SIGHUP reads the keys again, with their organisations.
+TEST_F(TenantTest, SighupRebindsKeys) {
+  v1::Assessment a;
+  ASSERT_THAT(Get(server(), kAcme, beta_.id(), &a),
+              DeniedWith("ORGANIZATION_NOT_ALLOWED"));
+  std::string config = Config();
+  const std::string acme_binding =
+      absl::StrCat("organizations: \"", kMuellerNfc, "\" }");
+  const size_t at = config.find(acme_binding);
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, acme_binding.size(), "organizations: \"Beta AG\" }");
+  dir_.Write("server.textproto", config);
+  server().process().Signal(SIGHUP);
+  ASSERT_TRUE(server().process().WaitForLogLines("api keys reloaded", 1))
+      << server().Log();
+  EXPECT_TRUE(Get(server(), kAcme, beta_.id(), &a).ok());
+  EXPECT_THAT(Get(server(), kAcme, acme_.id(), &a),
+              DeniedWith("ORGANIZATION_NOT_ALLOWED"));
 }
 
 TEST(TenantConfig, KeysWithInvisibleOrDuplicateOrganizationsAreRefused) {
