@@ -1,11 +1,14 @@
 #include "api/assessment_api.h"
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include <algorithm>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -17,29 +20,60 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "api/errors.h"
+#include "api/organization.h"
 #include "assessment/scoring.h"
 #include "base/fnv1a.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace divcheck::api {
 namespace {
 
 using assessment::QuestionnaireSet;
 
-constexpr size_t kMaxOrganizationBytes = 200;
 // A questionnaire has a few dozen questions; one answer each.
 constexpr int kMaxAnswers = 1000;
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr char kPageTokenPrefix[] = "1.";
+constexpr size_t kMaxRequestIdChars = 64;
+constexpr size_t kIdRandomBytes = 16;
 
-// Ids are "a" + 24 lower-case hex digits (96 random bits).
-std::string NewAssessmentId() {
-  thread_local std::mt19937_64 rng{[] {
-    std::random_device device;
-    return (static_cast<uint64_t>(device()) << 32) ^ device();
-  }()};
-  return absl::StrFormat("a%016x%08x", rng(),
-                         static_cast<uint32_t>(rng() >> 32));
+std::string Hex(const unsigned char* data, size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * size);
+  for (size_t i = 0; i < size; ++i) {
+    out += kHex[data[i] >> 4];
+    out += kHex[data[i] & 0xF];
+  }
+  return out;
+}
+
+// Ids are "a" + 32 lower-case hex digits: 128 bits from OpenSSL's CSPRNG.
+// (Ids of earlier versions had 24 digits from a non-cryptographic
+// generator; IsWellFormedId still accepts them.)
+absl::StatusOr<std::string> NewAssessmentId() {
+  unsigned char bytes[kIdRandomBytes];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    return absl::InternalError("the random number generator failed");
+  }
+  return absl::StrCat("a", Hex(bytes, sizeof(bytes)));
+}
+
+// SHA-256 of `parts`, each followed by a NUL byte, as hex.
+std::string Digest(std::initializer_list<absl::string_view> parts) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  for (absl::string_view part : parts) {
+    EVP_DigestUpdate(ctx, part.data(), part.size());
+    EVP_DigestUpdate(ctx, "", 1);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx, digest, &length);
+  EVP_MD_CTX_free(ctx);
+  return Hex(digest, length);
 }
 
 bool IsWellFormedId(absl::string_view id) {
@@ -50,19 +84,23 @@ bool IsWellFormedId(absl::string_view id) {
   return true;
 }
 
-// Empty when fine, else what is wrong.
-std::string OrganizationProblem(absl::string_view org) {
-  if (org.empty()) return "organization is required";
-  if (org.size() > kMaxOrganizationBytes) {
-    return absl::StrCat("organization is over ", kMaxOrganizationBytes,
-                        " bytes");
-  }
-  for (unsigned char c : org) {
-    if (c < 0x20 || c == 0x7f) {
-      return "organization must not contain control characters";
+bool IsValidRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdChars) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return false;
     }
   }
-  return "";
+  return true;
+}
+
+// Whether two stored organisation names are the same organisation
+// (assessments stored by earlier versions kept names as given).
+bool SameOrganization(absl::string_view a, absl::string_view b) {
+  absl::StatusOr<std::string> na = NormalizeOrganization(a);
+  absl::StatusOr<std::string> nb = NormalizeOrganization(b);
+  if (na.ok() && nb.ok()) return *na == *nb;
+  return a == b;
 }
 
 // Page tokens: "1." + web-safe base64 of "org hash\ncreate_time_us\nid". The
@@ -152,13 +190,28 @@ absl::StatusOr<v1::Questionnaire> AssessmentApi::GetQuestionnaire(
 }
 
 absl::StatusOr<v1::Assessment> AssessmentApi::CreateAssessment(
-    const v1::CreateAssessmentRequest& request) const {
+    const v1::CreateAssessmentRequest& request, const Caller& caller) const {
   std::vector<FieldViolation> violations;
-  if (!request.validate_only() || !request.organization().empty()) {
-    if (std::string problem = OrganizationProblem(request.organization());
-        !problem.empty()) {
-      violations.push_back({"organization", problem, "INVALID_ORGANIZATION"});
+  // The organisation first: a caller that may not use it learns nothing
+  // more about the request.
+  absl::StatusOr<std::string> organization = caller.ResolveOrganization(
+      request.organization(), "organization", !request.validate_only());
+  if (!organization.ok()) {
+    if (!absl::IsInvalidArgument(organization.status())) {
+      return organization.status();
     }
+    violations.push_back({"organization",
+                          std::string(organization.status().message()),
+                          "INVALID_ORGANIZATION"});
+  }
+  if (!request.request_id().empty() &&
+      !IsValidRequestId(request.request_id())) {
+    violations.push_back(
+        {"request_id",
+         absl::StrCat("request_id must be 1-", kMaxRequestIdChars,
+                      " characters of A-Z, a-z, 0-9, '.', '_' and '-' (a "
+                      "UUID fits)"),
+         "INVALID_REQUEST_ID"});
   }
   // Held for the call: `questionnaire` points into it.
   const std::shared_ptr<const QuestionnaireSet> set = questionnaires();
@@ -200,27 +253,71 @@ absl::StatusOr<v1::Assessment> AssessmentApi::CreateAssessment(
   }
   if (!violations.empty()) return InvalidRequest(violations);
   if (!scored.ok()) return scored.status();  // not reached: problems listed
-  scored->set_organization(request.organization());
+  scored->set_organization(*organization);
   if (request.validate_only()) return scored;
   if (absl::Status s = RequireStorage(); !s.ok()) return s;
+  return Store(*std::move(scored), request, caller);
+}
 
-  const int64_t micros = absl::ToUnixMicros(absl::Now());
-  scored->mutable_create_time()->set_seconds(micros / 1000000);
-  scored->mutable_create_time()->set_nanos(
+absl::StatusOr<v1::Assessment> AssessmentApi::Store(
+    v1::Assessment scored, const v1::CreateAssessmentRequest& request,
+    const Caller& caller) const {
+  const absl::Time now = absl::Now();
+  const int64_t micros = absl::ToUnixMicros(now);
+  scored.mutable_create_time()->set_seconds(micros / 1000000);
+  scored.mutable_create_time()->set_nanos(
       static_cast<int32_t>(micros % 1000000) * 1000);
-  // A collision of 96 random bits is not expected; retry anyway.
+  assessment::CreateRequestRecord record;
+  if (!request.request_id().empty()) {
+    // The content: the request as resolved, without its id. Deterministic
+    // serialisation gives the same bytes for the same content.
+    v1::CreateAssessmentRequest content = request;
+    content.clear_request_id();
+    content.set_organization(scored.organization());
+    std::string bytes;
+    {
+      google::protobuf::io::StringOutputStream stream(&bytes);
+      google::protobuf::io::CodedOutputStream out(&stream);
+      out.SetSerializationDeterministic(true);
+      content.SerializeToCodedStream(&out);
+    }
+    record.scope =
+        Digest({caller.key_id(), scored.organization(), request.request_id()});
+    record.fingerprint = Digest({bytes});
+    record.not_before_us = absl::ToUnixMicros(now - kRequestIdRetention);
+  }
+  // A collision of 128 random bits is not expected; retry anyway.
   for (int attempt = 0;; ++attempt) {
-    scored->set_id(NewAssessmentId());
-    absl::Status stored = repository_->Insert(*scored);
-    if (stored.ok()) return scored;
+    absl::StatusOr<std::string> id = NewAssessmentId();
+    if (!id.ok()) return WithReason(id.status(), "STORAGE_ERROR");
+    scored.set_id(*std::move(id));
+    absl::Status stored;
+    if (record.scope.empty()) {
+      stored = repository_->Insert(scored);
+      if (stored.ok()) return scored;
+    } else {
+      absl::StatusOr<assessment::InsertOnceResult> once =
+          repository_->InsertOnce(scored, record);
+      if (once.ok() && once->replayed && !once->same_request) {
+        return WithReason(
+            absl::AlreadyExistsError(
+                absl::StrCat("request_id \"", request.request_id(),
+                             "\" was used for a different request (assessment ",
+                             once->assessment.id(),
+                             "); use a new request_id for new answers")),
+            "REQUEST_ID_REUSED", {{"assessment_id", once->assessment.id()}});
+      }
+      if (once.ok()) return std::move(once->assessment);
+      stored = once.status();
+    }
     if (!absl::IsAlreadyExists(stored) || attempt >= 3) {
       return WithReason(stored, "STORAGE_ERROR");
     }
   }
 }
 
-absl::StatusOr<v1::Assessment> AssessmentApi::Load(
-    const std::string& id) const {
+absl::StatusOr<v1::Assessment> AssessmentApi::Load(const std::string& id,
+                                                   const Caller& caller) const {
   absl::StatusOr<v1::Assessment> a = repository_->Get(id);
   if (absl::IsNotFound(a.status())) {
     return WithReason(
@@ -228,26 +325,37 @@ absl::StatusOr<v1::Assessment> AssessmentApi::Load(
         "ASSESSMENT_NOT_FOUND", {{"id", id}});
   }
   if (!a.ok()) return WithReason(a.status(), "STORAGE_ERROR");
+  if (absl::Status s = caller.CheckStored(a->organization()); !s.ok()) {
+    return s;
+  }
   return a;
 }
 
 absl::StatusOr<v1::Assessment> AssessmentApi::GetAssessment(
-    const v1::GetAssessmentRequest& request) const {
+    const v1::GetAssessmentRequest& request, const Caller& caller) const {
+  if (absl::Status s = caller.CheckAnyOrganization(); !s.ok()) return s;
   if (!IsWellFormedId(request.id())) {
     return InvalidRequest(
         {{"id", absl::StrCat("\"", request.id(), "\" is not an assessment id"),
           "INVALID_ASSESSMENT_ID"}});
   }
   if (absl::Status s = RequireStorage(); !s.ok()) return s;
-  return Load(request.id());
+  return Load(request.id(), caller);
 }
 
 absl::StatusOr<v1::ListAssessmentsResponse> AssessmentApi::ListAssessments(
-    const v1::ListAssessmentsRequest& request) const {
+    const v1::ListAssessmentsRequest& request, const Caller& caller) const {
   std::vector<FieldViolation> violations;
-  if (std::string problem = OrganizationProblem(request.organization());
-      !problem.empty()) {
-    violations.push_back({"organization", problem, "INVALID_ORGANIZATION"});
+  absl::StatusOr<std::string> organization = caller.ResolveOrganization(
+      request.organization(), "organization", /*required=*/true);
+  if (!organization.ok()) {
+    if (!absl::IsInvalidArgument(organization.status())) {
+      return organization.status();
+    }
+    violations.push_back({"organization",
+                          std::string(organization.status().message()),
+                          "INVALID_ORGANIZATION"});
+    organization = std::string();
   }
   if (request.page_size() < 0) {
     violations.push_back(
@@ -256,8 +364,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentApi::ListAssessments(
   std::optional<assessment::ListPosition> after;
   if (!request.page_token().empty()) {
     assessment::ListPosition position;
-    if (DecodePageToken(request.organization(), request.page_token(),
-                        &position)) {
+    if (DecodePageToken(*organization, request.page_token(), &position)) {
       after = std::move(position);
     } else {
       violations.push_back(
@@ -274,7 +381,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentApi::ListAssessments(
                        : std::min(request.page_size(), kMaxPageSize);
   // One more than asked tells whether another page follows.
   absl::StatusOr<std::vector<v1::Assessment>> rows =
-      repository_->List(request.organization(), after, size + 1);
+      repository_->List(*organization, after, size + 1);
   if (!rows.ok()) return WithReason(rows.status(), "STORAGE_ERROR");
   v1::ListAssessmentsResponse response;
   const bool more = static_cast<int>(rows->size()) > size;
@@ -282,15 +389,15 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentApi::ListAssessments(
     *response.add_assessments() = std::move((*rows)[i]);
   }
   if (more) {
-    response.set_next_page_token(
-        EncodePageToken(request.organization(),
-                        response.assessments(response.assessments_size() - 1)));
+    response.set_next_page_token(EncodePageToken(
+        *organization, response.assessments(response.assessments_size() - 1)));
   }
   return response;
 }
 
 absl::StatusOr<v1::AssessmentComparison> AssessmentApi::CompareAssessments(
-    const v1::CompareAssessmentsRequest& request) const {
+    const v1::CompareAssessmentsRequest& request, const Caller& caller) const {
+  if (absl::Status s = caller.CheckAnyOrganization(); !s.ok()) return s;
   std::vector<FieldViolation> violations;
   for (const auto& [field, id] : {std::pair<const char*, const std::string&>{
                                       "before_id", request.before_id()},
@@ -303,11 +410,11 @@ absl::StatusOr<v1::AssessmentComparison> AssessmentApi::CompareAssessments(
   }
   if (!violations.empty()) return InvalidRequest(violations);
   if (absl::Status s = RequireStorage(); !s.ok()) return s;
-  absl::StatusOr<v1::Assessment> before = Load(request.before_id());
+  absl::StatusOr<v1::Assessment> before = Load(request.before_id(), caller);
   if (!before.ok()) return before.status();
-  absl::StatusOr<v1::Assessment> after = Load(request.after_id());
+  absl::StatusOr<v1::Assessment> after = Load(request.after_id(), caller);
   if (!after.ok()) return after.status();
-  if (before->organization() != after->organization()) {
+  if (!SameOrganization(before->organization(), after->organization())) {
     return WithReason(
         absl::FailedPreconditionError("the two assessments belong to different "
                                       "organizations"),

@@ -6,6 +6,18 @@
 // BadRequest listing every violation for INVALID_ARGUMENT, an ErrorInfo
 // reason otherwise. The gRPC adapter (assessment_service.h) only converts.
 //
+// Every method but GetQuestionnaire takes the Caller (api/caller.h) the
+// transport learned from the API key, and enforces the tenant boundary:
+// PERMISSION_DENIED with reason ORGANIZATION_NOT_ALLOWED for an
+// organisation, or a stored assessment of one, that the caller may not use.
+// Organisation names are normalised (api/organization.h) before they are
+// stored, listed or compared.
+//
+// CreateAssessment with a `request_id` is idempotent per key, organisation
+// and request id for kRequestIdRetention: a repeat returns the assessment
+// stored first; a repeat with other content is ALREADY_EXISTS
+// (REQUEST_ID_REUSED).
+//
 // Without a repository (divcheckd without --data_dir) GetQuestionnaire and
 // CreateAssessment with validate_only work; every call that stores or reads
 // assessments is FAILED_PRECONDITION with reason STORAGE_DISABLED.
@@ -21,11 +33,16 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "api/caller.h"
 #include "assessment/questionnaire.h"
 #include "assessment/repository.h"
 #include "divcheck/v1/assessment_service.pb.h"
 
 namespace divcheck::api {
+
+// How long CreateAssessment remembers a request id.
+inline constexpr absl::Duration kRequestIdRetention = absl::Hours(24);
 
 class AssessmentApi {
  public:
@@ -37,13 +54,13 @@ class AssessmentApi {
   absl::StatusOr<v1::Questionnaire> GetQuestionnaire(
       const v1::GetQuestionnaireRequest& request) const;
   absl::StatusOr<v1::Assessment> CreateAssessment(
-      const v1::CreateAssessmentRequest& request) const;
+      const v1::CreateAssessmentRequest& request, const Caller& caller) const;
   absl::StatusOr<v1::Assessment> GetAssessment(
-      const v1::GetAssessmentRequest& request) const;
+      const v1::GetAssessmentRequest& request, const Caller& caller) const;
   absl::StatusOr<v1::ListAssessmentsResponse> ListAssessments(
-      const v1::ListAssessmentsRequest& request) const;
+      const v1::ListAssessmentsRequest& request, const Caller& caller) const;
   absl::StatusOr<v1::AssessmentComparison> CompareAssessments(
-      const v1::CompareAssessmentsRequest& request) const;
+      const v1::CompareAssessmentsRequest& request, const Caller& caller) const;
 
   // The questionnaires in use.
   std::shared_ptr<const assessment::QuestionnaireSet> questionnaires() const;
@@ -56,8 +73,15 @@ class AssessmentApi {
 
  private:
   absl::Status RequireStorage() const;
-  // Loads a stored assessment; NOT_FOUND with ASSESSMENT_NOT_FOUND.
-  absl::StatusOr<v1::Assessment> Load(const std::string& id) const;
+  // Loads a stored assessment; NOT_FOUND with ASSESSMENT_NOT_FOUND, or
+  // PERMISSION_DENIED when `caller` may not use its organisation.
+  absl::StatusOr<v1::Assessment> Load(const std::string& id,
+                                      const Caller& caller) const;
+  // Stores `scored` (organisation and create time set) under a new id, once
+  // per request id when `request` has one.
+  absl::StatusOr<v1::Assessment> Store(
+      v1::Assessment scored, const v1::CreateAssessmentRequest& request,
+      const Caller& caller) const;
 
   // Read with std::atomic_load, replaced with std::atomic_store.
   std::shared_ptr<const assessment::QuestionnaireSet> questionnaires_;

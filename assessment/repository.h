@@ -33,6 +33,29 @@ struct ListPosition {
   std::string id;
 };
 
+// What InsertOnce remembers of a create request, so that a retry with the
+// same client request id finds the first result.
+struct CreateRequestRecord {
+  // Identifies the request: a digest of the caller's key, the
+  // organisation and the client's request id (no names in clear).
+  std::string scope;
+  // A digest of the request's content (everything but the request id).
+  std::string fingerprint;
+  // Records created before this time (microseconds since the epoch) are
+  // expired: they are ignored and removed.
+  int64_t not_before_us = 0;
+};
+
+// What InsertOnce did.
+struct InsertOnceResult {
+  // The stored assessment: the new one, or the one stored first.
+  v1::Assessment assessment;
+  // True when a live record had `scope`: nothing new was stored.
+  bool replayed = false;
+  // With `replayed`: whether the first request had the same fingerprint.
+  bool same_request = true;
+};
+
 class AssessmentRepository {
  public:
   virtual ~AssessmentRepository() = default;
@@ -42,6 +65,15 @@ class AssessmentRepository {
   // the process. Errors: ALREADY_EXISTS when the id is taken; INTERNAL or
   // UNAVAILABLE when the database fails.
   virtual absl::Status Insert(const v1::Assessment& assessment) = 0;
+
+  // Like Insert, unless a record with `request.scope` created at or after
+  // `request.not_before_us` exists and its assessment is still stored: then
+  // stores nothing and returns that assessment (replayed). Otherwise stores
+  // `assessment` and the record in one transaction (replacing an expired
+  // record of the same scope and removing expired ones). Durable as Insert.
+  // Concurrent calls with one scope store one assessment. Errors as Insert.
+  virtual absl::StatusOr<InsertOnceResult> InsertOnce(
+      const v1::Assessment& assessment, const CreateRequestRecord& request) = 0;
 
   // The assessment with `id`. Errors: NOT_FOUND; INTERNAL on database or
   // decoding failures.
@@ -53,7 +85,8 @@ class AssessmentRepository {
       absl::string_view organization, const std::optional<ListPosition>& after,
       int limit) = 0;
 
-  // Removes the assessment with `id`. Errors: NOT_FOUND.
+  // Removes the assessment with `id` and the request records that point to
+  // it. Errors: NOT_FOUND.
   virtual absl::Status Delete(absl::string_view id) = 0;
 };
 

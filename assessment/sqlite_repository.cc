@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "assessment/repository.h"
+#include "base/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace divcheck::assessment {
@@ -153,6 +154,19 @@ const Migration kMigrations[] = {
      "CREATE INDEX assessments_by_organization ON assessments"
      "  (organization, create_time_us DESC, id DESC);",
      BackfillOverallScore},
+    // Client request ids of CreateAssessment (issue 17): a retry finds the
+    // first result. `scope` and `fingerprint` are digests; rows expire.
+    {3,
+     "CREATE TABLE create_requests ("
+     "  scope TEXT PRIMARY KEY,"
+     "  fingerprint TEXT NOT NULL,"
+     "  assessment_id TEXT NOT NULL,"
+     "  create_time_us INTEGER NOT NULL);"
+     "CREATE INDEX create_requests_by_time ON create_requests"
+     "  (create_time_us);"
+     "CREATE INDEX create_requests_by_assessment ON create_requests"
+     "  (assessment_id);",
+     nullptr},
 };
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
@@ -176,27 +190,23 @@ class SqliteRepository final : public AssessmentRepository {
 
   absl::Status Insert(const v1::Assessment& a) override {
     absl::MutexLock lock(&mu_);
-    Statement st(db_,
-                 "INSERT INTO assessments (id, organization, questionnaire_id,"
-                 " questionnaire_version, create_time_us, assessment,"
-                 " overall_score) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    if (absl::Status s = st.status(); !s.ok()) return s;
-    st.Bind(1, a.id());
-    st.Bind(2, a.organization());
-    st.Bind(3, a.questionnaire_id());
-    st.Bind(4, int64_t{a.questionnaire_version()});
-    st.Bind(5, Micros(a.create_time()));
-    st.BindBlob(6, a.SerializeAsString());
-    st.Bind(7, int64_t{a.overall_score()});
-    if (st.Step() != SQLITE_DONE) {
-      absl::Status s = SqlError(db_, "insert");
-      if (absl::IsAlreadyExists(s)) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("assessment ", a.id(), " already exists"));
-      }
-      return s;
+    return InsertRow(a);
+  }
+
+  absl::StatusOr<InsertOnceResult> InsertOnce(
+      const v1::Assessment& a, const CreateRequestRecord& request) override {
+    absl::MutexLock lock(&mu_);
+    // IMMEDIATE: another process on the same file waits here, so the
+    // look-up and the insert cannot interleave with its own.
+    if (absl::Status s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::StatusOr<InsertOnceResult> result = InsertOnceLocked(a, request);
+    absl::Status end = Exec(db_, result.ok() ? "COMMIT" : "ROLLBACK");
+    if (!result.ok()) return result.status();
+    if (!end.ok()) {
+      (void)Exec(db_, "ROLLBACK");
+      return end;
     }
-    return absl::OkStatus();
+    return result;
   }
 
   absl::StatusOr<v1::Assessment> Get(absl::string_view id) override {
@@ -244,6 +254,88 @@ class SqliteRepository final : public AssessmentRepository {
 
   absl::Status Delete(absl::string_view id) override {
     absl::MutexLock lock(&mu_);
+    if (absl::Status s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::Status s = DeleteLocked(id);
+    if (s.ok()) s = Exec(db_, "COMMIT");
+    if (!s.ok()) (void)Exec(db_, "ROLLBACK");
+    return s;
+  }
+
+ private:
+  absl::Status InsertRow(const v1::Assessment& a)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Statement st(db_,
+                 "INSERT INTO assessments (id, organization, questionnaire_id,"
+                 " questionnaire_version, create_time_us, assessment,"
+                 " overall_score) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (absl::Status s = st.status(); !s.ok()) return s;
+    st.Bind(1, a.id());
+    st.Bind(2, a.organization());
+    st.Bind(3, a.questionnaire_id());
+    st.Bind(4, int64_t{a.questionnaire_version()});
+    st.Bind(5, Micros(a.create_time()));
+    st.BindBlob(6, a.SerializeAsString());
+    st.Bind(7, int64_t{a.overall_score()});
+    if (st.Step() != SQLITE_DONE) {
+      absl::Status s = SqlError(db_, "insert");
+      if (absl::IsAlreadyExists(s)) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("assessment ", a.id(), " already exists"));
+      }
+      return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // InsertOnce inside its transaction.
+  absl::StatusOr<InsertOnceResult> InsertOnceLocked(
+      const v1::Assessment& a, const CreateRequestRecord& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    {
+      Statement find(db_,
+                     "SELECT r.fingerprint, a.assessment, a.id FROM"
+                     " create_requests r JOIN assessments a ON a.id ="
+                     " r.assessment_id WHERE r.scope = ? AND"
+                     " r.create_time_us >= ?");
+      if (absl::Status s = find.status(); !s.ok()) return s;
+      find.Bind(1, request.scope);
+      find.Bind(2, request.not_before_us);
+      const int rc = find.Step();
+      if (rc == SQLITE_ROW) {
+        InsertOnceResult replay;
+        ASSIGN_OR_RETURN(replay.assessment, Decode(find.Text(2), find.Blob(1)));
+        replay.replayed = true;
+        replay.same_request = find.Text(0) == request.fingerprint;
+        return replay;
+      }
+      if (rc != SQLITE_DONE) return SqlError(db_, "find request");
+    }
+    {
+      Statement expire(db_,
+                       "DELETE FROM create_requests WHERE create_time_us < ?");
+      if (absl::Status s = expire.status(); !s.ok()) return s;
+      expire.Bind(1, request.not_before_us);
+      if (expire.Step() != SQLITE_DONE) return SqlError(db_, "expire");
+    }
+    RETURN_IF_ERROR(InsertRow(a));
+    // REPLACE: a record whose assessment was erased is superseded.
+    Statement record(db_,
+                     "INSERT OR REPLACE INTO create_requests (scope,"
+                     " fingerprint, assessment_id, create_time_us) VALUES"
+                     " (?, ?, ?, ?)");
+    if (absl::Status s = record.status(); !s.ok()) return s;
+    record.Bind(1, request.scope);
+    record.Bind(2, request.fingerprint);
+    record.Bind(3, a.id());
+    record.Bind(4, Micros(a.create_time()));
+    if (record.Step() != SQLITE_DONE) return SqlError(db_, "record request");
+    InsertOnceResult stored;
+    stored.assessment = a;
+    return stored;
+  }
+
+  absl::Status DeleteLocked(absl::string_view id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     Statement st(db_, "DELETE FROM assessments WHERE id = ?");
     if (absl::Status s = st.status(); !s.ok()) return s;
     st.Bind(1, id);
@@ -251,10 +343,14 @@ class SqliteRepository final : public AssessmentRepository {
     if (sqlite3_changes(db_) == 0) {
       return absl::NotFoundError(absl::StrCat("no assessment with id ", id));
     }
+    Statement records(db_,
+                      "DELETE FROM create_requests WHERE assessment_id = ?");
+    if (absl::Status s = records.status(); !s.ok()) return s;
+    records.Bind(1, id);
+    if (records.Step() != SQLITE_DONE) return SqlError(db_, "delete records");
     return absl::OkStatus();
   }
 
- private:
   absl::Mutex mu_;
   // One connection, used under mu_: writes are rare and short.
   sqlite3* const db_ ABSL_PT_GUARDED_BY(mu_);

@@ -4,12 +4,14 @@
 
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/errors.h"
+#include "api/organization.h"
 
 namespace divcheck::service {
 
@@ -75,7 +77,20 @@ absl::StatusOr<ApiKeys> ApiKeys::FromConfig(
     if (!key.name().empty() && !names.insert(key.name()).second) {
       problems.push_back(absl::StrCat(label, ": the name is used twice"));
     }
-    if (!table.emplace(key.sha256(), key.name()).second) {
+    Key entry{key.name(), key.admin(), {}};
+    for (const std::string& org : key.organizations()) {
+      absl::StatusOr<std::string> name = api::NormalizeOrganization(org);
+      if (!name.ok()) {
+        problems.push_back(absl::StrCat(label, ": organizations \"", org,
+                                        "\": ", name.status().message()));
+      } else if (absl::c_linear_search(entry.organizations, *name)) {
+        problems.push_back(absl::StrCat(label, ": organization \"", *name,
+                                        "\" is listed twice"));
+      } else {
+        entry.organizations.push_back(*std::move(name));
+      }
+    }
+    if (!table.emplace(key.sha256(), std::move(entry)).second) {
       problems.push_back(
           absl::StrCat(label, ": the same key is configured twice"));
     }
@@ -92,11 +107,8 @@ void ApiKeys::Replace(const ApiKeys& next) {
                     std::atomic_load(&next.names_by_digest_));
 }
 
-absl::StatusOr<std::string> ApiKeys::Authenticate(
-    absl::string_view authorization) const {
-  const std::shared_ptr<const Table> table =
-      std::atomic_load(&names_by_digest_);
-  if (table->empty()) return std::string();
+absl::StatusOr<std::pair<std::string, ApiKeys::Key>> ApiKeys::Find(
+    const Table& table, absl::string_view authorization) {
   if (authorization.empty()) {
     return api::WithReason(
         absl::UnauthenticatedError("this server requires an API key: send "
@@ -116,13 +128,39 @@ absl::StatusOr<std::string> ApiKeys::Authenticate(
     return api::WithReason(absl::UnauthenticatedError("the API key is empty"),
                            "UNAUTHENTICATED");
   }
-  auto it = table->find(Sha256Hex(key));
-  if (it == table->end()) {
+  std::string digest = Sha256Hex(key);
+  auto it = table.find(digest);
+  if (it == table.end()) {
     return api::WithReason(
         absl::UnauthenticatedError("the API key is not valid"),
         "UNAUTHENTICATED");
   }
-  return it->second;
+  return std::make_pair(std::move(digest), it->second);
+}
+
+absl::StatusOr<std::string> ApiKeys::Authenticate(
+    absl::string_view authorization) const {
+  // One load: the whole call sees one set of keys.
+  const std::shared_ptr<const Table> table =
+      std::atomic_load(&names_by_digest_);
+  if (table->empty()) return std::string();
+  absl::StatusOr<std::pair<std::string, Key>> found =
+      Find(*table, authorization);
+  if (!found.ok()) return found.status();
+  return std::move(found->second.name);
+}
+
+absl::StatusOr<api::Caller> ApiKeys::Identify(absl::string_view authorization,
+                                              std::string* name) const {
+  const std::shared_ptr<const Table> table =
+      std::atomic_load(&names_by_digest_);
+  if (table->empty()) return api::Caller::Unrestricted();
+  absl::StatusOr<std::pair<std::string, Key>> found =
+      Find(*table, authorization);
+  if (!found.ok()) return found.status();
+  if (name != nullptr) *name = found->second.name;
+  return api::Caller::WithKey(std::move(found->first), found->second.admin,
+                              std::move(found->second.organizations));
 }
 
 }  // namespace divcheck::service

@@ -34,11 +34,12 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::Handle(
   const Clock::time_point start = Clock::now();
   const std::string request_id = StartCall(ctx);
   std::string key_name;
-  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
+  api::Caller caller;  // no rights until authenticated
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name, &caller);
   Request request;
   if (status.ok()) status = ParseRequest(*wire_request, &request);
   if (status.ok()) {
-    auto result = call(request);
+    auto result = call(request, caller);
     status = result.ok() ? SerializeResponse(*result, wire_response)
                          : result.status();
   }
@@ -72,7 +73,7 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::GetQuestionnaire(
     grpc::ByteBuffer* response) {
   return Handle<v1::GetQuestionnaireRequest>(
       ctx, "GetQuestionnaire", request, response,
-      [&](const v1::GetQuestionnaireRequest& r) {
+      [&](const v1::GetQuestionnaireRequest& r, const api::Caller&) {
         return api_->GetQuestionnaire(r);
       });
 }
@@ -82,8 +83,8 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::CreateAssessment(
     grpc::ByteBuffer* response) {
   return Handle<v1::CreateAssessmentRequest>(
       ctx, "CreateAssessment", request, response,
-      [&](const v1::CreateAssessmentRequest& r) {
-        return api_->CreateAssessment(r);
+      [&](const v1::CreateAssessmentRequest& r, const api::Caller& caller) {
+        return api_->CreateAssessment(r, caller);
       });
 }
 
@@ -92,8 +93,8 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::GetAssessment(
     grpc::ByteBuffer* response) {
   return Handle<v1::GetAssessmentRequest>(
       ctx, "GetAssessment", request, response,
-      [&](const v1::GetAssessmentRequest& r) {
-        return api_->GetAssessment(r);
+      [&](const v1::GetAssessmentRequest& r, const api::Caller& caller) {
+        return api_->GetAssessment(r, caller);
       });
 }
 
@@ -102,8 +103,8 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::ListAssessments(
     grpc::ByteBuffer* response) {
   return Handle<v1::ListAssessmentsRequest>(
       ctx, "ListAssessments", request, response,
-      [&](const v1::ListAssessmentsRequest& r) {
-        return api_->ListAssessments(r);
+      [&](const v1::ListAssessmentsRequest& r, const api::Caller& caller) {
+        return api_->ListAssessments(r, caller);
       });
 }
 
@@ -112,8 +113,8 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::CompareAssessments(
     grpc::ByteBuffer* response) {
   return Handle<v1::CompareAssessmentsRequest>(
       ctx, "CompareAssessments", request, response,
-      [&](const v1::CompareAssessmentsRequest& r) {
-        return api_->CompareAssessments(r);
+      [&](const v1::CompareAssessmentsRequest& r, const api::Caller& caller) {
+        return api_->CompareAssessments(r, caller);
       });
 }
 

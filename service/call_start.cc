@@ -75,13 +75,16 @@ int StreamsInFlight() { return streams_in_flight.load(); }
 
 absl::Status AuthenticateCall(const ApiKeys* keys,
                               const grpc::CallbackServerContext* ctx,
-                              std::string* key_name) {
+                              std::string* key_name, api::Caller* caller) {
   if (stopped_accepting_calls.load(std::memory_order_relaxed)) {
     return api::WithReason(
         absl::UnavailableError("the server is shutting down; try again"),
         "SHUTTING_DOWN");
   }
-  if (keys == nullptr || !keys->enabled()) return absl::OkStatus();
+  if (keys == nullptr || !keys->enabled()) {
+    if (caller != nullptr) *caller = api::Caller::Unrestricted();
+    return absl::OkStatus();
+  }
   AuthFailureLimiter* limiter = keys->failure_limiter();
   std::string peer;
   if (limiter != nullptr) {
@@ -94,15 +97,15 @@ absl::Status AuthenticateCall(const ApiKeys* keys,
           "TOO_MANY_AUTH_FAILURES");
     }
   }
-  absl::StatusOr<std::string> name =
-      keys->Authenticate(ClientMetadata(ctx, "authorization"));
-  if (!name.ok()) {
+  absl::StatusOr<api::Caller> identified =
+      keys->Identify(ClientMetadata(ctx, "authorization"), key_name);
+  if (!identified.ok()) {
     if (limiter != nullptr) {
-      limiter->RecordFailure(peer, name.status().message());
+      limiter->RecordFailure(peer, identified.status().message());
     }
-    return name.status();
+    return identified.status();
   }
-  *key_name = *std::move(name);
+  if (caller != nullptr) *caller = *std::move(identified);
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "api/caller.h"
 #include "grpcpp/grpcpp.h"
 #include "service/api_keys.h"
 
@@ -45,9 +46,12 @@ int StreamsInFlight();
 // With the keys' failure limiter, a failure is counted and logged with the
 // peer address, and a peer that failed too often gets RESOURCE_EXHAUSTED
 // (reason TOO_MANY_AUTH_FAILURES) without its key being checked.
+// When OK and `caller` is not null, *caller is what the key may do with
+// assessments (api::Caller::Unrestricted() without keys).
 absl::Status AuthenticateCall(const ApiKeys* keys,
                               const grpc::CallbackServerContext* ctx,
-                              std::string* key_name);
+                              std::string* key_name,
+                              api::Caller* caller = nullptr);
 
 }  // namespace divcheck::service
 

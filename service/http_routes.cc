@@ -121,7 +121,7 @@ absl::Status CreateAssessment(const RouteContext& ctx, RouteResult* out) {
   v1::CreateAssessmentRequest request;
   RETURN_IF_ERROR(ParseJsonBody(ctx.body, &request));
   ASSIGN_OR_RETURN(const v1::Assessment response,
-                   ctx.assessment->CreateAssessment(request));
+                   ctx.assessment->CreateAssessment(request, ctx.caller));
   out->log_fields.emplace_back("answers", request.answers_size());
   return WriteJson(response, out);
 }
@@ -131,7 +131,7 @@ absl::Status GetAssessment(const RouteContext& ctx, RouteResult* out) {
   RETURN_IF_ERROR(MessageFromParams(*ctx.params, &request));
   request.set_id(ctx.path_value);
   ASSIGN_OR_RETURN(const v1::Assessment response,
-                   ctx.assessment->GetAssessment(request));
+                   ctx.assessment->GetAssessment(request, ctx.caller));
   return WriteJson(response, out);
 }
 
@@ -139,7 +139,7 @@ absl::Status ListAssessments(const RouteContext& ctx, RouteResult* out) {
   v1::ListAssessmentsRequest request;
   RETURN_IF_ERROR(MessageFromParams(*ctx.params, &request));
   ASSIGN_OR_RETURN(const v1::ListAssessmentsResponse response,
-                   ctx.assessment->ListAssessments(request));
+                   ctx.assessment->ListAssessments(request, ctx.caller));
   return WriteJson(response, out);
 }
 
@@ -147,7 +147,7 @@ absl::Status CompareAssessments(const RouteContext& ctx, RouteResult* out) {
   v1::CompareAssessmentsRequest request;
   RETURN_IF_ERROR(MessageFromParams(*ctx.params, &request));
   ASSIGN_OR_RETURN(const v1::AssessmentComparison response,
-                   ctx.assessment->CompareAssessments(request));
+                   ctx.assessment->CompareAssessments(request, ctx.caller));
   return WriteJson(response, out);
 }
 

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "api/assessment_api.h"
+#include "api/caller.h"
 #include "api/scan_api.h"
 #include "google/protobuf/message.h"
 #include "service/json_log.h"
@@ -47,6 +48,9 @@ struct RouteContext {
   std::string path_value;
   // Whether /readyz answers 200.
   bool ready = true;
+  // Who calls, from the API key: the assessment routes pass it to
+  // AssessmentApi, which enforces the tenant boundary.
+  api::Caller caller;
 };
 
 // What a handler answers with (on success; errors are the Status).

@@ -136,22 +136,21 @@ absl::Status ParseParams(const Route& route, const httplib::Request& req,
   return absl::OkStatus();
 }
 
-// The name of the API key the request carries (Authorization header, or a
-// form's `apiKey` field); on failure asks for a Bearer token.
-absl::StatusOr<std::string> Authenticate(const ApiKeys& keys,
-                                         const Route& route,
-                                         const httplib::Request& req,
-                                         const HttpParams& params,
-                                         httplib::Response& res) {
+// What the API key the request carries (Authorization header, or a form's
+// `apiKey` field) may do, and its name in *key_name; on failure asks for a
+// Bearer token.
+absl::StatusOr<api::Caller> Authenticate(
+    const ApiKeys& keys, const Route& route, const httplib::Request& req,
+    const HttpParams& params, httplib::Response& res, std::string* key_name) {
   std::string authorization = req.get_header_value("Authorization");
   if (authorization.empty() && route.body == BodyKind::kForm) {
     // LanguageTool clients send their key as the `apiKey` field.
     auto it = params.find("apiKey");
     if (it != params.end()) authorization = "Bearer " + it->second;
   }
-  absl::StatusOr<std::string> name = keys.Authenticate(authorization);
-  if (!name.ok()) res.set_header("WWW-Authenticate", "Bearer");
-  return name;
+  absl::StatusOr<api::Caller> caller = keys.Identify(authorization, key_name);
+  if (!caller.ok()) res.set_header("WWW-Authenticate", "Bearer");
+  return caller;
 }
 
 }  // namespace
@@ -451,11 +450,15 @@ absl::Status HttpServer::Dispatch(const httplib::Request& req,
   if (absl::Status s = ParseParams(*route, req, body, &params); !s.ok()) {
     return s;
   }
-  if (route->authenticated && keys_ != nullptr && keys_->enabled()) {
-    absl::StatusOr<std::string> name =
-        Authenticate(*keys_, *route, req, params, res);
-    if (!name.ok()) return name.status();
-    *key_name = *std::move(name);
+  // No rights until a key says otherwise; without keys, one trusted tenant.
+  api::Caller caller;
+  if (keys_ == nullptr || !keys_->enabled()) {
+    caller = api::Caller::Unrestricted();
+  } else if (route->authenticated) {
+    absl::StatusOr<api::Caller> identified =
+        Authenticate(*keys_, *route, req, params, res, key_name);
+    if (!identified.ok()) return identified.status();
+    caller = *std::move(identified);
   }
   if (route->body == BodyKind::kForm) {
     // Not for the check itself.
@@ -476,6 +479,7 @@ absl::Status HttpServer::Dispatch(const httplib::Request& req,
   ctx.params = &params;
   ctx.path_value = std::move(path_value);
   ctx.ready = ready_;
+  ctx.caller = std::move(caller);
   if (ctx.assessment == nullptr &&
       (absl::StartsWith(route->pattern, "/v1/assess") ||
        absl::StartsWith(route->pattern, "/v1/questionnaires"))) {

@@ -534,7 +534,13 @@ TEST(SqliteRepository, MigratesAVersionOneDatabase) {
   }
   auto repo = OpenSqliteRepository(path);
   ASSERT_TRUE(repo.ok()) << repo.status();
-  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 2);
+  // Every migration ran: v2's column and index, v3's request ids.
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), SqliteSchemaVersion());
+  EXPECT_EQ(SqliteSchemaVersion(), 3);
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM sqlite_master WHERE name ="
+                     " 'create_requests'"),
+            1);
   // The new column was filled in from the stored blob.
   EXPECT_EQ(
       QueryInt(path, "SELECT overall_score FROM assessments WHERE id = 'old1'"),
