@@ -223,11 +223,10 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
       &violations);
   if (!violations.empty()) return InvalidRequest(violations, metadata);
 
-  RETURN_IF_ERROR(RunScan(call, "text", ToScanOptions(request),
-                          [&](const ScanOptions& o) {
-                            return engine_->ScanTextInto(request.text(), o,
-                                                         out);
-                          }));
+  RETURN_IF_ERROR(
+      RunScan(call, "text", ToScanOptions(request), [&](const ScanOptions& o) {
+        return engine_->ScanTextInto(request.text(), o, out);
+      }));
   if (std::optional<FieldViolation> v =
           CheckReportLanguageAfterScan(request, *out)) {
     return InvalidRequest({*std::move(v)});
@@ -236,11 +235,9 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
 }
 
 bool ScanApi::HasRule(const RuleCatalog& catalog, absl::string_view id) {
-  const auto it =
-      std::lower_bound(catalog.rules.begin(), catalog.rules.end(), id,
-                       [](const v1::Rule& r, absl::string_view x) {
-                         return r.rule_id() < x;
-                       });
+  const auto it = std::lower_bound(
+      catalog.rules.begin(), catalog.rules.end(), id,
+      [](const v1::Rule& r, absl::string_view x) { return r.rule_id() < x; });
   return it != catalog.rules.end() && it->rule_id() == id;
 }
 

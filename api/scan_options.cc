@@ -66,11 +66,11 @@ void ValidateScanOptions(const v1::ScanTextRequest& request,
   ValidateRuleList("disabled_rules", request.disabled_rules(), is_rule, out);
   ValidateRuleList("only_rules", request.only_rules(), is_rule, out);
   if (!v1::Severity_IsValid(request.min_severity())) {
-    out->push_back({"min_severity",
-                    absl::StrCat("min_severity ",
-                                 static_cast<int>(request.min_severity()),
-                                 " is not a Severity value"),
-                    "INVALID_SEVERITY"});
+    out->push_back(
+        {"min_severity",
+         absl::StrCat("min_severity ", static_cast<int>(request.min_severity()),
+                      " is not a Severity value"),
+         "INVALID_SEVERITY"});
   }
   if (!v1::EmployerType_IsValid(request.employer_type())) {
     out->push_back({"employer_type",

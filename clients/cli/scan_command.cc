@@ -146,8 +146,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
   line.Add("server", &flags->server);
-  std::optional<std::string> disable, only, min_severity, employer,
-      report_lang;
+  std::optional<std::string> disable, only, min_severity, employer, report_lang;
   line.Add("disable", &disable);
   line.Add("only", &only);
   line.Add("min-severity", &min_severity);

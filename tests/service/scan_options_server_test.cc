@@ -69,8 +69,8 @@ void ReadRpcStatus(const google::rpc::Status& status, Answer* out) {
 class ScanOptionsServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--lexicons=" DIVCHECK_SOURCE_LEXICONS,
-                                 "--http_listen=127.0.0.1:0"});
+    server_ = new ServerProcess(
+        {"--lexicons=" DIVCHECK_SOURCE_LEXICONS, "--http_listen=127.0.0.1:0"});
     ASSERT_TRUE(server_->Start()) << server_->Log();
     http_port_ = server_->ListeningField("http_port");
     ASSERT_GT(http_port_, 0);
@@ -203,9 +203,9 @@ TEST_F(ScanOptionsServerTest, EveryOptionWorksOverGrpcAndHttpAlike) {
   ASSERT_TRUE(a.ok);
   EXPECT_EQ(a.report.hint_count(), 0u);
   EXPECT_EQ(a.report.critical_count(), all.report.critical_count());
-  EXPECT_EQ(a.report.findings_size(),
-            all.report.findings_size() -
-                static_cast<int>(all.report.hint_count()));
+  EXPECT_EQ(
+      a.report.findings_size(),
+      all.report.findings_size() - static_cast<int>(all.report.hint_count()));
 
   v1::ScanTextRequest church = Request();
   church.set_employer_type(v1::EMPLOYER_TYPE_RELIGIOUS);

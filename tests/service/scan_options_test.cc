@@ -2,6 +2,8 @@
 // through api::ScanApi over the real lexicons: rule filters, minimum
 // severity, employer type, report language, their validation, and that
 // score, grade and counts always describe the findings the report lists.
+#include "api/scan_options.h"
+
 #include <algorithm>
 #include <set>
 #include <string>
@@ -13,7 +15,6 @@
 #include "analyzers/scoring.h"
 #include "api/errors.h"
 #include "api/scan_api.h"
-#include "api/scan_options.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
@@ -116,8 +117,8 @@ TEST_F(ScanOptionsTest, NoOptionsIsTheEnginesReport) {
   EXPECT_TRUE(MessageDifferencer::Equals(report, *engine));
   // The ad has what the other tests filter.
   EXPECT_THAT(RuleIds(report),
-              ::testing::IsSupersetOf({"de.age.junges_team",
-                                       "de.religion.kirchenmitgliedschaft"}));
+              ::testing::IsSupersetOf(
+                  {"de.age.junges_team", "de.religion.kirchenmitgliedschaft"}));
   EXPECT_GT(report.hint_count(), 0u);
   EXPECT_GT(report.highlights_size(), 0);
 }
@@ -168,8 +169,8 @@ TEST_F(ScanOptionsTest, OnlyRulesKeepOnlyThoseFindingsAndHighlights) {
 
 TEST_F(ScanOptionsTest, MinSeverityLeavesOutLowerFindingsBeforeScoring) {
   const v1::Report all = Scan(Request(kAd));
-  for (v1::Severity min : {v1::SEVERITY_HINT, v1::SEVERITY_WARNING,
-                           v1::SEVERITY_CRITICAL}) {
+  for (v1::Severity min :
+       {v1::SEVERITY_HINT, v1::SEVERITY_WARNING, v1::SEVERITY_CRITICAL}) {
     SCOPED_TRACE(v1::Severity_Name(min));
     v1::ScanTextRequest request = Request(kAd);
     request.set_min_severity(min);
@@ -214,9 +215,9 @@ TEST_F(ScanOptionsTest, ReligiousEmployerLowersReligionRequirements) {
   ExpectScoredOverListedFindings(church);
   // The other rules do not depend on the employer type.
   EXPECT_EQ(RuleIds(church), RuleIds(secular));
-  for (v1::EmployerType e : {v1::EMPLOYER_TYPE_PRIVATE,
-                             v1::EMPLOYER_TYPE_PUBLIC,
-                             v1::EMPLOYER_TYPE_TENDENCY}) {
+  for (v1::EmployerType e :
+       {v1::EMPLOYER_TYPE_PRIVATE, v1::EMPLOYER_TYPE_PUBLIC,
+        v1::EMPLOYER_TYPE_TENDENCY}) {
     request.set_employer_type(e);
     EXPECT_TRUE(MessageDifferencer::Equals(Scan(request), secular))
         << v1::EmployerType_Name(e);
@@ -261,8 +262,7 @@ TEST_F(ScanOptionsTest, UnknownRulesAreNamedOneViolationEach) {
   const auto v = Violations(status);
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[0].first, "disabled_rules[1]");
-  EXPECT_THAT(v[0].second,
-              HasSubstr("\"de.age.no_such_rule\" is not a rule"));
+  EXPECT_THAT(v[0].second, HasSubstr("\"de.age.no_such_rule\" is not a rule"));
   EXPECT_EQ(v[1].first, "only_rules[0]");
   EXPECT_THAT(v[1].second, HasSubstr("\"no.such.rule\""));
 
@@ -305,10 +305,10 @@ TEST_F(ScanOptionsTest, UnknownSeverityAndEmployerTypeAreRefused) {
   request.set_employer_type(static_cast<v1::EmployerType>(-1));
   absl::Status status = ScanError(request);
   EXPECT_EQ(ReasonOf(status), "INVALID_EMPLOYER_TYPE");
-  EXPECT_THAT(Violations(status),
-              ElementsAre(std::make_pair(
-                  "employer_type",
-                  "employer_type -1 is not an EmployerType value")));
+  EXPECT_THAT(
+      Violations(status),
+      ElementsAre(std::make_pair(
+          "employer_type", "employer_type -1 is not an EmployerType value")));
   // Every problem at once, with the other fields'.
   request.set_min_severity(static_cast<v1::Severity>(4));
   request.set_language_code("fr");

@@ -509,8 +509,8 @@ TEST(ScanWire, ReadsEveryRequestFieldExactlyAsProtobufDoes) {
   ASSERT_TRUE(ParseScanTextRequest(wire, &parsed, &utf8).ok());
   // Not equal means a field the reader does not know: add it to
   // scan_wire.cc.
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(parsed,
-                                                                 request))
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(parsed, request))
       << parsed.DebugString() << "\nvs\n"
       << request.DebugString();
   EXPECT_EQ(parsed.SerializeAsString(), wire);
