@@ -183,11 +183,19 @@ TEST_F(ScanOptionsServerTest, EveryOptionWorksOverGrpcAndHttpAlike) {
   ASSERT_GT(all.report.hint_count(), 0u);
 
   v1::ScanTextRequest disabled = Request();
-  disabled.add_disabled_rules("de.age.junges_team");
+  disabled.add_disabled_rules(kReligionRule);
   Answer a = Both(disabled);
   ASSERT_TRUE(a.ok);
-  EXPECT_EQ(RuleIds(a.report).count("de.age.junges_team"), 0u);
+  std::set<std::string> want = RuleIds(all.report);
+  want.erase(kReligionRule);
+  EXPECT_EQ(RuleIds(a.report), want);
   EXPECT_GT(a.report.score(), all.report.score());
+  EXPECT_EQ(a.report.critical_count(), all.report.critical_count() - 1);
+  // Left out before context: what "junges … Team" contained comes back.
+  disabled.set_disabled_rules(0, "de.age.junges_team");
+  a = Both(disabled);
+  EXPECT_EQ(RuleIds(a.report).count("de.age.junges_team"), 0u);
+  EXPECT_EQ(RuleIds(a.report).count("de.age.jung_und_dynamisch"), 1u);
 
   v1::ScanTextRequest only = Request();
   only.add_only_rules(kReligionRule);
@@ -272,7 +280,8 @@ TEST_F(ScanOptionsServerTest, HandWrittenJsonWithEnumNames) {
   const std::string body = absl::StrCat(
       R"({"text": "Wir sind ein junges Team. Mitgliedschaft in einer )",
       R"(christlichen Kirche setzen wir voraus. Sie sind belastbar.",)",
-      R"( "languageCode": "de", "disabledRules": ["de.age.junges_team"],)",
+      R"( "languageCode": "de",)",
+      R"( "disabledRules": ["de.age.junges_team", "de.age.jung"],)",
       R"( "minSeverity": "SEVERITY_WARNING",)",
       R"( "employerType": "EMPLOYER_TYPE_RELIGIOUS", "reportLanguage": "de"})");
   Answer a = Http(body);
