@@ -28,10 +28,45 @@ absl::Status CheckCancelled(const ScanOptions& options) {
   return absl::OkStatus();
 }
 
+// Whether the options keep findings and highlights of rule `id`.
+bool RuleWanted(const ScanOptions& options, absl::string_view id) {
+  if (!options.only_rules.empty() && !options.only_rules.contains(id)) {
+    return false;
+  }
+  return !options.disabled_rules.contains(id);
+}
+
+// The document flag an employer type sets or clears (ScanOptions::employer).
+constexpr char kChurchEmployerFlag[] = "church_employer";
+
+void ApplyEmployerType(v1::EmployerType employer, Analysis* a) {
+  switch (employer) {
+    case v1::EMPLOYER_TYPE_RELIGIOUS:
+      a->flags.insert(kChurchEmployerFlag);
+      break;
+    case v1::EMPLOYER_TYPE_PRIVATE:
+    case v1::EMPLOYER_TYPE_PUBLIC:
+      a->flags.erase(kChurchEmployerFlag);
+      break;
+    default:
+      break;
+  }
+}
+
+// Drops the candidates of rules the options leave out, before context is
+// applied.
+void DropUnwantedRules(const ScanOptions& options, Analysis* a) {
+  if (options.only_rules.empty() && options.disabled_rules.empty()) return;
+  for (Candidate& c : a->candidates) {
+    if (!RuleWanted(options, a->entry(c.entry).def->id())) c.dropped = true;
+  }
+}
+
 // Highlights from HIGHLIGHT matches and disclaimer sentences; overlapping
 // highlights of one kind are reported once, and at most `max_highlights`
-// (the first ones).
-void CollectHighlights(const Analysis& a, size_t max_highlights,
+// (the first ones). Rules the options leave out give none.
+void CollectHighlights(const Analysis& a, const ScanOptions& options,
+                       size_t max_highlights,
                        std::vector<std::pair<uint32_t, uint32_t>>* ranges,
                        v1::Report* report) {
   struct Pending {
@@ -65,6 +100,7 @@ void CollectHighlights(const Analysis& a, size_t max_highlights,
   for (const Pending& p : pending) {
     const size_t k = static_cast<size_t>(p.kind) % kind_end.size();
     if (p.fbegin < kind_end[k]) continue;  // overlaps one already reported
+    if (!RuleWanted(options, p.entry->def->id())) continue;
     kind_end[k] = p.fend;
     if (static_cast<size_t>(report->highlights_size()) >= max_highlights) {
       report->set_omitted_highlight_count(report->omitted_highlight_count() +
@@ -105,15 +141,16 @@ void CapFindings(size_t max, std::vector<const Candidate*>* kept,
 }
 
 // Findings from the candidates that context kept, in document order, at
-// most `max_findings` (CapFindings); appends each one's original byte range
-// to `ranges`.
-void CollectFindings(const Analysis& a, size_t max_findings,
+// most `max_findings` (CapFindings), none below `min_severity`; appends
+// each one's original byte range to `ranges`.
+void CollectFindings(const Analysis& a, v1::Severity min_severity,
+                     size_t max_findings,
                      std::vector<std::pair<uint32_t, uint32_t>>* ranges,
                      v1::Report* report) {
   const Document& doc = a.doc;
   std::vector<const Candidate*> kept;
   for (const Candidate& c : a.candidates) {
-    if (!c.dropped) kept.push_back(&c);
+    if (!c.dropped && c.severity >= min_severity) kept.push_back(&c);
   }
   std::sort(kept.begin(), kept.end(),
             [&](const Candidate* x, const Candidate* y) {
@@ -303,13 +340,16 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
   FindUnmarkedTitles(&a);
   RETURN_IF_ERROR(CheckCancelled(options));
   WeighCodedWording(&a, report.mutable_coded_wording());
+  ApplyEmployerType(options.employer, &a);
+  DropUnwantedRules(options, &a);
   RETURN_IF_ERROR(ApplyContext(&a, options.is_cancelled));
   RETURN_IF_ERROR(CheckCancelled(options));
 
   // Findings in document order, then highlights; spans in one pass.
   std::vector<std::pair<uint32_t, uint32_t>> ranges;
-  CollectFindings(a, options_.max_findings, &ranges, &report);
-  CollectHighlights(a, options_.max_findings, &ranges, &report);
+  CollectFindings(a, options.min_severity, options_.max_findings, &ranges,
+                  &report);
+  CollectHighlights(a, options, options_.max_findings, &ranges, &report);
   AttachSpans(text, ranges, &report);
   ScoreReport(&report);
   return absl::OkStatus();

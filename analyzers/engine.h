@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -62,6 +63,24 @@ inline constexpr size_t kMaxFieldOptions = 10000;
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
   std::string language;
+  // Rule ids whose findings and highlights the report leaves out. Their
+  // candidates are dropped before context is applied (so they cannot hide
+  // a contained finding of another rule), and the report is capped and
+  // scored over what is left. Ids the lexicons do not know are ignored
+  // here (api/ refuses them).
+  absl::flat_hash_set<std::string> disabled_rules;
+  // When not empty, only findings and highlights of these rules are kept.
+  // A rule in both sets is left out.
+  absl::flat_hash_set<std::string> only_rules;
+  // Findings whose final severity (after context) is below this are left
+  // out before capping and scoring. Highlights are kept.
+  v1::Severity min_severity = v1::SEVERITY_UNSPECIFIED;
+  // RELIGIOUS sets the "church_employer" document flag (§ 9 AGG: the
+  // religion rules' SCOPE_DOCUMENT modifiers lower them and add their
+  // note); PRIVATE and PUBLIC clear it even when the text names a church
+  // body; UNSPECIFIED and TENDENCY leave it to the text. ScanForm takes the
+  // employer type from its request instead.
+  v1::EmployerType employer = v1::EMPLOYER_TYPE_UNSPECIFIED;
   // Polled between analyzers and every few thousand steps inside the
   // context filter; a scan that sees true returns CANCELLED at once.
   std::function<bool()> is_cancelled;

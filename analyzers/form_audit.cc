@@ -315,6 +315,7 @@ absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(
   ScanOptions text_options;
   text_options.language = language;
   text_options.is_cancelled = options.is_cancelled;
+  text_options.employer = request.employer_type();
   RETURN_IF_ERROR(ScanTextInto(request.instructions(), text_options, report));
   report->set_language_detected(detect);
   // The fields are audited even when the instructions are empty or have no

@@ -1,6 +1,7 @@
 #include "api/scan_api.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "analyzers/catalog.h"
 #include "api/errors.h"
 #include "api/form_validation.h"
+#include "api/scan_options.h"
 #include "base/status_macros.h"
 #include "base/utf8.h"
 
@@ -210,13 +212,37 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
     violations.push_back(
         {"request_id", "request_id is not valid UTF-8", "INVALID_REQUEST_ID"});
   }
+  // The rule catalog is only looked at when a rule list is given.
+  std::shared_ptr<const RuleCatalog> catalog;
+  ValidateScanOptions(
+      request,
+      [&](absl::string_view id) {
+        if (catalog == nullptr) catalog = CatalogFor(engine_->lexicons());
+        return HasRule(*catalog, id);
+      },
+      &violations);
   if (!violations.empty()) return InvalidRequest(violations, metadata);
 
-  ScanOptions options;
-  options.language = request.language_code();
-  return RunScan(call, "text", std::move(options), [&](const ScanOptions& o) {
-    return engine_->ScanTextInto(request.text(), o, out);
-  });
+  RETURN_IF_ERROR(
+      RunScan(call, "text", ToScanOptions(request), [&](const ScanOptions& o) {
+        return engine_->ScanTextInto(request.text(), o, out);
+      }));
+  if (std::optional<FieldViolation> v =
+          CheckReportLanguageAfterScan(request, *out)) {
+    return InvalidRequest({*std::move(v)});
+  }
+  return absl::OkStatus();
+}
+
+bool ScanApi::HasRule(const RuleCatalog& catalog, absl::string_view id) {
+  const auto it = std::lower_bound(
+      catalog.rules.begin(), catalog.rules.end(), id,
+      [](const v1::Rule& r, absl::string_view x) { return r.rule_id() < x; });
+  return it != catalog.rules.end() && it->rule_id() == id;
+}
+
+bool ScanApi::IsRule(absl::string_view id) const {
+  return HasRule(*CatalogFor(engine_->lexicons()), id);
 }
 
 absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(

@@ -28,6 +28,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
@@ -64,10 +65,14 @@ class ScanApi {
   ScanApi(const ScanApi&) = delete;
   ScanApi& operator=(const ScanApi&) = delete;
 
-  // Checks the request (size first, before any other work), then scans.
+  // Checks the request (size first, before any other work), then scans
+  // with its per-request options (api/scan_options.h).
   // Errors: INVALID_ARGUMENT listing every invalid field (TEXT_TOO_LARGE,
   // UNSUPPORTED_LANGUAGE, INVALID_DOCUMENT_KIND, INVALID_REQUEST_ID,
-  // INVALID_UTF8); FAILED_PRECONDITION when no lexicon is loaded for the
+  // INVALID_UTF8, UNKNOWN_RULE, INVALID_RULE_FILTER, INVALID_SEVERITY,
+  // INVALID_EMPLOYER_TYPE, UNSUPPORTED_REPORT_LANGUAGE — the last also after
+  // the scan, when the detected language is not the report language asked
+  // for); FAILED_PRECONDITION when no lexicon is loaded for the
   // language; DEADLINE_EXCEEDED when call.deadline passes before or during
   // the scan; CANCELLED when call.cancelled() turns true. With
   // Utf8::kUnchecked the string fields are also checked for UTF-8
@@ -94,6 +99,10 @@ class ScanApi {
   absl::StatusOr<v1::ListRulesResponse> ListRules(
       const v1::ListRulesRequest& request) const;
 
+  // Whether `id` is the id of a rule ListRules lists (finding, highlight or
+  // application-form rule of the lexicon set in use).
+  bool IsRule(absl::string_view id) const;
+
   // The lexicon set in use. Never fails.
   v1::GetLexiconInfoResponse GetLexiconInfo() const;
 
@@ -105,6 +114,9 @@ class ScanApi {
     std::shared_ptr<const LexiconSet> set;
     std::vector<v1::Rule> rules;
   };
+
+  // Whether `catalog` has a rule with this id.
+  static bool HasRule(const RuleCatalog& catalog, absl::string_view id);
 
   // The catalog of `set`, built on first use after each reload.
   std::shared_ptr<const RuleCatalog> CatalogFor(

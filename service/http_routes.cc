@@ -154,9 +154,8 @@ absl::Status CompareAssessments(const RouteContext& ctx, RouteResult* out) {
 absl::Status Check(const RouteContext& ctx, RouteResult* out) {
   ASSIGN_OR_RETURN(const lt::CheckRequest check,
                    lt::ParseCheckRequest(*ctx.params));
-  v1::ScanTextRequest request;
-  request.set_text(check.text);
-  request.set_language_code(check.language_code);
+  const v1::ScanTextRequest request = lt::ToScanTextRequest(
+      check, [&](absl::string_view id) { return ctx.scan->IsRule(id); });
   v1::Report report;
   const absl::Status status =
       ctx.scan->ScanInto(request, ctx.call, api::Utf8::kVerified, &report);

@@ -433,6 +433,31 @@ absl::StatusOr<CheckRequest> ParseCheckRequest(
   return out;
 }
 
+v1::ScanTextRequest ToScanTextRequest(
+    const CheckRequest& request,
+    const std::function<bool(absl::string_view)>& is_rule) {
+  v1::ScanTextRequest out;
+  out.set_text(request.text);
+  out.set_language_code(request.language_code);
+  // Sorted, so the request (and its log and cache keys) do not depend on
+  // the hash set's order.
+  auto add_known = [&](const absl::flat_hash_set<std::string>& ids,
+                       google::protobuf::RepeatedPtrField<std::string>* to) {
+    std::vector<std::string> known;
+    for (const std::string& id : ids) {
+      if (is_rule(id)) known.push_back(id);
+    }
+    std::sort(known.begin(), known.end());
+    for (std::string& id : known) to->Add(std::move(id));
+  };
+  add_known(request.disabled_rules, out.mutable_disabled_rules());
+  if (request.enabled_only && request.enabled_categories.empty()) {
+    add_known(request.enabled_rules, out.mutable_only_rules());
+  }
+  if (!request.picky) out.set_min_severity(v1::SEVERITY_WARNING);
+  return out;
+}
+
 std::string CheckResponseJson(const CheckRequest& request,
                               const v1::Report& report,
                               absl::string_view version) {

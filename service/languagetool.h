@@ -20,6 +20,7 @@
 #define DIVCHECK_SERVICE_LANGUAGETOOL_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "divcheck/v1/report.pb.h"
+#include "divcheck/v1/scan_service.pb.h"
 
 namespace divcheck::service::lt {
 
@@ -69,6 +71,19 @@ struct CheckRequest {
 // INVALID_LEVEL (`level` other than default or picky), INVALID_UTF8.
 absl::StatusOr<CheckRequest> ParseCheckRequest(
     const std::multimap<std::string, std::string>& form);
+
+// The ScanTextRequest for a /v2/check request: its text and language, and
+// as engine options (the same ones ScanTextRequest offers every client)
+// the rule filters and the level — `disabledRules` as disabled_rules,
+// `enabledRules` with `enabledOnly=true` (and no enabledCategories) as
+// only_rules, and min_severity WARNING unless level=picky. Rule ids for
+// which `is_rule` is false are left out rather than refused: LanguageTool
+// clients send their own rules' ids (LibreOffice disables e.g.
+// "WHITESPACE_RULE"), and LanguageTool ignores unknown ids too. Category
+// filters have no engine option; CheckResponseJson applies them.
+v1::ScanTextRequest ToScanTextRequest(
+    const CheckRequest& request,
+    const std::function<bool(absl::string_view)>& is_rule);
 
 // LanguageTool's /v2/check response for `report` (a scan of request.text):
 // software, language (with detectedLanguage), warnings and matches. Hints

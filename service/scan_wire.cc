@@ -120,6 +120,15 @@ void WriteReport(int field, const v1::Report& r, CodedOutputStream* out) {
   WriteString(81, r.apparent_language(), out);
 }
 
+// An enum as protobuf reads it: a varint of up to ten bytes, of which the
+// low 32 bits count.
+bool ReadEnum(CodedInputStream* in, int32_t* value) {
+  uint64_t v = 0;
+  if (!in->ReadVarint64(&v)) return false;
+  *value = static_cast<int32_t>(v);
+  return true;
+}
+
 absl::Status Malformed(absl::string_view why) {
   return api::InvalidRequest(
       {{"", absl::StrCat("the request is not a ScanTextRequest: ", why),
@@ -165,13 +174,43 @@ absl::Status ParseScanTextRequest(absl::string_view wire,
         break;
       case v1::ScanTextRequest::kDocumentKindFieldNumber:
         if (varint) {
-          uint64_t v = 0;
-          ok = in.ReadVarint64(&v);
-          out->set_document_kind(
-              static_cast<v1::DocumentKind>(static_cast<int32_t>(v)));
+          int32_t v = 0;
+          ok = ReadEnum(&in, &v);
+          out->set_document_kind(static_cast<v1::DocumentKind>(v));
         } else {
           ok = WireFormatLite::SkipField(&in, tag);
         }
+        break;
+      case v1::ScanTextRequest::kDisabledRulesFieldNumber:
+        ok = bytes ? WireFormatLite::ReadString(&in, out->add_disabled_rules())
+                   : WireFormatLite::SkipField(&in, tag);
+        break;
+      case v1::ScanTextRequest::kOnlyRulesFieldNumber:
+        ok = bytes ? WireFormatLite::ReadString(&in, out->add_only_rules())
+                   : WireFormatLite::SkipField(&in, tag);
+        break;
+      case v1::ScanTextRequest::kMinSeverityFieldNumber:
+        if (varint) {
+          int32_t v = 0;
+          ok = ReadEnum(&in, &v);
+          out->set_min_severity(static_cast<v1::Severity>(v));
+        } else {
+          ok = WireFormatLite::SkipField(&in, tag);
+        }
+        break;
+      case v1::ScanTextRequest::kEmployerTypeFieldNumber:
+        if (varint) {
+          int32_t v = 0;
+          ok = ReadEnum(&in, &v);
+          out->set_employer_type(static_cast<v1::EmployerType>(v));
+        } else {
+          ok = WireFormatLite::SkipField(&in, tag);
+        }
+        break;
+      case v1::ScanTextRequest::kReportLanguageFieldNumber:
+        ok = bytes ? WireFormatLite::ReadString(&in,
+                                                out->mutable_report_language())
+                   : WireFormatLite::SkipField(&in, tag);
         break;
       default:
         ok = WireFormatLite::SkipField(&in, tag);

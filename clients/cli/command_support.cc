@@ -30,6 +30,21 @@ std::optional<int> CheckLangFlag(const std::string& lang, const char* help) {
       absl::StrCat("--lang must be auto, de or en, not \"", lang, "\""), help);
 }
 
+std::optional<v1::Severity> SeverityByName(const std::string& name) {
+  if (name == "hint") return v1::SEVERITY_HINT;
+  if (name == "warning") return v1::SEVERITY_WARNING;
+  if (name == "critical") return v1::SEVERITY_CRITICAL;
+  return std::nullopt;
+}
+
+std::optional<v1::EmployerType> EmployerTypeByName(const std::string& name) {
+  if (name == "private") return v1::EMPLOYER_TYPE_PRIVATE;
+  if (name == "public") return v1::EMPLOYER_TYPE_PUBLIC;
+  if (name == "religious") return v1::EMPLOYER_TYPE_RELIGIOUS;
+  if (name == "tendency") return v1::EMPLOYER_TYPE_TENDENCY;
+  return std::nullopt;
+}
+
 std::string DefaultLexiconDir() {
   return FindDataDir("DIVCHECK_LEXICONS", "lexicons", DIVCHECK_SOURCE_LEXICONS);
 }
@@ -106,15 +121,13 @@ absl::StatusOr<ReportFlags> ParseReportFlags(const ReportFlagValues& values) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--format must be text or json, not \"", flags.format, "\""));
   }
-  const std::string& fail_on = values.fail_on;
-  if (fail_on == "hint") {
-    flags.fail_on = v1::SEVERITY_HINT;
-  } else if (fail_on == "warning") {
-    flags.fail_on = v1::SEVERITY_WARNING;
-  } else if (fail_on != "critical") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--fail-on must be hint, warning or critical, not \"", fail_on, "\""));
+  const std::optional<v1::Severity> fail_on = SeverityByName(values.fail_on);
+  if (!fail_on.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--fail-on must be hint, warning or critical, not \"",
+                     values.fail_on, "\""));
   }
+  flags.fail_on = *fail_on;
   const std::string& color = values.color;
   if (color != "auto" && color != "always" && color != "never") {
     return absl::InvalidArgumentError("--color must be auto, always or never");

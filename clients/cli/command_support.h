@@ -19,6 +19,7 @@
 #include "analyzers/lexicon.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/report_format.h"
+#include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 
 namespace divcheck::cli {
@@ -44,6 +45,13 @@ std::optional<int> ParseCommandLine(CommandLine* line, int argc, char** argv,
 // For a --lang that is not auto, de or en: prints the usage error with
 // `help` and returns exit status 2; else nullopt.
 std::optional<int> CheckLangFlag(const std::string& lang, const char* help);
+
+// "hint", "warning" or "critical" as a Severity; nullopt for anything else.
+std::optional<v1::Severity> SeverityByName(const std::string& name);
+
+// "private", "public", "religious" or "tendency" (the --employer values of
+// `scan` and `form`) as an EmployerType; nullopt for anything else.
+std::optional<v1::EmployerType> EmployerTypeByName(const std::string& name);
 
 // The lexicon directory: $DIVCHECK_LEXICONS, the installed lexicons, or the
 // source tree's.

@@ -93,18 +93,12 @@ std::optional<int> ParseFormFlags(int argc, char** argv, FormFlags* flags) {
       return done;
     }
   }
-  static const std::map<std::string, v1::EmployerType> kEmployers = {
-      {"private", v1::EMPLOYER_TYPE_PRIVATE},
-      {"public", v1::EMPLOYER_TYPE_PUBLIC},
-      {"religious", v1::EMPLOYER_TYPE_RELIGIOUS},
-      {"tendency", v1::EMPLOYER_TYPE_TENDENCY}};
   if (!employer.empty()) {
-    auto it = kEmployers.find(employer);
-    if (it == kEmployers.end()) {
+    flags->employer = EmployerTypeByName(employer);
+    if (!flags->employer.has_value()) {
       return Usage("--employer must be private, public, religious or tendency",
                    kFormHelp);
     }
-    flags->employer = it->second;
   }
   if (line.positional().size() != 1) {
     return Usage("name exactly one FILE (or -)", kFormHelp);

@@ -7,7 +7,10 @@
 //
 //   divcheck scan [--format=text|json] [--lang=auto|de|en]
 //                 [--fail-on=hint|warning|critical] [--server=HOST:PORT]
-//                 FILE... | -
+//                 [--disable=RULE,...] [--only=RULE,...]
+//                 [--min-severity=hint|warning|critical]
+//                 [--employer=private|public|religious|tendency]
+//                 [--report-lang=de|en] FILE... | -
 //   divcheck form [--format=text|json] [--lang=auto|de|en]
 //                 [--employer=private|public|religious|tendency]
 //                 [--fail-on=hint|warning|critical] [--server=HOST:PORT] FILE

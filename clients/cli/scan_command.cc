@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
 #include "clients/cli/backend.h"
@@ -37,12 +38,32 @@ Options:
                          colour the text output (default auto: on a terminal,
                          unless NO_COLOR is set)
   --max-bytes=N          reject inputs over N bytes (default 1048576)
+  --disable=RULE,...     leave out the findings and highlights of these
+                         rules (ids as in the findings, or as ListRules or
+                         GET /v1/rules list them, e.g.
+                         de.age.junges_team); an unknown id is an error
+  --only=RULE,...        report only these rules
+  --min-severity=hint|warning|critical
+                         leave out findings below this severity (default
+                         hint: all)
+  --employer=private|public|religious|tendency
+                         who publishes the ad: religious = church employer
+                         (§ 9 AGG), so a religion requirement is lowered to
+                         a warning with a note; private or public = not a
+                         church employer even if the text names one;
+                         default: detected from the text
+  --report-lang=de|en    language of the messages; there are no
+                         translations, so only the ad's own language is
+                         accepted (anything else is an error)
   --server=HOST:PORT     scan through a divcheckd server instead of
                          in-process; the output is the same. The API key,
                          if the server wants one, is read from
                          $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
                          (sent only to a loopback address unless
                          DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
+
+The filters (--disable, --only, --min-severity) apply before scoring:
+score, grade and counts are those of the findings shown (docs/SCORING.md).
 
 A text that cannot be checked gets no score: an empty text, one without
 words (only punctuation, emoji or numbers), or, with --lang=auto, one in a
@@ -66,7 +87,52 @@ struct ScanFlags {
   std::optional<std::string> lexicons;
   std::string server;
   std::vector<std::string> inputs;
+  // The per-request options of every ScanTextRequest (fields 110–114).
+  v1::ScanTextRequest options;
 };
+
+// "a,b,,c" as {"a", "b", "c"}.
+void AddCommaList(const std::string& list,
+                  google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (absl::string_view id : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    out->Add(std::string(id));
+  }
+}
+
+// --disable, --only, --min-severity, --employer and --report-lang into
+// *options. Returns an exit status for a usage error, else nullopt; the
+// rule ids and the report language are checked by the api (in-process or
+// the server), so both give the same error.
+std::optional<int> CheckOptionFlags(
+    const std::optional<std::string>& disable,
+    const std::optional<std::string>& only,
+    const std::optional<std::string>& min_severity,
+    const std::optional<std::string>& employer,
+    const std::optional<std::string>& report_lang,
+    v1::ScanTextRequest* options) {
+  if (disable.has_value()) {
+    AddCommaList(*disable, options->mutable_disabled_rules());
+  }
+  if (only.has_value()) AddCommaList(*only, options->mutable_only_rules());
+  if (min_severity.has_value()) {
+    const std::optional<v1::Severity> s = SeverityByName(*min_severity);
+    if (!s.has_value()) {
+      return Usage("--min-severity must be hint, warning or critical",
+                   kScanHelp);
+    }
+    options->set_min_severity(*s);
+  }
+  if (employer.has_value()) {
+    const std::optional<v1::EmployerType> e = EmployerTypeByName(*employer);
+    if (!e.has_value()) {
+      return Usage("--employer must be private, public, religious or tendency",
+                   kScanHelp);
+    }
+    options->set_employer_type(*e);
+  }
+  if (report_lang.has_value()) options->set_report_language(*report_lang);
+  return std::nullopt;
+}
 
 // Parses and checks the command line. Returns an exit status when the
 // command is done (help printed, or a usage error), else nullopt.
@@ -80,8 +146,19 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
   line.Add("server", &flags->server);
+  std::optional<std::string> disable, only, min_severity, employer, report_lang;
+  line.Add("disable", &disable);
+  line.Add("only", &only);
+  line.Add("min-severity", &min_severity);
+  line.Add("employer", &employer);
+  line.Add("report-lang", &report_lang);
   if (std::optional<int> done =
           ParseCommandLine(&line, argc, argv, kScanHelp)) {
+    return done;
+  }
+  if (std::optional<int> done =
+          CheckOptionFlags(disable, only, min_severity, employer, report_lang,
+                           &flags->options)) {
     return done;
   }
   if (std::optional<int> done =
@@ -122,7 +199,7 @@ int ScanCommand(int argc, char** argv) {
   std::unique_ptr<ScanBackend> backend =
       MakeScanBackend(flags.server, flags.lexicons, flags.max_bytes);
   if (backend == nullptr) return kExitUsage;
-  v1::ScanTextRequest request;
+  v1::ScanTextRequest request = flags.options;
   request.set_language_code(flags.lang);
 
   int exit_code = kExitOk;

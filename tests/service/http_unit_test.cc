@@ -142,6 +142,45 @@ TEST(LanguageTool, ParsesTheFormAndNamesEveryBadParameter) {
   EXPECT_EQ(api::ReasonOf(r.status()), "INVALID_ANNOTATION");
 }
 
+// /v2/check's rule filters and level become the engine options every
+// client has (ScanTextRequest fields 110–112); ids that are not divcheck's
+// (LibreOffice sends its own) are left out instead of refused.
+TEST(LanguageTool, FiltersAndLevelBecomeTheScanRequestsOptions) {
+  const auto is_rule = [](absl::string_view id) {
+    return id == "de.age.junges_team" || id == "de.age.dynamisch";
+  };
+  absl::StatusOr<lt::CheckRequest> r = lt::ParseCheckRequest(
+      {{"text", "Hallo"},
+       {"language", "de-DE"},
+       {"disabledRules",
+        "WHITESPACE_RULE,de.age.junges_team,de.age.dynamisch"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  v1::ScanTextRequest request = lt::ToScanTextRequest(*r, is_rule);
+  EXPECT_EQ(request.text(), "Hallo");
+  EXPECT_EQ(request.language_code(), "de");
+  EXPECT_THAT(request.disabled_rules(),
+              ::testing::ElementsAre("de.age.dynamisch", "de.age.junges_team"));
+  EXPECT_EQ(request.only_rules_size(), 0);
+  EXPECT_EQ(request.min_severity(), v1::SEVERITY_WARNING);  // no hints
+  r = lt::ParseCheckRequest({{"text", "Hallo"},
+                             {"level", "picky"},
+                             {"enabledRules", "de.age.junges_team,FOO"},
+                             {"enabledOnly", "true"}});
+  ASSERT_TRUE(r.ok());
+  request = lt::ToScanTextRequest(*r, is_rule);
+  EXPECT_EQ(request.min_severity(), v1::SEVERITY_UNSPECIFIED);
+  EXPECT_THAT(request.only_rules(),
+              ::testing::ElementsAre("de.age.junges_team"));
+  EXPECT_EQ(request.disabled_rules_size(), 0);
+  // enabledRules without enabledOnly enables nothing extra; with enabled
+  // categories the union is left to the response filter.
+  r->enabled_only = false;
+  EXPECT_EQ(lt::ToScanTextRequest(*r, is_rule).only_rules_size(), 0);
+  r->enabled_only = true;
+  r->enabled_categories.insert("DIVCHECK_AGE");
+  EXPECT_EQ(lt::ToScanTextRequest(*r, is_rule).only_rules_size(), 0);
+}
+
 v1::Finding FindingAt(const std::string& text, const std::string& word,
                       v1::Severity severity) {
   v1::Finding f;
