@@ -3,7 +3,7 @@
 // with the shipped lexicons and --max_text_bytes=32768).
 //
 // Usage: node web_app_test.mjs HTTP_PORT OUT_DIR
-// Writes web-de.png and web-en.png to OUT_DIR, and prints the start page's
+// Writes web-de.png and web-en.png (and -full.png, the whole page) to OUT_DIR, and prints the start page's
 // first paint and transferred bytes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -18,7 +18,9 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // An ad with an emoji (two UTF-16 units, one code point), umlauts and a
 // combining acute accent (e + U+0301) before the findings.
 const AD_DE = '🙂 Für unser Cafe\u0301 in München suchen wir einen Verkäufer in Vollzeit.\n' +
-  'Wir sind ein junges Team und freuen uns auf Sie.';
+  'Wir sind ein junges Team und freuen uns auf Sie.\n' +
+  'Sie sind belastbar und sprechen Deutsch als Muttersprache.\n' +
+  'Schwerbehinderte Menschen werden bei gleicher Eignung bevorzugt berücksichtigt.';
 const AD_EN = '🙂 We are looking for a salesman to join our young team in Zürich.';
 
 let browser;
@@ -108,6 +110,10 @@ test('German ad after an emoji, umlauts and a combining mark: the right words ar
     assert.equal(m.start, AD_DE.indexOf(words), `mark on "${words}" starts at the wrong place`);
     assert.match(m.kind, /mark-critical/);
   }
+  // The good element is marked and listed too.
+  const good = found.find((m) => /mark-good/.test(m.kind));
+  assert.ok(good && good.text.startsWith('Schwerbehinderte Menschen'), JSON.stringify(found));
+  assert.match(await page.locator('#good').textContent(), /Schwerbehinderte Menschen/);
   // Every mark covers exactly the text at its place.
   for (const m of found) assert.equal(AD_DE.slice(m.start, m.start + m.text.length), m.text);
   // The list: severity as a word, the reason, the legal basis.
@@ -117,7 +123,28 @@ test('German ad after an emoji, umlauts and a combining mark: the right words ar
   assert.match(await item.locator('.facts').textContent(), /AGG/);
   assert.match(await page.locator('[data-testid=grade]').textContent(), /[A-E]/);
   assert.equal(await page.locator('#dimensions li').count(), 7);
-  await page.screenshot({ path: path.join(outDir, 'web-de.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'web-de-full.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'web-de.png') });
+  await context.close();
+});
+
+test('a long ad wraps into the same lines in the text box and behind it', async () => {
+  const { context, page } = await openPage('de-DE');
+  const long = Array(8).fill(AD_DE).join('\n\n');
+  await paste(page, long);
+  const [behind, box, line] = await page.evaluate(() => {
+    const range = document.createRange();
+    range.selectNodeContents(document.getElementById('backdrop'));
+    const ad = document.getElementById('ad');
+    const cs = getComputedStyle(ad);
+    return [range.getBoundingClientRect().height,
+            ad.scrollHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom),
+            parseFloat(cs.lineHeight)];
+  });
+  assert.ok(box > 20 * line, `the text is ${box / line} lines`);
+  assert.ok(Math.abs(behind - box) < line / 2, `text ${box}px, marks ${behind}px`);
+  const last = (await marks(page)).filter((m) => m.text === 'junges Team').pop();
+  assert.equal(last.start, long.lastIndexOf('junges Team'));
   await context.close();
 });
 
@@ -216,7 +243,8 @@ test('the interface language follows the browser and can be switched', async () 
   await paste(page, AD_EN);
   assert.equal(await page.locator('h1').textContent(), 'divcheck – Check a job ad');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-  await page.screenshot({ path: path.join(outDir, 'web-en.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'web-en-full.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'web-en.png') });
   await page.locator('#ui-language').selectOption('de');
   assert.equal(await page.locator('h1').textContent(), 'divcheck – Stellenanzeige prüfen');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
