@@ -165,7 +165,7 @@ test('a suggestion click replaces the marked words, and text and score update', 
   await context.close();
 });
 
-test('an empty text shows "not checked", never a score', async () => {
+test('an empty text or an unsupported language shows "not checked", never a score', async () => {
   const { context, page } = await openPage('en-GB');
   await paste(page, AD_EN);
   assert.equal(await page.locator('[data-testid=grade]').count(), 1);
@@ -176,6 +176,17 @@ test('an empty text shows "not checked", never a score', async () => {
   assert.equal(await page.locator('[data-testid=grade]').count(), 0);
   assert.equal(await page.locator('[data-testid=score]').count(), 0);
   assert.equal(await page.locator('#findings').isVisible(), false);
+  // A French ad: not checked, and why; checked as English on request, with
+  // a warning instead of a score to trust.
+  await paste(page, 'Nous cherchons un vendeur pour notre équipe. Le travail est ' +
+                    'intéressant et la rémunération est bonne, avec des collègues sympathiques.');
+  assert.match(await box.textContent(), /Not checked.*French/s);
+  assert.equal(await page.locator('[data-testid=score]').count(), 0);
+  const n = await shown(page);
+  await page.locator('#ad-language').selectOption('en');
+  await waitShown(page, n);
+  assert.equal(await page.locator('[data-testid=score]').count(), 1);
+  assert.match(await page.locator('#score .notice').textContent(), /French.*English/);
   await context.close();
 });
 
@@ -186,6 +197,8 @@ test('a text over the server limit gives a readable message', async () => {
   assert.equal(await error.isVisible(), true);
   assert.equal(await error.getAttribute('role'), 'alert');
   assert.match(await error.textContent(), /zu lang.*32 KB/);
+  const where = await error.boundingBox();
+  assert.ok(where.y + where.height < 900, 'the message is on screen, above the long text');
   assert.equal(await page.locator('#results').isVisible(), false);
   await paste(page, 'Wir suchen Verstärkung.');  // and it recovers
   assert.equal(await error.isVisible(), false);
