@@ -58,7 +58,7 @@ function shown(page) {
 
 async function waitShown(page, before) {
   await page.waitForFunction((n) => Number(document.body.dataset.shown || 0) > n, before,
-                             { timeout: 10000 });
+                             { timeout: 30000 });
 }
 
 // Pastes `text` into the ad box (as a paste does: one input event) and
