@@ -14,6 +14,9 @@ PACKAGES=(
   clang-format
   python3-grpcio python3-protobuf python3-yaml util-linux
   python3
+  # The web app's browser test (tests/web): Debian's Chromium, driven by
+  # playwright-core; the emoji font so the test's emoji is drawn.
+  chromium fonts-noto-color-emoji
 )
 
 SUDO=""
@@ -37,6 +40,17 @@ else
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The npm packages of the web app's browser test (tests/web: playwright-core
+# and @axe-core/playwright, pinned by its package-lock.json; no browser is
+# downloaded). Without them web_app_test is skipped.
+web_test="$(dirname "$0")/../tests/web"
+if command -v npm >/dev/null 2>&1 &&
+   { [ ! -d "$web_test/node_modules/playwright-core" ] ||
+     [ ! -d "$web_test/node_modules/@axe-core/playwright" ]; }; then
+  (cd "$web_test" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) ||
+    echo "install_deps.sh: npm ci failed; web_app_test is skipped" >&2
 fi
 
 # The npm packages of the LanguageTool client test (tests/service/lt_client,

@@ -15,6 +15,7 @@
 #include "service/http_routes.h"
 #include "service/http_status.h"
 #include "service/server_options.h"
+#include "service/web_assets.h"
 
 namespace divcheck::service {
 namespace {
@@ -111,6 +112,44 @@ absl::StatusOr<const Route*> MatchRoute(const httplib::Request& req,
       absl::InvalidArgumentError(absl::StrCat(req.method, " is not allowed on ",
                                               req.path, "; use ", allowed)),
       "METHOD_NOT_ALLOWED");
+}
+
+// The Content-Security-Policy of the web app's files: scripts, styles,
+// images and API calls only from this server, no inline script or style,
+// no plugins, frames, forms or <base>.
+constexpr char kPagePolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'; "
+    "require-trusted-types-for 'script'";
+
+// Answers a request for a file of the web app (GET or HEAD): no-cache with
+// an ETag, so a browser asks again each time and gets 304 while the file
+// is the same (a new divcheckd may serve a new app).
+absl::Status ServeWebAsset(const WebAsset& asset, const httplib::Request& req,
+                           httplib::Response& res) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    res.set_header("Allow", "GET, HEAD");
+    return api::WithReason(
+        absl::InvalidArgumentError(absl::StrCat(
+            req.method, " is not allowed on ", req.path, "; use GET")),
+        "METHOD_NOT_ALLOWED");
+  }
+  for (const char* header : {"Content-Security-Policy", "Cache-Control"}) {
+    res.headers.erase(header);
+  }
+  res.set_header("Content-Security-Policy", kPagePolicy);
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+  res.set_header("ETag", asset.etag);
+  if (absl::StrContains(req.get_header_value("If-None-Match"), asset.etag)) {
+    res.status = 304;
+    return absl::OkStatus();
+  }
+  res.status = 200;
+  res.set_content(reinterpret_cast<const char*>(asset.data), asset.size,
+                  asset.content_type);
+  return absl::OkStatus();
 }
 
 // Checks the Content-Type of a route with a body and adds the fields of a
@@ -438,6 +477,10 @@ absl::Status HttpServer::Dispatch(const httplib::Request& req,
   if (absl::Status s = ReadBody(reader, options_.max_body_bytes, res, &body);
       !s.ok()) {
     return s;
+  }
+  if (const WebAsset* asset = FindWebAsset(req.path); asset != nullptr) {
+    *route_name = "web";
+    return ServeWebAsset(*asset, req, res);
   }
   std::string path_value;
   const bool preflight = req.method == "OPTIONS";

@@ -4,9 +4,11 @@
 // the request id (`X-Request-Id` when it is 1–64 characters of
 // [A-Za-z0-9._-], else a new one; sent back), sets the security headers
 // (nosniff, a Content-Security-Policy that allows nothing, no referrer,
-// no-store) and the CORS headers for an allowed `Origin`, finds the route
-// (404 UNKNOWN_ROUTE, 405 METHOD_NOT_ALLOWED with `Allow`), reads the body
-// up to the limit (413 REQUEST_TOO_LARGE), checks its type (415
+// no-store) and the CORS headers for an allowed `Origin`, serves the web
+// app's files (web_assets.h: `/`, `/app.css`, `/js/…`; GET and HEAD, with
+// the page's own Content-Security-Policy, no-cache and an ETag), finds the
+// route (404 UNKNOWN_ROUTE, 405 METHOD_NOT_ALLOWED with `Allow`), reads the
+// body up to the limit (413 REQUEST_TOO_LARGE), checks its type (415
 // UNSUPPORTED_MEDIA_TYPE), authenticates (`Authorization: Bearer <key>`;
 // for /v2/check also the `apiKey` form field LanguageTool clients send),
 // sets the deadline (the configured one, or less with `X-Server-Timeout:

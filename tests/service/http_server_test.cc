@@ -359,7 +359,7 @@ TEST(HttpApi, EveryBadRequestIsAClear4xxWithAStatusBody) {
   EXPECT_EQ(res->get_header_value("Allow"), "POST");
   ExpectError(cli->Delete("/v1/rules"), 405, "METHOD_NOT_ALLOWED");
   ExpectError(cli->Get("/v1/nothing"), 404, "UNKNOWN_ROUTE");
-  ExpectError(cli->Get("/"), 404, "UNKNOWN_ROUTE");
+  ExpectError(cli->Get("/nothing.html"), 404, "UNKNOWN_ROUTE");
   // Deadlines: one that has passed, and one that is not a number.
   ExpectError(cli->Post("/v1/scan", {{"X-Server-Timeout", "0"}},
                         ScanBody(kAd, "de"), kJson),
@@ -462,7 +462,8 @@ TEST(HttpApi, ApiKeysGuardEveryApiRouteButNotHealth) {
       httplib::Params{{"text", kAd}, {"apiKey", "s3cret"}, {"username", "me"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
-  for (const char* open : {"/healthz", "/readyz", "/v2/languages"}) {
+  for (const char* open :
+       {"/healthz", "/readyz", "/v2/languages", "/", "/js/main.js"}) {
     res = cli->Get(open);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << open;
@@ -909,6 +910,78 @@ TEST(HttpApi, OffUnlessSetAndBadAddressStopsStartup) {
   ServerProcess bad(args);
   EXPECT_FALSE(bad.Start(std::chrono::seconds(20)));
   EXPECT_THAT(bad.Log(), HasSubstr("--http_listen"));
+}
+
+// The web app (clients/web/, compiled in): its files with their types, the
+// page's own Content-Security-Policy, caching by ETag; any other path,
+// however it tries to climb out, is the API's 404.
+TEST(HttpApi, ServesTheWebAppAndNoOtherFile) {
+  HttpServer server(Lexicons());
+  ASSERT_TRUE(server.Start()) << server.process.Log();
+  auto cli = server.Client();
+  auto page = cli->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_THAT(page->body,
+              HasSubstr("<script type=\"module\" src=\"/js/main.js\">"));
+  const std::string csp = page->get_header_value("Content-Security-Policy");
+  EXPECT_THAT(csp, HasSubstr("default-src 'none'; script-src 'self'; "
+                             "style-src 'self'"));
+  EXPECT_THAT(csp, HasSubstr("frame-ancestors 'none'"));
+  EXPECT_THAT(csp, Not(HasSubstr("unsafe")));
+  EXPECT_EQ(page->headers.count("Content-Security-Policy"), 1u);
+  EXPECT_EQ(page->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(page->get_header_value("X-Content-Type-Options"), "nosniff");
+  const std::string etag = page->get_header_value("ETag");
+  ASSERT_EQ(etag.size(), 18u) << etag;
+  auto same = cli->Get("/index.html");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->body, page->body);
+  auto cached = cli->Get("/", {{"If-None-Match", etag}});
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->status, 304);
+  EXPECT_EQ(cached->body, "");
+  auto head = cli->Head("/app.css");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->body, "");
+  const std::map<std::string, std::string> types = {
+      {"/app.css", "text/css; charset=utf-8"},
+      {"/js/main.js", "text/javascript; charset=utf-8"},
+      {"/js/i18n.js", "text/javascript; charset=utf-8"},
+      {"/favicon.svg", "image/svg+xml"}};
+  for (const auto& [path, type] : types) {
+    auto res = cli->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200) << path;
+    EXPECT_EQ(res->get_header_value("Content-Type"), type) << path;
+    EXPECT_FALSE(res->body.empty()) << path;
+  }
+  auto post = cli->Post("/", "x", "text/plain");
+  ExpectError(post, 405, "METHOD_NOT_ALLOWED");
+  EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD");
+  // Paths sent as they are (a client library would tidy them up).
+  for (const char* path :
+       {"/../../../../etc/passwd", "/js/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd",
+        "/js/..%2fapp.css", "//etc/passwd", "/js/", "/js", "/index.html%00",
+        "/CMakeLists.txt", "/clients/web/index.html", "/web_assets_data.cc",
+        "/./index.html", "/INDEX.HTML"}) {
+    const int fd = Connect(server.port);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendAll(fd, absl::StrCat("GET ", path,
+                                         " HTTP/1.1\r\nHost: x\r\n"
+                                         "Connection: close\r\n\r\n")));
+    const std::string response = ReadAll(fd);
+    close(fd);
+    EXPECT_THAT(response, ::testing::StartsWith("HTTP/1.1 4")) << path;
+    EXPECT_THAT(response, Not(HasSubstr("root:"))) << path;
+    EXPECT_THAT(response, Not(HasSubstr("<!DOCTYPE"))) << path;
+  }
+  ExpectError(cli->Get("/v1/nothing"), 404, "UNKNOWN_ROUTE");
+  ASSERT_TRUE(server.process.WaitForLogLines("\"route\":\"web\"", 5))
+      << server.process.Log();
 }
 
 }  // namespace

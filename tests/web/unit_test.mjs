@@ -1,0 +1,87 @@
+// The web app's pure modules under node (no browser): code-point offsets to
+// UTF-16, the suggestion classifier on the shipped lexicons' suggestions,
+// and the UI language choice.
+// Usage: node unit_test.mjs LEXICONS_DIR
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { codePointToUtf16, spanRange } from '../../clients/web/js/offsets.js';
+import { fitReplacement, isReplacement, replacementsOf } from '../../clients/web/js/suggest.js';
+import { pickLanguage, setLanguage, t } from '../../clients/web/js/i18n.js';
+
+const lexicons = process.argv[2];
+
+test('code points map to UTF-16 units: emoji, combining marks, umlauts', () => {
+  const text = '🙂 Cafe\u0301 Müller 👩‍💻 junges Team';
+  const toUtf16 = codePointToUtf16(text);
+  const cps = Array.from(text);
+  // Every code-point offset lands where the same prefix ends in UTF-16.
+  for (let i = 0; i <= cps.length; i++) {
+    assert.equal(toUtf16(i), cps.slice(0, i).join('').length, `code point ${i}`);
+  }
+  const start = cps.indexOf('j');
+  const r = spanRange({ startChar: start, endChar: start + 'junges Team'.length }, toUtf16);
+  assert.equal(text.slice(r.start, r.end), 'junges Team');
+  // proto3 JSON leaves out zeros; past the end is the end.
+  assert.deepEqual(spanRange({ endChar: 1 }, toUtf16), { start: 0, end: 2 });
+  assert.equal(toUtf16(10000), text.length);
+});
+
+test('wording is a replacement, advice is not', () => {
+  for (const s of ['ein engagiertes Team', 'Verkäufer (m/w/d)', 'Verkäuferin/Verkäufer',
+                   'Verkäufer*in', 'a friendly, supportive team', 'engagiert und offen für Neues',
+                   'Bitte senden Sie uns Lebenslauf und Zeugnisse; Angaben zu Alter oder Geburtsdatum sind nicht nötig.']) {
+    assert.ok(isReplacement(s), s);
+  }
+  for (const s of ['mit Erfahrung in …', 'Beschreiben Sie die fachlichen Anforderungen statt eines Alters',
+                   'Lassen Sie die Altersangabe weg und nennen Sie die fachlichen Anforderungen',
+                   'Streichen Sie die Angabe.', 'Feld streichen.', 'delete the requirement',
+                   'Describe the behaviour instead of a trait, e.g. "you make decisions"',
+                   'camera operator, police officer, firefighter, delivery driver',
+                   'chair / chairperson (instead of chairman)',
+                   'church employers: explain why this post needs church membership',
+                   'Sie sind mindestens 18 Jahre alt (nur wenn gesetzlich vorgeschrieben)']) {
+    assert.ok(!isReplacement(s), s);
+  }
+  assert.deepEqual(replacementsOf('salesperson / sales representative (instead of salesman)', 'salesman'),
+                   ['salesperson', 'sales representative']);
+  assert.deepEqual(replacementsOf('chair / chairperson (instead of chairman)', 'salesman'), []);
+});
+
+test('every suggestion of the shipped lexicons is classified', () => {
+  // Not a fixed count: the lexicons change. Both kinds must occur, and
+  // each suggestion is one or the other without throwing.
+  let replacements = 0;
+  let advice = 0;
+  for (const lang of ['de', 'en']) {
+    for (const file of readdirSync(path.join(lexicons, lang))) {
+      const text = readFileSync(path.join(lexicons, lang, file), 'utf8');
+      for (const m of text.matchAll(/^\s*suggestions: "((?:[^"\\]|\\.)*)"/gm)) {
+        const s = JSON.parse(`"${m[1]}"`);
+        if (isReplacement(s)) replacements++; else advice++;
+      }
+    }
+  }
+  console.log(`# lexicon suggestions: ${replacements} as replacements, ${advice} as advice`);
+  assert.ok(replacements > 50 && advice > 50);
+});
+
+test('a replacement fits its place', () => {
+  const text = 'Für unser junges Team. Junges Team gesucht.';
+  assert.equal(fitReplacement(text, text.indexOf('junges'), 'ein engagiertes Team'), 'engagiertes Team');
+  assert.equal(fitReplacement(text, text.indexOf('Junges'), 'ein engagiertes Team'), 'Ein engagiertes Team');
+  assert.equal(fitReplacement('our young team', 4, 'a friendly team'), 'friendly team');
+  assert.equal(fitReplacement('Wir sind jung', 9, 'motiviert'), 'motiviert');
+});
+
+test('the UI language follows the browser, English otherwise', () => {
+  assert.equal(pickLanguage(['de-AT', 'en']), 'de');
+  assert.equal(pickLanguage(['fr-FR', 'en-GB']), 'en');
+  assert.equal(pickLanguage(['tr']), 'en');
+  setLanguage('de');
+  assert.equal(t('findingsCount', { count: 3 }), '3 Fundstellen');
+  assert.equal(t('dimension.DIMENSION_AGE'), 'Alter');
+  setLanguage('en');
+  assert.equal(t('dimension.DIMENSION_AGE'), 'Age');
+});
