@@ -41,6 +41,8 @@ v1::ScanTextRequest MakeRequest(const std::string& text,
   v1::ScanTextRequest request;
   request.set_text(text);
   request.set_language_code(language);
+  // A request that sets no field is refused (an empty FILE, no --lang).
+  request.set_document_kind(v1::DOCUMENT_KIND_JOB_AD);
   return request;
 }
 

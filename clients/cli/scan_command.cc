@@ -124,6 +124,9 @@ int ScanCommand(int argc, char** argv) {
   if (backend == nullptr) return kExitUsage;
   v1::ScanTextRequest request;
   request.set_language_code(flags.lang);
+  // Said, not left to the default: a server refuses a request that sets no
+  // field (an empty file with --lang=auto would be one).
+  request.set_document_kind(v1::DOCUMENT_KIND_JOB_AD);
 
   int exit_code = kExitOk;
   bool input_error = false;
