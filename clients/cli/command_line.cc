@@ -32,6 +32,10 @@ void CommandLine::Add(const std::string& name,
       "--" + name, [value](const std::string& v) { *value = v; });
 }
 
+void CommandLine::AddFlag(const std::string& name, bool* value) {
+  app_->add_flag("--" + name, *value);
+}
+
 bool CommandLine::Parse(int argc, char** argv, int start, std::string* error) {
   // CLI11 reads `--name=` as `--name` followed by its value in the next
   // argument; `divcheck` has always read it as an empty value. The "--"

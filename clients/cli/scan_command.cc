@@ -41,9 +41,9 @@ Options:
                          in-process; the output is the same. The API key,
                          if the server wants one, is read from
                          $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
-                         (sent only to a loopback address unless
-                         DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
-
+                         (sent only over TLS or to a loopback address,
+                         unless DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
+)" DIVCHECK_CLI_TLS_HELP R"(
 A text that cannot be checked gets no score: an empty text, one without
 words (only punctuation, emoji or numbers), or, with --lang=auto, one in a
 language divcheck has no rules for (e.g. French, Turkish) is reported as
@@ -64,7 +64,7 @@ struct ScanFlags {
   std::string lang;  // "" (detect), "de" or "en"
   size_t max_bytes = kDefaultMaxInputBytes;
   std::optional<std::string> lexicons;
-  std::string server;
+  ConnectionFlags remote;
   std::vector<std::string> inputs;
 };
 
@@ -79,7 +79,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lang", &lang);
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
-  line.Add("server", &flags->server);
+  AddConnectionFlags(&line, &flags->remote);
   if (std::optional<int> done =
           ParseCommandLine(&line, argc, argv, kScanHelp)) {
     return done;
@@ -104,7 +104,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
     return Usage("no input: name one or more files, or - for standard input",
                  kScanHelp);
   }
-  if (!flags->server.empty() && flags->lexicons.has_value()) {
+  if (!flags->remote.server.empty() && flags->lexicons.has_value()) {
     return Usage(
         "--lexicons cannot be used with --server (the server has its own)",
         kScanHelp);
@@ -120,7 +120,7 @@ int ScanCommand(int argc, char** argv) {
     return *done;
   }
   std::unique_ptr<ScanBackend> backend =
-      MakeScanBackend(flags.server, flags.lexicons, flags.max_bytes);
+      MakeScanBackend(flags.remote, flags.lexicons, flags.max_bytes);
   if (backend == nullptr) return kExitUsage;
   v1::ScanTextRequest request;
   request.set_language_code(flags.lang);
