@@ -76,6 +76,21 @@ absl::Status ScanServiceImpl::ScanInto(const grpc::ByteBuffer& wire,
       !parsed.ok()) {
     return parsed;
   }
+  // gRPC 1.51 hands a message whose flag byte is neither 0 nor 1 (as most
+  // random bytes are) to the handler as a message of zero bytes, with
+  // nothing to tell it apart from one the client sent. So a request that
+  // sets no field — zero bytes, or only fields this server does not know —
+  // is refused rather than answered with the report of an empty text.
+  if (request->text().empty() && request->language_code().empty() &&
+      request->document_kind() == v1::DOCUMENT_KIND_UNSPECIFIED &&
+      request->request_id().empty()) {
+    return api::InvalidRequest(
+        {{"",
+          "the request sets no field (zero bytes, or a message gRPC could "
+          "not read); to scan an empty text, set language_code or "
+          "document_kind",
+          "MALFORMED_REQUEST"}});
+  }
   if (absl::Status s = api_->ScanInto(*request, ControlFor(ctx), utf8,
                                       response->mutable_report());
       !s.ok()) {

@@ -50,7 +50,7 @@ bool IsLoopbackAddress(const std::string& address) {
   return false;
 }
 
-absl::StatusOr<std::string> ApiKeyFor(const std::string& server) {
+absl::StatusOr<std::string> ApiKeyFor(const std::string& server, bool tls) {
   std::string key;
   std::string source = "$DIVCHECK_API_KEY";
   if (const char* env = std::getenv("DIVCHECK_API_KEY")) {
@@ -79,12 +79,12 @@ absl::StatusOr<std::string> ApiKeyFor(const std::string& server) {
     }
   }
   const char* insecure = std::getenv("DIVCHECK_INSECURE_SEND_KEY");
-  if (!IsLoopbackAddress(server) &&
+  if (!tls && !IsLoopbackAddress(server) &&
       (insecure == nullptr || std::string(insecure) != "1")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "refusing to send the API key to ", server,
-        " in clear text: the divcheck CLI has no TLS, so use it with a key "
-        "only on this machine (or through an SSH tunnel or TLS proxy); set "
+        " in clear text: add --tls (and --ca_file=PEM if the server's "
+        "certificate is not signed by a CA this machine trusts), or set "
         "DIVCHECK_INSECURE_SEND_KEY=1 to send it anyway"));
   }
   return key;

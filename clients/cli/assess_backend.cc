@@ -7,19 +7,15 @@
 #include "absl/strings/str_join.h"
 #include "assessment/scoring.h"
 #include "base/data_dir.h"
-#include "clients/cli/api_key.h"
 
 namespace divcheck::cli::assess {
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Create(
-    const std::string& server,
+    const std::optional<Connection>& connection,
     const std::optional<std::string>& questionnaire_dir) {
   auto backend = std::unique_ptr<Backend>(new Backend());
-  if (!server.empty()) {
-    // ParseAssessFlags has refused a key that cannot be used.
-    absl::StatusOr<std::string> key = ApiKeyFor(server);
-    backend->remote_ =
-        std::make_unique<RemoteAssessments>(server, key.value_or(""));
+  if (connection.has_value()) {
+    backend->remote_ = std::make_unique<RemoteAssessments>(*connection);
     return backend;
   }
   const std::string dir = questionnaire_dir.value_or(

@@ -21,12 +21,12 @@ namespace divcheck::cli::assess {
 
 class Backend {
  public:
-  // A server's when `server` is not empty (the API key from
-  // $DIVCHECK_API_KEY), else the questionnaires in `questionnaire_dir`
+  // A server's when `connection` is set (ParseAssessFlags), else the
+  // questionnaires in `questionnaire_dir`
   // (default: $DIVCHECK_QUESTIONNAIRES, the installed ones, or the source
   // tree's). The error lists every problem of the directory.
   static absl::StatusOr<std::unique_ptr<Backend>> Create(
-      const std::string& server,
+      const std::optional<Connection>& connection,
       const std::optional<std::string>& questionnaire_dir);
 
   bool remote() const { return remote_ != nullptr; }

@@ -35,7 +35,10 @@ and lists the next steps with the highest impact.
                                             what improved from 1 to 2
 
 Run `divcheck assess SUBCOMMAND --help` for the options of each.
-Without --server everything runs in-process and nothing is stored.
+Without --server everything runs in-process and nothing is stored. With
+--server, the API key ($DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE)
+is sent only over TLS (--tls, --ca_file; see a subcommand's --help) or to a
+loopback address, unless DIVCHECK_INSECURE_SEND_KEY=1.
 Exit status: 0 done; 1 the interactive questionnaire was left unfinished
 (progress saved); 2 usage, input or server errors.
 )";
@@ -55,7 +58,7 @@ Options:
                          "questions": [{"id", "text", "options": [{"id",
                          "label", "value"}]}]}]}
   --server=HOST:PORT     the questionnaire a divcheckd server uses
-  --questionnaires=DIR   questionnaire directory
+)" DIVCHECK_CLI_TLS_HELP R"(  --questionnaires=DIR   questionnaire directory
 )";
 
 const char kSubmitHelp[] =
@@ -79,7 +82,8 @@ Options:
   --organization=ORG     with --server: store the result for ORG (without it
                          the server only scores)
   --server=HOST:PORT     score (and store) on a divcheckd server
-  --format=text|json     json prints the Assessment message as proto3 JSON
+)" DIVCHECK_CLI_TLS_HELP
+    R"(  --format=text|json     json prints the Assessment message as proto3 JSON
   --lang=de|en           language of the report (overrides the file)
   --questionnaires=DIR   questionnaire directory (in-process)
 )";
@@ -88,15 +92,20 @@ const char kListHelp[] =
     R"(Usage: divcheck assess list --organization=ORG --server=HOST:PORT [--format=text|json]
 
 Lists the organisation's stored assessments, newest first (all pages).
-)";
+
+Options:
+)" DIVCHECK_CLI_TLS_HELP;
 
 const char kShowHelp[] =
     R"(Usage: divcheck assess show --server=HOST:PORT [--format=text|json] ID
 
 Prints a stored assessment.
-)";
 
-const char kCompareHelp[] = R"(Usage:
+Options:
+)" DIVCHECK_CLI_TLS_HELP;
+
+const char kCompareHelp[] =
+    R"(Usage:
   divcheck assess compare --server=HOST:PORT BEFORE_ID AFTER_ID
   divcheck assess compare BEFORE_FILE AFTER_FILE
 
@@ -107,7 +116,9 @@ least one percentage point) and every question answered differently. With
 answers files scored in-process.
 
 Options:
-  --format=text|json     json prints the AssessmentComparison message
+  --server=HOST:PORT     compare two assessments stored on a divcheckd server
+)" DIVCHECK_CLI_TLS_HELP
+    R"(  --format=text|json     json prints the AssessmentComparison message
   --lang=de|en           language of the texts (in-process; default: the
                          second file's, else de)
   --questionnaires=DIR   questionnaire directory (in-process)
@@ -129,7 +140,7 @@ int QuestionnaireCommand(int argc, char** argv) {
   if (!args.positional.empty())
     return Usage("no arguments expected", kQuestionnaireHelp);
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Create(args.server, args.questionnaires);
+      Backend::Create(args.connection, args.questionnaires);
   if (!backend.ok()) return PrintError(backend.status(), "questionnaires");
   absl::StatusOr<v1::Questionnaire> q = (*backend)->Questionnaire("", 0, lang);
   if (!q.ok()) return PrintError(q.status(), "questionnaire");
@@ -159,7 +170,7 @@ int SubmitCommand(int argc, char** argv) {
   absl::StatusOr<files::AnswersFile> file = ReadAnswersFile(path);
   if (!file.ok()) return Fail(std::string(file.status().message()));
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Create(args.server, args.questionnaires);
+      Backend::Create(args.connection, args.questionnaires);
   if (!backend.ok()) return PrintError(backend.status(), "questionnaires");
   absl::StatusOr<v1::Assessment> a =
       (*backend)->Score(RequestFrom(*file, args));
@@ -181,11 +192,12 @@ int ListCommand(int argc, char** argv) {
   const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kListHelp);
-  if (args.server.empty()) return Usage("--server is required", kListHelp);
+  if (!args.connection.has_value())
+    return Usage("--server is required", kListHelp);
   if (args.organization.value_or("").empty())
     return Usage("--organization is required", kListHelp);
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Create(args.server, args.questionnaires);
+      Backend::Create(args.connection, args.questionnaires);
   if (!backend.ok()) return PrintError(backend.status(), "");
   v1::ListAssessmentsResponse all;
   v1::ListAssessmentsRequest request;
@@ -213,11 +225,12 @@ int ShowCommand(int argc, char** argv) {
   const std::string format = args.format;
   if (!ValidFormat(format))
     return Usage("--format must be text or json", kShowHelp);
-  if (args.server.empty()) return Usage("--server is required", kShowHelp);
+  if (!args.connection.has_value())
+    return Usage("--server is required", kShowHelp);
   if (args.positional.size() != 1)
     return Usage("name exactly one assessment ID", kShowHelp);
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Create(args.server, args.questionnaires);
+      Backend::Create(args.connection, args.questionnaires);
   if (!backend.ok()) return PrintError(backend.status(), "");
   absl::StatusOr<v1::Assessment> a =
       (*backend)->client().GetAssessment(args.positional[0]);
@@ -244,7 +257,7 @@ int CompareCommand(int argc, char** argv) {
         kCompareHelp);
   }
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Create(args.server, args.questionnaires);
+      Backend::Create(args.connection, args.questionnaires);
   if (!backend.ok()) return PrintError(backend.status(), "");
   v1::AssessmentComparison comparison;
   if ((*backend)->remote()) {

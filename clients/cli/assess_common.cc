@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/file.h"
-#include "clients/cli/api_key.h"
 #include "clients/cli/assess_format.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/report_format.h"
@@ -22,7 +21,7 @@ std::optional<int> ParseAssessFlags(int argc, char** argv, int start,
     if (name == "format") line.Add(name, &flags->format);
     if (name == "lang") line.Add(name, &flags->lang);
     if (name == "organization") line.Add(name, &flags->organization);
-    if (name == "server") line.Add(name, &flags->server);
+    if (name == "server") AddConnectionFlags(&line, &flags->remote);
     if (name == "questionnaires") line.Add(name, &flags->questionnaires);
     if (name == "answers") line.Add(name, &flags->answers);
     if (name == "resume") line.Add(name, &flags->resume);
@@ -34,13 +33,15 @@ std::optional<int> ParseAssessFlags(int argc, char** argv, int start,
     return kExitOk;
   }
   flags->positional = line.positional();
-  if (!flags->server.empty()) {
-    // Checked here, before any call, so a bad key is a usage error (exit 2).
-    absl::StatusOr<std::string> key = ApiKeyFor(flags->server);
-    if (!key.ok()) {
-      std::cerr << "divcheck assess: " << key.status().message() << "\n";
+  if (!flags->remote.server.empty() || flags->remote.UsesTls()) {
+    // Checked here, before any call, so a bad key or TLS file is a usage
+    // error (exit 2).
+    absl::StatusOr<Connection> connection = Connect(flags->remote);
+    if (!connection.ok()) {
+      std::cerr << "divcheck assess: " << connection.status().message() << "\n";
       return kExitError;
     }
+    flags->connection = *std::move(connection);
   }
   return std::nullopt;
 }

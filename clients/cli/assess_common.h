@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "clients/cli/connection.h"
 #include "divcheck/cli/files/assess_files.pb.h"
 #include "divcheck/v1/assessment.pb.h"
 #include "divcheck/v1/assessment_service.pb.h"
@@ -29,7 +30,10 @@ struct AssessFlags {
   std::string format = "text";
   std::optional<std::string> lang;
   std::optional<std::string> organization;
-  std::string server;
+  ConnectionFlags remote;  // --server and the TLS flags
+  // Set by ParseAssessFlags when --server (or a TLS flag) is given: the
+  // checked connection, TLS files read and API key checked.
+  std::optional<Connection> connection;
   std::optional<std::string> questionnaires;
   std::string answers;  // submit
   std::string resume;   // the interactive mode
@@ -37,8 +41,10 @@ struct AssessFlags {
 };
 
 // Parses argv[start..argc) with the flags in `names` (e.g. "format",
-// "lang") into *flags. Returns an exit status when the command is done
-// (`help` printed, or a usage error), else nullopt.
+// "lang"; "server" stands for --server and the TLS flags) into *flags, and
+// connects (Connect, connection.h) when a server is named. Returns an exit
+// status when the command is done (`help` printed, or a usage error — a
+// bad TLS file or a key that must not be sent included), else nullopt.
 std::optional<int> ParseAssessFlags(int argc, char** argv, int start,
                                     const std::vector<std::string>& names,
                                     const char* help, AssessFlags* flags);

@@ -26,7 +26,8 @@
 
 namespace divcheck::cli::assess {
 
-const char kInteractiveHelp[] = R"(Usage: divcheck assess [options]
+const char kInteractiveHelp[] =
+    R"(Usage: divcheck assess [options]
 
 Asks the questions one by one in the terminal, then prints the report.
 Answer with the option's number (or its id). Also:
@@ -45,7 +46,8 @@ Options:
   --organization=ORG     with --server: store the result for ORG
   --server=HOST:PORT     use a divcheckd server (questionnaire and scoring);
                          the API key, if needed, is read from $DIVCHECK_API_KEY
-  --format=text|json     the final report (default text)
+)" DIVCHECK_CLI_TLS_HELP
+    R"(  --format=text|json     the final report (default text)
   --questionnaires=DIR   questionnaire directory (default:
                          $DIVCHECK_QUESTIONNAIRES, installed, or source tree)
 )";
@@ -426,7 +428,7 @@ int InteractiveCommand(int argc, char** argv, int start) {
   if (lang.empty()) lang = assessment::kDefaultLanguage;
 
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Create(flags.server, flags.questionnaires);
+      Backend::Create(flags.connection, flags.questionnaires);
   if (!backend.ok()) return PrintError(backend.status(), "questionnaires");
   absl::StatusOr<v1::Questionnaire> q = (*backend)->Questionnaire(
       progress.questionnaire_id(), progress.questionnaire_version(), lang);

@@ -38,13 +38,13 @@ absl::Status FromGrpc(const grpc::Status& status) {
 }  // namespace
 
 struct RemoteAssessments::Impl {
-  std::string api_key;
+  Connection connection;
   std::unique_ptr<v1::AssessmentService::Stub> stub;
 
   void Prepare(grpc::ClientContext* ctx) const {
     ctx->set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    if (!api_key.empty()) {
-      ctx->AddMetadata("authorization", "Bearer " + api_key);
+    if (!connection.api_key.empty()) {
+      ctx->AddMetadata("authorization", "Bearer " + connection.api_key);
     }
   }
 
@@ -54,17 +54,15 @@ struct RemoteAssessments::Impl {
     Prepare(&ctx);
     Response response;
     grpc::Status status = ((*stub).*method)(&ctx, request, &response);
-    if (!status.ok()) return FromGrpc(status);
+    if (!status.ok()) return WithTlsHint(connection, FromGrpc(status));
     return response;
   }
 };
 
-RemoteAssessments::RemoteAssessments(const std::string& address,
-                                     const std::string& api_key)
+RemoteAssessments::RemoteAssessments(const Connection& connection)
     : impl_(std::make_unique<Impl>()) {
-  impl_->api_key = api_key;
-  impl_->stub = v1::AssessmentService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  impl_->connection = connection;
+  impl_->stub = v1::AssessmentService::NewStub(connection.NewChannel());
 }
 
 RemoteAssessments::~RemoteAssessments() = default;

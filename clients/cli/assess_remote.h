@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "clients/cli/connection.h"
 #include "divcheck/v1/assessment_service.pb.h"
 
 namespace divcheck::cli {
@@ -18,8 +19,10 @@ namespace divcheck::cli {
 // Not thread-safe (the CLI makes one call at a time).
 class RemoteAssessments {
  public:
-  // `api_key`: sent as "authorization: Bearer <key>" when not empty.
-  RemoteAssessments(const std::string& address, const std::string& api_key);
+  // The connection's API key is sent as "authorization: Bearer <key>" when
+  // not empty. Errors that mean the server was not reached carry
+  // WithTlsHint's hint.
+  explicit RemoteAssessments(const Connection& connection);
   ~RemoteAssessments();
 
   absl::StatusOr<v1::Questionnaire> GetQuestionnaire(

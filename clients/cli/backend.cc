@@ -33,8 +33,8 @@ class LocalBackend : public ScanBackend {
 
 class RemoteBackend : public ScanBackend {
  public:
-  RemoteBackend(const std::string& server, const std::string& api_key)
-      : server_(server), remote_(server, api_key) {}
+  explicit RemoteBackend(const Connection& connection)
+      : server_(connection.address), remote_(connection) {}
 
   absl::Status ScanInto(const v1::ScanTextRequest& request,
                         v1::Report* report) override {
@@ -58,12 +58,12 @@ class RemoteBackend : public ScanBackend {
 }  // namespace
 
 std::unique_ptr<ScanBackend> MakeScanBackend(
-    const std::string& server, const std::optional<std::string>& lexicon_dir,
-    size_t max_bytes) {
-  if (!server.empty()) {
-    const std::optional<std::string> key = ApiKeyOrPrint(server);
-    if (!key.has_value()) return nullptr;
-    return std::make_unique<RemoteBackend>(server, *key);
+    const ConnectionFlags& remote,
+    const std::optional<std::string>& lexicon_dir, size_t max_bytes) {
+  if (!remote.server.empty() || remote.UsesTls()) {
+    const std::optional<Connection> connection = ConnectOrPrint(remote);
+    if (!connection.has_value()) return nullptr;
+    return std::make_unique<RemoteBackend>(*connection);
   }
   EngineOptions options;
   options.lexicon_dir = lexicon_dir.value_or(DefaultLexiconDir());

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "clients/cli/connection.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 #include "divcheck/v1/scan_service.pb.h"
@@ -36,14 +37,14 @@ class ScanBackend {
       const v1::ScanFormRequest& request) = 0;
 };
 
-// The server's backend when `server` is not empty (the API key checked by
-// ApiKeyFor, api_key.h), else an in-process one over the lexicons in
-// `lexicon_dir` (default: DefaultLexiconDir()) with `max_bytes` as the
-// text limit. nullptr after printing why the key is refused or the lexicons
-// do not load.
+// The server's backend when `remote` names a server or TLS (Connect,
+// connection.h: TLS files and API key checked), else an in-process one over
+// the lexicons in `lexicon_dir` (default: DefaultLexiconDir()) with
+// `max_bytes` as the text limit. nullptr after printing why the connection
+// flags, a file or the key are refused, or why the lexicons do not load.
 std::unique_ptr<ScanBackend> MakeScanBackend(
-    const std::string& server, const std::optional<std::string>& lexicon_dir,
-    size_t max_bytes);
+    const ConnectionFlags& remote,
+    const std::optional<std::string>& lexicon_dir, size_t max_bytes);
 
 }  // namespace divcheck::cli
 

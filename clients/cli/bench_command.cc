@@ -34,10 +34,10 @@ Options:
   --warmup=S             seconds before measuring (default 1)
   --channels=N           connections to spread the calls over (default 1)
   --lang=auto|de|en      language sent with each call (default auto)
-
+)" DIVCHECK_CLI_TLS_HELP R"(
 The API key, if the server wants one, is read from $DIVCHECK_API_KEY or the
-file named by $DIVCHECK_API_KEY_FILE, and sent only to a loopback address
-unless DIVCHECK_INSECURE_SEND_KEY=1 (the CLI has no TLS; docs/API.md).
+file named by $DIVCHECK_API_KEY_FILE, and sent only over TLS or to a
+loopback address, unless DIVCHECK_INSECURE_SEND_KEY=1 (docs/API.md).
 Exit status: 0 when every call succeeded, 1 when some failed, 2 for usage
 errors.
 )";
@@ -53,15 +53,15 @@ bool ParseCount(const std::string& v, long min, int* out) {
   return true;
 }
 
-// Parses and checks the command line into *options (all but the text) and
-// *path. Returns an exit status when the command is done (help printed, or
-// a usage error), else nullopt.
+// Parses and checks the command line into *options (all but the text and
+// the connection), *remote and *path. Returns an exit status when the command
+// is done (help printed, or a usage error), else nullopt.
 std::optional<int> ParseBenchFlags(int argc, char** argv, BenchOptions* options,
-                                   std::string* path) {
+                                   ConnectionFlags* remote, std::string* path) {
   CommandLine line;
   std::string concurrency = "16", duration = "10", warmup = "1", channels = "1";
   options->language = "auto";
-  line.Add("server", &options->address);
+  AddConnectionFlags(&line, remote);
   line.Add("concurrency", &concurrency);
   line.Add("duration", &duration);
   line.Add("warmup", &warmup);
@@ -71,7 +71,7 @@ std::optional<int> ParseBenchFlags(int argc, char** argv, BenchOptions* options,
           ParseCommandLine(&line, argc, argv, kBenchHelp)) {
     return done;
   }
-  if (options->address.empty()) {
+  if (remote->server.empty()) {
     return Usage("--server is required", kBenchHelp);
   }
   if (line.positional().size() != 1) {
@@ -98,8 +98,10 @@ std::optional<int> ParseBenchFlags(int argc, char** argv, BenchOptions* options,
 
 int BenchCommand(int argc, char** argv) {
   BenchOptions options;
+  ConnectionFlags remote;
   std::string path;
-  if (std::optional<int> done = ParseBenchFlags(argc, argv, &options, &path)) {
+  if (std::optional<int> done =
+          ParseBenchFlags(argc, argv, &options, &remote, &path)) {
     return *done;
   }
   const int duration = static_cast<int>(options.duration.count());
@@ -110,11 +112,12 @@ int BenchCommand(int argc, char** argv) {
     return kExitUsage;
   }
   options.text = *std::move(text);
-  const std::optional<std::string> key = ApiKeyOrPrint(options.address);
-  if (!key.has_value()) return kExitUsage;
-  options.api_key = *key;
+  std::optional<Connection> connection = ConnectOrPrint(remote);
+  if (!connection.has_value()) return kExitUsage;
+  options.connection = *std::move(connection);
 
-  std::cout << "divcheck bench: " << options.address << ", "
+  std::cout << "divcheck bench: " << options.connection.address
+            << (options.connection.tls ? " (TLS)" : "") << ", "
             << options.concurrency << " in flight over " << options.channels
             << " connection(s), " << warmup << " s warm-up + " << duration
             << " s, " << path << " (" << options.text.size() << " bytes, lang "

@@ -32,8 +32,8 @@ void CommandLine::Add(const std::string& name,
       "--" + name, [value](const std::string& v) { *value = v; });
 }
 
-void CommandLine::AddSwitch(const std::string& name, bool* value) {
-  app_->add_flag_callback("--" + name, [value] { *value = true; });
+void CommandLine::AddFlag(const std::string& name, bool* value) {
+  app_->add_flag("--" + name, *value);
 }
 
 bool CommandLine::Parse(int argc, char** argv, int start, std::string* error) {

@@ -42,9 +42,9 @@ class CommandLine {
   void Add(const std::string& name, std::string* value);
   // The same; *value holds a value exactly when the option was given.
   void Add(const std::string& name, std::optional<std::string>* value);
-  // Registers a switch --name that takes no value; *value becomes true
-  // when it is given.
-  void AddSwitch(const std::string& name, bool* value);
+  // Registers --name as a flag without a value: *value becomes true when it
+  // is given.
+  void AddFlag(const std::string& name, bool* value);
 
   // Parses argv[start..argc). Returns false with *error set for an unknown
   // option or a missing value.

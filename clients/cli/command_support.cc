@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "base/data_dir.h"
 #include "base/file.h"
-#include "clients/cli/api_key.h"
 
 namespace divcheck::cli {
 
@@ -71,13 +70,13 @@ absl::StatusOr<std::string> ReadInput(const std::string& path,
   return data;
 }
 
-std::optional<std::string> ApiKeyOrPrint(const std::string& server) {
-  absl::StatusOr<std::string> key = ApiKeyFor(server);
-  if (!key.ok()) {
-    std::cerr << "divcheck: " << key.status().message() << "\n";
+std::optional<Connection> ConnectOrPrint(const ConnectionFlags& flags) {
+  absl::StatusOr<Connection> connection = Connect(flags);
+  if (!connection.ok()) {
+    std::cerr << "divcheck: " << connection.status().message() << "\n";
     return std::nullopt;
   }
-  return *std::move(key);
+  return *std::move(connection);
 }
 
 absl::Status WithServerName(const std::string& server, absl::Status status) {

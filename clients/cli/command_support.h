@@ -18,6 +18,7 @@
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/connection.h"
 #include "clients/cli/report_format.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
@@ -57,10 +58,11 @@ std::optional<v1::EmployerType> EmployerTypeByName(const std::string& name);
 // source tree's.
 std::string DefaultLexiconDir();
 
-// The API key for `server` (clients/cli/api_key.h: $DIVCHECK_API_KEY or
-// $DIVCHECK_API_KEY_FILE, trimmed and checked), "" for none; nullopt after
-// printing why it cannot be used ("divcheck: …") — exit with kExitUsage.
-std::optional<std::string> ApiKeyOrPrint(const std::string& server);
+// The checked connection to the server of `flags` (Connect, connection.h:
+// TLS files read, API key from $DIVCHECK_API_KEY or $DIVCHECK_API_KEY_FILE
+// trimmed and checked); nullopt after printing why it cannot be used
+// ("divcheck: …") — exit with kExitUsage.
+std::optional<Connection> ConnectOrPrint(const ConnectionFlags& flags);
 
 // A failed call to `server`: UNAVAILABLE and UNAUTHENTICATED (the server is
 // not reached, or not let in) with "server HOST:PORT: " before the message;

@@ -50,8 +50,8 @@ Options:
   --lexicons=DIR         lexicon directory (as for scan)
   --color=auto|always|never
   --server=HOST:PORT     audit through a divcheckd server (ScanForm); same
-                         output. API key from $DIVCHECK_API_KEY
-
+                         output. API key as for scan
+)" DIVCHECK_CLI_TLS_HELP R"(
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
 errors (missing file, bad JSON, no form fields, over 1,000 fields or 10,000
 options in a field, input too large).
@@ -65,7 +65,7 @@ struct FormFlags {
   std::string lang;  // "", "auto", "de" or "en"
   std::optional<v1::EmployerType> employer;
   std::optional<std::string> lexicons;
-  std::string server;
+  ConnectionFlags remote;
   std::string path;
 };
 
@@ -79,7 +79,7 @@ std::optional<int> ParseFormFlags(int argc, char** argv, FormFlags* flags) {
   line.Add("lang", &flags->lang);
   line.Add("employer", &employer);
   line.Add("lexicons", &flags->lexicons);
-  line.Add("server", &flags->server);
+  AddConnectionFlags(&line, &flags->remote);
   if (std::optional<int> done =
           ParseCommandLine(&line, argc, argv, kFormHelp)) {
     return done;
@@ -104,7 +104,7 @@ std::optional<int> ParseFormFlags(int argc, char** argv, FormFlags* flags) {
     return Usage("name exactly one FILE (or -)", kFormHelp);
   }
   flags->path = line.positional()[0];
-  if (!flags->server.empty() && flags->lexicons.has_value()) {
+  if (!flags->remote.server.empty() && flags->lexicons.has_value()) {
     return Usage(
         "--lexicons cannot be used with --server (the server has its own)",
         kFormHelp);
@@ -148,7 +148,7 @@ int FormCommand(int argc, char** argv) {
   if (!request.ok()) return fail(request.status().message());
 
   std::unique_ptr<ScanBackend> backend =
-      MakeScanBackend(flags.server, flags.lexicons, kDefaultMaxInputBytes);
+      MakeScanBackend(flags.remote, flags.lexicons, kDefaultMaxInputBytes);
   if (backend == nullptr) return kExitUsage;
   absl::StatusOr<v1::ScanFormResponse> response = backend->ScanForm(*request);
   if (!response.ok()) return fail(response.status().message());

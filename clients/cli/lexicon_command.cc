@@ -197,7 +197,7 @@ int LexiconCommand(int argc, char** argv) {
   bool strict = false;
   line.Add("format", &format);
   line.Add("corpus", &corpus);
-  line.AddSwitch("strict", &strict);
+  line.AddFlag("strict", &strict);
   std::string error;
   if (!line.Parse(argc, argv, 2, &error)) return Usage(error, kLexiconHelp);
   const std::vector<std::string>& args = line.positional();

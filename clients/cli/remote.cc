@@ -41,6 +41,8 @@ v1::ScanTextRequest MakeRequest(const std::string& text,
   v1::ScanTextRequest request;
   request.set_text(text);
   request.set_language_code(language);
+  // A request that sets no field is refused (an empty FILE, no --lang).
+  request.set_document_kind(v1::DOCUMENT_KIND_JOB_AD);
   return request;
 }
 
@@ -51,16 +53,14 @@ void Authorize(grpc::ClientContext* ctx, const std::string& api_key) {
 }  // namespace
 
 struct RemoteScanner::Impl {
-  std::string api_key;
+  Connection connection;
   std::unique_ptr<v1::ScanService::Stub> stub;
 };
 
-RemoteScanner::RemoteScanner(const std::string& address,
-                             const std::string& api_key)
+RemoteScanner::RemoteScanner(const Connection& connection)
     : impl_(std::make_unique<Impl>()) {
-  impl_->api_key = api_key;
-  impl_->stub = v1::ScanService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  impl_->connection = connection;
+  impl_->stub = v1::ScanService::NewStub(connection.NewChannel());
 }
 
 RemoteScanner::~RemoteScanner() = default;
@@ -69,7 +69,7 @@ absl::StatusOr<v1::Report> RemoteScanner::Scan(
     const v1::ScanTextRequest& request) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-  Authorize(&ctx, impl_->api_key);
+  Authorize(&ctx, impl_->connection.api_key);
   v1::ScanTextResponse response;
   grpc::Status status;
   {
@@ -79,7 +79,7 @@ absl::StatusOr<v1::Report> RemoteScanner::Scan(
     google::protobuf::LogSilencer silence;
     status = impl_->stub->ScanText(&ctx, request, &response);
   }
-  if (!status.ok()) return FromGrpc(status);
+  if (!status.ok()) return WithTlsHint(impl_->connection, FromGrpc(status));
   return std::move(*response.mutable_report());
 }
 
@@ -87,10 +87,10 @@ absl::StatusOr<v1::ScanFormResponse> RemoteScanner::ScanForm(
     const v1::ScanFormRequest& request) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-  Authorize(&ctx, impl_->api_key);
+  Authorize(&ctx, impl_->connection.api_key);
   v1::ScanFormResponse response;
   grpc::Status status = impl_->stub->ScanForm(&ctx, request, &response);
-  if (!status.ok()) return FromGrpc(status);
+  if (!status.ok()) return WithTlsHint(impl_->connection, FromGrpc(status));
   return response;
 }
 
@@ -118,9 +118,8 @@ class BenchRun {
       // Separate connections, not one shared subchannel.
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
       args.SetInt("divcheck.bench_channel", i);
-      stubs_.push_back(
-          std::make_unique<grpc::GenericStub>(grpc::CreateCustomChannel(
-              options.address, grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(std::make_unique<grpc::GenericStub>(
+          options.connection.NewChannel(args)));
     }
     slots_.resize(static_cast<size_t>(std::max(1, options.concurrency)));
   }
@@ -186,7 +185,7 @@ class BenchRun {
     Slot& s = slots_[i];
     s.ctx = std::make_unique<grpc::ClientContext>();
     s.ctx->set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    Authorize(s.ctx.get(), options_.api_key);
+    Authorize(s.ctx.get(), options_.connection.api_key);
     s.response.Clear();
     s.start = Clock::now();
     stubs_[i % stubs_.size()]->UnaryCall(
@@ -200,7 +199,7 @@ class BenchRun {
   absl::Status FetchReference() {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    Authorize(&ctx, options_.api_key);
+    Authorize(&ctx, options_.connection.api_key);
     grpc::ByteBuffer response;
     std::mutex mu;
     std::condition_variable cv;
@@ -218,9 +217,11 @@ class BenchRun {
       cv.wait(lock, [&] { return done; });
     }
     if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          absl::StrCat(static_cast<int>(status.error_code()),
-                                       ": ", status.error_message()));
+      return WithTlsHint(
+          options_.connection,
+          absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                       absl::StrCat(static_cast<int>(status.error_code()), ": ",
+                                    status.error_message())));
     }
     reference_ = Flatten(response);
     v1::ScanTextResponse parsed;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "clients/cli/connection.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 #include "divcheck/v1/scan_service.pb.h"
@@ -23,13 +24,14 @@ namespace divcheck::cli {
 // file at a time).
 class RemoteScanner {
  public:
-  // `api_key`: sent as "authorization: Bearer <key>" when not empty.
-  RemoteScanner(const std::string& address, const std::string& api_key);
+  // The connection's API key is sent as "authorization: Bearer <key>" when
+  // not empty.
+  explicit RemoteScanner(const Connection& connection);
   ~RemoteScanner();
 
   // The server's report. Errors: the server's status as api::FromRpcStatus
   // reads it (code, message, reason, BadRequest; UNAVAILABLE when it cannot
-  // be reached).
+  // be reached, with WithTlsHint's hint).
   absl::StatusOr<v1::Report> Scan(const v1::ScanTextRequest& request);
   // The server's audit of a form (ScanForm). Errors as for Scan; an
   // INVALID_ARGUMENT message lists every violation the server reported.
@@ -42,8 +44,7 @@ class RemoteScanner {
 };
 
 struct BenchOptions {
-  std::string address;
-  std::string api_key;
+  Connection connection;
   std::string text;
   std::string language;
   int concurrency = 16;

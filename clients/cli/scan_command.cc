@@ -59,9 +59,9 @@ Options:
                          in-process; the output is the same. The API key,
                          if the server wants one, is read from
                          $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
-                         (sent only to a loopback address unless
-                         DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
-
+                         (sent only over TLS or to a loopback address,
+                         unless DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
+)" DIVCHECK_CLI_TLS_HELP R"(
 The filters (--disable, --only, --min-severity) apply before scoring:
 score, grade and counts are those of the findings shown (docs/SCORING.md).
 
@@ -85,7 +85,7 @@ struct ScanFlags {
   std::string lang;  // "" (detect), "de" or "en"
   size_t max_bytes = kDefaultMaxInputBytes;
   std::optional<std::string> lexicons;
-  std::string server;
+  ConnectionFlags remote;
   std::vector<std::string> inputs;
   // The per-request options of every ScanTextRequest (fields 110–114).
   v1::ScanTextRequest options;
@@ -145,7 +145,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lang", &lang);
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
-  line.Add("server", &flags->server);
+  AddConnectionFlags(&line, &flags->remote);
   std::optional<std::string> disable, only, min_severity, employer, report_lang;
   line.Add("disable", &disable);
   line.Add("only", &only);
@@ -181,7 +181,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
     return Usage("no input: name one or more files, or - for standard input",
                  kScanHelp);
   }
-  if (!flags->server.empty() && flags->lexicons.has_value()) {
+  if (!flags->remote.server.empty() && flags->lexicons.has_value()) {
     return Usage(
         "--lexicons cannot be used with --server (the server has its own)",
         kScanHelp);
@@ -197,10 +197,13 @@ int ScanCommand(int argc, char** argv) {
     return *done;
   }
   std::unique_ptr<ScanBackend> backend =
-      MakeScanBackend(flags.server, flags.lexicons, flags.max_bytes);
+      MakeScanBackend(flags.remote, flags.lexicons, flags.max_bytes);
   if (backend == nullptr) return kExitUsage;
   v1::ScanTextRequest request = flags.options;
   request.set_language_code(flags.lang);
+  // Said, not left to the default: a server refuses a request that sets no
+  // field (an empty file with --lang=auto would be one).
+  request.set_document_kind(v1::DOCUMENT_KIND_JOB_AD);
 
   int exit_code = kExitOk;
   bool input_error = false;

@@ -8,15 +8,27 @@ build/clients/python/gen; see README.md).
     divcheck_client.py --server 127.0.0.1:50051 ad.txt          # ScanText
     divcheck_client.py --server 127.0.0.1:50051 a.txt b.txt     # StreamScanText
     divcheck_client.py --server 127.0.0.1:50051 --list-rules --lang de --dimension AGE
+    divcheck_client.py --server divcheck.example:443 --ca-file ca.pem \
+        --api-key "$KEY" ad.txt                                    # over TLS
 
 Findings print like `divcheck scan`: `file:line:col: severity: message [rule]`.
 Errors print the google.rpc details the server attaches: the ErrorInfo
 reason and every BadRequest field violation.
 
+TLS: --tls (the server's certificate checked against the system's CA
+certificates), --ca-file (against the CA certificates in a PEM file),
+--cert-file and --key-file (a client certificate for mutual TLS),
+--tls-server-name (the name the certificate must carry, when it is not the
+host in --server). Without TLS an API key is sent only to a loopback
+address (localhost, 127.x.x.x, [::1]) unless DIVCHECK_INSECURE_SEND_KEY=1.
+
 Exit status: 0 no critical finding, 1 a critical finding, 2 an error.
 """
 
 import argparse
+import ipaddress
+import os
+import ssl
 import sys
 
 import grpc
@@ -118,21 +130,123 @@ def list_rules(stub, args, metadata):
         request.page_token = page.next_page_token
 
 
+MAX_PEM_BYTES = 1 << 20
+
+
+class UsageError(Exception):
+    """A flag, file or key that cannot be used; exit status 2."""
+
+
+def is_loopback(address):
+    """Whether HOST:PORT, [V6]:PORT or a bare host names this machine."""
+    host = address
+    if host.startswith("["):
+        host = host[1:host.find("]")]
+    elif host.count(":") == 1:
+        host = host.split(":")[0]
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def read_pem(flag, path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_PEM_BYTES + 1)
+    except OSError as e:
+        raise UsageError("cannot read --%s %s: %s" % (flag, path, e.strerror or e))
+    if len(data) > MAX_PEM_BYTES:
+        raise UsageError("--%s %s is larger than %d bytes" % (flag, path, MAX_PEM_BYTES))
+    return data
+
+
+def tls_credentials(args):
+    """grpc.ChannelCredentials from the TLS flags, the files checked first
+    (with Python's ssl module) so that a bad file gets a message, not a
+    failed handshake."""
+    if bool(args.cert_file) != bool(args.key_file):
+        raise UsageError("--cert-file and --key-file go together: the client "
+                         "certificate and its key")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ca = None
+    if args.ca_file:
+        ca = read_pem("ca-file", args.ca_file)
+        try:
+            context.load_verify_locations(cadata=ca.decode("ascii", "replace"))
+        except (ssl.SSLError, ValueError):
+            raise UsageError("--ca-file %s holds no PEM certificate" % args.ca_file)
+    cert = key = None
+    if args.cert_file:
+        cert = read_pem("cert-file", args.cert_file)
+        key = read_pem("key-file", args.key_file)
+        try:
+            # A password callback, so that an encrypted key is refused
+            # instead of prompted for.
+            context.load_cert_chain(args.cert_file, args.key_file, password=lambda: b"")
+        except ssl.SSLError as e:
+            raise UsageError("--cert-file %s and --key-file %s are not a PEM certificate and "
+                             "its unencrypted private key (%s)"
+                             % (args.cert_file, args.key_file, e.reason or e))
+    return grpc.ssl_channel_credentials(root_certificates=ca, private_key=key,
+                                        certificate_chain=cert)
+
+
+def open_channel(args):
+    """The channel to --server: TLS when any TLS flag is given. Refuses to
+    send an API key in clear text to an address that is not loopback."""
+    use_tls = bool(args.tls or args.ca_file or args.cert_file or args.key_file
+                   or args.tls_server_name)
+    if (args.api_key and not use_tls and not is_loopback(args.server)
+            and os.environ.get("DIVCHECK_INSECURE_SEND_KEY") != "1"):
+        raise UsageError(
+            "refusing to send the API key to %s in clear text: add --tls (and "
+            "--ca-file if the server's certificate is not signed by a CA this "
+            "machine trusts), or set DIVCHECK_INSECURE_SEND_KEY=1 to send it "
+            "anyway" % args.server)
+    if not use_tls:
+        return grpc.insecure_channel(args.server)
+    options = []
+    if args.tls_server_name:
+        options.append(("grpc.ssl_target_name_override", args.tls_server_name))
+    return grpc.secure_channel(args.server, tls_credentials(args), options)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--server", default="127.0.0.1:50051", help="HOST:PORT")
     parser.add_argument("--lang", default="", help='"de", "en" or "" (detect)')
-    parser.add_argument("--api-key", default="", help="sent as authorization: Bearer")
+    parser.add_argument("--api-key", default=os.environ.get("DIVCHECK_API_KEY", ""),
+                        help="sent as authorization: Bearer (default: $DIVCHECK_API_KEY)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
     parser.add_argument("--list-rules", action="store_true", help="list the rules")
     parser.add_argument("--dimension", default="", help="with --list-rules: e.g. AGE")
     parser.add_argument("files", nargs="*")
+    tls = parser.add_argument_group("TLS (each option but --tls implies --tls)")
+    tls.add_argument("--tls", action="store_true",
+                     help="use TLS; the server's certificate must be signed by a CA "
+                     "this machine trusts")
+    tls.add_argument("--ca-file", "--ca_file", dest="ca_file", default="",
+                     help="trust the CA certificate(s) in this PEM file instead")
+    tls.add_argument("--cert-file", "--cert_file", dest="cert_file", default="",
+                     help="client certificate (PEM), for mutual TLS")
+    tls.add_argument("--key-file", "--key_file", dest="key_file", default="",
+                     help="the client certificate's unencrypted private key (PEM)")
+    tls.add_argument("--tls-server-name", "--tls_server_name", dest="tls_server_name",
+                     default="", help="the name the server's certificate must carry")
     args = parser.parse_args()
     if not args.list_rules and not args.files:
         parser.error("name one or more files, or --list-rules")
+    args.api_key = args.api_key.strip()
 
     metadata = [("authorization", "Bearer " + args.api_key)] if args.api_key else []
-    with grpc.insecure_channel(args.server) as channel:
+    try:
+        channel = open_channel(args)
+    except UsageError as e:
+        parser.error(str(e))
+    with channel:
         stub = scan_service_pb2_grpc.ScanServiceStub(channel)
         try:
             if args.list_rules:

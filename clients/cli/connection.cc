@@ -1,0 +1,198 @@
+#include "clients/cli/connection.h"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/file.h"
+#include "clients/cli/api_key.h"
+#include "grpc/support/log.h"
+
+namespace divcheck::cli {
+namespace {
+
+// A PEM file with a CA bundle is a few hundred KiB at most.
+constexpr size_t kMaxPemBytes = 1 << 20;
+
+using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+
+Bio MemoryBio(const std::string& data) {
+  return Bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())),
+             BIO_free);
+}
+
+// gRPC's own log lines ("E1203 … ssl_transport_security.cc:1501] Handshake
+// failed …") would repeat, in its words, what the CLI's message says.
+void DropGrpcLog(gpr_log_func_args*) {}
+
+// OpenSSL's password callback: none, so an encrypted key is refused rather
+// than prompted for.
+int NoPassword(char*, int, int, void*) { return 0; }
+
+absl::StatusOr<std::string> ReadPem(const std::string& flag,
+                                    const std::string& path) {
+  absl::StatusOr<std::string> data = ReadFile(path, kMaxPemBytes);
+  if (absl::IsOutOfRange(data.status())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, " ", path, " is larger than ", kMaxPemBytes, " bytes"));
+  }
+  if (!data.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": ", data.status().message()));
+  }
+  return data;
+}
+
+// The number of PEM certificates at the start of `pem`.
+int CountCertificates(const std::string& pem) {
+  Bio bio = MemoryBio(pem);
+  int n = 0;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    X509_free(cert);
+    ++n;
+  }
+  ERR_clear_error();
+  return n;
+}
+
+absl::Status CheckKeyPair(const ConnectionFlags& flags,
+                          const std::string& cert_pem,
+                          const std::string& key_pem) {
+  Bio cert_bio = MemoryBio(cert_pem);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
+  Bio key_bio = MemoryBio(key_pem);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr),
+      EVP_PKEY_free);
+  const bool matches = cert != nullptr && key != nullptr &&
+                       X509_check_private_key(cert.get(), key.get()) == 1;
+  ERR_clear_error();
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--cert_file ", flags.cert_file, " holds no PEM certificate"));
+  }
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--key_file ", flags.key_file,
+                     " holds no unencrypted PEM private key"));
+  }
+  if (!matches) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--key_file ", flags.key_file,
+        " is not the key of the certificate in --cert_file ", flags.cert_file));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFlags(const ConnectionFlags& flags) {
+  if (flags.server.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls, --ca_file, --cert_file, --key_file and --tls_server_name "
+        "need --server");
+  }
+  if (flags.cert_file.empty() != flags.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--cert_file and --key_file go together: the client certificate and "
+        "its key");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
+    const ConnectionFlags& flags) {
+  grpc::SslCredentialsOptions options;
+  if (!flags.ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem("ca_file", flags.ca_file);
+    if (!ca.ok()) return ca.status();
+    if (CountCertificates(*ca) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--ca_file ", flags.ca_file, " holds no PEM certificate"));
+    }
+    options.pem_root_certs = *std::move(ca);
+  }
+  if (!flags.cert_file.empty()) {
+    absl::StatusOr<std::string> cert = ReadPem("cert_file", flags.cert_file);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPem("key_file", flags.key_file);
+    if (!key.ok()) return key.status();
+    if (absl::Status s = CheckKeyPair(flags, *cert, *key); !s.ok()) return s;
+    options.pem_cert_chain = *std::move(cert);
+    options.pem_private_key = *std::move(key);
+  }
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace
+
+void AddConnectionFlags(CommandLine* line, ConnectionFlags* flags) {
+  line->Add("server", &flags->server);
+  line->AddFlag("tls", &flags->tls);
+  for (const char* sep : {"_", "-"}) {
+    line->Add(absl::StrCat("ca", sep, "file"), &flags->ca_file);
+    line->Add(absl::StrCat("cert", sep, "file"), &flags->cert_file);
+    line->Add(absl::StrCat("key", sep, "file"), &flags->key_file);
+    line->Add(absl::StrCat("tls", sep, "server", sep, "name"),
+              &flags->tls_server_name);
+  }
+}
+
+std::shared_ptr<grpc::Channel> Connection::NewChannel(
+    grpc::ChannelArguments args) const {
+  if (!tls_server_name.empty()) args.SetSslTargetNameOverride(tls_server_name);
+  return grpc::CreateCustomChannel(address, credentials, args);
+}
+
+absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
+  // GRPC_VERBOSITY set by the user (to debug a connection) keeps them.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function(DropGrpcLog);
+  }
+  if (absl::Status s = CheckFlags(flags); !s.ok()) return s;
+  Connection connection;
+  connection.address = flags.server;
+  connection.tls = flags.UsesTls();
+  connection.tls_server_name = flags.tls_server_name;
+  if (connection.tls) {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        TlsCredentials(flags);
+    if (!credentials.ok()) return credentials.status();
+    connection.credentials = *std::move(credentials);
+  } else {
+    connection.credentials = grpc::InsecureChannelCredentials();
+  }
+  absl::StatusOr<std::string> key = ApiKeyFor(flags.server, connection.tls);
+  if (!key.ok()) return key.status();
+  connection.api_key = *std::move(key);
+  return connection;
+}
+
+absl::Status WithTlsHint(const Connection& connection, absl::Status status) {
+  if (!absl::IsUnavailable(status)) return status;
+  const std::string lower = absl::AsciiStrToLower(status.message());
+  std::string hint;
+  if (connection.tls && (absl::StrContains(lower, "handshake") ||
+                         absl::StrContains(lower, "ssl") ||
+                         absl::StrContains(lower, "certificate"))) {
+    hint =
+        " (TLS: is the server's certificate signed by the CA of --ca_file, "
+        "or one this machine trusts, and issued for the host in --server or "
+        "--tls_server_name? does the server speak TLS, and does it want a "
+        "client certificate?)";
+  } else if (!connection.tls &&
+             (absl::StrContains(lower, "socket closed") ||
+              absl::StrContains(lower, "connection reset"))) {
+    hint = " (if the server speaks TLS, add --tls)";
+  }
+  if (hint.empty()) return status;
+  return absl::Status(status.code(), absl::StrCat(status.message(), hint));
+}
+
+}  // namespace divcheck::cli
