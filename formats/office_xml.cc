@@ -52,6 +52,12 @@ class XmlHandler {
 
 absl::Status Walk(absl::string_view xml, const std::string& part,
                   const ReadOptions& options, XmlHandler* handler) {
+  // libxml2 sets up its globals once, before any thread parses.
+  static const bool initialized = [] {
+    xmlInitParser();
+    return true;
+  }();
+  (void)initialized;
   std::unique_ptr<xmlTextReader, FreeReader> reader(xmlReaderForMemory(
       xml.data(), static_cast<int>(xml.size()), part.c_str(), nullptr,
       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
