@@ -108,9 +108,9 @@ void Extract(benchmark::State& state, const std::string& bytes) {
   }
   const double kb = static_cast<double>(first->text.size()) / 1024;
   // CPU seconds per KB of text, printed as e.g. "40.1us".
-  state.counters["per_KB"] = benchmark::Counter(
-      kb, benchmark::Counter::kIsIterationInvariantRate |
-              benchmark::Counter::kInvert);
+  state.counters["per_KB"] =
+      benchmark::Counter(kb, benchmark::Counter::kIsIterationInvariantRate |
+                                 benchmark::Counter::kInvert);
   state.counters["text_KB"] = kb;
   state.counters["file_KB"] = static_cast<double>(bytes.size()) / 1024;
 }
