@@ -1,5 +1,6 @@
 #include "formats/document.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/status/status.h"
@@ -239,10 +240,11 @@ absl::Status TextOutput::EndLine() {
 
 absl::StatusOr<ExtractedText> ReadDocument(absl::string_view bytes,
                                            const ReadOptions& options) {
-  if (bytes.size() > options.max_input_bytes) {
-    return absl::OutOfRangeError(
-        absl::StrCat("the file is ", bytes.size(), " bytes; the limit is ",
-                     options.max_input_bytes, " bytes"));
+  // poppler, libxml2 and ICU take int lengths.
+  if (bytes.size() > options.max_input_bytes || bytes.size() > (1u << 30)) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "the file is ", bytes.size(), " bytes; the limit is ",
+        std::min<size_t>(options.max_input_bytes, 1u << 30), " bytes"));
   }
   std::string encoding = options.encoding;
   const bool forced = !options.media_type.empty();

@@ -65,6 +65,7 @@ struct ReadOptions {
   // An ICU converter name ("windows-1252", "UTF-16LE", "ISO-8859-15", …)
   // that forces the encoding of text and HTML. Empty: detect it.
   std::string encoding;
+  // At most 1 GiB is read whatever this says.
   size_t max_input_bytes = 16 << 20;
   // The largest extracted text (UTF-8 bytes).
   size_t max_text_bytes = 4 << 20;
