@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev grpc-proto
   libssl-dev prometheus-cpp-dev openssl curl
   libgumbo-dev libjemalloc-dev libcli11-dev
+  libzip-dev libxml2-dev libpoppler-cpp-dev
   libcpp-httplib-dev nghttp2-client wrk
   clang-format
   python3-grpcio python3-protobuf python3-yaml util-linux

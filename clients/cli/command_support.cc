@@ -57,8 +57,8 @@ std::string InputName(const std::string& path) {
   return path == "-" ? "<stdin>" : path;
 }
 
-absl::StatusOr<std::string> ReadInput(const std::string& path,
-                                      size_t max_bytes) {
+absl::StatusOr<std::string> ReadInputBytes(const std::string& path,
+                                           size_t max_bytes) {
   const std::string name = InputName(path);
   absl::StatusOr<std::string> data = path == "-"
                                          ? ReadStream(stdin, name, max_bytes)
@@ -68,6 +68,39 @@ absl::StatusOr<std::string> ReadInput(const std::string& path,
         name, ": input too large; the limit is ", max_bytes, " bytes"));
   }
   return data;
+}
+
+absl::StatusOr<formats::ExtractedText> ReadDocumentInput(
+    const std::string& path, size_t max_bytes, const std::string& encoding,
+    const std::string& media_type) {
+  // Documents carry images and fonts: their files may be larger than the
+  // text in them.
+  const size_t file_limit = max_bytes * kDocumentFileFactor;
+  absl::StatusOr<std::string> data = ReadInputBytes(path, file_limit);
+  if (!data.ok()) return data.status();
+  formats::ReadOptions options;
+  options.max_input_bytes = file_limit;
+  // Extracted text up to the read limit: a text over the scan limit is
+  // refused by the api, in the same words in-process and remote.
+  options.max_text_bytes = max_bytes;
+  options.encoding = encoding;
+  options.media_type = media_type;
+  absl::StatusOr<formats::ExtractedText> doc =
+      formats::ReadDocument(*data, options);
+  if (!doc.ok()) {
+    return absl::Status(
+        doc.status().code(),
+        absl::StrCat(InputName(path), ": ", doc.status().message()));
+  }
+  return doc;
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path,
+                                      size_t max_bytes) {
+  absl::StatusOr<formats::ExtractedText> doc =
+      ReadDocumentInput(path, max_bytes, "", "");
+  if (!doc.ok()) return doc.status();
+  return std::move(doc->text);
 }
 
 std::optional<Connection> ConnectOrPrint(const ConnectionFlags& flags) {

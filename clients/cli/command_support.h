@@ -22,6 +22,7 @@
 #include "clients/cli/report_format.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
+#include "formats/document.h"
 
 namespace divcheck::cli {
 
@@ -77,8 +78,28 @@ std::string InputName(const std::string& path);
 // Errors name the input, e.g. "cannot read ad.txt: No such file or
 // directory" or "ad.txt: input too large; the limit is 1048576 bytes"
 // (OUT_OF_RANGE).
+absl::StatusOr<std::string> ReadInputBytes(const std::string& path,
+                                           size_t max_bytes);
+
+// How much larger than the text limit a document file may be.
+constexpr size_t kDocumentFileFactor = 8;
+
+// The text of the document at `path` (or standard input for "-"): its
+// bytes as ReadInputBytes reads them (up to kDocumentFileFactor ×
+// `max_bytes`), through formats::ReadDocument — plain text in UTF-8
+// (unchanged), UTF-16 with a BOM or Windows-1252, HTML, .docx, .odt or PDF,
+// found from the content. The text extracted is at most `max_bytes` long.
+// Errors name the input ("ad.png: this looks like a PNG image, not a
+// document divcheck reads (…)").
 absl::StatusOr<std::string> ReadInput(const std::string& path,
                                       size_t max_bytes);
+
+// ReadInput with the document's format and encoding, and with the
+// `encoding` (an ICU converter name) and `media_type` of
+// formats::ReadOptions ("" to detect them).
+absl::StatusOr<formats::ExtractedText> ReadDocumentInput(
+    const std::string& path, size_t max_bytes, const std::string& encoding,
+    const std::string& media_type);
 
 // Prints each problem on its own line to standard error; returns
 // kExitFindings.

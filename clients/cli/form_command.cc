@@ -139,7 +139,7 @@ int FormCommand(int argc, char** argv) {
     return kExitUsage;
   };
   absl::StatusOr<std::string> content =
-      ReadInput(flags.path, kDefaultMaxInputBytes * 4);
+      ReadInputBytes(flags.path, kDefaultMaxInputBytes * 4);
   if (!content.ok()) {
     std::cerr << "divcheck: " << content.status().message() << "\n";
     return kExitUsage;

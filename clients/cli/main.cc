@@ -14,6 +14,8 @@
 //   divcheck form [--format=text|json] [--lang=auto|de|en]
 //                 [--employer=private|public|religious|tendency]
 //                 [--fail-on=hint|warning|critical] [--server=HOST:PORT] FILE
+//   divcheck extract [--encoding=NAME] [--media-type=TYPE]
+//                    [--print=text|format] FILE | -
 //   divcheck lexicon validate [DIR]
 //   divcheck lexicon stats [DIR] [--format=text|json]
 //   divcheck bench --server=HOST:PORT [--concurrency=N] [--duration=S] FILE
@@ -31,6 +33,7 @@
 #include "clients/cli/audit_command.h"
 #include "clients/cli/bench_command.h"
 #include "clients/cli/command_support.h"
+#include "clients/cli/extract_command.h"
 #include "clients/cli/form_command.h"
 #include "clients/cli/lexicon_command.h"
 #include "clients/cli/scan_command.h"
@@ -45,6 +48,7 @@ const char kMainHelp[] =
 Usage:
   divcheck scan [options] FILE... | -     scan job ads and print a report
   divcheck form [options] FILE            audit an application form (HTML or JSON)
+  divcheck extract [options] FILE | -     print the text divcheck reads from a document
   divcheck lexicon validate [DIR]         list every problem in the lexicons
   divcheck lexicon stats [DIR]            count lexicon entries and terms
   divcheck audit [options] INPUT...       check a whole catalogue of ads, with a summary
@@ -72,6 +76,7 @@ int Main(int argc, char** argv) {
                   : topic == "form"    ? kFormHelp
                   : topic == "lexicon" ? kLexiconHelp
                   : topic == "bench"   ? kBenchHelp
+                  : topic == "extract" ? kExtractHelp
                   : topic == "assess"  ? kAssessHelp
                   : topic == "audit"   ? kAuditHelp
                                        : kMainHelp);
@@ -83,6 +88,7 @@ int Main(int argc, char** argv) {
   }
   if (cmd == "scan") return ScanCommand(argc, argv);
   if (cmd == "form") return FormCommand(argc, argv);
+  if (cmd == "extract") return ExtractCommand(argc, argv);
   if (cmd == "lexicon") return LexiconCommand(argc, argv);
   if (cmd == "bench") return BenchCommand(argc, argv);
   if (cmd == "assess") return AssessCommand(argc, argv);

@@ -27,7 +27,7 @@ expect_eq() {  # expect_eq NAME GOT WANT
 mkdir -p "$TMP/ads/more"
 cp "$EXAMPLES"/*.txt "$TMP/ads/"
 : > "$TMP/ads/more/empty.txt"
-printf 'gut\xff schlecht' > "$TMP/ads/more/invalid.txt"
+printf 'gut\x81\x8d schlecht' > "$TMP/ads/more/invalid.txt"
 printf 'not an ad' > "$TMP/ads/ignored.md"
 check "directory with a bad file" 2 "${A[@]}" --summary=json --output="$TMP/out.jsonl" "$TMP/ads"
 cp "$TMP/out" "$TMP/summary.json"

@@ -15,7 +15,9 @@ source "$(dirname "$0")/check_lib.sh"
 printf 'Verkäufer gesucht\nWir sind ein junges Team.\n' > "$TMP/bad.txt"
 printf 'Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n' > "$TMP/good.txt"
 printf 'Team (m/w/d)\nBitte mit Foto.\n' > "$TMP/warn.txt"
-printf 'gut\xff\xfe schlecht' > "$TMP/invalid.txt"
+# Neither UTF-8 nor Windows-1252 (0x81, 0x8D are no characters there);
+# Windows-1252 text is read as such (formats/document.h).
+printf 'gut\x81\x8d schlecht' > "$TMP/invalid.txt"
 head -c 1048577 /dev/zero | tr '\0' 'a' > "$TMP/big.txt"
 
 S=("$DIVCHECK" scan --lexicons="$LEX" --color=never)

@@ -25,7 +25,9 @@ start_divcheckd "$TMP/server.log" --lexicons="$LEX" --max_text_bytes=$LIMIT
 SERVER="127.0.0.1:$PORT"
 
 head -c 2000 /dev/zero | tr '\0' 'a' > "$TMP/large.txt"
-printf 'gut\xff\xfe schlecht' > "$TMP/invalid.txt"
+# Neither UTF-8 nor Windows-1252 (0x81, 0x8D are no characters there);
+# Windows-1252 text is read as such (formats/document.h).
+printf 'gut\x81\x8d schlecht' > "$TMP/invalid.txt"
 printf 'Verkaufskraft (m/w/d)\n' > "$TMP/good.txt"
 field() { printf '{"fieldId": "%s", "label": "%s", "type": "FIELD_TYPE_TEXT"}' "$1" "$2"; }
 printf '{"languageCode": "fr", "fields": [%s]}\n' "$(field name Name)" > "$TMP/lang.json"

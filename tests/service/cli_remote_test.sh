@@ -37,7 +37,9 @@ printf 'Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n' > "$TMP/good.txt"
 printf 'Team (m/w/d)\nBitte mit Foto.\n' > "$TMP/warn.txt"
 printf 'Salesman wanted. Join our young and dynamic team!\n' > "$TMP/en.txt"
 printf '' > "$TMP/empty.txt"
-printf 'gut\xff\xfe schlecht' > "$TMP/invalid.txt"
+# Neither UTF-8 nor Windows-1252 (0x81, 0x8D are no characters there);
+# Windows-1252 text is read as such (formats/document.h).
+printf 'gut\x81\x8d schlecht' > "$TMP/invalid.txt"
 cp "$BENCH_AD" "$TMP/long.txt"
 FILES=("$TMP/bad.txt" "$TMP/good.txt" "$TMP/warn.txt" "$TMP/en.txt" "$TMP/empty.txt" "$TMP/long.txt")
 
