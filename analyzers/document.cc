@@ -275,6 +275,27 @@ bool ContinuesLine(absl::string_view word) {
 }
 }  // namespace
 
+bool Document::LineContinues(absl::string_view gap, uint32_t k) const {
+  // A line break ends the sentence, unless a wrapped sentence clearly goes
+  // on: a single line break, no bullet on the next line, nothing but spaces
+  // and commas before it, and the line ending in a comma or a connecting
+  // word ("Alter, Geschlecht,\nHerkunft …", "… Bewerberinnen und\nBewerber")
+  // or the next line starting with a lower-case word (hard-wrapped text:
+  // "ein junges\ndynamisches Team"). A heading line before a capitalised
+  // line stays apart.
+  const size_t first_nl = gap.find('\n');
+  const size_t last_nl = gap.rfind('\n');
+  if (first_nl != last_nl || IsBulletGap(gap.substr(last_nl + 1))) {
+    return false;
+  }
+  const absl::string_view before_nl = gap.substr(0, first_nl);
+  if (before_nl.find_first_not_of(" \t\r,") != absl::string_view::npos) {
+    return false;
+  }
+  return before_nl.find(',') != absl::string_view::npos ||
+         tokens_[k].starts_lower || ContinuesLine(TokenText(tokens_[k - 1]));
+}
+
 void Document::Segment() {
   const absl::string_view folded(folded_);
   sentences_.clear();
@@ -300,22 +321,7 @@ void Document::Segment() {
       if (plain) {
         // no break
       } else if (last_nl != absl::string_view::npos) {
-        // A line break ends the sentence, unless a wrapped sentence clearly
-        // goes on: a single line break, no bullet on the next line, nothing
-        // but spaces and commas before it, and the line ending in a comma
-        // or a connecting word ("Alter, Geschlecht,\nHerkunft …", "…
-        // Bewerberinnen und\nBewerber") or the next line starting with a
-        // lower-case word (hard-wrapped text: "ein junges\ndynamisches
-        // Team"). A heading line before a capitalised line stays apart.
-        const bool single_break = gap.find('\n') == last_nl;
-        const bool next_bullet = IsBulletGap(gap.substr(last_nl + 1));
-        const absl::string_view before_nl = gap.substr(0, gap.find('\n'));
-        const bool comma = before_nl.find(',') != absl::string_view::npos;
-        const bool only_space =
-            before_nl.find_first_not_of(" \t\r,") == absl::string_view::npos;
-        brk = !(single_break && !next_bullet && only_space &&
-                (comma || t.starts_lower ||
-                 ContinuesLine(TokenText(tokens_[k - 1]))));
+        brk = !LineContinues(gap, k);
         for (char ch : gap) {
           if (ch == '\n') {
             tokens_per_line.push_back(line_count_tokens);

@@ -99,6 +99,9 @@ class Document {
   // into tokens_, recording units_ on the way.
   void FoldAndTokenise(absl::string_view source);
   void Segment();
+  // Whether the line break in `gap` (the text between tokens k-1 and k,
+  // holding a "\n") continues the sentence.
+  bool LineContinues(absl::string_view gap, uint32_t k) const;
 
   // A unit whose folded bytes differ in length from its source bytes ("ß"
   // → "ss"). Between such units the folded and source texts run in step,

@@ -213,9 +213,16 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
       o.append(r);
     } else if (in_mixed && c >= kLookFirst && c < kLookEnd &&
                !LookAlikes()[c - kLookFirst].empty()) {
-      scratch = LookAlikes()[c - kLookFirst];
-      scratch.append(rest.data(), rest.size());
-      AppendNormalised(nfc, scratch, &o);
+      const std::string& look = LookAlikes()[c - kLookFirst];
+      if (look.size() == 1 && rest.empty()) {
+        o.append(look);
+      } else {
+        scratch = look;
+        scratch.append(rest.data(), rest.size());
+        AppendNormalised(nfc, scratch, &o);
+      }
+    } else if (c >= 0xFF01 && c <= 0xFF5E && rest.empty()) {
+      o.push_back(static_cast<char>(c - 0xFEE0));  // fullwidth ASCII
     } else if (WantsNfkc(c)) {
       AppendNormalised(nfkc, seg, &o);
     } else if (rest.empty() &&
