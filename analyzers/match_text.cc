@@ -183,6 +183,15 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
   size_t next_mixed = 0;
   std::string scratch;
   for (int32_t i = 0; i < length;) {
+    // ASCII not followed by a combining mark: one unit per byte.
+    while (i < length && bytes[i] < 0x80 &&
+           (i + 1 == length || bytes[i + 1] < 0x80)) {
+      o.push_back(static_cast<char>(bytes[i]));
+      out->begin.push_back(static_cast<uint32_t>(i));
+      out->end.push_back(static_cast<uint32_t>(i + 1));
+      ++i;
+    }
+    if (i == length) break;
     const int32_t s = i;
     UChar32 c;
     U8_NEXT_UNSAFE(bytes, i, c);
