@@ -7,8 +7,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "analyzers/match_text.h"
-#include "unicode/bytestream.h"
-#include "unicode/normalizer2.h"
 #include "unicode/uchar.h"
 #include "unicode/ustring.h"
 #include "unicode/utf8.h"
