@@ -47,7 +47,8 @@ struct Candidate {
   uint32_t tok_end = 0;
   uint32_t sentence = 0;
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
-  std::vector<std::string> suggestions;  // replaces the entry's when set
+  std::vector<std::string> suggestions;   // replaces the entry's when set
+  std::vector<v1::Dimension> dimensions;  // replaces the entry's when set
   std::string context_note;
   bool dropped = false;
 };

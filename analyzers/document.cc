@@ -6,8 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "unicode/bytestream.h"
-#include "unicode/normalizer2.h"
+#include "analyzers/match_text.h"
 #include "unicode/uchar.h"
 #include "unicode/ustring.h"
 #include "unicode/utf8.h"
@@ -116,12 +115,12 @@ namespace {
 
 // Checks that `text` is well-formed UTF-8, so no later stage sees
 // ill-formed input, and notes on the way whether every code point is one
-// that NFC leaves alone in any context (*nfc_stable); then the text is
-// already NFC and ICU's check can be skipped.
-absl::Status CheckUtf8(absl::string_view text, bool* nfc_stable) {
+// that the matching view leaves alone (*plain, IsMatchPlain); then the text
+// is its own matching view and ICU's checks can be skipped.
+absl::Status CheckUtf8(absl::string_view text, bool* plain) {
   const int32_t length = static_cast<int32_t>(text.size());
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  *nfc_stable = true;
+  *plain = true;
   for (int32_t i = 0; i < length;) {
     if (bytes[i] < 0x80) {
       ++i;
@@ -134,55 +133,8 @@ absl::Status CheckUtf8(absl::string_view text, bool* nfc_stable) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid UTF-8 at byte offset ", at));
     }
-    *nfc_stable = *nfc_stable && IsNfcStable(c);
+    *plain = *plain && IsMatchPlain(c);
   }
-  return absl::OkStatus();
-}
-
-// The NFC form of valid UTF-8 `text` into *nfc_text, normalised segment by
-// segment (segments start where ICU reports a normalisation boundary) so
-// that every output byte keeps the original range it came from
-// (*nfc_begin, *nfc_end, by output byte). Leaves the outputs empty when
-// `text` already is NFC.
-absl::Status NormaliseNfc(absl::string_view text, std::string* nfc_text,
-                          std::vector<uint32_t>* nfc_begin,
-                          std::vector<uint32_t>* nfc_end) {
-  const int32_t length = static_cast<int32_t>(text.size());
-  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status)) {
-    return absl::InternalError("ICU NFC normaliser unavailable");
-  }
-  if (nfc->isNormalizedUTF8(icu::StringPiece(text.data(), length), status) ||
-      U_FAILURE(status)) {
-    return absl::OkStatus();
-  }
-  nfc_text->reserve(text.size() + 16);
-  int32_t seg_start = 0;
-  auto flush = [&](int32_t seg_end) {
-    if (seg_end <= seg_start) return;
-    const size_t before = nfc_text->size();
-    icu::StringByteSink<std::string> sink(nfc_text);
-    UErrorCode st = U_ZERO_ERROR;
-    nfc->normalizeUTF8(
-        0, icu::StringPiece(text.data() + seg_start, seg_end - seg_start), sink,
-        nullptr, st);
-    if (U_FAILURE(st)) {
-      nfc_text->resize(before);
-      nfc_text->append(text.data() + seg_start, seg_end - seg_start);
-    }
-    nfc_begin->resize(nfc_text->size(), seg_start);
-    nfc_end->resize(nfc_text->size(), seg_end);
-    seg_start = seg_end;
-  };
-  for (int32_t i = 0; i < length;) {
-    const int32_t at = i;
-    UChar32 c;
-    U8_NEXT_UNSAFE(bytes, i, c);
-    if (at > seg_start && nfc->hasBoundaryBefore(c)) flush(at);
-  }
-  flush(length);
   return absl::OkStatus();
 }
 
@@ -192,26 +144,23 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
   if (text.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return absl::InvalidArgumentError("input is larger than 2 GiB");
   }
-  bool nfc_stable = true;
-  if (absl::Status s = CheckUtf8(text, &nfc_stable); !s.ok()) return s;
+  bool plain = true;
+  if (absl::Status s = CheckUtf8(text, &plain); !s.ok()) return s;
 
   Document doc;
   doc.original_ = text;
 
-  // NFC. Most inputs already are.
+  // The matching view. Most inputs are their own.
   absl::string_view source = text;
-  std::string nfc_text;
-  std::vector<uint32_t> nfc_begin, nfc_end;
-  if (!nfc_stable) {
-    if (absl::Status s = NormaliseNfc(text, &nfc_text, &nfc_begin, &nfc_end);
-        !s.ok()) {
-      return s;
-    }
-    if (!nfc_text.empty()) source = nfc_text;
+  MatchText view;
+  if (!plain) {
+    if (absl::Status s = MakeMatchText(text, &view); !s.ok()) return s;
+    if (view.changed) source = view.text;
+    doc.mixed_script_words_ = std::move(view.mixed_script_words);
   }
   doc.FoldAndTokenise(source);
-  doc.nfc_begin_ = std::move(nfc_begin);
-  doc.nfc_end_ = std::move(nfc_end);
+  doc.view_begin_ = std::move(view.begin);
+  doc.view_end_ = std::move(view.end);
   doc.Segment();
   return doc;
 }
@@ -231,6 +180,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
   tokens.reserve(source.size() / 6 + 4);
   bool in_token = false;
   bool token_digits = true;
+  bool token_lower = false;
   uint32_t token_begin = 0;
   std::string unit;  // the folding of one non-ASCII code point
   for (int32_t i = 0; i < src_len;) {
@@ -241,6 +191,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
         if (!in_token) {
           in_token = true;
           token_digits = (cls & kDigit) != 0;
+          token_lower = (cls & (kDigit | kUpper)) == 0;
           token_begin = static_cast<uint32_t>(o);
         } else {
           token_digits = token_digits && (cls & kDigit) != 0;
@@ -251,6 +202,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
         t.begin = token_begin;
         t.end = static_cast<uint32_t>(o);
         t.is_number = token_digits;
+        t.starts_lower = token_lower;
       }
       out[o++] = static_cast<char>(cls & kUpper ? b + ('a' - 'A') : b);
       ++i;
@@ -263,6 +215,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
       if (!in_token) {
         in_token = true;
         token_digits = false;
+        token_lower = u_islower(c);
         token_begin = static_cast<uint32_t>(o);
       } else {
         token_digits = false;
@@ -273,6 +226,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
       t.begin = token_begin;
       t.end = static_cast<uint32_t>(o);
       t.is_number = token_digits;
+      t.starts_lower = token_lower;
     }
     unit.clear();
     AppendFolded(c, &unit);
@@ -300,6 +254,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
     t.begin = token_begin;
     t.end = static_cast<uint32_t>(o);
     t.is_number = token_digits;
+    t.starts_lower = token_lower;
   }
   folded.resize(o);
 }
@@ -317,6 +272,27 @@ bool ContinuesLine(absl::string_view word) {
   return words->contains(word);
 }
 }  // namespace
+
+bool Document::LineContinues(absl::string_view gap, uint32_t k) const {
+  // A line break ends the sentence, unless a wrapped sentence clearly goes
+  // on: a single line break, no bullet on the next line, nothing but spaces
+  // and commas before it, and the line ending in a comma or a connecting
+  // word ("Alter, Geschlecht,\nHerkunft …", "… Bewerberinnen und\nBewerber")
+  // or the next line starting with a lower-case word (hard-wrapped text:
+  // "ein junges\ndynamisches Team"). A heading line before a capitalised
+  // line stays apart.
+  const size_t first_nl = gap.find('\n');
+  const size_t last_nl = gap.rfind('\n');
+  if (first_nl != last_nl || IsBulletGap(gap.substr(last_nl + 1))) {
+    return false;
+  }
+  const absl::string_view before_nl = gap.substr(0, first_nl);
+  if (before_nl.find_first_not_of(" \t\r,") != absl::string_view::npos) {
+    return false;
+  }
+  return before_nl.find(',') != absl::string_view::npos ||
+         tokens_[k].starts_lower || ContinuesLine(TokenText(tokens_[k - 1]));
+}
 
 void Document::Segment() {
   const absl::string_view folded(folded_);
@@ -343,18 +319,7 @@ void Document::Segment() {
       if (plain) {
         // no break
       } else if (last_nl != absl::string_view::npos) {
-        // A line break ends the sentence, unless a wrapped sentence clearly
-        // goes on: a single line break, no bullet on the next line, and the
-        // line ending in a comma or a connecting word ("Alter, Geschlecht,
-        // Herkunft,\nReligion …", "… Bewerberinnen und\nBewerber").
-        const bool single_break = gap.find('\n') == last_nl;
-        const bool next_bullet = IsBulletGap(gap.substr(last_nl + 1));
-        const absl::string_view before_nl = gap.substr(0, gap.find('\n'));
-        const bool comma = before_nl.find(',') != absl::string_view::npos;
-        const bool only_space =
-            before_nl.find_first_not_of(" \t\r,") == absl::string_view::npos;
-        brk = !(single_break && !next_bullet && only_space &&
-                (comma || ContinuesLine(TokenText(tokens_[k - 1]))));
+        brk = !LineContinues(gap, k);
         for (char ch : gap) {
           if (ch == '\n') {
             tokens_per_line.push_back(line_count_tokens);
@@ -362,6 +327,8 @@ void Document::Segment() {
             ++line;
           }
         }
+        // A joined line break reads as a space, for patterns with " ".
+        if (!brk) folded_[gap_begin + last_nl] = ' ';
         new_line = true;
         line_bullet = IsBulletGap(gap.substr(last_nl + 1));
       } else {
@@ -443,12 +410,12 @@ uint32_t Document::SourceEnd(uint32_t f) const {
 
 uint32_t Document::OriginalBegin(uint32_t folded_begin) const {
   const uint32_t s = SourceBegin(folded_begin);
-  return nfc_begin_.empty() ? s : nfc_begin_[s];
+  return view_begin_.empty() ? s : view_begin_[s];
 }
 
 uint32_t Document::OriginalEnd(uint32_t folded_end) const {
   const uint32_t s = SourceEnd(folded_end);
-  return nfc_end_.empty() ? s : nfc_end_[s - 1];
+  return view_end_.empty() ? s : view_end_[s - 1];
 }
 
 uint32_t Document::TokenAtOrAfter(uint32_t folded_offset) const {

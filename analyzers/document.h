@@ -3,13 +3,20 @@
 //   absl::StatusOr<divcheck::Document> doc = divcheck::Document::Create(text);
 //   for (const divcheck::Token& t : doc->tokens()) Use(doc->TokenText(t));
 //
-// Creating a Document validates the UTF-8, normalises to NFC, applies ICU
-// full case folding ("ß" → "ss", "Ä" → "ä"), and splits the folded text into
-// tokens (maximal runs of letters, digits and combining marks) and sentences
-// (ending at ".", "!", "?", ";" and at every line break; abbreviations such
-// as "ca." and ordinals such as "1." do not end a sentence). Every folded
-// byte keeps the range of original bytes it came from, so any range of the
-// folded text maps back to an exact range of the original input.
+// Creating a Document validates the UTF-8, builds the matching view
+// (analyzers/match_text.h: NFC, format characters such as the soft hyphen
+// dropped, no-break spaces as " ", NFKC for fullwidth and other
+// compatibility letters, Latin look-alikes for Cyrillic and Greek letters in
+// mixed-script words), applies ICU full case folding ("ß" → "ss", "Ä" →
+// "ä"), and splits the folded text into tokens (maximal runs of letters,
+// digits and combining marks) and sentences (ending at ".", "!", "?", ";"
+// and at a line break; abbreviations such as "ca." and ordinals such as "1."
+// do not end a sentence). A single line break does not end a sentence when
+// the line ends in a comma or a connecting word ("und"), or when the next
+// line starts with a lower-case word: hard-wrapped e-mail and PDF text;
+// such a line break reads as " " in folded(). Every folded byte keeps the
+// range of original bytes it came from, so any range of the folded text
+// maps back to an exact range of the original input.
 //
 // A Document refers to the caller's text and must not outlive it. It is
 // immutable after Create and safe to read from several threads.
@@ -18,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,7 +39,8 @@ struct Token {
   uint32_t begin = 0;  // folded byte offset
   uint32_t end = 0;    // one past the last folded byte
   uint32_t sentence = 0;
-  bool is_number = false;  // only digits
+  bool is_number = false;     // only digits
+  bool starts_lower = false;  // its first letter is lower-case
 };
 
 struct Sentence {
@@ -78,13 +87,21 @@ class Document {
   }
   // Index of the first token whose folded end is after `folded_offset`.
   uint32_t TokenAtOrAfter(uint32_t folded_offset) const;
+  // Original byte ranges of the words that mix Latin letters with Cyrillic
+  // or Greek ones, in text order.
+  const std::vector<std::pair<uint32_t, uint32_t>>& mixed_script_words() const {
+    return mixed_script_words_;
+  }
 
  private:
   Document() = default;
-  // Folds `source` (valid UTF-8 in NFC) into folded_ and splits it into
-  // tokens_, recording units_ on the way.
+  // Folds `source` (valid UTF-8, the matching view) into folded_ and splits it
+  // into tokens_, recording units_ on the way.
   void FoldAndTokenise(absl::string_view source);
   void Segment();
+  // Whether the line break in `gap` (the text between tokens k-1 and k,
+  // holding a "\n") continues the sentence.
+  bool LineContinues(absl::string_view gap, uint32_t k) const;
 
   // A unit whose folded bytes differ in length from its source bytes ("ß"
   // → "ss"). Between such units the folded and source texts run in step,
@@ -92,17 +109,18 @@ class Document {
   struct Unit {
     uint32_t folded_begin, folded_end, source_begin, source_end;
   };
-  // Source (NFC) offset of a folded offset, begin or end side.
+  // Source (matching view) offset of a folded offset, begin or end side.
   uint32_t SourceBegin(uint32_t folded_begin) const;
   uint32_t SourceEnd(uint32_t folded_end) const;
 
   absl::string_view original_;
   std::string folded_;
   std::vector<Unit> units_;  // sorted by folded_begin
-  // Only when the input was not in NFC: for each byte of the NFC text, the
-  // original byte range of its normalisation segment.
-  std::vector<uint32_t> nfc_begin_;
-  std::vector<uint32_t> nfc_end_;
+  // Only when the matching view differs from the input: for each byte of
+  // the view, the original byte range of its unit.
+  std::vector<uint32_t> view_begin_;
+  std::vector<uint32_t> view_end_;
+  std::vector<std::pair<uint32_t, uint32_t>> mixed_script_words_;
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
 };

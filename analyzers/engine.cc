@@ -164,8 +164,12 @@ void CollectFindings(const Analysis& a, v1::Severity min_severity,
     const config::v1::Entry& def = *a.entry(c->entry).def;
     v1::Finding* f = report->add_findings();
     f->set_rule_id(def.id());
-    for (int d : def.dimensions())
-      f->add_dimensions(static_cast<v1::Dimension>(d));
+    if (!c->dimensions.empty()) {
+      for (v1::Dimension d : c->dimensions) f->add_dimensions(d);
+    } else {
+      for (int d : def.dimensions())
+        f->add_dimensions(static_cast<v1::Dimension>(d));
+    }
     f->set_severity(c->severity);
     const uint32_t ob = doc.OriginalBegin(c->fbegin);
     const uint32_t oe = doc.OriginalEnd(c->fend);
@@ -184,6 +188,78 @@ void CollectFindings(const Analysis& a, v1::Severity min_severity,
     *f->mutable_sources() = def.sources();
     f->set_context_note(c->context_note);
     ranges->push_back({ob, oe});
+  }
+}
+
+// A hint under "<lang>.text.mixed_script" for each word that mixes Latin
+// with Cyrillic or Greek letters and overlaps a finding that context kept
+// (the look-alike letters were read as Latin to find it): with the
+// dimensions of the findings it overlaps. O(candidates · log words).
+void AddMixedScriptHints(Analysis* a) {
+  const auto& words = a->doc.mixed_script_words();
+  if (words.empty()) return;
+  const auto rule = a->lex.analyzer_rules.find(
+      absl::StrCat(a->lex.language, ".text.mixed_script"));
+  if (rule == a->lex.analyzer_rules.end()) return;
+  std::vector<std::vector<v1::Dimension>> dims(words.size());
+  for (const Candidate& c : a->candidates) {
+    if (c.dropped) continue;
+    const uint32_t ob = a->doc.OriginalBegin(c.fbegin);
+    const uint32_t oe = a->doc.OriginalEnd(c.fend);
+    // Words overlapping [ob, oe): from the first ending after ob.
+    auto w = std::upper_bound(
+        words.begin(), words.end(), ob,
+        [](uint32_t v, const std::pair<uint32_t, uint32_t>& r) {
+          return v < r.second;
+        });
+    for (; w != words.end() && w->first < oe; ++w) {
+      auto& d = dims[w - words.begin()];
+      if (!c.dimensions.empty()) {
+        d.insert(d.end(), c.dimensions.begin(), c.dimensions.end());
+      } else {
+        for (int x : a->entry(c.entry).def->dimensions())
+          d.push_back(static_cast<v1::Dimension>(x));
+      }
+    }
+  }
+  const std::vector<Token>& tokens = a->doc.tokens();
+  const Document& doc = a->doc;
+  // The first token index for which `before(k)` is false (`before` holds
+  // for a prefix of the tokens).
+  auto first_not = [&](auto before) {
+    uint32_t lo = 0, hi = static_cast<uint32_t>(tokens.size());
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (before(mid)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (dims[i].empty()) continue;
+    std::sort(dims[i].begin(), dims[i].end());
+    dims[i].erase(std::unique(dims[i].begin(), dims[i].end()), dims[i].end());
+    // The word's tokens [first, end), in folded coordinates.
+    const auto [wb, we] = words[i];
+    const uint32_t first = first_not(
+        [&](uint32_t k) { return doc.OriginalEnd(tokens[k].end) <= wb; });
+    const uint32_t end = first_not(
+        [&](uint32_t k) { return doc.OriginalBegin(tokens[k].begin) < we; });
+    if (first >= end) continue;
+    const uint32_t last = end - 1;
+    Candidate h;
+    h.entry = rule->second;
+    h.fbegin = tokens[first].begin;
+    h.fend = tokens[last].end;
+    h.tok_begin = first;
+    h.tok_end = last + 1;
+    h.sentence = tokens[first].sentence;
+    h.severity = v1::SEVERITY_HINT;
+    h.dimensions = std::move(dims[i]);
+    a->candidates.push_back(std::move(h));
   }
 }
 
@@ -344,6 +420,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
   DropUnwantedRules(options, &a);
   RETURN_IF_ERROR(ApplyContext(&a, options.is_cancelled));
   RETURN_IF_ERROR(CheckCancelled(options));
+  AddMixedScriptHints(&a);
 
   // Findings in document order, then highlights; spans in one pass.
   std::vector<std::pair<uint32_t, uint32_t>> ranges;

@@ -114,6 +114,36 @@ void BM_Document(benchmark::State& state) {
 }
 BENCHMARK(BM_Document);
 
+// The ad with its first space as a no-break space: one character that is
+// not plain makes the whole text take the matching view (issue 17).
+std::string AdWithOneNbsp() {
+  std::string ad = ReadAd();
+  const size_t space = ad.find(' ');
+  if (space != std::string::npos) ad.replace(space, 1, "\u00a0");
+  return ad;
+}
+
+void BM_DocumentOneNbsp(benchmark::State& state) {
+  const std::string ad = AdWithOneNbsp();
+  for (auto _ : state) benchmark::DoNotOptimize(Document::Create(ad));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+}
+BENCHMARK(BM_DocumentOneNbsp);
+
+void BM_ScanGermanAdReusedReportOneNbsp(benchmark::State& state) {
+  const std::string ad = AdWithOneNbsp();
+  Engine& engine = SharedEngine();
+  ScanOptions options;
+  options.language = "de";
+  v1::Report report;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(engine.ScanTextInto(ad, options, &report));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
+  state.counters["findings"] = static_cast<double>(report.findings_size());
+}
+BENCHMARK(BM_ScanGermanAdReusedReportOneNbsp);
+
 // The stages after the text pipeline, on a prepared document: matching
 // (tries, phrases, one RE2::Set pass per sentence) …
 void BM_MatchTerms(benchmark::State& state) {
@@ -154,7 +184,15 @@ BENCHMARK(BM_MatchAndAnalyze);
 
 // Pathological 1 MiB inputs (issue 17, item 1) next to a normal 1 MiB ad
 // text. Every one is a valid input at the default size limit.
-enum class BigInput { kNormal, kJung, kRepeatedAd, kDense, kTitle };
+enum class BigInput {
+  kNormal,
+  kJung,
+  kRepeatedAd,
+  kDense,
+  kTitle,
+  kInvisible,
+  kMixedScript
+};
 
 // `unit` + `separator` repeated while the result stays within 1 MiB.
 std::string RepeatTo1MiB(const std::string& unit,
@@ -197,7 +235,7 @@ std::vector<std::string> CorpusPassages(bool clean) {
 
 const std::string& Input(BigInput which) {
   static const std::string* inputs = [] {
-    auto* in = new std::string[5];
+    auto* in = new std::string[7];
     // Normal: the clean corpus passages, one after the other, repeated.
     std::string clean;
     for (const std::string& p : CorpusPassages(true)) clean += p + "\n";
@@ -220,6 +258,28 @@ const std::string& Input(BigInput which) {
     in[3] = RepeatTo1MiB(dense, "");
     // One masculine-only job title, over and over (the title check).
     in[4] = RepeatTo1MiB("Verk\u00e4ufer", " ");
+    // The realistic ad with every space a no-break space and a soft hyphen
+    // after the third byte of every word (the matching view on every byte,
+    // issue 17).
+    std::string invisible;
+    size_t word = 0;
+    for (char c : ReadAd()) {
+      const bool letter = static_cast<unsigned char>(c) >= 0x80 ||
+                          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      word = letter ? word + 1 : 0;
+      if (c == ' ') {
+        invisible += "\u00a0";
+        continue;
+      }
+      invisible += c;
+      if (word == 3 && (static_cast<unsigned char>(c) & 0xC0) != 0xC0) {
+        invisible += "\u00ad";
+      }
+    }
+    in[5] = RepeatTo1MiB(invisible, "\n\n");
+    // A finding in a mixed-script word, over and over: "Team" with a
+    // Cyrillic "е", a look-alike to replace and a hint per word.
+    in[6] = RepeatTo1MiB("junges T\u0435am", ". ");
     return in;
   }();
   return inputs[static_cast<int>(which)];
@@ -228,9 +288,13 @@ const std::string& Input(BigInput which) {
 // The whole pipeline (ScanTextInto, reused Report) on 1 MiB.
 void BM_Scan1MiB(benchmark::State& state) {
   const auto which = static_cast<BigInput>(state.range(0));
-  static const char* const kLabels[] = {
-      "normal (clean ads)", "\"jung \" repeated", "realistic ad repeated",
-      "dense distinct findings", "\"Verk\u00e4ufer \" repeated"};
+  static const char* const kLabels[] = {"normal (clean ads)",
+                                        "\"jung \" repeated",
+                                        "realistic ad repeated",
+                                        "dense distinct findings",
+                                        "\"Verk\u00e4ufer \" repeated",
+                                        "ad with NBSP and soft hyphens",
+                                        "\"junges T\u0435am. \" repeated"};
   const std::string& text = Input(which);
   Engine& engine = SharedEngine();
   ScanOptions options;
@@ -248,7 +312,7 @@ void BM_Scan1MiB(benchmark::State& state) {
       report.findings_size() + report.omitted_finding_count());
   state.counters["response_bytes"] = static_cast<double>(report.ByteSizeLong());
 }
-BENCHMARK(BM_Scan1MiB)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Scan1MiB)->DenseRange(0, 6)->Unit(benchmark::kMillisecond);
 
 // Loading and compiling every shipped lexicon (start-up and reload cost).
 void BM_LoadLexicons(benchmark::State& state) {

@@ -224,6 +224,28 @@ TEST(LanguageTool, AnnotatedMarkupCountsInOffsetsAndHintsNeedPicky) {
               HasSubstr("\"detectedLanguage\":{\"name\":\"German (Germany)\""));
 }
 
+// A soft hyphen inside a finding (issue 17): the engine finds "jun<SHY>ges
+// Team", and LanguageTool clients get UTF-16 offsets into the text as sent,
+// the soft hyphen counted.
+TEST(LanguageTool, InvisibleCharactersCountInUtf16Offsets) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  absl::StatusOr<lt::CheckRequest> r = lt::ParseCheckRequest(
+      {{"text", "\xF0\x9F\x98\x80 ein jun\u00ADges Team"}, {"language", "de"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ScanOptions scan;
+  scan.language = "de";
+  absl::StatusOr<v1::Report> report = (*engine)->ScanText(r->text, scan);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_GE(report->findings_size(), 1);
+  EXPECT_EQ(report->findings(0).matched_text(), "jun\u00ADges Team");
+  const std::string json = lt::CheckResponseJson(*r, *report, "1.0");
+  // The emoji is 2 units, " ein " 5; "jun", the soft hyphen, "ges Team" 12.
+  EXPECT_THAT(json, HasSubstr("\"offset\":7,\"length\":12"));
+}
+
 std::string Protobufs(const google::protobuf::Message& m) {
   std::string out;
   EXPECT_TRUE(google::protobuf::util::MessageToJsonString(m, &out).ok());
