@@ -1,0 +1,16 @@
+// Fuzzes the form-request JSON reader and the form audit of what it reads.
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "formats/form_input.h"
+#include "tests/fuzz/fuzz_engine.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  absl::string_view json(reinterpret_cast<const char*>(data), size);
+  auto form = divcheck::formats::FormFromJson(json);
+  if (!form.ok()) return 0;
+  divcheck::ScanOptions options;
+  (void)divcheck::fuzz::SharedEngine().ScanForm(*form, options);
+  return 0;
+}
