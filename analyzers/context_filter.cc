@@ -314,6 +314,148 @@ bool DropContained(Analysis* a, CancelCheck* cancel) {
   return false;
 }
 
+// The negation cues by (sentence, end token) and the post-negation cues
+// by (sentence, first token): a candidate looks up its own sentence.
+class NegationIndex {
+ public:
+  explicit NegationIndex(const Analysis& a) {
+    for (const Match& m : a.matches) {
+      const auto kind = a.entry(m.entry).kind;
+      if (kind == config::v1::ENTRY_KIND_NEGATION_CUE) {
+        negation_ends_.emplace_back(m.sentence, m.tok_end);
+      } else if (kind == config::v1::ENTRY_KIND_POST_NEGATION_CUE) {
+        post_negation_begins_.emplace_back(m.sentence, m.tok_begin);
+      }
+    }
+    std::sort(negation_ends_.begin(), negation_ends_.end());
+    std::sort(post_negation_begins_.begin(), post_negation_begins_.end());
+  }
+
+  // A negation cue ending at most kNegationWindow - 1 tokens before the
+  // candidate, or a post-negation cue after it, in the same sentence.
+  bool Negated(const Candidate& c) const {
+    const uint32_t lo = c.tok_begin >= kNegationWindow - 1
+                            ? c.tok_begin - (kNegationWindow - 1)
+                            : 0;
+    auto it = std::lower_bound(negation_ends_.begin(), negation_ends_.end(),
+                               std::make_pair(c.sentence, lo));
+    if (it != negation_ends_.end() && it->first == c.sentence &&
+        it->second <= c.tok_begin) {
+      return true;
+    }
+    // The last post-negation cue of the sentence.
+    it = std::upper_bound(post_negation_begins_.begin(),
+                          post_negation_begins_.end(),
+                          std::make_pair(c.sentence, UINT32_MAX));
+    if (it == post_negation_begins_.begin()) return false;
+    --it;
+    return it->first == c.sentence && it->second >= c.tok_end;
+  }
+
+ private:
+  std::vector<std::pair<uint32_t, uint32_t>> negation_ends_;
+  std::vector<std::pair<uint32_t, uint32_t>> post_negation_begins_;
+};
+
+// Drops `c` when it stands in a protected sentence, is negated (unless its
+// entry ignores negation) or is quoted; returns whether it did.
+bool DropByPlace(const Analysis& a, const NegationIndex& negation,
+                 Candidate* c) {
+  if (c->sentence < a.doc.sentences().size() &&
+      a.protected_sentence[c->sentence]) {
+    c->dropped = true;
+    return true;
+  }
+  if (!a.entry(c->entry).def->ignore_negation() && negation.Negated(*c)) {
+    c->dropped = true;
+    return true;
+  }
+  if (InsideQuotes(a.doc.original(), a.doc.OriginalBegin(c->fbegin),
+                   a.doc.OriginalEnd(c->fend))) {
+    c->dropped = true;
+    return true;
+  }
+  return false;
+}
+
+// True when a cue of `mod` lies in the modifier's scope around `c`, which
+// stands in sentence `s`. `within`: `c` lies within `s`, so `cues` answers;
+// otherwise the scope is checked token by token, as before the index.
+bool ModifierCueFound(const Analysis& a, const CompiledModifier& mod,
+                      const Candidate& c, const Sentence& s, bool within,
+                      CueIndex* cues) {
+  switch (mod.scope) {
+    case ContextModifier::SCOPE_DOCUMENT:
+      return a.flags.contains(mod.flag);
+    case ContextModifier::SCOPE_SENTENCE:
+      if (within) {
+        const CueOccurrences& o = cues->Get(mod, c.sentence);
+        return o.Any(s.first_token, c.tok_begin) ||
+               o.Any(c.tok_end, s.end_token);
+      }
+      return AnyCueIn(a, mod, s.first_token, s.end_token, c.tok_begin,
+                      c.tok_end);
+    case ContextModifier::SCOPE_BEFORE: {
+      const uint32_t from = c.tok_begin > s.first_token + mod.window
+                                ? c.tok_begin - mod.window
+                                : s.first_token;
+      return within ? cues->Get(mod, c.sentence).Any(from, c.tok_begin)
+                    : AnyCueIn(a, mod, from, c.tok_begin, c.tok_begin,
+                               c.tok_begin);
+    }
+    case ContextModifier::SCOPE_AFTER: {
+      const uint32_t to = std::min(s.end_token, c.tok_end + mod.window);
+      return within ? cues->Get(mod, c.sentence).Any(c.tok_end, to)
+                    : AnyCueIn(a, mod, c.tok_end, to, c.tok_end, c.tok_end);
+    }
+    default:
+      return false;
+  }
+}
+
+// Applies the effect and the note of a modifier whose cue was found.
+void ApplyModifierEffect(const CompiledModifier& mod, Candidate* c) {
+  switch (mod.effect) {
+    case ContextModifier::EFFECT_SUPPRESS:
+      c->dropped = true;
+      break;
+    case ContextModifier::EFFECT_SOFTEN:
+      c->severity = Lower(c->severity);
+      if (c->severity == v1::SEVERITY_UNSPECIFIED) c->dropped = true;
+      break;
+    case ContextModifier::EFFECT_ESCALATE:
+      c->severity = Higher(c->severity);
+      break;
+    default:
+      break;
+  }
+  if (!mod.note.empty()) {
+    c->context_note = c->context_note.empty()
+                          ? mod.note
+                          : absl::StrCat(c->context_note, "; ", mod.note);
+  }
+}
+
+// Applies the context modifiers of `c`'s entry in order, until one drops
+// it. `c` stands in a sentence of the document. Returns true when the scan
+// was cancelled.
+bool ApplyModifiers(const Analysis& a, CueIndex* cues, CancelCheck* cancel,
+                    Candidate* c) {
+  const Sentence& s = a.doc.sentences()[c->sentence];
+  // Every candidate the analyzers make lies within its sentence; one that
+  // did not would be checked token by token, as before the index.
+  const bool within = s.first_token <= c->tok_begin &&
+                      c->tok_begin <= c->tok_end && c->tok_end <= s.end_token;
+  for (const CompiledModifier& mod : a.entry(c->entry).modifiers) {
+    const bool hit = ModifierCueFound(a, mod, *c, s, within, cues);
+    if (cancel->Step()) return true;
+    if (!hit) continue;
+    ApplyModifierEffect(mod, c);
+    if (c->dropped) break;
+  }
+  return false;
+}
+
 }  // namespace
 
 void PrepareContext(Analysis* a) {
@@ -371,123 +513,14 @@ absl::Status ApplyContext(Analysis* a,
   CancelCheck cancel(is_cancelled);
   const auto cancelled = [] { return absl::CancelledError("scan cancelled"); };
   const auto& sentences = a->doc.sentences();
-
-  // The negation cues by (sentence, end token) and the post-negation cues
-  // by (sentence, first token): a candidate looks up its own sentence.
-  std::vector<std::pair<uint32_t, uint32_t>> negation_ends,
-      post_negation_begins;
-  for (const Match& m : a->matches) {
-    const auto kind = a->entry(m.entry).kind;
-    if (kind == config::v1::ENTRY_KIND_NEGATION_CUE) {
-      negation_ends.emplace_back(m.sentence, m.tok_end);
-    } else if (kind == config::v1::ENTRY_KIND_POST_NEGATION_CUE) {
-      post_negation_begins.emplace_back(m.sentence, m.tok_begin);
-    }
-  }
-  std::sort(negation_ends.begin(), negation_ends.end());
-  std::sort(post_negation_begins.begin(), post_negation_begins.end());
-  // A negation cue ending at most kNegationWindow - 1 tokens before the
-  // candidate, or a post-negation cue after it, in the same sentence.
-  const auto negated = [&](const Candidate& c) {
-    const uint32_t lo = c.tok_begin >= kNegationWindow - 1
-                            ? c.tok_begin - (kNegationWindow - 1)
-                            : 0;
-    auto it = std::lower_bound(negation_ends.begin(), negation_ends.end(),
-                               std::make_pair(c.sentence, lo));
-    if (it != negation_ends.end() && it->first == c.sentence &&
-        it->second <= c.tok_begin) {
-      return true;
-    }
-    // The last post-negation cue of the sentence.
-    it = std::upper_bound(post_negation_begins.begin(),
-                          post_negation_begins.end(),
-                          std::make_pair(c.sentence, UINT32_MAX));
-    if (it == post_negation_begins.begin()) return false;
-    --it;
-    return it->first == c.sentence && it->second >= c.tok_end;
-  };
-
+  const NegationIndex negation(*a);
   CueIndex cues(*a, &cancel);
   for (Candidate& c : a->candidates) {
     if (cancel.Step()) return cancelled();
     if (c.dropped) continue;
-    if (c.sentence < sentences.size() && a->protected_sentence[c.sentence]) {
-      c.dropped = true;
-      continue;
-    }
-    const CompiledEntry& e = a->entry(c.entry);
-    if (!e.def->ignore_negation() && negated(c)) {
-      c.dropped = true;
-      continue;
-    }
-    if (InsideQuotes(a->doc.original(), a->doc.OriginalBegin(c.fbegin),
-                     a->doc.OriginalEnd(c.fend))) {
-      c.dropped = true;
-      continue;
-    }
+    if (DropByPlace(*a, negation, &c)) continue;
     if (c.sentence >= sentences.size()) continue;
-    const Sentence& s = sentences[c.sentence];
-    // Every candidate the analyzers make lies within its sentence; one that
-    // did not would be checked token by token, as before the index.
-    const bool within = s.first_token <= c.tok_begin &&
-                        c.tok_begin <= c.tok_end && c.tok_end <= s.end_token;
-    for (const CompiledModifier& mod : e.modifiers) {
-      bool hit = false;
-      switch (mod.scope) {
-        case ContextModifier::SCOPE_DOCUMENT:
-          hit = a->flags.contains(mod.flag);
-          break;
-        case ContextModifier::SCOPE_SENTENCE:
-          if (within) {
-            const CueOccurrences& o = cues.Get(mod, c.sentence);
-            hit = o.Any(s.first_token, c.tok_begin) ||
-                  o.Any(c.tok_end, s.end_token);
-          } else {
-            hit = AnyCueIn(*a, mod, s.first_token, s.end_token, c.tok_begin,
-                           c.tok_end);
-          }
-          break;
-        case ContextModifier::SCOPE_BEFORE: {
-          const uint32_t from = c.tok_begin > s.first_token + mod.window
-                                    ? c.tok_begin - mod.window
-                                    : s.first_token;
-          hit = within ? cues.Get(mod, c.sentence).Any(from, c.tok_begin)
-                       : AnyCueIn(*a, mod, from, c.tok_begin, c.tok_begin,
-                                  c.tok_begin);
-          break;
-        }
-        case ContextModifier::SCOPE_AFTER: {
-          const uint32_t to = std::min(s.end_token, c.tok_end + mod.window);
-          hit = within ? cues.Get(mod, c.sentence).Any(c.tok_end, to)
-                       : AnyCueIn(*a, mod, c.tok_end, to, c.tok_end, c.tok_end);
-          break;
-        }
-        default:
-          break;
-      }
-      if (cancel.Step()) return cancelled();
-      if (!hit) continue;
-      switch (mod.effect) {
-        case ContextModifier::EFFECT_SUPPRESS:
-          c.dropped = true;
-          break;
-        case ContextModifier::EFFECT_SOFTEN:
-          c.severity = Lower(c.severity);
-          if (c.severity == v1::SEVERITY_UNSPECIFIED) c.dropped = true;
-          break;
-        case ContextModifier::EFFECT_ESCALATE:
-          c.severity = Higher(c.severity);
-          break;
-        default:
-          break;
-      }
-      if (!mod.note.empty()) {
-        c.context_note = c.context_note.empty()
-                             ? mod.note
-                             : absl::StrCat(c.context_note, "; ", mod.note);
-      }
-      if (c.dropped) break;
-    }
+    if (ApplyModifiers(*a, &cues, &cancel, &c)) return cancelled();
   }
   return DropContained(a, &cancel) ? cancelled() : absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "analyzers/analysis.h"
 #include "analyzers/coded_wording.h"
@@ -14,6 +15,8 @@
 #include "analyzers/term_matcher.h"
 #include "analyzers/title_gender_marker.h"
 #include "base/status_macros.h"
+#include "unicode/uchar.h"
+#include "unicode/utf8.h"
 
 namespace divcheck {
 namespace {
@@ -175,6 +178,26 @@ void AttachSpans(absl::string_view text,
   }
 }
 
+// COVERAGE_EMPTY when `text` has nothing but white space (and invisible
+// format characters such as a byte-order mark), COVERAGE_NO_WORDS when it
+// has no token with a letter, else COVERAGE_CHECKED. `text` is valid UTF-8.
+v1::Coverage WordCoverage(absl::string_view text, const Document& doc) {
+  for (const Token& t : doc.tokens()) {
+    if (!t.is_number) return v1::COVERAGE_CHECKED;
+  }
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t len = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < len;) {
+    UChar32 c;
+    U8_NEXT_UNSAFE(s, i, c);
+    if (!u_isUWhiteSpace(c) &&
+        !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+      return v1::COVERAGE_NO_WORDS;
+    }
+  }
+  return v1::COVERAGE_EMPTY;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
@@ -192,9 +215,27 @@ std::shared_ptr<const LexiconSet> Engine::lexicons() const {
   return std::atomic_load(&set_);
 }
 
-absl::Status Engine::ReloadLexicons(std::vector<LexiconProblem>* problems) {
+absl::Status Engine::ReloadLexicons(std::vector<LexiconProblem>* problems,
+                                    bool allow_shrink, LexiconLoss* lost) {
   ASSIGN_OR_RETURN(std::shared_ptr<const LexiconSet> set,
                    LexiconSet::Load(options_.lexicon_dir, problems));
+  LexiconLoss loss = FindLexiconLoss(*lexicons(), *set);
+  if (!loss.empty() && !allow_shrink) {
+    std::string what;
+    if (!loss.languages.empty()) {
+      absl::StrAppend(&what, "language(s) ",
+                      absl::StrJoin(loss.languages, ", "));
+    }
+    if (!loss.files.empty()) {
+      absl::StrAppend(&what, what.empty() ? "" : " and ", "file(s) ",
+                      absl::StrJoin(loss.files, ", "));
+    }
+    if (lost != nullptr) *lost = std::move(loss);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the new lexicons lack ", what,
+        " of the set in use; allow this with --allow_lexicon_shrink"));
+  }
+  if (lost != nullptr) *lost = std::move(loss);
   std::atomic_store(&set_, std::move(set));
   return absl::OkStatus();
 }
@@ -229,11 +270,26 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
   report.set_word_count(static_cast<uint32_t>(doc.tokens().size()));
   report.set_lexicon_version(set->content_hash());
   std::string language = options.language;
-  if (language.empty()) {
-    language = DetectLanguage(doc);
-    report.set_language_detected(true);
-  }
+  report.set_language_detected(language.empty());
   report.set_language(language);
+  // Texts that cannot be checked get no score (issue 14): a report of
+  // 100/A for an empty or French text would claim what was never checked.
+  report.set_coverage(WordCoverage(text, doc));
+  if (report.coverage() != v1::COVERAGE_CHECKED) return absl::OkStatus();
+  const LanguageGuess guess = GuessLanguage(doc);
+  if (guess.evident) report.set_apparent_language(guess.language);
+  if (!guess.supported) {
+    if (language.empty()) {
+      report.set_coverage(v1::COVERAGE_UNSUPPORTED_LANGUAGE);
+      return absl::OkStatus();
+    }
+    // The caller chose the language: scan as asked, but say so.
+    report.set_coverage(v1::COVERAGE_LANGUAGE_MISMATCH);
+  }
+  if (language.empty()) {
+    language = guess.language;
+    report.set_language(language);
+  }
   const LanguageLexicon* lex = set->ForLanguage(language);
   if (lex == nullptr) {
     return absl::FailedPreconditionError(

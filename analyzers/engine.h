@@ -58,27 +58,6 @@ struct EngineOptions {
 // Limits of one application form (ScanForm).
 inline constexpr size_t kMaxFormFields = 1000;
 inline constexpr size_t kMaxFieldOptions = 10000;
-inline constexpr size_t kMaxFieldIdBytes = 256;
-inline constexpr size_t kMaxFormRequestIdBytes = 256;
-
-// One problem of a ScanFormRequest.
-struct FormViolation {
-  // The request field, e.g. "fields[3].field_id".
-  std::string field;
-  // What is wrong and how to fix it, in English.
-  std::string description;
-  // The error reason a client sees: "INVALID_FORM", "TEXT_TOO_LARGE",
-  // "UNSUPPORTED_LANGUAGE" or "INVALID_REQUEST_ID".
-  std::string reason;
-};
-
-// Every problem of `request` (empty when it can be scanned): no fields,
-// more than kMaxFormFields fields, a field with an empty, duplicate or
-// over-long field_id, an unknown type or more than kMaxFieldOptions
-// options, an unknown employer type or language, a request_id over 256
-// bytes, or more than `max_text_bytes` of text in all.
-std::vector<FormViolation> ValidateFormRequest(
-    const v1::ScanFormRequest& request, size_t max_text_bytes);
 
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
@@ -107,6 +86,9 @@ class Engine {
   // message names the byte offset), input over the size limit, or an
   // unsupported language; FAILED_PRECONDITION when no lexicon is loaded for
   // the language; CANCELLED when options.is_cancelled() turned true.
+  // An empty text, one without words, or (when the language is detected)
+  // one in a language without rules is not an error: the report's
+  // `coverage` says so and it has no score or grade (report.proto).
   absl::StatusOr<v1::Report> ScanText(absl::string_view text,
                                       const ScanOptions& options) const;
   // The same into `out`, which is cleared first. Reusing one Report for
@@ -119,16 +101,24 @@ class Engine {
   // (form_fields.h), the instructions through ScanText, and the
   // anonymisation readiness. The language is request.language_code() or,
   // when empty, detected from the labels and instructions;
-  // options.language is not used. Errors: INVALID_ARGUMENT listing every
-  // problem of ValidateFormRequest (joined with "; ") or invalid UTF-8 in
-  // the instructions; FAILED_PRECONDITION when no lexicon is loaded for the
-  // language; CANCELLED when options.is_cancelled() turned true.
+  // options.language is not used. The request is expected to be validated
+  // (api::ValidateFormRequest); the engine checks only its own bounds.
+  // Errors: INVALID_ARGUMENT for more than kMaxFormFields fields, more than
+  // kMaxFieldOptions options in a field, more than max_input_bytes of text,
+  // an unsupported language or invalid UTF-8 in the instructions;
+  // FAILED_PRECONDITION when no lexicon is loaded for the language; CANCELLED
+  // when options.is_cancelled() turned true.
   absl::StatusOr<v1::ScanFormResponse> ScanForm(
       const v1::ScanFormRequest& request, const ScanOptions& options) const;
 
   // Loads the lexicon directory again and swaps the new set in. On error the
   // current set stays in use and the error (with `problems`) is returned.
-  absl::Status ReloadLexicons(std::vector<LexiconProblem>* problems = nullptr);
+  // A set that lacks a language or a file of the current one is refused
+  // with FAILED_PRECONDITION (what it lacks goes to `lost`, which may be
+  // null) unless `allow_shrink` is true.
+  absl::Status ReloadLexicons(std::vector<LexiconProblem>* problems = nullptr,
+                              bool allow_shrink = false,
+                              LexiconLoss* lost = nullptr);
 
   // The set in use now.
   std::shared_ptr<const LexiconSet> lexicons() const;

@@ -13,7 +13,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -75,107 +74,35 @@ struct PendingChange {
   std::vector<std::string> field_ids;
 };
 
-}  // namespace
-
-std::vector<FormViolation> ValidateFormRequest(
-    const v1::ScanFormRequest& request, size_t max_text_bytes) {
-  std::vector<FormViolation> out;
+// The engine's own bounds on a form (ScanApi validates the request fully
+// before, api/form_validation.h): at most kMaxFormFields fields, at most
+// kMaxFieldOptions options per field and `max_bytes` of text in all.
+absl::Status CheckFormBounds(const v1::ScanFormRequest& request,
+                             size_t max_bytes) {
   const size_t n = static_cast<size_t>(request.fields_size());
-  if (n == 0) {
-    out.push_back(
-        {"fields",
-         "the form has no fields; send at least one (an HTML file needs "
-         "<input>, <select> or <textarea> elements)",
-         "INVALID_FORM"});
-  } else if (n > kMaxFormFields) {
-    out.push_back({"fields",
-                   absl::StrCat("the form has ", n, " fields; the limit is ",
-                                kMaxFormFields),
-                   "INVALID_FORM"});
+  if (n > kMaxFormFields) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the form has ", n, " fields; the limit is ", kMaxFormFields));
   }
   size_t bytes = request.instructions().size();
-  absl::flat_hash_set<absl::string_view> ids;
-  // Per-field problems are listed for the first fields only, so that a
-  // broken request of thousands of fields gets a readable answer.
-  constexpr size_t kMaxListed = 20;
-  size_t field_problems = 0;
-  auto field_problem = [&](int i, const char* field, std::string description) {
-    if (field_problems++ < kMaxListed) {
-      out.push_back({absl::StrCat("fields[", i, "].", field),
-                     std::move(description), "INVALID_FORM"});
+  for (const v1::FormField& f : request.fields()) {
+    if (static_cast<size_t>(f.options_size()) > kMaxFieldOptions) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a field has ", f.options_size(),
+                       " options; the limit is ", kMaxFieldOptions));
     }
-  };
-  for (int i = 0; i < request.fields_size(); ++i) {
-    const v1::FormField& f = request.fields(i);
     bytes += f.field_id().size() + f.name().size() + f.label().size() +
              f.help_text().size() + f.placeholder().size() + f.section().size();
     for (const v1::FieldOption& o : f.options())
       bytes += o.value().size() + o.label().size();
-    if (n > kMaxFormFields) continue;
-    if (f.field_id().empty()) {
-      field_problem(i, "field_id",
-                    absl::StrCat("field ", i, " has no field_id"));
-    } else if (f.field_id().size() > kMaxFieldIdBytes) {
-      field_problem(
-          i, "field_id",
-          absl::StrCat("field_id of field ", i, " is ", f.field_id().size(),
-                       " bytes; the limit is ", kMaxFieldIdBytes));
-    } else if (!ids.insert(f.field_id()).second) {
-      field_problem(i, "field_id",
-                    absl::StrCat("field_id \"", f.field_id(), "\" of field ", i,
-                                 " is used by an earlier field"));
-    }
-    if (!v1::FieldType_IsValid(f.type())) {
-      field_problem(i, "type",
-                    absl::StrCat("type ", static_cast<int>(f.type()),
-                                 " of field ", i, " is not a FieldType value"));
-    }
-    if (static_cast<size_t>(f.options_size()) > kMaxFieldOptions) {
-      field_problem(i, "options",
-                    absl::StrCat("field ", i, " has ", f.options_size(),
-                                 " options; the limit is ", kMaxFieldOptions));
-    }
   }
-  if (field_problems > kMaxListed) {
-    out.push_back({"fields",
-                   absl::StrCat(field_problems - kMaxListed,
-                                " more field problems not listed"),
-                   "INVALID_FORM"});
+  if (bytes > max_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the form has ", bytes, " bytes of text; the limit is ",
+                     max_bytes, " bytes"));
   }
-  if (bytes > max_text_bytes) {
-    out.push_back(
-        {"fields",
-         absl::StrCat("the form has ", bytes, " bytes of text; the limit is ",
-                      max_text_bytes, " bytes"),
-         "TEXT_TOO_LARGE"});
-  }
-  const std::string& lang = request.language_code();
-  if (!lang.empty() && lang != "de" && lang != "en") {
-    out.push_back(
-        {"language_code",
-         absl::StrCat(
-             "language_code \"", absl::CHexEscape(lang.substr(0, 32)),
-             "\" is not supported; use \"de\", \"en\" or \"\" to detect"),
-         "UNSUPPORTED_LANGUAGE"});
-  }
-  if (!v1::EmployerType_IsValid(request.employer_type())) {
-    out.push_back({"employer_type",
-                   absl::StrCat("employer_type ",
-                                static_cast<int>(request.employer_type()),
-                                " is not an EmployerType value"),
-                   "INVALID_FORM"});
-  }
-  if (request.request_id().size() > kMaxFormRequestIdBytes) {
-    out.push_back({"request_id",
-                   absl::StrCat("request_id is ", request.request_id().size(),
-                                " bytes; the limit is ", kMaxFormRequestIdBytes,
-                                " bytes"),
-                   "INVALID_REQUEST_ID"});
-  }
-  return out;
+  return absl::OkStatus();
 }
-
-namespace {
 
 // The language of the labels, help texts, sections and instructions.
 absl::StatusOr<std::string> DetectFormLanguage(
@@ -373,13 +300,7 @@ void FillReadiness(const std::map<std::string, PendingChange>& changes,
 
 absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(
     const v1::ScanFormRequest& request, const ScanOptions& options) const {
-  const std::vector<FormViolation> violations =
-      ValidateFormRequest(request, options_.max_input_bytes);
-  if (!violations.empty()) {
-    std::vector<std::string> parts;
-    for (const FormViolation& v : violations) parts.push_back(v.description);
-    return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
-  }
+  RETURN_IF_ERROR(CheckFormBounds(request, options_.max_input_bytes));
   const std::shared_ptr<const LexiconSet> set = lexicons();
 
   std::string language = request.language_code();
@@ -396,6 +317,11 @@ absl::StatusOr<v1::ScanFormResponse> Engine::ScanForm(
   text_options.is_cancelled = options.is_cancelled;
   RETURN_IF_ERROR(ScanTextInto(request.instructions(), text_options, report));
   report->set_language_detected(detect);
+  // The fields are audited even when the instructions are empty or have no
+  // words; only a language mismatch of the instructions stays reported.
+  if (report->coverage() != v1::COVERAGE_LANGUAGE_MISMATCH) {
+    report->set_coverage(v1::COVERAGE_CHECKED);
+  }
 
   const FormBooks books = BooksFor(*set, language);
   InstructionTerms instructions(request.instructions());

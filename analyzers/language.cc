@@ -1,6 +1,8 @@
 #include "analyzers/language.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -34,9 +36,68 @@ const absl::flat_hash_map<absl::string_view, int>& FunctionWords() {
   return *words;
 }
 
+// Languages divcheck recognises but has no rules for, and some of their
+// most frequent function words. Words that are also German or English
+// function words above ("des", "die", "is", "a") and one-letter words (the
+// "w" of "(m/w/d)", the "e" of "E-Mail") are left out: they would count for
+// the wrong language in German and English ads.
+struct OtherLanguage {
+  const char* code;
+  std::vector<absl::string_view> words;
+};
+
+const std::vector<OtherLanguage>& OtherLanguages() {
+  static const auto* languages = new std::vector<OtherLanguage>{
+      {"fr", {"le",   "la",  "les",  "de",         "du",    "et",   "est",
+              "une",  "un",  "pour", "nous",       "vous",  "avec", "sur",
+              "dans", "au",  "aux",  "en",         "votre", "vos",  "notre",
+              "nos",  "qui", "que",  "par",        "pas",   "ce",   "cette",
+              "sont", "il",  "elle", "recherchons"}},
+      {"es",
+       {"el",      "la",   "los", "las", "de",   "del", "en",    "que",
+        "con",     "para", "por", "una", "un",   "su",  "sus",   "nuestro",
+        "nuestra", "es",   "se",  "al",  "como", "más", "somos", "buscamos"}},
+      {"it", {"il",    "la",    "le",  "lo",    "gli",   "di",        "del",
+              "della", "è",     "per", "con",   "che",   "un",        "una",
+              "nel",   "nella", "dei", "delle", "siamo", "cerchiamo", "sono"}},
+      {"pt", {"os",  "as", "de", "do",    "da",    "dos", "das",
+              "é",   "em", "um", "uma",   "para",  "com", "que",
+              "por", "no", "na", "nosso", "nossa", "você"}},
+      {"nl", {"de",  "het",  "een",  "en",   "van",  "voor", "met",
+              "wij", "jij",  "je",   "zijn", "op",   "aan",  "bij",
+              "ons", "onze", "jouw", "wat",  "niet", "ook"}},
+      {"pl",
+       {"na", "do", "że", "się", "jest", "dla", "oraz", "od", "lub", "nie",
+        "jak", "po", "przez", "nasz", "poszukujemy"}},
+      {"tr",
+       {"ve", "bir", "için", "ile", "bu", "olarak", "veya", "çok", "iş", "olan",
+        "sahip", "arıyoruz", "da", "de", "en"}},
+  };
+  return *languages;
+}
+
+// Word → bit i set when the word is one of OtherLanguages()[i]'s.
+const absl::flat_hash_map<absl::string_view, uint32_t>& OtherWords() {
+  static const auto* words = [] {
+    auto* m = new absl::flat_hash_map<absl::string_view, uint32_t>();
+    const auto& languages = OtherLanguages();
+    for (size_t i = 0; i < languages.size(); ++i) {
+      for (absl::string_view w : languages[i].words) {
+        if (FunctionWords().contains(w) || w.size() < 2) continue;
+        (*m)[w] |= 1u << i;
+      }
+    }
+    return m;
+  }();
+  return *words;
+}
+
 size_t LongestFunctionWord() {
   size_t longest = 0;
   for (const auto& [word, weight] : FunctionWords()) {
+    longest = std::max(longest, word.size());
+  }
+  for (const auto& [word, bits] : OtherWords()) {
     longest = std::max(longest, word.size());
   }
   return longest;
@@ -57,6 +118,46 @@ std::string DetectLanguage(const Document& doc) {
     if (it != words.end()) balance += it->second;
   }
   return balance < 0 ? "en" : "de";
+}
+
+LanguageGuess GuessLanguage(const Document& doc) {
+  static const size_t kLongest = LongestFunctionWord();
+  const auto& words = FunctionWords();
+  const auto& others = OtherWords();
+  const size_t n_others = OtherLanguages().size();
+  int balance = 0;
+  int de_en_hits = 0;
+  std::vector<int> other_hits(n_others, 0);
+  size_t n = 0;
+  for (const Token& t : doc.tokens()) {
+    if (++n > kTokensLooked) break;
+    if (t.end - t.begin > kLongest || t.is_number) continue;
+    const absl::string_view text = doc.TokenText(t);
+    if (auto it = words.find(text); it != words.end()) {
+      balance += it->second;
+      if (it->second != 0) ++de_en_hits;
+      continue;
+    }
+    if (auto it = others.find(text); it != others.end()) {
+      for (size_t i = 0; i < n_others; ++i) {
+        if (it->second & (1u << i)) ++other_hits[i];
+      }
+    }
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < n_others; ++i) {
+    if (other_hits[i] > other_hits[best]) best = i;
+  }
+  LanguageGuess guess;
+  if (other_hits[best] >= 3 && other_hits[best] >= 2 * de_en_hits) {
+    guess.language = OtherLanguages()[best].code;
+    guess.supported = false;
+    guess.evident = true;
+    return guess;
+  }
+  guess.language = balance < 0 ? "en" : "de";
+  guess.evident = de_en_hits > 0;
+  return guess;
 }
 
 }  // namespace divcheck

@@ -105,6 +105,17 @@ class LexiconSet {
       languages_;
 };
 
+// What a new lexicon set lacks compared with the one in use: languages with
+// a compiled lexicon and files (paths relative to the directory), each
+// sorted. A reload that would lose either is refused unless the operator
+// allows it (Engine::ReloadLexicons).
+struct LexiconLoss {
+  std::vector<std::string> languages;
+  std::vector<std::string> files;
+  bool empty() const { return languages.empty() && files.empty(); }
+};
+LexiconLoss FindLexiconLoss(const LexiconSet& current, const LexiconSet& next);
+
 }  // namespace divcheck
 
 #endif  // DIVCHECK_ANALYZERS_LEXICON_H_

@@ -66,6 +66,181 @@ bool IsBinnenI(const Analysis& a, const Token& t) {
   return false;
 }
 
+// Indexes, so each title hit costs O(log n) (issue 17): the sentences
+// with a gender marker; the title forms by (title, feminine, sentence,
+// token); the title cues before by (sentence, end token, severity) and
+// after by (sentence, first token).
+struct TitleIndex {
+  explicit TitleIndex(const Analysis& a) {
+    const auto& tokens = a.doc.tokens();
+    sentence_marked.assign(a.doc.sentences().size(), 0);
+    for (const Match& m : a.matches) {
+      const auto marker = a.entry(m.entry).def->title_marker();
+      if (marker == config::v1::TITLE_MARKER_INCLUSIVE ||
+          marker == config::v1::TITLE_MARKER_BINARY) {
+        sentence_marked[m.sentence] = 1;
+      }
+    }
+    forms.reserve(a.titles.size());
+    for (const TitleHit& o : a.titles) {
+      forms.emplace_back(o.title, o.feminine, tokens[o.token].sentence,
+                         o.token);
+    }
+    std::sort(forms.begin(), forms.end());
+    for (const Match& m : a.matches) {
+      const CompiledEntry& e = a.entry(m.entry);
+      if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE) {
+        cues_before.emplace_back(m.sentence, m.tok_end,
+                                 static_cast<int>(e.severity));
+      } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER) {
+        cues_after.emplace_back(m.sentence, m.tok_begin);
+      }
+    }
+    std::sort(cues_before.begin(), cues_before.end());
+    std::sort(cues_after.begin(), cues_after.end());
+  }
+
+  std::vector<uint8_t> sentence_marked;
+  std::vector<std::tuple<uint32_t, bool, uint32_t, uint32_t>> forms;
+  std::vector<std::tuple<uint32_t, uint32_t, int>> cues_before;
+  std::vector<std::pair<uint32_t, uint32_t>> cues_after;
+};
+
+// A feminine form that is also the plural of all genders ("Angestellte"),
+// unless "eine"/"einer" stands just before it in the same sentence.
+bool IsEpicenePlural(const Analysis& a, const TitleHit& h) {
+  if (!h.feminine || !a.lex.titles[h.title].feminine_is_epicene_plural) {
+    return false;
+  }
+  const auto& tokens = a.doc.tokens();
+  const Token& tok = tokens[h.token];
+  for (uint32_t back = 1; back <= 2 && back <= h.token; ++back) {
+    const Token& p = tokens[h.token - back];
+    if (p.sentence != tok.sentence) break;
+    const absl::string_view pt = a.doc.TokenText(p);
+    if (pt == "eine" || pt == "einer") return false;
+  }
+  return true;
+}
+
+// True when the title hit is gender-marked: a marker in its sentence, a
+// gender sign or Binnen-I, the other form nearby, or "Kaufmann/-frau".
+bool IsMarked(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
+  const auto& tokens = a.doc.tokens();
+  const Token& tok = tokens[h.token];
+  if (index.sentence_marked[tok.sentence] || HasGenderSign(a, h.token) ||
+      (h.feminine && IsBinnenI(a, tok))) {
+    return true;
+  }
+  // Pair form: the other form of the same title nearby.
+  const auto& forms = index.forms;
+  const auto it = std::lower_bound(
+      forms.begin(), forms.end(),
+      std::make_tuple(h.title, !h.feminine, tok.sentence,
+                      h.token > kPairWindow ? h.token - kPairWindow : 0));
+  if (it != forms.end() && std::get<0>(*it) == h.title &&
+      std::get<1>(*it) == !h.feminine && std::get<2>(*it) == tok.sentence &&
+      std::get<3>(*it) <= h.token + kPairWindow) {
+    return true;
+  }
+  if (h.token + 1 < tokens.size() &&
+      tokens[h.token + 1].sentence == tok.sentence) {
+    // "Kaufmann/-frau", "Koch/Köchin": the next token ends the other form.
+    const CompiledTitle& title = a.lex.titles[h.title];
+    const Token& next = tokens[h.token + 1];
+    const absl::string_view gap =
+        a.doc.folded().substr(tok.end, next.begin - tok.end);
+    const std::string& other = h.feminine ? title.masculine : title.feminine;
+    const absl::string_view nt = a.doc.TokenText(next);
+    if (absl::StrContains(gap, "/") && nt.size() >= 3 &&
+        absl::EndsWith(other, nt)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Is the unmarked title the advertised position or a required
+// qualification? The severity of its finding, or SEVERITY_UNSPECIFIED for
+// none.
+v1::Severity UnmarkedSeverity(const Analysis& a, const TitleIndex& index,
+                              const TitleHit& h, uint32_t first_line) {
+  const Token& tok = a.doc.tokens()[h.token];
+  const Sentence& s = a.doc.sentences()[tok.sentence];
+  v1::Severity sev = v1::SEVERITY_UNSPECIFIED;
+  if (s.line == first_line ||
+      (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
+       s.line_tokens <= kHeadingMaxTokens)) {
+    sev = v1::SEVERITY_CRITICAL;
+  }
+  // The cue nearest before the title decides: "Wir suchen einen
+  // Verkäufer" is the advertised job, "eine Ausbildung zum Kaufmann" a
+  // qualification.
+  // The last cue ending at or before the title (the most severe of those
+  // ending there), if it ends within the window.
+  const auto& cues_before = index.cues_before;
+  const auto& cues_after = index.cues_after;
+  v1::Severity before_sev = v1::SEVERITY_UNSPECIFIED;
+  auto before = std::upper_bound(
+      cues_before.begin(), cues_before.end(),
+      std::make_tuple(tok.sentence, h.token, v1::Severity_MAX + 1));
+  if (before != cues_before.begin()) {
+    --before;
+    if (std::get<0>(*before) == tok.sentence &&
+        h.token - std::get<1>(*before) < kCueBeforeWindow) {
+      before_sev = static_cast<v1::Severity>(std::get<2>(*before));
+    }
+  }
+  const auto after = std::upper_bound(cues_after.begin(), cues_after.end(),
+                                      std::make_pair(tok.sentence, h.token));
+  if (after != cues_after.end() && after->first == tok.sentence &&
+      after->second - h.token <= kCueAfterWindow) {
+    sev = v1::SEVERITY_CRITICAL;
+  }
+  if (before_sev > sev) sev = before_sev;
+  return sev;
+}
+
+// The finding of an unmarked title hit under analyzer rule `entry`, with
+// suggestions in the ad's own words: the compound's first part kept.
+Candidate UnmarkedTitleCandidate(const Analysis& a, const TitleHit& h,
+                                 uint32_t entry, v1::Severity severity) {
+  const Token& tok = a.doc.tokens()[h.token];
+  const CompiledTitle& title = a.lex.titles[h.title];
+  Candidate c;
+  c.entry = entry;
+  c.fbegin = tok.begin;
+  c.fend = tok.end;
+  c.tok_begin = h.token;
+  c.tok_end = h.token + 1;
+  c.sentence = tok.sentence;
+  c.severity = severity;
+
+  const uint32_t token_bytes = tok.end - tok.begin;
+  const uint32_t prefix_folded =
+      token_bytes > h.form_bytes ? token_bytes - h.form_bytes : 0;
+  std::string prefix;
+  if (prefix_folded > 0) {
+    const uint32_t ob = a.doc.OriginalBegin(tok.begin);
+    const uint32_t pe = a.doc.OriginalBegin(tok.begin + prefix_folded);
+    prefix = std::string(a.doc.OriginalText(ob, pe));
+  }
+  const std::string masc = prefix.empty()
+                               ? title.def->masculine()
+                               : prefix + LowerFirst(title.def->masculine());
+  const std::string fem = prefix.empty()
+                              ? title.def->feminine()
+                              : prefix + LowerFirst(title.def->feminine());
+  if (prefix.empty()) {
+    for (const std::string& n : title.def->neutral())
+      c.suggestions.push_back(n);
+  }
+  c.suggestions.push_back(absl::StrCat(fem, "/", masc));
+  if (fem == masc + "in") c.suggestions.push_back(absl::StrCat(masc, "*in"));
+  c.suggestions.push_back(absl::StrCat(masc, " (m/w/d)"));
+  return c;
+}
+
 }  // namespace
 
 void FindUnmarkedTitles(Analysis* a) {
@@ -79,42 +254,8 @@ void FindUnmarkedTitles(Analysis* a) {
       fem_rule == lex.analyzer_rules.end()) {
     return;
   }
-  const auto& tokens = a->doc.tokens();
   const auto& sentences = a->doc.sentences();
-
-  // Markers and cues by sentence.
-  std::vector<uint8_t> sentence_marked(sentences.size(), 0);
-  for (const Match& m : a->matches) {
-    const auto marker = a->entry(m.entry).def->title_marker();
-    if (marker == config::v1::TITLE_MARKER_INCLUSIVE ||
-        marker == config::v1::TITLE_MARKER_BINARY) {
-      sentence_marked[m.sentence] = 1;
-    }
-  }
-
-  // Indexes, so each title hit costs O(log n) (issue 17): the title forms
-  // by (title, feminine, sentence, token); the title cues before by
-  // (sentence, end token, severity) and after by (sentence, first token).
-  std::vector<std::tuple<uint32_t, bool, uint32_t, uint32_t>> forms;
-  forms.reserve(a->titles.size());
-  for (const TitleHit& o : a->titles) {
-    forms.emplace_back(o.title, o.feminine, tokens[o.token].sentence, o.token);
-  }
-  std::sort(forms.begin(), forms.end());
-  std::vector<std::tuple<uint32_t, uint32_t, int>> cues_before;
-  std::vector<std::pair<uint32_t, uint32_t>> cues_after;
-  for (const Match& m : a->matches) {
-    const CompiledEntry& e = a->entry(m.entry);
-    if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE) {
-      cues_before.emplace_back(m.sentence, m.tok_end,
-                               static_cast<int>(e.severity));
-    } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER) {
-      cues_after.emplace_back(m.sentence, m.tok_begin);
-    }
-  }
-  std::sort(cues_before.begin(), cues_before.end());
-  std::sort(cues_after.begin(), cues_after.end());
-
+  const TitleIndex index(*a);
   absl::flat_hash_set<uint32_t> marked_titles;
   struct Unmarked {
     const TitleHit* hit;
@@ -124,121 +265,20 @@ void FindUnmarkedTitles(Analysis* a) {
   const uint32_t first_line = sentences.empty() ? 0 : sentences[0].line;
 
   for (const TitleHit& h : a->titles) {
-    const Token& tok = tokens[h.token];
-    const CompiledTitle& title = lex.titles[h.title];
-    if (h.feminine && title.feminine_is_epicene_plural) {
-      bool singular = false;
-      for (uint32_t back = 1; back <= 2 && back <= h.token; ++back) {
-        const Token& p = tokens[h.token - back];
-        if (p.sentence != tok.sentence) break;
-        const absl::string_view pt = a->doc.TokenText(p);
-        if (pt == "eine" || pt == "einer") singular = true;
-      }
-      if (!singular) continue;  // plural of all genders
-    }
-    bool marked = sentence_marked[tok.sentence] || HasGenderSign(*a, h.token) ||
-                  (h.feminine && IsBinnenI(*a, tok));
-    if (!marked) {
-      // Pair form: the other form of the same title nearby.
-      const auto it = std::lower_bound(
-          forms.begin(), forms.end(),
-          std::make_tuple(h.title, !h.feminine, tok.sentence,
-                          h.token > kPairWindow ? h.token - kPairWindow : 0));
-      marked = it != forms.end() && std::get<0>(*it) == h.title &&
-               std::get<1>(*it) == !h.feminine &&
-               std::get<2>(*it) == tok.sentence &&
-               std::get<3>(*it) <= h.token + kPairWindow;
-    }
-    if (!marked && h.token + 1 < tokens.size() &&
-        tokens[h.token + 1].sentence == tok.sentence) {
-      // "Kaufmann/-frau", "Koch/Köchin": the next token ends the other form.
-      const Token& next = tokens[h.token + 1];
-      const absl::string_view gap =
-          a->doc.folded().substr(tok.end, next.begin - tok.end);
-      const std::string& other = h.feminine ? title.masculine : title.feminine;
-      const absl::string_view nt = a->doc.TokenText(next);
-      if (absl::StrContains(gap, "/") && nt.size() >= 3 &&
-          absl::EndsWith(other, nt)) {
-        marked = true;
-      }
-    }
-    if (marked) {
+    if (IsEpicenePlural(*a, h)) continue;  // plural of all genders
+    if (IsMarked(*a, index, h)) {
       marked_titles.insert(h.title);
       continue;
     }
-
-    // Is it the advertised position or a required qualification?
-    const Sentence& s = sentences[tok.sentence];
-    v1::Severity sev = v1::SEVERITY_UNSPECIFIED;
-    if (s.line == first_line ||
-        (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
-         s.line_tokens <= kHeadingMaxTokens)) {
-      sev = v1::SEVERITY_CRITICAL;
-    }
-    // The cue nearest before the title decides: "Wir suchen einen
-    // Verkäufer" is the advertised job, "eine Ausbildung zum Kaufmann" a
-    // qualification.
-    // The last cue ending at or before the title (the most severe of those
-    // ending there), if it ends within the window.
-    v1::Severity before_sev = v1::SEVERITY_UNSPECIFIED;
-    auto before = std::upper_bound(
-        cues_before.begin(), cues_before.end(),
-        std::make_tuple(tok.sentence, h.token, v1::Severity_MAX + 1));
-    if (before != cues_before.begin()) {
-      --before;
-      if (std::get<0>(*before) == tok.sentence &&
-          h.token - std::get<1>(*before) < kCueBeforeWindow) {
-        before_sev = static_cast<v1::Severity>(std::get<2>(*before));
-      }
-    }
-    const auto after = std::upper_bound(cues_after.begin(), cues_after.end(),
-                                        std::make_pair(tok.sentence, h.token));
-    if (after != cues_after.end() && after->first == tok.sentence &&
-        after->second - h.token <= kCueAfterWindow) {
-      sev = v1::SEVERITY_CRITICAL;
-    }
-    if (before_sev > sev) sev = before_sev;
+    const v1::Severity sev = UnmarkedSeverity(*a, index, h, first_line);
     if (sev != v1::SEVERITY_UNSPECIFIED) unmarked.push_back({&h, sev});
   }
 
   for (const Unmarked& u : unmarked) {
     const TitleHit& h = *u.hit;
     if (marked_titles.contains(h.title)) continue;
-    const Token& tok = tokens[h.token];
-    const CompiledTitle& title = lex.titles[h.title];
-    Candidate c;
-    c.entry = h.feminine ? fem_rule->second : masc_rule->second;
-    c.fbegin = tok.begin;
-    c.fend = tok.end;
-    c.tok_begin = h.token;
-    c.tok_end = h.token + 1;
-    c.sentence = tok.sentence;
-    c.severity = u.severity;
-
-    // Suggestions in the ad's own words: the compound's first part kept.
-    const uint32_t token_bytes = tok.end - tok.begin;
-    const uint32_t prefix_folded =
-        token_bytes > h.form_bytes ? token_bytes - h.form_bytes : 0;
-    std::string prefix;
-    if (prefix_folded > 0) {
-      const uint32_t ob = a->doc.OriginalBegin(tok.begin);
-      const uint32_t pe = a->doc.OriginalBegin(tok.begin + prefix_folded);
-      prefix = std::string(a->doc.OriginalText(ob, pe));
-    }
-    const std::string masc = prefix.empty()
-                                 ? title.def->masculine()
-                                 : prefix + LowerFirst(title.def->masculine());
-    const std::string fem = prefix.empty()
-                                ? title.def->feminine()
-                                : prefix + LowerFirst(title.def->feminine());
-    if (prefix.empty()) {
-      for (const std::string& n : title.def->neutral())
-        c.suggestions.push_back(n);
-    }
-    c.suggestions.push_back(absl::StrCat(fem, "/", masc));
-    if (fem == masc + "in") c.suggestions.push_back(absl::StrCat(masc, "*in"));
-    c.suggestions.push_back(absl::StrCat(masc, " (m/w/d)"));
-    a->candidates.push_back(std::move(c));
+    a->candidates.push_back(UnmarkedTitleCandidate(
+        *a, h, h.feminine ? fem_rule->second : masc_rule->second, u.severity));
   }
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "analyzers/catalog.h"
 #include "api/errors.h"
+#include "api/form_validation.h"
 #include "base/status_macros.h"
 #include "base/utf8.h"
 
@@ -220,14 +221,12 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
 
 absl::StatusOr<v1::ScanFormResponse> ScanApi::ScanForm(
     const v1::ScanFormRequest& request, const CallControl& call) const {
-  const std::vector<FormViolation> problems =
+  const std::vector<FieldViolation> violations =
       ValidateFormRequest(request, max_text_bytes_);
-  if (!problems.empty()) {
-    std::vector<FieldViolation> violations;
+  if (!violations.empty()) {
     std::map<std::string, std::string> metadata;
-    for (const FormViolation& p : problems) {
-      violations.push_back({p.field, p.description, p.reason});
-      if (p.reason == "TEXT_TOO_LARGE") {
+    for (const FieldViolation& v : violations) {
+      if (v.reason == "TEXT_TOO_LARGE") {
         metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
       }
     }

@@ -12,7 +12,7 @@ PACKAGES=(
   libgumbo-dev libjemalloc-dev libcli11-dev
   libcpp-httplib-dev nghttp2-client wrk
   clang-format
-  python3-grpcio python3-protobuf
+  python3-grpcio python3-protobuf python3-yaml util-linux
   python3
 )
 

@@ -10,6 +10,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 echo "== source checks"
 bash scripts/check_format.sh
 python3 scripts/check_layers.py .
+python3 scripts/check_sizes.py .
 
 echo "== release build"
 bash scripts/build.sh release

@@ -34,6 +34,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "analyzers/engine.h"
 #include "api/assessment_api.h"
@@ -56,6 +57,7 @@
 #include "service/json_log.h"
 #include "service/lexicon_watch.h"
 #include "service/metrics.h"
+#include "service/reload.h"
 #include "service/scan_service.h"
 #include "service/server_help.h"
 #include "service/server_options.h"
@@ -80,73 +82,10 @@ std::string DefaultQuestionnaireDir() {
                      DIVCHECK_SOURCE_QUESTIONNAIRES);
 }
 
-void LogProblems(JsonLog& log, const std::vector<LexiconProblem>& problems) {
-  for (const LexiconProblem& p : problems) {
-    log.Error("lexicon problem", {{"file", p.file},
-                                  {"line", p.line},
-                                  {"column", p.column},
-                                  {"problem", p.message},
-                                  {"where", p.ToString()}});
-  }
-}
-
 // `status` with its message prefixed by `what` ("what: message").
 absl::Status Prefixed(absl::string_view what, const absl::Status& status) {
   return absl::Status(status.code(),
                       absl::StrCat(what, ": ", status.message()));
-}
-
-// Reloads from SIGHUP and from the file watcher run one at a time.
-ABSL_CONST_INIT absl::Mutex reload_mu(absl::kConstInit);
-
-void ReloadLexicons(Engine& engine, JsonLog& log, ServerMetrics* metrics) {
-  absl::MutexLock lock(&reload_mu);
-  const std::shared_ptr<const LexiconSet> before = engine.lexicons();
-  std::vector<LexiconProblem> problems;
-  absl::Status status = engine.ReloadLexicons(&problems);
-  if (metrics != nullptr) metrics->CountReload(status.ok());
-  if (!status.ok()) {
-    LogProblems(log, problems);
-    log.Error("lexicon reload failed; the loaded lexicons stay in use",
-              {{"error", std::string(status.message())},
-               {"problems", static_cast<uint64_t>(problems.size())},
-               {"lexicon_version", before->content_hash()}});
-    return;
-  }
-  const std::shared_ptr<const LexiconSet> after = engine.lexicons();
-  if (metrics != nullptr) metrics->SetLexicons(*after);
-  log.Info("lexicons reloaded",
-           {{"previous_version", before->content_hash()},
-            {"lexicon_version", after->content_hash()},
-            {"files", static_cast<uint64_t>(after->files().size())},
-            {"entries", static_cast<uint64_t>(after->entry_count())}});
-}
-
-// Loads the questionnaires again and puts them in use if they load cleanly
-// and keep every version loaded now; otherwise logs every problem and the
-// loaded ones stay.
-void ReloadQuestionnaires(const std::string& dir, api::AssessmentApi& api,
-                          JsonLog& log) {
-  const std::string before = api.questionnaires()->content_hash();
-  std::vector<DataProblem> problems;
-  absl::StatusOr<std::shared_ptr<const assessment::QuestionnaireSet>> next =
-      assessment::QuestionnaireSet::Load(dir, &problems);
-  absl::Status status = next.status();
-  if (status.ok()) status = api.ReplaceQuestionnaires(*std::move(next));
-  if (!status.ok()) {
-    for (const DataProblem& p : problems) {
-      log.Error("questionnaire problem", {{"where", p.ToString()}});
-    }
-    log.Error(
-        "questionnaire reload failed; the loaded questionnaires stay in use",
-        {{"error", std::string(status.message())},
-         {"problems", static_cast<uint64_t>(problems.size())},
-         {"questionnaire_version", before}});
-    return;
-  }
-  log.Info("questionnaires reloaded",
-           {{"previous_version", before},
-            {"questionnaire_version", api.questionnaires()->content_hash()}});
 }
 
 // Waits up to `drain` while the server keeps serving; a second SIGTERM or
@@ -163,30 +102,6 @@ void Drain(const sigset_t& signals, std::chrono::seconds drain) {
     const int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGTERM || sig == SIGINT) return;
   }
-}
-
-// Runs on its own thread until SIGTERM or SIGINT has stopped the server;
-// `reload` runs on SIGHUP.
-
-// Reads the --config file again and puts its API keys in use (both ports
-// share them). On any problem logs it and the keys in use stay.
-void ReloadApiKeys(ApiKeys& keys, JsonLog& log) {
-  const std::optional<std::string> path = absl::GetFlag(FLAGS_config);
-  if (!path.has_value()) return;
-  absl::StatusOr<config::v1::ServerConfig> config = LoadServerConfig(*path);
-  absl::Status status = config.status();
-  if (status.ok()) {
-    absl::StatusOr<ApiKeys> next = ApiKeys::FromConfig(config->api_keys());
-    status = next.status();
-    if (status.ok()) {
-      keys.Replace(*next);
-      log.Info("api keys reloaded",
-               {{"api_keys", static_cast<uint64_t>(keys.size())}});
-      return;
-    }
-  }
-  log.Error("config reload failed; the API keys in use stay",
-            {{"error", std::string(status.message())}});
 }
 
 // Runs on its own thread until SIGTERM or SIGINT has stopped the servers;
@@ -512,7 +427,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
         [&engine, &log, metrics, &options] {
           log.Info("lexicon files changed: reloading",
                    {{"dir", options.lexicon_dir}});
-          ReloadLexicons(engine, log, metrics);
+          ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
         });
   }
   const std::string& questionnaire_dir = backends.questionnaire_dir;
@@ -520,9 +435,9 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
     log.Info("SIGHUP: reloading lexicons and questionnaires",
              {{"lexicon_dir", options.lexicon_dir},
               {"questionnaire_dir", questionnaire_dir}});
-    ReloadLexicons(engine, log, metrics);
+    ReloadLexicons(engine, options.allow_lexicon_shrink, log, metrics);
     ReloadQuestionnaires(questionnaire_dir, assessment_api, log);
-    ReloadApiKeys(*backends.keys, log);
+    ReloadApiKeys(absl::GetFlag(FLAGS_config), *backends.keys, log);
   };
   std::thread signal_thread(
       HandleSignals, std::cref(signals), std::cref(reload), std::ref(*server),

@@ -60,6 +60,97 @@ absl::StatusOr<std::chrono::system_clock::time_point> Deadline(
   return std::chrono::system_clock::now() + timeout;
 }
 
+// Reads the request body through `reader` (none for methods without a
+// body) into `body`, up to `max_bytes`; the rest of an over-long body is
+// read and dropped, so that a keep-alive connection stays in step.
+absl::Status ReadBody(const httplib::ContentReader* reader, size_t max_bytes,
+                      httplib::Response& res, std::string* body) {
+  if (reader == nullptr) return absl::OkStatus();
+  bool too_large = false;
+  const bool read = (*reader)([&](const char* data, size_t n) {
+    if (body->size() + n > max_bytes) too_large = true;
+    if (!too_large) body->append(data, n);
+    return true;
+  });
+  if (too_large || res.status == 413) {
+    return api::WithReason(
+        absl::InvalidArgumentError(absl::StrCat(
+            "the request body is over the limit of ", max_bytes, " bytes")),
+        "REQUEST_TOO_LARGE");
+  }
+  if (!read) {
+    res.set_header("Connection", "close");
+    return api::WithReason(
+        absl::InvalidArgumentError("the request body could not be read"),
+        "MALFORMED_REQUEST");
+  }
+  return absl::OkStatus();
+}
+
+// The route of the request (of a CORS preflight: the route its GET or POST
+// would take), or UNKNOWN_ROUTE / METHOD_NOT_ALLOWED (with an Allow
+// header).
+absl::StatusOr<const Route*> MatchRoute(const httplib::Request& req,
+                                        httplib::Response& res,
+                                        std::string* path_value) {
+  std::string allowed;
+  const bool preflight = req.method == "OPTIONS";
+  const Route* route =
+      FindRoute(preflight ? "GET" : req.method, req.path, path_value, &allowed);
+  if (route == nullptr && preflight) {
+    route = FindRoute("POST", req.path, path_value, &allowed);
+  }
+  if (route != nullptr) return route;
+  if (allowed.empty()) {
+    return api::WithReason(absl::NotFoundError(absl::StrCat(
+                               "no route ", req.path, " (see docs/API.md)")),
+                           "UNKNOWN_ROUTE");
+  }
+  res.set_header("Allow", allowed);
+  return api::WithReason(
+      absl::InvalidArgumentError(absl::StrCat(req.method, " is not allowed on ",
+                                              req.path, "; use ", allowed)),
+      "METHOD_NOT_ALLOWED");
+}
+
+// Checks the Content-Type of a route with a body and adds the fields of a
+// form body to `params`.
+absl::Status ParseParams(const Route& route, const httplib::Request& req,
+                         const std::string& body, HttpParams* params) {
+  const std::string content_type = req.get_header_value("Content-Type");
+  if (route.body == BodyKind::kJson &&
+      MediaType(content_type) != "application/json") {
+    return UnsupportedMediaType(content_type, "application/json");
+  }
+  if (route.body == BodyKind::kForm) {
+    if (MediaType(content_type) != "application/x-www-form-urlencoded") {
+      return UnsupportedMediaType(content_type,
+                                  "application/x-www-form-urlencoded");
+    }
+    // httplib's decoder of URL-encoded pairs ('+' and %XX).
+    httplib::detail::parse_query_text(body, *params);
+  }
+  return absl::OkStatus();
+}
+
+// The name of the API key the request carries (Authorization header, or a
+// form's `apiKey` field); on failure asks for a Bearer token.
+absl::StatusOr<std::string> Authenticate(const ApiKeys& keys,
+                                         const Route& route,
+                                         const httplib::Request& req,
+                                         const HttpParams& params,
+                                         httplib::Response& res) {
+  std::string authorization = req.get_header_value("Authorization");
+  if (authorization.empty() && route.body == BodyKind::kForm) {
+    // LanguageTool clients send their key as the `apiKey` field.
+    auto it = params.find("apiKey");
+    if (it != params.end()) authorization = "Bearer " + it->second;
+  }
+  absl::StatusOr<std::string> name = keys.Authenticate(authorization);
+  if (!name.ok()) res.set_header("WWW-Authenticate", "Bearer");
+  return name;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(const api::ScanApi* scan,
@@ -84,20 +175,7 @@ absl::StatusOr<int> HttpServer::Start() {
   if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
     host = host.substr(1, host.size() - 2);
   }
-  if (options_.cert_file.empty()) {
-    server_ = std::make_unique<httplib::Server>();
-  } else {
-    server_ = std::make_unique<httplib::SSLServer>(
-        options_.cert_file.c_str(), options_.key_file.c_str(),
-        options_.client_ca_file.empty() ? nullptr
-                                        : options_.client_ca_file.c_str());
-    if (!server_->is_valid()) {
-      server_.reset();
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot set up TLS for the HTTP port from ",
-                       options_.cert_file, " and ", options_.key_file));
-    }
-  }
+  if (absl::Status created = CreateServer(); !created.ok()) return created;
   httplib::Server& s = *server_;
   const int threads = options_.threads;
   s.new_task_queue = [threads] {
@@ -111,6 +189,41 @@ absl::StatusOr<int> HttpServer::Start() {
   s.set_read_timeout(10);
   s.set_write_timeout(10);
   s.set_payload_max_length(options_.max_body_bytes);
+  InstallHandlers(s);
+  if (port == 0) {
+    port = s.bind_to_any_port(host);
+    if (port < 0) port = 0;
+  } else if (!s.bind_to_port(host, port)) {
+    port = 0;
+  }
+  if (port == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.listen));
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return port;
+}
+
+absl::Status HttpServer::CreateServer() {
+  if (options_.cert_file.empty()) {
+    server_ = std::make_unique<httplib::Server>();
+    return absl::OkStatus();
+  }
+  server_ = std::make_unique<httplib::SSLServer>(
+      options_.cert_file.c_str(), options_.key_file.c_str(),
+      options_.client_ca_file.empty() ? nullptr
+                                      : options_.client_ca_file.c_str());
+  if (!server_->is_valid()) {
+    server_.reset();
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot set up TLS for the HTTP port from ",
+                     options_.cert_file, " and ", options_.key_file));
+  }
+  return absl::OkStatus();
+}
+
+void HttpServer::InstallHandlers(httplib::Server& s) {
   // One catch-all per method; routing is ours (http_routes.h), on exact
   // strings. POST bodies are read by Handle through the content reader, so
   // that httplib's 8 KiB limit for form posts does not apply.
@@ -166,19 +279,6 @@ absl::StatusOr<int> HttpServer::Start() {
     res.set_content(e.json, "application/json");
     log_->Error("http handler threw");
   });
-  if (port == 0) {
-    port = s.bind_to_any_port(host);
-    if (port < 0) port = 0;
-  } else if (!s.bind_to_port(host, port)) {
-    port = 0;
-  }
-  if (port == 0) {
-    server_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options_.listen));
-  }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  return port;
 }
 
 void HttpServer::Stop() {
@@ -257,6 +357,23 @@ void HttpServer::Handle(const httplib::Request& req, httplib::Response& res,
   log_->LogBuffered(status.ok() ? "info" : "warning", "http", line);
 }
 
+absl::Status HttpServer::AnswerPreflight(const httplib::Request& req,
+                                         httplib::Response& res) const {
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty() || !OriginAllowed(origin)) {
+    return api::WithReason(
+        absl::PermissionDeniedError(absl::StrCat(
+            "origin \"", origin,
+            "\" may not call this API (http_cors_origins in the config)")),
+        "CORS_ORIGIN_NOT_ALLOWED");
+  }
+  res.status = 204;
+  res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  res.set_header("Access-Control-Allow-Headers", kAllowedHeaders);
+  res.set_header("Access-Control-Max-Age", "600");
+  return absl::OkStatus();
+}
+
 absl::Status HttpServer::Dispatch(const httplib::Request& req,
                                   httplib::Response& res,
                                   const httplib::ContentReader* reader,
@@ -267,88 +384,25 @@ absl::Status HttpServer::Dispatch(const httplib::Request& req,
   // The body is read first, whatever follows, so that a keep-alive
   // connection stays in step.
   std::string body;
-  bool too_large = false;
-  if (reader != nullptr) {
-    const bool read = (*reader)([&](const char* data, size_t n) {
-      if (body.size() + n > options_.max_body_bytes) too_large = true;
-      if (!too_large) body.append(data, n);
-      return true;
-    });
-    if (too_large || res.status == 413) {
-      return api::WithReason(absl::InvalidArgumentError(absl::StrCat(
-                                 "the request body is over the limit of ",
-                                 options_.max_body_bytes, " bytes")),
-                             "REQUEST_TOO_LARGE");
-    }
-    if (!read) {
-      res.set_header("Connection", "close");
-      return api::WithReason(
-          absl::InvalidArgumentError("the request body could not be read"),
-          "MALFORMED_REQUEST");
-    }
+  if (absl::Status s = ReadBody(reader, options_.max_body_bytes, res, &body);
+      !s.ok()) {
+    return s;
   }
   std::string path_value;
-  std::string allowed;
   const bool preflight = req.method == "OPTIONS";
-  const Route* route = FindRoute(preflight ? "GET" : req.method, req.path,
-                                 &path_value, &allowed);
-  if (route == nullptr && preflight) {
-    route = FindRoute("POST", req.path, &path_value, &allowed);
-  }
-  if (route == nullptr) {
-    if (allowed.empty()) {
-      return api::WithReason(absl::NotFoundError(absl::StrCat(
-                                 "no route ", req.path, " (see docs/API.md)")),
-                             "UNKNOWN_ROUTE");
-    }
-    res.set_header("Allow", allowed);
-    return api::WithReason(
-        absl::InvalidArgumentError(absl::StrCat(
-            req.method, " is not allowed on ", req.path, "; use ", allowed)),
-        "METHOD_NOT_ALLOWED");
-  }
+  absl::StatusOr<const Route*> found = MatchRoute(req, res, &path_value);
+  if (!found.ok()) return found.status();
+  const Route* route = *found;
   *route_name = route->pattern;
-  if (preflight) {
-    const std::string origin = req.get_header_value("Origin");
-    if (origin.empty() || !OriginAllowed(origin)) {
-      return api::WithReason(
-          absl::PermissionDeniedError(absl::StrCat(
-              "origin \"", origin,
-              "\" may not call this API (http_cors_origins in the config)")),
-          "CORS_ORIGIN_NOT_ALLOWED");
-    }
-    res.status = 204;
-    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", kAllowedHeaders);
-    res.set_header("Access-Control-Max-Age", "600");
-    return absl::OkStatus();
-  }
+  if (preflight) return AnswerPreflight(req, res);
   HttpParams params = req.params;
-  const std::string content_type = req.get_header_value("Content-Type");
-  if (route->body == BodyKind::kJson &&
-      MediaType(content_type) != "application/json") {
-    return UnsupportedMediaType(content_type, "application/json");
-  }
-  if (route->body == BodyKind::kForm) {
-    if (MediaType(content_type) != "application/x-www-form-urlencoded") {
-      return UnsupportedMediaType(content_type,
-                                  "application/x-www-form-urlencoded");
-    }
-    // httplib's decoder of URL-encoded pairs ('+' and %XX).
-    httplib::detail::parse_query_text(body, params);
+  if (absl::Status s = ParseParams(*route, req, body, &params); !s.ok()) {
+    return s;
   }
   if (route->authenticated && keys_ != nullptr && keys_->enabled()) {
-    std::string authorization = req.get_header_value("Authorization");
-    if (authorization.empty() && route->body == BodyKind::kForm) {
-      // LanguageTool clients send their key as the `apiKey` field.
-      auto it = params.find("apiKey");
-      if (it != params.end()) authorization = "Bearer " + it->second;
-    }
-    absl::StatusOr<std::string> name = keys_->Authenticate(authorization);
-    if (!name.ok()) {
-      res.set_header("WWW-Authenticate", "Bearer");
-      return name.status();
-    }
+    absl::StatusOr<std::string> name =
+        Authenticate(*keys_, *route, req, params, res);
+    if (!name.ok()) return name.status();
     *key_name = *std::move(name);
   }
   if (route->body == BodyKind::kForm) {

@@ -102,6 +102,14 @@ class HttpServer {
                         const std::string& request_id, std::string* route,
                         std::string* key_name,
                         std::vector<LogField>* log_fields);
+  // Makes server_, with TLS when a certificate is configured.
+  absl::Status CreateServer();
+  // Routes every method to Handle; answers httplib's own errors and
+  // handler exceptions with a google.rpc.Status body.
+  void InstallHandlers(httplib::Server& s);
+  // Answers a CORS preflight (204), or CORS_ORIGIN_NOT_ALLOWED.
+  absl::Status AnswerPreflight(const httplib::Request& req,
+                               httplib::Response& res) const;
   // The request id and the security headers every answer carries.
   static void SetCommonHeaders(const std::string& request_id,
                                httplib::Response& res);

@@ -116,6 +116,8 @@ void WriteReport(int field, const v1::Report& r, CodedOutputStream* out) {
   if (r.findings_capped()) WireFormatLite::WriteBool(15, true, out);
   WriteUInt32(16, r.omitted_finding_count(), out);
   WriteUInt32(17, r.omitted_highlight_count(), out);
+  WriteEnum(80, r.coverage(), out);
+  WriteString(81, r.apparent_language(), out);
 }
 
 absl::Status Malformed(absl::string_view why) {

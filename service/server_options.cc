@@ -46,6 +46,10 @@ ABSL_FLAG(std::optional<uint64_t>, shutdown_grace_seconds, std::nullopt,
 ABSL_FLAG(std::optional<uint32_t>, watch_lexicons_seconds, std::nullopt,
           "reload the lexicons when their files change, looking every N "
           "seconds (default 0: only on SIGHUP; at most 3600)");
+ABSL_FLAG(bool, allow_lexicon_shrink, false,
+          "accept a lexicon reload (SIGHUP, --watch_lexicons_seconds) that "
+          "lacks a language or a file of the set in use (default: refuse it "
+          "and keep serving the old set)");
 ABSL_FLAG(bool, log_requests, true, "one JSON log line per call");
 ABSL_FLAG(std::optional<uint32_t>, max_concurrent_streams, std::nullopt,
           "concurrent calls (HTTP/2 streams) per connection (default 100, "
@@ -97,8 +101,9 @@ flag names may be written with '-' or '_'.
 
 Signals: SIGHUP reloads the lexicons and the questionnaires (a bad set is
 rejected, every problem logged, and the old set keeps serving; a questionnaire
-set must keep every version loaded now; --watch_lexicons_seconds reloads the
-lexicons when their files change), and the API keys of the --config file (for
+set must keep every version loaded now, and a lexicon set every language and
+file loaded now unless --allow_lexicon_shrink; --watch_lexicons_seconds reloads
+the lexicons when their files change), and the API keys of the --config file (for
 both ports; a bad file is logged and the keys in use stay); SIGTERM or SIGINT
 stops: health turns NOT_SERVING, calls are still served for --drain_seconds,
 then new calls are refused (UNAVAILABLE), in-flight calls get the grace
@@ -291,6 +296,7 @@ static void ApplyConfig(const config::v1::ServerConfig& c, ServerOptions* out) {
   }
   if (c.has_log_requests()) o.log_requests = c.log_requests();
   o.watch_lexicons = std::chrono::seconds(c.watch_lexicons_seconds());
+  o.allow_lexicon_shrink = c.allow_lexicon_shrink();
   o.http_listen = c.http_listen();
   if (c.http_threads() != 0) o.http_threads = c.http_threads();
   o.http_cors_origins.assign(c.http_cors_origins().begin(),
@@ -320,6 +326,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   // the config file may have left on.
   if (!absl::GetFlag(FLAGS_reflection)) o.reflection = false;
   if (!absl::GetFlag(FLAGS_log_requests)) o.log_requests = false;
+  if (absl::GetFlag(FLAGS_allow_lexicon_shrink)) o.allow_lexicon_shrink = true;
   if (auto v = absl::GetFlag(FLAGS_max_text_bytes)) {
     if (*v == 0) {
       return absl::InvalidArgumentError(

@@ -32,6 +32,7 @@ ABSL_DECLARE_FLAG(std::optional<std::string>, questionnaires);
 ABSL_DECLARE_FLAG(std::optional<uint64_t>, max_text_bytes);
 ABSL_DECLARE_FLAG(std::optional<uint64_t>, shutdown_grace_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, watch_lexicons_seconds);
+ABSL_DECLARE_FLAG(bool, allow_lexicon_shrink);
 ABSL_DECLARE_FLAG(bool, log_requests);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, max_concurrent_streams);
 ABSL_DECLARE_FLAG(std::optional<uint64_t>, memory_quota_bytes);
@@ -59,6 +60,9 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{10};
   // How often to look for changed lexicon files; 0: never (SIGHUP only).
   std::chrono::seconds watch_lexicons{0};
+  // Accept a lexicon reload that lacks a language or a file of the set in
+  // use (by default such a reload is refused and logged).
+  bool allow_lexicon_shrink = false;
   bool log_requests = true;
 
   // Limits against resource exhaustion (docs/SECURITY.md), each within the

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "assessment/scoring.h"
 #include "base/data_dir.h"
+#include "clients/cli/api_key.h"
 
 namespace divcheck::cli::assess {
 
@@ -15,9 +16,10 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Create(
     const std::optional<std::string>& questionnaire_dir) {
   auto backend = std::unique_ptr<Backend>(new Backend());
   if (!server.empty()) {
-    const char* key = std::getenv("DIVCHECK_API_KEY");
+    // ParseAssessFlags has refused a key that cannot be used.
+    absl::StatusOr<std::string> key = ApiKeyFor(server);
     backend->remote_ =
-        std::make_unique<RemoteAssessments>(server, key ? key : "");
+        std::make_unique<RemoteAssessments>(server, key.value_or(""));
     return backend;
   }
   const std::string dir = questionnaire_dir.value_or(

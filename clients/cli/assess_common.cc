@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/file.h"
+#include "clients/cli/api_key.h"
 #include "clients/cli/assess_format.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/report_format.h"
@@ -33,6 +34,14 @@ std::optional<int> ParseAssessFlags(int argc, char** argv, int start,
     return kExitOk;
   }
   flags->positional = line.positional();
+  if (!flags->server.empty()) {
+    // Checked here, before any call, so a bad key is a usage error (exit 2).
+    absl::StatusOr<std::string> key = ApiKeyFor(flags->server);
+    if (!key.ok()) {
+      std::cerr << "divcheck assess: " << key.status().message() << "\n";
+      return kExitError;
+    }
+  }
   return std::nullopt;
 }
 

@@ -35,7 +35,9 @@ Options:
   --channels=N           connections to spread the calls over (default 1)
   --lang=auto|de|en      language sent with each call (default auto)
 
-The API key, if the server wants one, is read from $DIVCHECK_API_KEY.
+The API key, if the server wants one, is read from $DIVCHECK_API_KEY or the
+file named by $DIVCHECK_API_KEY_FILE, and sent only to a loopback address
+unless DIVCHECK_INSECURE_SEND_KEY=1 (the CLI has no TLS; docs/API.md).
 Exit status: 0 when every call succeeded, 1 when some failed, 2 for usage
 errors.
 )";
@@ -108,7 +110,9 @@ int BenchCommand(int argc, char** argv) {
     return kExitUsage;
   }
   options.text = *std::move(text);
-  options.api_key = ApiKey();
+  const std::optional<std::string> key = ApiKeyOrPrint(options.address);
+  if (!key.has_value()) return kExitUsage;
+  options.api_key = *key;
 
   std::cout << "divcheck bench: " << options.address << ", "
             << options.concurrency << " in flight over " << options.channels

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/data_dir.h"
 #include "base/file.h"
+#include "clients/cli/api_key.h"
 
 namespace divcheck::cli {
 
@@ -55,9 +56,13 @@ absl::StatusOr<std::string> ReadInput(const std::string& path,
   return data;
 }
 
-std::string ApiKey() {
-  const char* key = std::getenv("DIVCHECK_API_KEY");
-  return key != nullptr ? key : "";
+std::optional<std::string> ApiKeyOrPrint(const std::string& server) {
+  absl::StatusOr<std::string> key = ApiKeyFor(server);
+  if (!key.ok()) {
+    std::cerr << "divcheck: " << key.status().message() << "\n";
+    return std::nullopt;
+  }
+  return *std::move(key);
 }
 
 absl::Status WithServerName(const std::string& server, absl::Status status) {

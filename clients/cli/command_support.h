@@ -24,10 +24,12 @@
 namespace divcheck::cli {
 
 // Exit statuses of `divcheck`: nothing reached --fail-on; something did (or
-// the lexicons have problems); usage or input errors.
+// the lexicons have problems); usage or input errors; a text could not be
+// checked (empty, no words, a language without rules; `divcheck scan`).
 constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitNotChecked = 3;
 
 // Prints "divcheck: ERROR", a blank line and `help` to standard error and
 // returns kExitUsage.
@@ -47,8 +49,10 @@ std::optional<int> CheckLangFlag(const std::string& lang, const char* help);
 // source tree's.
 std::string DefaultLexiconDir();
 
-// $DIVCHECK_API_KEY, or "" when it is not set.
-std::string ApiKey();
+// The API key for `server` (clients/cli/api_key.h: $DIVCHECK_API_KEY or
+// $DIVCHECK_API_KEY_FILE, trimmed and checked), "" for none; nullopt after
+// printing why it cannot be used ("divcheck: …") — exit with kExitUsage.
+std::optional<std::string> ApiKeyOrPrint(const std::string& server);
 
 // A failed call to `server`: UNAVAILABLE and UNAUTHENTICATED (the server is
 // not reached, or not let in) with "server HOST:PORT: " before the message;

@@ -10,9 +10,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
+#include "clients/cli/backend.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
-#include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
 #include "formats/form_input.h"
 
@@ -132,15 +132,6 @@ absl::StatusOr<v1::ScanFormRequest> FormRequest(const FormFlags& flags,
   return request;
 }
 
-// Audits the form through the server; errors reaching it name the server.
-absl::StatusOr<v1::ScanFormResponse> AuditRemote(
-    const std::string& server, const v1::ScanFormRequest& request) {
-  RemoteScanner remote(server, ApiKey());
-  absl::StatusOr<v1::ScanFormResponse> response = remote.ScanForm(request);
-  if (!response.ok()) return WithServerName(server, response.status());
-  return response;
-}
-
 }  // namespace
 
 int FormCommand(int argc, char** argv) {
@@ -162,16 +153,10 @@ int FormCommand(int argc, char** argv) {
   absl::StatusOr<v1::ScanFormRequest> request = FormRequest(flags, *content);
   if (!request.ok()) return fail(request.status().message());
 
-  absl::StatusOr<v1::ScanFormResponse> response;
-  if (!flags.server.empty()) {
-    response = AuditRemote(flags.server, *request);
-  } else {
-    EngineOptions options;
-    options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
-    std::unique_ptr<Engine> engine = LoadEngine(options);
-    if (engine == nullptr) return kExitUsage;
-    response = engine->ScanForm(*request, ScanOptions());
-  }
+  std::unique_ptr<ScanBackend> backend =
+      MakeScanBackend(flags.server, flags.lexicons, kDefaultMaxInputBytes);
+  if (backend == nullptr) return kExitUsage;
+  absl::StatusOr<v1::ScanFormResponse> response = backend->ScanForm(*request);
   if (!response.ok()) return fail(response.status().message());
   int exit_code = kExitOk;
   for (const v1::Finding& f : response->report().findings()) {

@@ -9,7 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "api/errors.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
+#include "google/protobuf/stubs/logging.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 
@@ -20,9 +23,17 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kCallTimeout{60};
 
+// The server's status as the api made it: code, message and, from the
+// grpc-status-details-bin trailer, the ErrorInfo and BadRequest.
 absl::Status FromGrpc(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  google::rpc::Status rpc;
+  if (status.error_details().empty() ||
+      !rpc.ParseFromString(status.error_details())) {
+    rpc.Clear();
+    rpc.set_code(static_cast<int>(status.error_code()));
+    rpc.set_message(status.error_message());
+  }
+  return api::FromRpcStatus(rpc);
 }
 
 v1::ScanTextRequest MakeRequest(const std::string& text,
@@ -54,14 +65,20 @@ RemoteScanner::RemoteScanner(const std::string& address,
 
 RemoteScanner::~RemoteScanner() = default;
 
-absl::StatusOr<v1::Report> RemoteScanner::Scan(const std::string& text,
-                                               const std::string& language) {
+absl::StatusOr<v1::Report> RemoteScanner::Scan(
+    const v1::ScanTextRequest& request) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
   Authorize(&ctx, impl_->api_key);
   v1::ScanTextResponse response;
-  grpc::Status status =
-      impl_->stub->ScanText(&ctx, MakeRequest(text, language), &response);
+  grpc::Status status;
+  {
+    // Text that is not UTF-8 is sent as it is, for the server's api to
+    // refuse in the same words as the in-process one; protobuf's warning
+    // about it would be a second, different message on stderr.
+    google::protobuf::LogSilencer silence;
+    status = impl_->stub->ScanText(&ctx, request, &response);
+  }
   if (!status.ok()) return FromGrpc(status);
   return std::move(*response.mutable_report());
 }

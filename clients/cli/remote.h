@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
+#include "divcheck/v1/scan_service.pb.h"
 
 namespace divcheck::cli {
 
@@ -26,10 +27,10 @@ class RemoteScanner {
   RemoteScanner(const std::string& address, const std::string& api_key);
   ~RemoteScanner();
 
-  // The server's report. Errors: the server's status code and message
-  // (UNAVAILABLE when it cannot be reached).
-  absl::StatusOr<v1::Report> Scan(const std::string& text,
-                                  const std::string& language);
+  // The server's report. Errors: the server's status as api::FromRpcStatus
+  // reads it (code, message, reason, BadRequest; UNAVAILABLE when it cannot
+  // be reached).
+  absl::StatusOr<v1::Report> Scan(const v1::ScanTextRequest& request);
   // The server's audit of a form (ScanForm). Errors as for Scan; an
   // INVALID_ARGUMENT message lists every violation the server reported.
   absl::StatusOr<v1::ScanFormResponse> ScanForm(

@@ -1,5 +1,6 @@
 #include "clients/cli/report_format.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/json.h"
@@ -125,6 +126,72 @@ void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
   }
 }
 
+// The name of a language `apparent_language` may hold.
+std::string LanguageName(const std::string& code, bool de) {
+  static const auto* names =
+      new absl::flat_hash_map<std::string, std::pair<const char*, const char*>>{
+          {"de", {"Deutsch", "German"}},
+          {"en", {"Englisch", "English"}},
+          {"fr", {"Französisch", "French"}},
+          {"es", {"Spanisch", "Spanish"}},
+          {"it", {"Italienisch", "Italian"}},
+          {"pt", {"Portugiesisch", "Portuguese"}},
+          {"nl", {"Niederländisch", "Dutch"}},
+          {"pl", {"Polnisch", "Polish"}},
+          {"tr", {"Türkisch", "Turkish"}}};
+  auto it = names->find(code);
+  if (it == names->end()) return EscapeForTerminal(code);
+  return de ? it->second.first : it->second.second;
+}
+
+// For a report whose text was not checked, appends why in place of the
+// score line and returns true. For a language mismatch appends a warning
+// and returns false (the score line follows).
+bool AppendNotChecked(const std::string& source, const v1::Report& report,
+                      bool de, const char* bold, const char* reset,
+                      std::string* out) {
+  const std::string apparent = LanguageName(report.apparent_language(), de);
+  switch (report.coverage()) {
+    case v1::COVERAGE_EMPTY:
+      absl::StrAppend(out, bold, source, ": ", reset,
+                      de ? "nicht geprüft: der Text ist leer"
+                         : "not checked: the text is empty",
+                      "\n");
+      return true;
+    case v1::COVERAGE_NO_WORDS:
+      absl::StrAppend(out, bold, source, ": ", reset,
+                      de ? "nicht geprüft: der Text enthält keine Wörter"
+                         : "not checked: the text contains no words",
+                      "\n");
+      return true;
+    case v1::COVERAGE_UNSUPPORTED_LANGUAGE:
+      absl::StrAppend(
+          out, bold, source, ": ", reset,
+          de ? "nicht geprüft: der Text scheint "
+             : "not checked: the text "
+               "looks like ",
+          apparent,
+          de ? " zu sein; divcheck prüft nur deutsche und englische Texte "
+               "(--lang=de oder --lang=en erzwingt eine Prüfung)"
+             : "; divcheck only checks German and English texts "
+               "(--lang=de or --lang=en forces a check)",
+          "\n");
+      return true;
+    case v1::COVERAGE_LANGUAGE_MISMATCH:
+      absl::StrAppend(
+          out, bold, source, ": ", reset,
+          de ? "Achtung: der Text scheint nicht Deutsch, sondern "
+             : "caution: the text does not look English but ",
+          apparent,
+          de ? " zu sein; die Punktzahl gilt nur für die deutschen Wörter"
+             : "; the score only covers the English words",
+          "\n");
+      return false;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 std::string FormatText(const std::string& raw_source, const v1::Report& report,
@@ -165,6 +232,7 @@ std::string FormatText(const std::string& raw_source, const v1::Report& report,
            : " more highlights; the score counts the listed ones",
         reset, "\n");
   }
+  if (AppendNotChecked(source, report, de, bold, reset, &out)) return out;
   const auto& cw = report.coded_wording();
   absl::StrAppend(
       &out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),

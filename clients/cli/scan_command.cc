@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
+#include "clients/cli/backend.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
-#include "clients/cli/remote.h"
 #include "clients/cli/report_format.h"
 
 namespace divcheck::cli {
@@ -40,11 +40,20 @@ Options:
   --server=HOST:PORT     scan through a divcheckd server instead of
                          in-process; the output is the same. The API key,
                          if the server wants one, is read from
-                         $DIVCHECK_API_KEY
+                         $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
+                         (sent only to a loopback address unless
+                         DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
+
+A text that cannot be checked gets no score: an empty text, one without
+words (only punctuation, emoji or numbers), or, with --lang=auto, one in a
+language divcheck has no rules for (e.g. French, Turkish) is reported as
+"not checked". With --lang=de or --lang=en such a text is scanned as asked,
+but the output warns that it does not look like that language.
 
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 usage or input
-errors (missing file, invalid UTF-8, input too large); the other files are
-still scanned.
+errors (missing file, invalid UTF-8, input too large), 3 a text was not
+checked or does not look like the --lang given (when no status 1 or 2
+applies); the other files are still scanned.
 )";
 
 namespace {
@@ -103,69 +112,6 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   return std::nullopt;
 }
 
-// Makes the reports, in-process or through a server; both give the same
-// reports and the same error messages.
-class Scanner {
- public:
-  // nullptr after printing why (the lexicons do not load).
-  static std::unique_ptr<Scanner> Create(const ScanFlags& flags) {
-    auto scanner = std::unique_ptr<Scanner>(new Scanner(flags));
-    if (!flags.server.empty()) {
-      scanner->remote_ =
-          std::make_unique<RemoteScanner>(flags.server, ApiKey());
-      return scanner;
-    }
-    EngineOptions options;
-    options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
-    options.max_input_bytes = flags.max_bytes;
-    scanner->engine_ = LoadEngine(options);
-    if (scanner->engine_ == nullptr) return nullptr;
-    return scanner;
-  }
-
-  // Scans `text` into *report (reused for every input: protobuf keeps the
-  // previous report's strings and messages, so a batch allocates little).
-  absl::Status ScanInto(const std::string& text, v1::Report* report) {
-    if (engine_ != nullptr) {
-      return engine_->ScanTextInto(text, options_, report);
-    }
-    absl::StatusOr<v1::Report> remote = ScanRemote(text);
-    if (!remote.ok()) return remote.status();
-    *report = *std::move(remote);
-    return absl::OkStatus();
-  }
-
- private:
-  explicit Scanner(const ScanFlags& flags)
-      : server_(flags.server), max_bytes_(flags.max_bytes) {
-    options_.language = flags.lang;
-  }
-
-  absl::StatusOr<v1::Report> ScanRemote(const std::string& text) {
-    // Checked here as the engine does in-process, so errors read the same.
-    if (text.size() > max_bytes_) {
-      return absl::InvalidArgumentError(absl::StrCat("input is ", text.size(),
-                                                     " bytes; the limit is ",
-                                                     max_bytes_, " bytes"));
-    }
-    // Checked here too so that the message is word for word the
-    // in-process one.
-    if (absl::Status utf8 = Document::Create(text).status();
-        absl::IsInvalidArgument(utf8)) {
-      return utf8;
-    }
-    absl::StatusOr<v1::Report> report = remote_->Scan(text, options_.language);
-    if (!report.ok()) return WithServerName(server_, report.status());
-    return report;
-  }
-
-  const std::string server_;
-  const size_t max_bytes_;
-  ScanOptions options_;
-  std::unique_ptr<Engine> engine_;
-  std::unique_ptr<RemoteScanner> remote_;
-};
-
 }  // namespace
 
 int ScanCommand(int argc, char** argv) {
@@ -173,17 +119,24 @@ int ScanCommand(int argc, char** argv) {
   if (std::optional<int> done = ParseScanFlags(argc, argv, &flags)) {
     return *done;
   }
-  std::unique_ptr<Scanner> scanner = Scanner::Create(flags);
-  if (scanner == nullptr) return kExitUsage;
+  std::unique_ptr<ScanBackend> backend =
+      MakeScanBackend(flags.server, flags.lexicons, flags.max_bytes);
+  if (backend == nullptr) return kExitUsage;
+  v1::ScanTextRequest request;
+  request.set_language_code(flags.lang);
 
   int exit_code = kExitOk;
   bool input_error = false;
+  bool not_checked = false;
   std::string out;
   v1::Report report;
   for (const std::string& path : flags.inputs) {
-    absl::StatusOr<std::string> text = ReadInput(path, flags.max_bytes);
+    // Read with room above the limit, so that the api (in-process or the
+    // server's) is what refuses a text too large, with the same words.
+    absl::StatusOr<std::string> text = ReadInput(path, 4 * flags.max_bytes);
+    if (text.ok()) request.set_text(*std::move(text));
     const absl::Status scanned =
-        text.ok() ? scanner->ScanInto(*text, &report) : text.status();
+        text.ok() ? backend->ScanInto(request, &report) : text.status();
     if (!scanned.ok()) {
       std::cout << out << std::flush;
       out.clear();
@@ -195,6 +148,11 @@ int ScanCommand(int argc, char** argv) {
     }
     for (const v1::Finding& f : report.findings()) {
       if (f.severity() >= flags.report.fail_on) exit_code = kExitFindings;
+    }
+    // UNSPECIFIED: a server older than the field; its reports were checked.
+    if (report.coverage() != v1::COVERAGE_CHECKED &&
+        report.coverage() != v1::COVERAGE_UNSPECIFIED) {
+      not_checked = true;
     }
     const std::string name = InputName(path);
     if (flags.report.format == "json") {
@@ -208,7 +166,9 @@ int ScanCommand(int argc, char** argv) {
     }
   }
   std::cout << out << std::flush;
-  return input_error ? kExitUsage : exit_code;
+  if (input_error) return kExitUsage;
+  if (exit_code == kExitOk && not_checked) return kExitNotChecked;
+  return exit_code;
 }
 
 }  // namespace divcheck::cli

@@ -46,7 +46,7 @@ check "missing file" 2 "${S[@]}" "$TMP/nope.txt" "$TMP/good.txt"
 expect_in "missing file message" "$TMP/err" "nope.txt"
 expect_in "other files still scanned" "$TMP/out" "good.txt"
 check "invalid utf-8" 2 "${S[@]}" "$TMP/invalid.txt"
-expect_in "invalid utf-8 offset" "$TMP/err" "invalid UTF-8 at byte offset 3"
+expect_in "invalid utf-8 offset" "$TMP/err" "text is not valid UTF-8 (byte offset 3)"
 check "too large" 2 "${S[@]}" "$TMP/big.txt"
 expect_in "too large message" "$TMP/err" "the limit is 1048576 bytes"
 
@@ -64,6 +64,28 @@ assert f["span"]["startByte"] == 0 and f["span"]["endByte"] == 10 and f["span"][
 assert bad["language"] == "de" and "codedWording" in bad and len(bad["dimensionScores"]) == 7
 PY
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: json content"; fi
+
+# Texts that cannot be checked (issue 14): no score, a message, exit 3.
+printf '  \n\t\n' > "$TMP/empty.txt"
+printf '!!! ??? 123\n' > "$TMP/nowords.txt"
+printf 'Nous recherchons un vendeur pour notre magasin. Vous avez le sens du contact et une expérience dans la vente.\n' > "$TMP/fr.txt"
+check "empty text" 3 "${S[@]}" "$TMP/empty.txt"
+expect_in "empty message" "$TMP/out" "not checked: the text is empty"
+check "empty text in German" 3 "${S[@]}" --lang=de "$TMP/empty.txt"
+expect_in "empty message de" "$TMP/out" "nicht geprüft: der Text ist leer"
+check "no words" 3 "${S[@]}" "$TMP/nowords.txt"
+expect_in "no words message" "$TMP/out" "contains no words"
+check "french text" 3 "${S[@]}" "$TMP/fr.txt"
+expect_in "french message" "$TMP/out" "looks like French"
+check "french text forced German" 3 "${S[@]}" --lang=de "$TMP/fr.txt"
+expect_in "mismatch warning" "$TMP/out" "nicht Deutsch, sondern Französisch"
+expect_in "mismatch still scored" "$TMP/out" "Punktzahl"
+check "french json" 3 "${S[@]}" --format=json "$TMP/fr.txt"
+expect_in "coverage in json" "$TMP/out" '"coverage":"COVERAGE_UNSUPPORTED_LANGUAGE"'
+check "findings win over not checked" 1 "${S[@]}" "$TMP/fr.txt" "$TMP/bad.txt"
+check "clean and german still 0" 0 "${S[@]}" "$TMP/good.txt"
+check "scan help exit 3" 0 "${S[@]}" --help
+expect_in "help documents exit 3" "$TMP/out" "3 a text was not"
 
 check "lexicon validate" 0 "$DIVCHECK" lexicon validate "$LEX"
 expect_in "validate summary" "$TMP/out" "lexicons OK"

@@ -187,7 +187,10 @@ TEST_F(ScanServiceTest, DetectsLanguageAndAcceptsEmptyText) {
   v1::ScanTextResponse empty;
   ASSERT_TRUE(stub_->ScanText(&ctx2, Request("", "de"), &empty).ok());
   EXPECT_EQ(empty.report().findings_size(), 0);
-  EXPECT_EQ(empty.report().score(), 100u);
+  // An empty text is not checked: no score, no grade (not "100, A").
+  EXPECT_EQ(empty.report().coverage(), v1::COVERAGE_EMPTY);
+  EXPECT_EQ(empty.report().score(), 0u);
+  EXPECT_EQ(empty.report().grade(), "");
 }
 
 TEST_F(ScanServiceTest, ClientRequestIdIsUsedAndNeverTheText) {
@@ -972,7 +975,8 @@ TEST(ScanServiceReload, SighupUnderLoadGivesNoFailedOrMixedAnswer) {
   ASSERT_EQ(report_a.findings_size() + 1, report_b.findings_size());
 
   testing::CopyTree(testing::TestLexiconDir(), lex);
-  ServerProcess server({"--lexicons=" + lex, "--nolog_requests"});
+  ServerProcess server(
+      {"--lexicons=" + lex, "--nolog_requests", "--allow_lexicon_shrink"});
   ASSERT_TRUE(server.Start()) << server.Log();
   auto channel = ChannelTo(server);
 
@@ -1081,7 +1085,8 @@ TEST(ScanServiceReload, WatchedFilesAreReloadedWhenTheyChange) {
   TempDir dir;
   const std::string lex = dir.path() + "/lex";
   testing::CopyTree(testing::TestLexiconDir(), lex);
-  ServerProcess server({"--lexicons=" + lex, "--watch_lexicons_seconds=1"});
+  ServerProcess server({"--lexicons=" + lex, "--watch_lexicons_seconds=1",
+                        "--allow_lexicon_shrink"});
   ASSERT_TRUE(server.Start()) << server.Log();
   auto stub = v1::ScanService::NewStub(ChannelTo(server));
   const std::string original = ContentHash(*stub);

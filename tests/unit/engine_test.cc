@@ -349,11 +349,14 @@ TEST_F(EngineTest, ErrorsAreClear) {
             absl::StatusCode::kCancelled);
 }
 
-TEST_F(EngineTest, EmptyTextIsAPerfectReport) {
+// Issue 14: an empty text used to be a perfect 100/A; it is now "not
+// checked" with no score (see the coverage tests below).
+TEST_F(EngineTest, EmptyTextIsNotAPerfectReport) {
   const v1::Report r = Scan("");
-  EXPECT_EQ(r.score(), 100u);
-  EXPECT_EQ(r.grade(), "A");
-  EXPECT_EQ(r.dimension_scores_size(), 7);
+  EXPECT_EQ(r.coverage(), v1::COVERAGE_EMPTY);
+  EXPECT_EQ(r.score(), 0u);
+  EXPECT_EQ(r.grade(), "");
+  EXPECT_EQ(r.dimension_scores_size(), 0);
 }
 
 TEST_F(EngineTest, DetectsLanguage) {
@@ -419,6 +422,70 @@ TEST_F(EngineTest, ScanTextIntoAReusedReportEqualsAFreshScan) {
   options.language = "fr";
   EXPECT_FALSE(engine_->ScanTextInto(big, options, &reused).ok());
   EXPECT_EQ(reused.findings_size(), 0);
+}
+
+// ---- coverage: texts that cannot be checked (issue 14) ----
+
+TEST_F(EngineTest, EmptyAndWhiteSpaceTextsAreNotScored) {
+  for (const std::string text : {"", "   \n\t ", "\xc2\xa0\xef\xbb\xbf\n"}) {
+    const v1::Report r = Scan(text, "");
+    EXPECT_EQ(r.coverage(), v1::COVERAGE_EMPTY) << text;
+    EXPECT_EQ(r.score(), 0u);
+    EXPECT_EQ(r.grade(), "");
+    EXPECT_THAT(r.dimension_scores(), IsEmpty());
+  }
+  EXPECT_EQ(Scan("", "de").coverage(), v1::COVERAGE_EMPTY);
+}
+
+TEST_F(EngineTest, TextWithoutWordsIsNotScored) {
+  for (const std::string text :
+       {"!!! ... ???", "\xf0\x9f\x98\x80 \xf0\x9f\x91\x8d", "12 345 - 67"}) {
+    const v1::Report r = Scan(text, "");
+    EXPECT_EQ(r.coverage(), v1::COVERAGE_NO_WORDS) << text;
+    EXPECT_EQ(r.grade(), "");
+  }
+}
+
+TEST_F(EngineTest, FrenchAndTurkishAdsAreUnsupportedWhenDetecting) {
+  const v1::Report fr = Scan(
+      "Nous recherchons un vendeur pour notre magasin. Vous avez le sens du "
+      "contact et une expérience dans la vente.",
+      "");
+  EXPECT_EQ(fr.coverage(), v1::COVERAGE_UNSUPPORTED_LANGUAGE);
+  EXPECT_EQ(fr.apparent_language(), "fr");
+  EXPECT_EQ(fr.language(), "");
+  EXPECT_EQ(fr.grade(), "");
+  const v1::Report tr = Scan(
+      "Ekibimize deneyimli bir satış danışmanı arıyoruz. Müşteri ilişkileri "
+      "için iletişim becerisi ve takım çalışmasına yatkın olan adaylar.",
+      "");
+  EXPECT_EQ(tr.coverage(), v1::COVERAGE_UNSUPPORTED_LANGUAGE);
+  EXPECT_EQ(tr.apparent_language(), "tr");
+}
+
+TEST_F(EngineTest, ExplicitLanguageOnFrenchTextIsScannedButFlagged) {
+  const v1::Report r = Scan(
+      "Nous recherchons un vendeur pour notre magasin. Vous avez le sens du "
+      "contact et une expérience dans la vente.",
+      "de");
+  EXPECT_EQ(r.coverage(), v1::COVERAGE_LANGUAGE_MISMATCH);
+  EXPECT_EQ(r.language(), "de");
+  EXPECT_EQ(r.apparent_language(), "fr");
+  EXPECT_FALSE(r.grade().empty());
+}
+
+TEST_F(EngineTest, ShortGermanAndEnglishTextsAreStillChecked) {
+  for (const std::string text :
+       {"Verkäufer gesucht", "Koch (m/w/d) – Chef de Partie, à la carte",
+        "Junges Team sucht Verstärkung.", "Sales assistant wanted",
+        "Wir suchen eine Pflegekraft für die Nacht.",
+        "We are looking for a young team player."}) {
+    const v1::Report r = Scan(text, "");
+    EXPECT_EQ(r.coverage(), v1::COVERAGE_CHECKED) << text;
+    EXPECT_FALSE(r.grade().empty()) << text;
+  }
+  EXPECT_EQ(Scan("Wir suchen eine Pflegekraft für die Nacht.", "").language(),
+            "de");
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "formats/form_input.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "analyzers/engine.h"
+#include "api/form_validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -273,15 +275,19 @@ TEST_F(FormLimits, TenThousandOptionsAreAnalysed) {
 
 TEST_F(FormLimits, TooManyFieldsEmptyFormAndBadFieldsListEveryProblem) {
   v1::ScanFormRequest empty;
-  auto r = engine_->ScanForm(empty, ScanOptions());
-  ASSERT_FALSE(r.ok());
-  EXPECT_THAT(std::string(r.status().message()),
-              HasSubstr("the form has no fields"));
+  std::vector<api::FieldViolation> e = api::ValidateFormRequest(empty, 1 << 20);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].reason, "INVALID_FORM");
+  EXPECT_THAT(e[0].description, HasSubstr("the form has no fields"));
 
   v1::ScanFormRequest many;
   for (int i = 0; i < 1001; ++i)
     many.add_fields()->set_field_id(absl::StrCat("f", i));
-  r = engine_->ScanForm(many, ScanOptions());
+  e = api::ValidateFormRequest(many, 1 << 20);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_THAT(e[0].description, HasSubstr("1001 fields; the limit is 1000"));
+  // The engine keeps the bound for itself.
+  auto r = engine_->ScanForm(many, ScanOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()),
               HasSubstr("1001 fields; the limit is 1000"));
@@ -291,7 +297,8 @@ TEST_F(FormLimits, TooManyFieldsEmptyFormAndBadFieldsListEveryProblem) {
   bad.add_fields()->set_field_id("a");
   bad.add_fields();
   bad.set_language_code("fr");
-  const std::vector<FormViolation> v = ValidateFormRequest(bad, 1 << 20);
+  const std::vector<api::FieldViolation> v =
+      api::ValidateFormRequest(bad, 1 << 20);
   ASSERT_EQ(v.size(), 3u);
   EXPECT_EQ(v[0].field, "fields[1].field_id");
   EXPECT_EQ(v[1].field, "fields[2].field_id");

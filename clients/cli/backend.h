@@ -1,0 +1,50 @@
+// Where `divcheck scan` and `divcheck form` get their reports: in-process
+// (api::ScanApi over an engine loaded here) or a divcheckd server
+// (--server). Both implementations send the same v1 requests to the same
+// api/ code, and the remote one turns the server's google.rpc.Status back
+// into an absl::Status (api::FromRpcStatus), so reports and errors are the
+// same by construction: the api layer is the only validator.
+//
+// Not thread-safe; one per command.
+#ifndef DIVCHECK_CLIENTS_CLI_BACKEND_H_
+#define DIVCHECK_CLIENTS_CLI_BACKEND_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "divcheck/v1/form.pb.h"
+#include "divcheck/v1/report.pb.h"
+#include "divcheck/v1/scan_service.pb.h"
+
+namespace divcheck::cli {
+
+class ScanBackend {
+ public:
+  virtual ~ScanBackend() = default;
+
+  // Scans into *report (cleared first; reused across inputs). Errors are
+  // the api's (api/errors.h); a server that cannot be reached or refuses
+  // the key gives UNAVAILABLE / UNAUTHENTICATED naming the server.
+  virtual absl::Status ScanInto(const v1::ScanTextRequest& request,
+                                v1::Report* report) = 0;
+  // Audits a form (ScanService.ScanForm). Errors as for ScanInto.
+  virtual absl::StatusOr<v1::ScanFormResponse> ScanForm(
+      const v1::ScanFormRequest& request) = 0;
+};
+
+// The server's backend when `server` is not empty (the API key checked by
+// ApiKeyFor, api_key.h), else an in-process one over the lexicons in
+// `lexicon_dir` (default: DefaultLexiconDir()) with `max_bytes` as the
+// text limit. nullptr after printing why the key is refused or the lexicons
+// do not load.
+std::unique_ptr<ScanBackend> MakeScanBackend(
+    const std::string& server, const std::optional<std::string>& lexicon_dir,
+    size_t max_bytes);
+
+}  // namespace divcheck::cli
+
+#endif  // DIVCHECK_CLIENTS_CLI_BACKEND_H_
