@@ -12,6 +12,7 @@ PACKAGES=(
   libgumbo-dev libjemalloc-dev libcli11-dev
   libcpp-httplib-dev nghttp2-client wrk
   clang-format
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14
   python3-grpcio python3-protobuf python3-yaml util-linux
   python3
 )

@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   divcheck::Engine engine(options, *set);
   divcheck::ScanOptions scan;
   scan.language = "de";
-  (void)engine.ScanText("Wir suchen einen jungen Verkäufer (m/w/d) mit Deutsch.",
-                        scan);
+  (void)engine.ScanText(
+      "Wir suchen einen jungen Verkäufer (m/w/d) mit Deutsch.", scan);
   return 0;
 }

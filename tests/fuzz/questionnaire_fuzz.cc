@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "assessment/questionnaire.h"
-#include "google/protobuf/text_format.h"
 #include "divcheck/config/v1/questionnaire.pb.h"
+#include "google/protobuf/text_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
