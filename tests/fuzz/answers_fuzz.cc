@@ -15,6 +15,13 @@
 #include "google/protobuf/util/json_util.h"
 #include "tests/fuzz/fuzz_questionnaires.h"
 
+// Loads what every input needs before fuzzing starts, so that loading
+// does not count against the first input's time limit.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)divcheck::fuzz::SharedQuestionnaires();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const divcheck::api::AssessmentApi api(
       divcheck::fuzz::SharedQuestionnaires(), nullptr);
