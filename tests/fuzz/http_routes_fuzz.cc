@@ -5,15 +5,18 @@
 // decoded with httplib's decoder, and the handler runs: proto3 JSON bodies
 // (/v1/scan, /v1/forms:scan, /v1/assessments), query parameters into
 // request messages (MessageFromParams), LanguageTool's /v2/check. Errors
-// go through ToHttpError as they would in a response. Assessments have no
-// storage here (STORAGE_DISABLED), as in divcheckd without --data_dir.
+// go through ToHttpError as they would in a response, which must be valid
+// UTF-8. Assessments have no storage here (STORAGE_DISABLED), as in
+// divcheckd without --data_dir.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "api/assessment_api.h"
 #include "api/scan_api.h"
+#include "base/utf8.h"
 #include "httplib.h"
 #include "service/http_routes.h"
 #include "service/http_status.h"
@@ -69,7 +72,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   divcheck::service::RouteResult result;
   const absl::Status status = route->handler(ctx, &result);
   if (!status.ok()) {
-    (void)divcheck::service::ToHttpError(status, ctx.request_id);
+    // The error answer is JSON a client can read: valid UTF-8 whatever the
+    // request held.
+    const divcheck::service::HttpError error =
+        divcheck::service::ToHttpError(status, ctx.request_id);
+    if (divcheck::FirstInvalidUtf8Byte(error.json) != absl::string_view::npos) {
+      std::abort();
+    }
   }
   return 0;
 }
