@@ -12,6 +12,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "analyzers/engine.h"
@@ -20,15 +21,22 @@
 namespace {
 
 const std::filesystem::path& Dir() {
-  static const std::filesystem::path dir = [] {
+  // Leaked on purpose: still there for the atexit cleanup.
+  static const std::filesystem::path* const dir = [] {
     std::string tmpl =
         (std::filesystem::temp_directory_path() / "divcheck-lexfuzz-XXXXXX")
             .string();
     if (mkdtemp(tmpl.data()) == nullptr) std::abort();
     std::filesystem::create_directories(std::filesystem::path(tmpl) / "de");
-    return std::filesystem::path(tmpl);
+    return new std::filesystem::path(tmpl);
   }();
-  return dir;
+  // libFuzzer ends with exit() when its time is up: clean up then.
+  static const int cleanup = std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(*dir, ignored);
+  });
+  (void)cleanup;
+  return *dir;
 }
 
 }  // namespace
