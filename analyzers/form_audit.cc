@@ -125,17 +125,19 @@ class InstructionTerms {
       : instructions_(instructions) {}
 
   bool Satisfy(const FormRuleBook& book, uint32_t rule) {
-    auto [it, added] = satisfied_.try_emplace(&book);
-    if (added) {
+    // No structured binding: clang 14 does not let a lambda capture one.
+    const auto emplaced = satisfied_.try_emplace(&book);
+    absl::flat_hash_set<uint32_t>& rules = emplaced.first->second;
+    if (emplaced.second) {
       if (!tokens_) tokens_ = NormaliseFieldText(instructions_);
       book.terms.ForEachMatch(*tokens_, [&](uint32_t payload, uint32_t,
                                             uint32_t) {
         if (payload % FormRuleBook::kListCount == FormRuleBook::kSatisfied) {
-          it->second.insert(payload / FormRuleBook::kListCount);
+          rules.insert(payload / FormRuleBook::kListCount);
         }
       });
     }
-    return it->second.contains(rule);
+    return rules.contains(rule);
   }
 
  private:

@@ -6,6 +6,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
+#include "base/utf8.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace divcheck::api {
@@ -27,6 +28,27 @@ std::optional<google::rpc::ErrorInfo> AttachedErrorInfo(
   return info;
 }
 
+// `s` with every byte that is not well-formed UTF-8 replaced by U+FFFD.
+// Error texts quote what the client sent (a path, a parameter, an id);
+// google.rpc messages are proto3, whose strings must be UTF-8: a client
+// could not parse the details, and the JSON answer would be invalid.
+std::string ValidUtf8(absl::string_view s) {
+  size_t i = FirstInvalidUtf8Byte(s);
+  if (i == absl::string_view::npos) return std::string(s);
+  std::string out(s.substr(0, i));
+  while (i < s.size()) {
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.data() + i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::Status InvalidRequest(
@@ -37,9 +59,9 @@ absl::Status InvalidRequest(
   for (const FieldViolation& v : violations) {
     google::rpc::BadRequest::FieldViolation* fv =
         bad_request.add_field_violations();
-    fv->set_field(v.field);
-    fv->set_description(v.description);
-    descriptions.push_back(v.description);
+    fv->set_field(ValidUtf8(v.field));
+    fv->set_description(ValidUtf8(v.description));
+    descriptions.push_back(fv->description());
   }
   absl::Status status =
       absl::InvalidArgumentError(absl::StrJoin(descriptions, "; "));
@@ -55,10 +77,10 @@ absl::Status WithReason(absl::Status status, absl::string_view reason,
                         const std::map<std::string, std::string>& metadata) {
   if (status.ok()) return status;
   google::rpc::ErrorInfo info;
-  info.set_reason(std::string(reason));
+  info.set_reason(ValidUtf8(reason));
   info.set_domain(kErrorDomain);
   for (const auto& [key, value] : metadata)
-    (*info.mutable_metadata())[key] = value;
+    (*info.mutable_metadata())[ValidUtf8(key)] = ValidUtf8(value);
   status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
   return status;
 }
@@ -73,7 +95,7 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
   google::rpc::Status out;
   out.set_code(static_cast<int>(status.code()));
   if (status.ok()) return out;
-  out.set_message(std::string(status.message()));
+  out.set_message(ValidUtf8(status.message()));
 
   google::rpc::ErrorInfo info;
   if (std::optional<google::rpc::ErrorInfo> attached =
@@ -83,7 +105,7 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
     info.set_reason(absl::StatusCodeToString(status.code()));
   }
   info.set_domain(kErrorDomain);
-  (*info.mutable_metadata())["request_id"] = std::string(request_id);
+  (*info.mutable_metadata())["request_id"] = ValidUtf8(request_id);
   out.add_details()->PackFrom(info);
 
   const std::string bad_request_url =

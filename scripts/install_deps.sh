@@ -13,6 +13,7 @@ PACKAGES=(
   libzip-dev libxml2-dev libpoppler-cpp-dev
   libcpp-httplib-dev nghttp2-client wrk
   clang-format
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14
   python3-grpcio python3-protobuf python3-yaml util-linux
   python3
   # The web app's browser test (tests/web): Debian's Chromium, driven by

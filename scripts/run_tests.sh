@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the packages, builds, and runs every test: the Release build
 # (unit, golden, court-excerpt, corpus and CLI tests, lexicon validation),
-# then the same tests under AddressSanitizer + UBSan.
+# then the same tests under AddressSanitizer + UBSan, then the libFuzzer
+# targets for a bounded time each (scripts/run_fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
@@ -25,4 +26,10 @@ if [ "${DIVCHECK_SKIP_ASAN:-0}" != "1" ]; then
   echo "== ASan/UBSan tests"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
+
+if [ "${DIVCHECK_SKIP_FUZZ:-0}" != "1" ]; then
+  # 8 targets, 2 at a time: about 2 minutes of fuzzing after the clang build.
+  echo "== fuzz (libFuzzer, ASan/UBSan)"
+  bash scripts/run_fuzz.sh "${DIVCHECK_FUZZ_SECONDS:-30}"
 fi

@@ -73,15 +73,17 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
+// The format fields are absl::FormatSpec so that their conversions are
+// checked at compile time (clang refuses a format string it cannot check).
 struct Ui {
   const char* required;
   const char* optional;
   const char* keys;
   const char* cannot_skip;
-  const char* invalid;  // %d: number of options
+  absl::FormatSpec<int> invalid;  // %d: number of options
   const char* at_first;
-  const char* saved;     // %s: file
-  const char* resuming;  // %d/%d
+  absl::FormatSpec<std::string, std::string> saved;  // %s: file
+  absl::FormatSpec<int, int> resuming;               // %d/%d
   const char* no_resume;
   const char* current;
   const char* done;

@@ -9,10 +9,13 @@
 
 #include "analyzers/engine.h"
 #include "api/errors.h"
+#include "base/utf8.h"
 #include "divcheck/v1/scan_service.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "service/http_routes.h"
 #include "service/http_status.h"
@@ -80,6 +83,53 @@ TEST(HttpRoutes, ExactPathsOneVariableSegmentAndAllowedMethods) {
   EXPECT_EQ(FindRoute("PUT", "/v1/assessments", &value, &allowed), nullptr);
   EXPECT_EQ(allowed, "POST, GET");
   EXPECT_EQ(FindRoute("GET", "/v1/assessments/", &value, &allowed), nullptr);
+}
+
+// Found by http_routes_fuzz (tests/fuzz): protobuf's JSON parser quotes the
+// bytes it refuses, so a body holding invalid UTF-8 put invalid UTF-8 into
+// the error's message and BadRequest (proto3 strings): the JSON answer was
+// not valid UTF-8 and a gRPC client could not parse the details.
+TEST(HttpRoutes, ErrorsQuotingInvalidUtf8AreValidUtf8) {
+  std::string value;
+  std::string allowed;
+  const Route* route = FindRoute("POST", "/v1/forms:scan", &value, &allowed);
+  ASSERT_NE(route, nullptr);
+  RouteContext ctx;
+  const std::string body(
+      "{\n\0\xC0\xA9"
+      "d\"",
+      7);
+  ctx.body = body;
+  RouteResult result;
+  const absl::Status status = route->handler(ctx, &result);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const HttpError e = ToHttpError(status, "req-\xFF");
+  EXPECT_EQ(FirstInvalidUtf8Byte(e.json), absl::string_view::npos) << e.json;
+  google::protobuf::Struct parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(e.json, &parsed).ok())
+      << e.json;
+  EXPECT_THAT(e.json, HasSubstr("\xEF\xBF\xBD"));  // U+FFFD for each bad byte
+  EXPECT_THAT(e.json, HasSubstr("MALFORMED_JSON"));
+
+  const google::rpc::Status rpc = api::ToRpcStatus(
+      api::InvalidRequest({{"fields[0].label\xC0", "bad \xC0\xA9 value", "X"}},
+                          {{"id", "a_\xFF"}}),
+      "req-1");
+  google::rpc::Status again;
+  ASSERT_TRUE(again.ParseFromString(rpc.SerializeAsString()));
+  for (const google::protobuf::Any& any : again.details()) {
+    google::rpc::BadRequest bad_request;
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&bad_request)) {
+      EXPECT_EQ(bad_request.field_violations(0).field(),
+                "fields[0].label\xEF\xBF\xBD");
+    } else {
+      ASSERT_TRUE(any.UnpackTo(&info));
+      EXPECT_EQ(info.reason(), "X");
+      EXPECT_EQ(info.metadata().at("id"), "a_\xEF\xBF\xBD");
+    }
+  }
+  EXPECT_EQ(again.message(), "bad \xEF\xBF\xBD\xEF\xBF\xBD value");
 }
 
 TEST(HttpRoutes, QueryParametersFillTheMessageOrNameEveryBadOne) {
