@@ -50,6 +50,16 @@ symbolizer=/usr/lib/llvm-14/bin/llvm-symbolizer
 [ -x "$symbolizer" ] && export ASAN_SYMBOLIZER_PATH="$symbolizer"
 mkdir -p build-fuzz/artifacts build-fuzz/logs
 
+# seed_dirs NAME: the read-only seed folders of a target. The HTML form
+# reader starts from the form fixtures themselves (tests/forms), not copies.
+seed_dirs() {
+  if [ "$1" = form_html ]; then
+    echo "tests/forms"
+  else
+    echo "tests/fuzz/seeds/$1"
+  fi
+}
+
 # run_one TARGET: fuzzes TARGET for $seconds; its log is build-fuzz/logs/.
 # -timeout=10: every input is at most 64 KiB, and the engine is linear, so
 # one taking 10 s is a finding, not a slow machine.
@@ -59,7 +69,7 @@ run_one() {
   "build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" \
     -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$target-" \
-    "build-fuzz/corpus/$name" "tests/fuzz/seeds/$name" \
+    "build-fuzz/corpus/$name" $(seed_dirs "$name") \
     >"build-fuzz/logs/$target.log" 2>&1
 }
 
