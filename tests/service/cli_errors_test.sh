@@ -8,15 +8,6 @@ set -uo pipefail
 DIVCHECK="$1"
 DIVCHECKD="$2"
 LEX="$3"
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-failed=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 source "$(dirname "${BASH_SOURCE[0]}")/../start_divcheckd.sh"
 
 # The server's text limit is the one the in-process runs get (--max-bytes).

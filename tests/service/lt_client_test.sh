@@ -16,13 +16,6 @@ if ! command -v node >/dev/null 2>&1 ||
   echo "SKIP: node or tests/service/lt_client/node_modules missing"
   exit 77
 fi
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 source "$HERE/../start_divcheckd.sh"
 start_divcheckd "$TMP/server.log" --lexicons="$LEX" --http_listen=127.0.0.1:0
 HTTP_PORT="$(sed -n 's/.*"msg":"listening on [^"]*".*"http_port":\([0-9]*\).*/\1/p' "$TMP/server.log" | head -1)"

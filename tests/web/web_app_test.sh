@@ -19,13 +19,6 @@ if ! command -v node >/dev/null 2>&1 || [ ! -x "$CHROMIUM" ] ||
   exit 77
 fi
 mkdir -p "$OUT"
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 source "$HERE/../start_divcheckd.sh"
 start_divcheckd "$TMP/server.log" --lexicons="$LEX" --http_listen=127.0.0.1:0 \
   --max_text_bytes=32768
