@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 all_targets=(scan_fuzz scan_wire_fuzz http_routes_fuzz form_html_fuzz
-  form_json_fuzz answers_fuzz questionnaire_fuzz lexicon_fuzz)
+  form_json_fuzz answers_fuzz questionnaire_fuzz lexicon_fuzz document_fuzz)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 cpus="$(nproc 2>/dev/null || echo 2)"
 jobs="${FUZZ_JOBS:-$((cpus < 2 ? cpus : 2))}"
@@ -55,6 +55,10 @@ mkdir -p build-fuzz/artifacts build-fuzz/logs
 seed_dirs() {
   if [ "$1" = form_html ]; then
     echo "tests/forms"
+  elif [ "$1" = document ]; then
+    # Made-up documents of every format, and the encrypted PDF of the
+    # format tests.
+    echo "tests/fuzz/seeds/document tests/formats"
   else
     echo "tests/fuzz/seeds/$1"
   fi
