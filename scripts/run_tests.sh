@@ -25,6 +25,7 @@ if [ "${DIVCHECK_SKIP_ASAN:-0}" != "1" ]; then
   bash scripts/build.sh asan
   echo "== ASan/UBSan tests"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
 fi
 

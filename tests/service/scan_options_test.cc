@@ -228,7 +228,8 @@ TEST_F(ScanOptionsTest, EmployerTypeOverridesTheChurchNamedInTheText) {
   const char kRule[] = "de.religion.kirchenmitgliedschaft";
   v1::ScanTextRequest request = Request(kCaritasAd);
   // Detected from "Caritasverband": lowered.
-  const v1::Finding* detected = FindingOf(Scan(request), kRule);
+  const v1::Report detected_report = Scan(request);
+  const v1::Finding* detected = FindingOf(detected_report, kRule);
   ASSERT_NE(detected, nullptr);
   EXPECT_EQ(detected->severity(), v1::SEVERITY_WARNING);
   for (v1::EmployerType e :
