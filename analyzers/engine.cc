@@ -243,7 +243,9 @@ void AddMixedScriptHints(Analysis* a) {
     std::sort(dims[i].begin(), dims[i].end());
     dims[i].erase(std::unique(dims[i].begin(), dims[i].end()), dims[i].end());
     // The word's tokens [first, end), in folded coordinates.
-    const auto [wb, we] = words[i];
+    // (No structured binding: clang 14 cannot capture one in a lambda.)
+    const auto wb = words[i].first;
+    const auto we = words[i].second;
     const uint32_t first = first_not(
         [&](uint32_t k) { return doc.OriginalEnd(tokens[k].end) <= wb; });
     const uint32_t end = first_not(
