@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/assessment_api.h"
+#include "api/caller.h"
 #include "assessment/scoring.h"
 #include "clients/cli/assess_common.h"
 #include "divcheck/cli/files/assess_files.pb.h"
@@ -36,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   divcheck::v1::CreateAssessmentRequest request =
       divcheck::cli::assess::RequestFrom(file, flags);
   request.set_validate_only(true);
-  auto scored = api.CreateAssessment(request);
+  auto scored =
+      api.CreateAssessment(request, divcheck::api::Caller::Unrestricted());
   if (!scored.ok()) return 0;
   const auto set = api.questionnaires();
   auto questionnaire =
