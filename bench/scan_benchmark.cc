@@ -63,13 +63,14 @@ void BM_ScanGermanAd(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanGermanAd);
 
-// The same into one reused Report, as a batch caller or a worker thread
-// would run it (protobuf keeps the previous report's strings).
-void BM_ScanGermanAdReusedReport(benchmark::State& state) {
-  const std::string ad = ReadAd();
+// Scans `ad` into one reused Report per thread, as a batch caller or a
+// worker thread would run it (protobuf keeps the previous report's
+// strings); `language` "" detects it.
+void ScanReused(benchmark::State& state, const std::string& ad,
+                const std::string& language) {
   Engine& engine = SharedEngine();
   ScanOptions options;
-  options.language = "de";
+  options.language = language;
   v1::Report report;
   for (auto _ : state) {
     benchmark::DoNotOptimize(engine.ScanTextInto(ad, options, &report));
@@ -78,6 +79,10 @@ void BM_ScanGermanAdReusedReport(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["findings"] = static_cast<double>(report.findings_size());
 }
+
+void BM_ScanGermanAdReusedReport(benchmark::State& state) {
+  ScanReused(state, ReadAd(), "de");
+}
 BENCHMARK(BM_ScanGermanAdReusedReport);
 // Two threads on one engine, as divcheckd runs on this 2-core machine: shows
 // what the threads share (locks, cache lines) beyond the cores themselves.
@@ -85,14 +90,7 @@ BENCHMARK(BM_ScanGermanAdReusedReport)->Threads(2)->UseRealTime();
 
 // The same with language detection, as `divcheck scan` runs by default.
 void BM_ScanGermanAdReusedReportDetectLanguage(benchmark::State& state) {
-  const std::string ad = ReadAd();
-  Engine& engine = SharedEngine();
-  v1::Report report;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(engine.ScanTextInto(ad, ScanOptions(), &report));
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
-  state.SetItemsProcessed(state.iterations());
+  ScanReused(state, ReadAd(), "");
 }
 BENCHMARK(BM_ScanGermanAdReusedReportDetectLanguage);
 
@@ -131,16 +129,7 @@ void BM_DocumentOneNbsp(benchmark::State& state) {
 BENCHMARK(BM_DocumentOneNbsp);
 
 void BM_ScanGermanAdReusedReportOneNbsp(benchmark::State& state) {
-  const std::string ad = AdWithOneNbsp();
-  Engine& engine = SharedEngine();
-  ScanOptions options;
-  options.language = "de";
-  v1::Report report;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(engine.ScanTextInto(ad, options, &report));
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ad.size()));
-  state.counters["findings"] = static_cast<double>(report.findings_size());
+  ScanReused(state, AdWithOneNbsp(), "de");
 }
 BENCHMARK(BM_ScanGermanAdReusedReportOneNbsp);
 

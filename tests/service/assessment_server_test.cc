@@ -19,6 +19,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "health.grpc.pb.h"
+#include "tests/service/assessment_requests.h"
 #include "tests/service/server_process.h"
 
 namespace divcheck {
@@ -61,23 +62,9 @@ v1::Questionnaire GetQuestionnaire(v1::AssessmentService::Stub& stub,
   return q;
 }
 
-// A request answering every required question with the option at
-// `index` (optional ones skipped).
 v1::CreateAssessmentRequest Answers(const v1::Questionnaire& q,
                                     const std::string& org, int index) {
-  v1::CreateAssessmentRequest request;
-  request.set_organization(org);
-  request.set_questionnaire_id(q.id());
-  request.set_questionnaire_version(q.version());
-  for (const auto& s : q.sections()) {
-    for (const auto& question : s.questions()) {
-      if (!question.required()) continue;
-      v1::Answer* a = request.add_answers();
-      a->set_question_id(question.id());
-      a->set_option_id(question.options(index).id());
-    }
-  }
-  return request;
+  return testing::AnswersFor(q, org, index);
 }
 
 grpc::Status Create(v1::AssessmentService::Stub& stub,

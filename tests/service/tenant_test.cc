@@ -24,6 +24,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/service/assessment_requests.h"
 #include "tests/service/server_process.h"
 
 namespace divcheck {
@@ -137,19 +138,7 @@ v1::CreateAssessmentRequest Answers(Server& server, const std::string& org,
   v1::GetQuestionnaireRequest get;
   v1::Questionnaire q;
   EXPECT_TRUE(server.stub().GetQuestionnaire(&ctx, get, &q).ok());
-  v1::CreateAssessmentRequest request;
-  request.set_organization(org);
-  request.set_questionnaire_id(q.id());
-  request.set_questionnaire_version(q.version());
-  for (const auto& s : q.sections()) {
-    for (const auto& question : s.questions()) {
-      if (!question.required()) continue;
-      v1::Answer* a = request.add_answers();
-      a->set_question_id(question.id());
-      a->set_option_id(question.options(index).id());
-    }
-  }
-  return request;
+  return testing::AnswersFor(q, org, index);
 }
 
 grpc::Status Create(Server& s, const std::string& key,
