@@ -10,6 +10,7 @@
 #include "tests/real_corpus.h"
 
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,15 +25,23 @@ using real_corpus::Ad;
 using real_corpus::Score;
 
 // The target is precision ≥ 0.95, recall ≥ 0.95 and at most 5 % of
-// clean ads with any WARNING+ finding. The engine does not reach it yet, so
-// this is a ratchet: the values measured when the corpus was labelled,
-// rounded down (up for the share) by 0.01. Raise them whenever the engine
-// gets better; never lower them to make a change pass.
-constexpr double kBaselinePrecision = 0.00;
-constexpr double kBaselineRecall = 0.00;
-constexpr double kBaselineCleanShare = 1.00;
-// The corpus may grow but not shrink unnoticed.
-constexpr size_t kMinAdsDe = 10;
+// clean ads with any WARNING+ finding, per language. The engine does not
+// reach it yet, so this is a ratchet: per language, the values measured when
+// the corpus was labelled, rounded down (the share rounded up) by 0.01.
+// Raise them whenever the engine gets better; never lower them to make a
+// change pass. A language whose ads were just added starts at 0 / 0 / 1 and
+// gets its values recorded with the first measurement (docs/QUALITY.md).
+struct Baseline {
+  const char* language;
+  double precision, recall, clean_share;
+  size_t min_ads;  // the corpus may grow but not shrink unnoticed
+};
+constexpr Baseline kBaselines[] = {
+    // 2026-12-03, 70 German ads: precision 0.295, recall 1.000, 24 of 60
+    // clean ads (40.0 %) with a WARNING+ finding.
+    {"de", 0.28, 0.99, 0.41, 70},
+    {"en", 0.00, 0.00, 1.00, 0},
+};
 
 class RealCorpusTest : public ::testing::Test {
  protected:
@@ -56,9 +65,11 @@ TEST_F(RealCorpusTest, LabelFilesAreValid) {
   const std::vector<Ad> ads =
       real_corpus::LoadCorpus(DIVCHECK_REAL_CORPUS_DIR, &errors);
   EXPECT_EQ(errors, "");
-  size_t de = 0;
-  for (const Ad& ad : ads) de += ad.language == "de";
-  EXPECT_GE(de, kMinAdsDe);
+  for (const Baseline& b : kBaselines) {
+    size_t n = 0;
+    for (const Ad& ad : ads) n += ad.language == b.language;
+    EXPECT_GE(n, b.min_ads) << b.language << " ads";
+  }
 }
 
 TEST_F(RealCorpusTest, MeetsRecordedBaseline) {
@@ -68,6 +79,7 @@ TEST_F(RealCorpusTest, MeetsRecordedBaseline) {
       real_corpus::LoadCorpus(DIVCHECK_REAL_CORPUS_DIR, &errors);
   ASSERT_FALSE(ads.empty());
   Score score;
+  std::map<std::string, Score> by_language;
   for (const Ad& ad : ads) {
     ScanOptions scan;
     scan.language = ad.language;
@@ -75,20 +87,31 @@ TEST_F(RealCorpusTest, MeetsRecordedBaseline) {
     auto report = engine_->ScanText(ad.text, scan);
     ASSERT_TRUE(report.ok()) << ad.name << ": " << report.status();
     real_corpus::AddReport(ad, *report, &score);
+    real_corpus::AddReport(ad, *report, &by_language[ad.language]);
   }
   std::printf("\nreal corpus: %d ads (%d clean)\n%s", score.ads,
               score.clean_ads, real_corpus::FormatTable(score).c_str());
+  for (const auto& [language, s] : by_language) {
+    std::printf("\n%s: %d ads (%d clean)\n%s", language.c_str(), s.ads,
+                s.clean_ads, real_corpus::FormatTable(s).c_str());
+  }
   std::printf("\nfalse alarms (%zu):\n  %s\n", score.false_alarms.size(),
               absl::StrJoin(score.false_alarms, "\n  ").c_str());
   std::printf("\nmissed risk labels (%zu):\n  %s\n", score.misses.size(),
               absl::StrJoin(score.misses, "\n  ").c_str());
   std::fflush(stdout);
-  EXPECT_GE(score.overall.precision(), kBaselinePrecision)
-      << "precision fell below the recorded baseline";
-  EXPECT_GE(score.overall.recall(), kBaselineRecall)
-      << "recall fell below the recorded baseline";
-  EXPECT_LE(score.clean_flagged_share(), kBaselineCleanShare)
-      << "more clean ads get a WARNING+ than at the recorded baseline";
+  for (const Baseline& b : kBaselines) {
+    const auto it = by_language.find(b.language);
+    if (it == by_language.end()) continue;
+    const Score& s = it->second;
+    EXPECT_GE(s.overall.precision(), b.precision)
+        << b.language << ": precision fell below the recorded baseline";
+    EXPECT_GE(s.overall.recall(), b.recall)
+        << b.language << ": recall fell below the recorded baseline";
+    EXPECT_LE(s.clean_flagged_share(), b.clean_share)
+        << b.language
+        << ": more clean ads get a WARNING+ than at the recorded baseline";
+  }
 }
 
 }  // namespace
