@@ -37,9 +37,9 @@ struct Baseline {
   size_t min_ads;  // the corpus may grow but not shrink unnoticed
 };
 constexpr Baseline kBaselines[] = {
-    // 2026-12-03, 70 German ads: precision 0.295, recall 1.000, 24 of 60
-    // clean ads (40.0 %) with a WARNING+ finding.
-    {"de", 0.28, 0.99, 0.41, 70},
+    // 2026-12-03, 72 German ads: precision 0.295, recall 1.000, 24 of 62
+    // clean ads (38.7 %) with a WARNING+ finding.
+    {"de", 0.28, 0.99, 0.40, 72},
     {"en", 0.00, 0.00, 1.00, 0},
 };
 
