@@ -24,23 +24,23 @@ cp -r "$LEX" "$TMP/lex"
 # The first fenced block after "## Add a word in three steps".
 awk '/^## Add a word in three steps/{s=1} s&&/^ *```/{n++; next} s&&n==1{print}' \
   "$DOC" | sed 's/^   //' > "$TMP/entry.textproto"
-expect_in "doc entry extracted" "$TMP/entry.textproto" 'id: "de.age.jugendliche_ausstrahlung"'
+expect_in "doc entry extracted" "$TMP/entry.textproto" 'id: "de.age.frisches_blut"'
 cat "$TMP/entry.textproto" >> "$TMP/lex/de/age.textproto"
 check "doc example validates" 0 "$DIVCHECK" lexicon validate --strict "$TMP/lex"
-check "doc example explained" 0 "$DIVCHECK" explain --lexicons="$TMP/lex" de.age.jugendliche_ausstrahlung
-expect_in "explain why" "$TMP/out" "Why: „Jugendliche Ausstrahlung“"
-expect_in "explain example ok" "$TMP/out" 'ok   flags  "Sie haben eine jugendliche Ausstrahlung.": flagged, warning'
-expect_in "explain counter ok" "$TMP/out" 'ok   spares "Sie haben eine gewinnende Ausstrahlung.": not flagged, as meant'
+check "doc example explained" 0 "$DIVCHECK" explain --lexicons="$TMP/lex" de.age.frisches_blut
+expect_in "explain why" "$TMP/out" "Why: „Frisches Blut“"
+expect_in "explain example ok" "$TMP/out" 'ok   flags  "Sie bringen frisches Blut in unser Team.": flagged, warning'
+expect_in "explain counter ok" "$TMP/out" 'ok   spares "Sie bringen frische Ideen in unser Team.": not flagged, as meant'
 expect_in "explain source" "$TMP/out" "BAG, Urteil vom 11.08.2016, 8 AZR 406/14"
-echo "Sie haben eine jugendliche Ausstrahlung." > "$TMP/ad.txt"
+echo "Sie bringen frisches Blut in unser Team." > "$TMP/ad.txt"
 check "doc example scan" 1 "$DIVCHECK" scan --lexicons="$TMP/lex" --fail-on=warning "$TMP/ad.txt"
-expect_in "doc example found" "$TMP/out" "de.age.jugendliche_ausstrahlung"
+expect_in "doc example found" "$TMP/out" "de.age.frisches_blut"
 
 # A rule whose example no longer fires: explain exits 1 and says so.
-sed -i 's/examples: "Sie haben eine jugendliche Ausstrahlung."/examples: "Sie haben eine ruhige Ausstrahlung."/' \
+sed -i 's/examples: "Sie bringen frisches Blut in unser Team."/examples: "Sie bringen frischen Kaffee mit."/' \
   "$TMP/lex/de/age.textproto"
-check "explain failing example" 1 "$DIVCHECK" explain --lexicons="$TMP/lex" de.age.jugendliche_ausstrahlung
-expect_in "explain FAIL" "$TMP/out" 'FAIL flags  "Sie haben eine ruhige Ausstrahlung.": NOT flagged, but should be'
+check "explain failing example" 1 "$DIVCHECK" explain --lexicons="$TMP/lex" de.age.frisches_blut
+expect_in "explain FAIL" "$TMP/out" 'FAIL flags  "Sie bringen frischen Kaffee mit.": NOT flagged, but should be'
 check "validate --strict failing example" 1 "$DIVCHECK" lexicon validate --strict "$TMP/lex"
 
 check "explain json" 0 "$DIVCHECK" explain --format=json de.age.junges_team --lexicons="$LEX"
@@ -52,6 +52,22 @@ expect_in "similar ids offered" "$TMP/err" "did you mean"
 check "explain no id" 2 "$DIVCHECK" explain
 check "explain bad format" 2 "$DIVCHECK" explain --format=xml de.age.junges_team
 check "explain help" 0 "$DIVCHECK" explain --help
+
+# scan --trace: why each candidate was reported, lowered or dropped.
+printf 'Ein Bewerbungsfoto ist nicht erforderlich. Wir suchen Verstärkung für unser junges Team.\nUnsere Kundschaft sind junge Familien.\n' > "$TMP/trace.txt"
+check "scan --trace" 1 "$DIVCHECK" scan --lexicons="$LEX" --lang=de --trace "$TMP/trace.txt"
+expect_in "trace header" "$TMP/out" "trace: "
+expect_in "trace reported" "$TMP/out" '[de.age.junges_team] "junges Team"'
+expect_in "trace reported severity" "$TMP/out" "rule gives critical; reported as critical"
+expect_in "trace negation" "$TMP/out" '[de.application.foto] "Bewerbungsfoto"'
+expect_in "trace negation why" "$TMP/out" "dropped: negated"
+expect_in "trace context rule" "$TMP/out" "context rule 1 of de.age.jung"
+check "scan --trace without it" 1 "$DIVCHECK" scan --lexicons="$LEX" --lang=de "$TMP/trace.txt"
+if grep -q "trace:" "$TMP/out"; then failed=$((failed + 1)); echo "FAIL: trace printed without --trace"; else passed=$((passed + 1)); fi
+check "scan --trace json refused" 2 "$DIVCHECK" scan --trace --format=json "$TMP/trace.txt"
+expect_in "trace json reason" "$TMP/err" "--trace prints text"
+check "scan --trace server refused" 2 "$DIVCHECK" scan --trace --server=127.0.0.1:1 "$TMP/trace.txt"
+expect_in "trace server reason" "$TMP/err" "in-process only"
 
 echo "lexicon_doc_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
