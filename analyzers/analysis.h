@@ -86,6 +86,16 @@ struct Analysis {
   std::vector<bool> disclaimer_sentence;
 
   const CompiledEntry& entry(uint32_t i) const { return set.entry(i); }
+
+  // Set when the caller asked for a trace (ScanOptions::trace); then
+  // `trace` collects, by candidate index, each step that lowered, raised
+  // or dropped a candidate. Call sites build the text only when tracing.
+  bool tracing = false;
+  mutable std::vector<std::pair<uint32_t, std::string>> trace;
+  void Trace(const Candidate& c, std::string step) const {
+    trace.emplace_back(static_cast<uint32_t>(&c - candidates.data()),
+                       std::move(step));
+  }
 };
 
 }  // namespace divcheck

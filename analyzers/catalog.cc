@@ -52,6 +52,8 @@ RuleInfo EntryRule(const CompiledEntry& e, const LexiconSet& set) {
   rule.compound_tails = Strings(def.compound_tails());
   rule.phrases = Strings(def.phrases());
   rule.patterns = Strings(def.patterns());
+  rule.examples = Strings(def.examples());
+  rule.counter_examples = Strings(def.counter_examples());
   return rule;
 }
 

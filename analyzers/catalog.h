@@ -60,6 +60,10 @@ struct RuleInfo {
   std::vector<std::string> compound_tails;
   std::vector<std::string> phrases;
   std::vector<std::string> patterns;
+  // Texts that must make the rule's finding or highlight, and texts that
+  // must not (lexicon entries only; see Entry.examples).
+  std::vector<std::string> examples;
+  std::vector<std::string> counter_examples;
 };
 
 // Every rule of `set`, sorted by id (ids are unique within a set).

@@ -5,7 +5,10 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "unicode/utf8.h"
 
 namespace divcheck {
@@ -309,7 +312,13 @@ bool DropContained(Analysis* a, CancelCheck* cancel) {
     g = h;
   }
   for (uint32_t i = 0; i < a->candidates.size(); ++i) {
-    if (beaten[i]) a->candidates[i].dropped = true;
+    if (!beaten[i]) continue;
+    a->candidates[i].dropped = true;
+    if (a->tracing) {
+      a->Trace(a->candidates[i],
+               "dropped: a longer or more severe finding with the same "
+               "dimensions covers the same words (one finding per words)");
+    }
   }
   return false;
 }
@@ -364,15 +373,29 @@ bool DropByPlace(const Analysis& a, const NegationIndex& negation,
   if (c->sentence < a.doc.sentences().size() &&
       a.protected_sentence[c->sentence]) {
     c->dropped = true;
+    if (a.tracing) {
+      a.Trace(*c,
+              a.disclaimer_sentence[c->sentence]
+                  ? "dropped: the sentence is a disclaimer naming protected "
+                    "grounds (\"unabhängig von …\")"
+                  : "dropped: the sentence is a positive-action statement "
+                    "(it names a group on purpose)");
+    }
     return true;
   }
   if (!a.entry(c->entry).def->ignore_negation() && negation.Negated(*c)) {
     c->dropped = true;
+    if (a.tracing) {
+      a.Trace(*c,
+              "dropped: negated (a negation such as \"kein\", \"nicht "
+              "erforderlich\" or \"no\" stands next to it in the sentence)");
+    }
     return true;
   }
   if (InsideQuotes(a.doc.original(), a.doc.OriginalBegin(c->fbegin),
                    a.doc.OriginalEnd(c->fend))) {
     c->dropped = true;
+    if (a.tracing) a.Trace(*c, "dropped: inside quotation marks (cited)");
     return true;
   }
   return false;
@@ -436,6 +459,63 @@ void ApplyModifierEffect(const CompiledModifier& mod, Candidate* c) {
   }
 }
 
+std::string SeverityWord(v1::Severity s) {
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(v1::Severity_Name(s), "SEVERITY_"));
+}
+
+// What modifier `i` of `entry` did to `c` (severity `before` until then),
+// for a trace: the effect, where the cue was looked for, and the cues.
+std::string DescribeModifier(const CompiledEntry& entry, size_t i,
+                             v1::Severity before, const Candidate& c) {
+  const CompiledModifier& mod = entry.modifiers[i];
+  std::string out;
+  if (c.dropped) {
+    out = "dropped";
+  } else if (c.severity != before) {
+    out = absl::StrCat(c.severity < before ? "lowered " : "raised ",
+                       SeverityWord(before), " -> ", SeverityWord(c.severity));
+  } else {
+    out = "note added";
+  }
+  absl::StrAppend(&out, ": context rule ", i + 1, " of ", entry.def->id());
+  switch (mod.scope) {
+    case ContextModifier::SCOPE_DOCUMENT:
+      absl::StrAppend(&out, " (the ad sets \"", mod.flag, "\"",
+                      mod.flag == "church_employer"
+                          ? ": a church or church institution, § 9 AGG"
+                          : "",
+                      ")");
+      break;
+    case ContextModifier::SCOPE_SENTENCE:
+      absl::StrAppend(&out, " found a cue in the same sentence");
+      break;
+    case ContextModifier::SCOPE_BEFORE:
+      absl::StrAppend(&out, " found a cue up to ", mod.window,
+                      " words before it");
+      break;
+    case ContextModifier::SCOPE_AFTER:
+      absl::StrAppend(&out, " found a cue up to ", mod.window,
+                      " words after it");
+      break;
+    default:
+      break;
+  }
+  if (entry.def != nullptr &&
+      i < static_cast<size_t>(entry.def->modifiers_size())) {
+    const auto& cues = entry.def->modifiers(static_cast<int>(i)).cues();
+    if (!cues.empty()) {
+      std::vector<std::string> shown;
+      for (int k = 0; k < cues.size() && k < 4; ++k) {
+        shown.push_back(absl::StrCat("\"", cues[k], "\""));
+      }
+      absl::StrAppend(&out, " (cues ", absl::StrJoin(shown, ", "),
+                      cues.size() > 4 ? ", …" : "", ")");
+    }
+  }
+  return out;
+}
+
 // Applies the context modifiers of `c`'s entry in order, until one drops
 // it. `c` stands in a sentence of the document. Returns true when the scan
 // was cancelled.
@@ -446,11 +526,15 @@ bool ApplyModifiers(const Analysis& a, CueIndex* cues, CancelCheck* cancel,
   // did not would be checked token by token, as before the index.
   const bool within = s.first_token <= c->tok_begin &&
                       c->tok_begin <= c->tok_end && c->tok_end <= s.end_token;
-  for (const CompiledModifier& mod : a.entry(c->entry).modifiers) {
+  const CompiledEntry& entry = a.entry(c->entry);
+  for (size_t i = 0; i < entry.modifiers.size(); ++i) {
+    const CompiledModifier& mod = entry.modifiers[i];
     const bool hit = ModifierCueFound(a, mod, *c, s, within, cues);
     if (cancel->Step()) return true;
     if (!hit) continue;
+    const v1::Severity before = c->severity;
     ApplyModifierEffect(mod, c);
+    if (a.tracing) a.Trace(*c, DescribeModifier(entry, i, before, *c));
     if (c->dropped) break;
   }
   return false;

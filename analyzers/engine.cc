@@ -58,7 +58,40 @@ void ApplyEmployerType(v1::EmployerType employer, Analysis* a) {
 void DropUnwantedRules(const ScanOptions& options, Analysis* a) {
   if (options.only_rules.empty() && options.disabled_rules.empty()) return;
   for (Candidate& c : a->candidates) {
-    if (!RuleWanted(options, a->entry(c.entry).def->id())) c.dropped = true;
+    if (RuleWanted(options, a->entry(c.entry).def->id())) continue;
+    c.dropped = true;
+    if (a->tracing) a->Trace(c, "dropped: rule left out by the options");
+  }
+}
+
+// The candidates of a traced scan, with `initial` severities (by candidate
+// index; candidates added later start at their present severity), in
+// document order.
+void WriteTrace(const Analysis& a, const std::vector<v1::Severity>& initial,
+                v1::Severity min_severity, std::vector<TraceEntry>* out) {
+  out->clear();
+  std::vector<uint32_t> order(a.candidates.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return a.candidates[x].fbegin < a.candidates[y].fbegin;
+  });
+  std::vector<std::vector<std::string>> steps(a.candidates.size());
+  for (const auto& [i, step] : a.trace) steps[i].push_back(step);
+  for (uint32_t i : order) {
+    const Candidate& c = a.candidates[i];
+    TraceEntry t;
+    t.rule_id = a.entry(c.entry).def->id();
+    t.byte_begin = a.doc.OriginalBegin(c.fbegin);
+    t.byte_end = a.doc.OriginalEnd(c.fend);
+    t.matched_text = std::string(a.doc.OriginalText(t.byte_begin, t.byte_end));
+    t.initial_severity = i < initial.size() ? initial[i] : c.severity;
+    t.final_severity = c.dropped ? v1::SEVERITY_UNSPECIFIED : c.severity;
+    t.steps = std::move(steps[i]);
+    t.reported = !c.dropped && c.severity >= min_severity;
+    if (!c.dropped && !t.reported) {
+      t.steps.push_back("left out: below the minimum severity asked for");
+    }
+    out->push_back(std::move(t));
   }
 }
 
@@ -412,17 +445,23 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
   }
 
   Analysis a(doc, *set, *lex);
+  a.tracing = options.trace != nullptr;
   MatchTerms(&a);
   RETURN_IF_ERROR(CheckCancelled(options));
   PrepareContext(&a);
   FindUnmarkedTitles(&a);
   RETURN_IF_ERROR(CheckCancelled(options));
   WeighCodedWording(&a, report.mutable_coded_wording());
+  std::vector<v1::Severity> initial;
+  if (a.tracing) {
+    for (const Candidate& c : a.candidates) initial.push_back(c.severity);
+  }
   ApplyEmployerType(options.employer, &a);
   DropUnwantedRules(options, &a);
   RETURN_IF_ERROR(ApplyContext(&a, options.is_cancelled));
   RETURN_IF_ERROR(CheckCancelled(options));
   AddMixedScriptHints(&a);
+  if (a.tracing) WriteTrace(a, initial, options.min_severity, options.trace);
 
   // Findings in document order, then highlights; spans in one pass.
   std::vector<std::pair<uint32_t, uint32_t>> ranges;

@@ -60,6 +60,23 @@ struct EngineOptions {
 inline constexpr size_t kMaxFormFields = 1000;
 inline constexpr size_t kMaxFieldOptions = 10000;
 
+// One candidate finding of a traced scan (ScanOptions::trace): where it
+// matched, the severity its rule gave it, what context did to it, and
+// whether the report has it.
+struct TraceEntry {
+  std::string rule_id;
+  // Byte offsets into the scanned text.
+  uint32_t byte_begin = 0;
+  uint32_t byte_end = 0;
+  std::string matched_text;
+  v1::Severity initial_severity = v1::SEVERITY_UNSPECIFIED;
+  v1::Severity final_severity = v1::SEVERITY_UNSPECIFIED;
+  bool reported = false;
+  // In order, e.g. "softened WARNING → HINT: context rule 1 of the entry
+  // found a cue in the same sentence (\"kunden\", …)".
+  std::vector<std::string> steps;
+};
+
 struct ScanOptions {
   // "" detects the language; otherwise "de" or "en".
   std::string language;
@@ -84,6 +101,10 @@ struct ScanOptions {
   // Polled between analyzers and every few thousand steps inside the
   // context filter; a scan that sees true returns CANCELLED at once.
   std::function<bool()> is_cancelled;
+  // When set, receives every candidate finding in document order, with the
+  // steps that kept, changed or dropped it (`divcheck scan --trace`). Costs
+  // nothing when null.
+  std::vector<TraceEntry>* trace = nullptr;
 };
 
 class Engine {

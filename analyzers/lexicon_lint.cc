@@ -134,4 +134,63 @@ std::vector<LexiconWarning> LintAgainstCorpus(
   return out;
 }
 
+std::vector<ExampleResult> RunRuleExamples(const Engine& engine,
+                                           const RuleInfo& rule) {
+  std::vector<ExampleResult> out;
+  ScanOptions options;
+  options.language = rule.language.empty() ? "de" : rule.language;
+  auto run = [&](const std::string& text, bool must_fire) {
+    ExampleResult r;
+    r.rule_id = rule.id;
+    r.lexicon_id = rule.lexicon_id;
+    r.text = text;
+    r.must_fire = must_fire;
+    absl::StatusOr<v1::Report> report = engine.ScanText(text, options);
+    if (!report.ok()) {
+      r.error = std::string(report.status().message());
+    } else {
+      for (const v1::Finding& f : report->findings()) {
+        if (f.rule_id() != rule.id) continue;
+        r.fired = true;
+        r.severity = std::max(r.severity, f.severity());
+      }
+      for (const v1::Highlight& h : report->highlights()) {
+        if (h.rule_id() == rule.id) r.fired = true;
+      }
+    }
+    out.push_back(std::move(r));
+  };
+  for (const std::string& t : rule.examples) run(t, true);
+  for (const std::string& t : rule.counter_examples) run(t, false);
+  return out;
+}
+
+std::vector<LexiconWarning> LintExamples(const Engine& engine) {
+  std::vector<LexiconWarning> out;
+  for (const RuleInfo& rule : ListRules(*engine.lexicons())) {
+    if (rule.form_field_rule) continue;
+    if (rule.examples.empty()) {
+      out.push_back({rule.lexicon_id, rule.id,
+                     "has no example (a text that must make its finding)"});
+    }
+    if (rule.counter_examples.empty()) {
+      out.push_back({rule.lexicon_id, rule.id,
+                     "has no counter-example (a text close to its words "
+                     "that must not make its finding)"});
+    }
+    for (const ExampleResult& r : RunRuleExamples(engine, rule)) {
+      if (r.ok()) continue;
+      std::string what =
+          !r.error.empty() ? absl::StrCat("cannot be scanned: ", r.error)
+                           : (r.must_fire ? "does not make its finding"
+                                          : "makes its finding, but must not");
+      out.push_back({rule.lexicon_id, rule.id,
+                     absl::StrCat(r.must_fire ? "example" : "counter-example",
+                                  " \"", r.text, "\" ", what)});
+    }
+  }
+  Sort(&out);
+  return out;
+}
+
 }  // namespace divcheck

@@ -7,7 +7,10 @@
 //   rules of one language both list (after case folding); the same words
 //   then give two findings, or one rule hides the other;
 // - with a reference corpus: a rule that fires in more than a set share of
-//   its texts is too broad to be a warning sign.
+//   its texts is too broad to be a warning sign;
+// - examples: a rule without an example that must fire or without a
+//   counter-example that must not, an example that does not make the
+//   rule's finding or highlight, a counter-example that does.
 //
 // Rules of application-form fields are not checked: they match labels and
 // option texts, where "von"/"bis" are meant.
@@ -21,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/catalog.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
 
@@ -42,6 +46,33 @@ std::vector<LexiconWarning> LintLexicons(const LexiconSet& set);
 std::vector<LexiconWarning> LintAgainstCorpus(
     const Engine& engine, const std::vector<std::string>& texts,
     double max_share);
+
+// What scanning one example of a rule gave.
+struct ExampleResult {
+  std::string rule_id;
+  std::string lexicon_id;
+  std::string text;
+  // True for Entry.examples (must fire), false for counter_examples.
+  bool must_fire = true;
+  // Whether the rule's finding or highlight is in the report, and its
+  // severity (UNSPECIFIED for a highlight or when it did not fire).
+  bool fired = false;
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  // Set when the text could not be scanned (then `fired` is false).
+  std::string error;
+
+  bool ok() const { return error.empty() && fired == must_fire; }
+};
+
+// Scans every example and counter-example of `rule` in the rule's language
+// (German for a rule of every language) and says whether the rule fired.
+std::vector<ExampleResult> RunRuleExamples(const Engine& engine,
+                                           const RuleInfo& rule);
+
+// Warnings for the rules of ad text (findings and highlights, not
+// application-form field rules) that have no example or counter-example,
+// and for every example that fails (RunRuleExamples), sorted.
+std::vector<LexiconWarning> LintExamples(const Engine& engine);
 
 }  // namespace divcheck
 

@@ -71,6 +71,24 @@ bool DecodePageToken(const v1::ListRulesRequest& request,
   return true;
 }
 
+bool Matches(const v1::Rule& rule, const v1::ListRulesRequest& request) {
+  if (!request.language_code().empty() && !rule.language_code().empty() &&
+      rule.language_code() != request.language_code()) {
+    return false;
+  }
+  if (request.dimension() != v1::DIMENSION_UNSPECIFIED) {
+    if (rule.kind() != v1::Rule::KIND_FINDING) return false;
+    const auto& dims = rule.dimensions();
+    if (std::find(dims.begin(), dims.end(), request.dimension()) ==
+        dims.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 v1::Rule ToRuleMessage(const RuleInfo& r) {
   v1::Rule rule;
   rule.set_rule_id(r.id);
@@ -91,26 +109,10 @@ v1::Rule ToRuleMessage(const RuleInfo& r) {
   for (const std::string& s : r.compound_tails) rule.add_compound_tails(s);
   for (const std::string& s : r.phrases) rule.add_phrases(s);
   for (const std::string& s : r.patterns) rule.add_patterns(s);
+  for (const std::string& s : r.examples) rule.add_examples(s);
+  for (const std::string& s : r.counter_examples) rule.add_counter_examples(s);
   return rule;
 }
-
-bool Matches(const v1::Rule& rule, const v1::ListRulesRequest& request) {
-  if (!request.language_code().empty() && !rule.language_code().empty() &&
-      rule.language_code() != request.language_code()) {
-    return false;
-  }
-  if (request.dimension() != v1::DIMENSION_UNSPECIFIED) {
-    if (rule.kind() != v1::Rule::KIND_FINDING) return false;
-    const auto& dims = rule.dimensions();
-    if (std::find(dims.begin(), dims.end(), request.dimension()) ==
-        dims.end()) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 namespace {
 
@@ -128,6 +130,7 @@ absl::Status RunScan(const CallControl& call, const char* text_field,
         absl::DeadlineExceededError("deadline exceeded before the scan"),
         "DEADLINE_EXCEEDED");
   }
+  options.trace = call.trace;
   options.is_cancelled = [&] {
     return (call.cancelled && call.cancelled()) || deadline_passed();
   };

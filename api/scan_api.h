@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "analyzers/catalog.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
 #include "divcheck/v1/scan_service.pb.h"
@@ -43,6 +44,9 @@ struct CallControl {
       std::chrono::system_clock::time_point::max();
   // True once the caller has gone away. May be empty.
   std::function<bool()> cancelled;
+  // In-process callers only (`divcheck scan --trace`): receives every
+  // candidate finding and what context did to it (ScanOptions::trace).
+  std::vector<TraceEntry>* trace = nullptr;
 };
 
 // Whether the string fields of a request are known to be UTF-8: protobuf
@@ -56,6 +60,9 @@ inline constexpr int kMaxRulesPageSize = 1000;
 inline constexpr int kDefaultRulesPageSize = 50;
 // Longest request_id echoed back.
 inline constexpr size_t kMaxRequestIdBytes = 256;
+
+// The wire form of one rule of the catalogue (ListRules' entries).
+v1::Rule ToRuleMessage(const RuleInfo& rule);
 
 class ScanApi {
  public:

@@ -18,8 +18,13 @@ class LocalBackend : public ScanBackend {
   absl::Status ScanInto(const v1::ScanTextRequest& request,
                         v1::Report* report) override {
     // The CLI reads files as bytes: their UTF-8 is not known.
-    return api_.ScanInto(request, api::CallControl(), api::Utf8::kUnchecked,
-                         report);
+    api::CallControl call;
+    call.trace = trace_;
+    return api_.ScanInto(request, call, api::Utf8::kUnchecked, report);
+  }
+  bool SetTrace(std::vector<TraceEntry>* trace) override {
+    trace_ = trace;
+    return true;
   }
   absl::StatusOr<v1::ScanFormResponse> ScanForm(
       const v1::ScanFormRequest& request) override {
@@ -29,6 +34,7 @@ class LocalBackend : public ScanBackend {
  private:
   std::unique_ptr<Engine> engine_;
   api::ScanApi api_;
+  std::vector<TraceEntry>* trace_ = nullptr;
 };
 
 class RemoteBackend : public ScanBackend {

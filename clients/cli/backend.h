@@ -13,9 +13,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "analyzers/engine.h"
 #include "clients/cli/connection.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
@@ -35,6 +37,12 @@ class ScanBackend {
   // Audits a form (ScanService.ScanForm). Errors as for ScanInto.
   virtual absl::StatusOr<v1::ScanFormResponse> ScanForm(
       const v1::ScanFormRequest& request) = 0;
+  // Makes later ScanInto calls fill *trace (ScanOptions::trace). Only the
+  // in-process backend can: the others return false.
+  virtual bool SetTrace(std::vector<TraceEntry>* trace) {
+    (void)trace;
+    return false;
+  }
 };
 
 // The server's backend when `remote` names a server or TLS (Connect,

@@ -36,7 +36,10 @@ const char kLexiconHelp[] = R"(Usage:
       or stem that is a frequent function word (fires in nearly every ad),
       and a word, stem or phrase that two rules of one
       language both list (the same words reported twice, or one rule hiding
-      the other). With --corpus, also scans every *.txt below TEXTS (at
+      the other); a rule without an example (a text that must make its
+      finding) or a counter-example (a text that must not), and every
+      example or counter-example that fails when scanned (`divcheck explain
+      RULE_ID` shows them). With --corpus, also scans every *.txt below TEXTS (at
       least 10; e.g. your own published ads) and warns about each rule that
       fires in more than a quarter of them. Warnings do not change the exit
       status unless --strict is given (then 1).
@@ -138,20 +141,21 @@ absl::StatusOr<std::vector<std::string>> ReadCorpus(const std::string& dir) {
   return texts;
 }
 
-// Prints the lint warnings (lexicon_lint.h); returns how many.
-absl::StatusOr<size_t> PrintWarnings(const LexiconSet& set,
-                                     const std::string& dir,
-                                     const std::optional<std::string>& corpus) {
-  std::vector<LexiconWarning> warnings = LintLexicons(set);
+// Prints the lint warnings (lexicon_lint.h), including every rule example
+// that fails; returns how many.
+absl::StatusOr<size_t> PrintWarnings(
+    const std::shared_ptr<const LexiconSet>& set, const std::string& dir,
+    const std::optional<std::string>& corpus) {
+  std::vector<LexiconWarning> warnings = LintLexicons(*set);
+  EngineOptions options;
+  options.lexicon_dir = dir;
+  const Engine engine(options, set);
+  std::vector<LexiconWarning> examples = LintExamples(engine);
+  warnings.insert(warnings.end(), examples.begin(), examples.end());
   if (corpus.has_value()) {
     absl::StatusOr<std::vector<std::string>> texts = ReadCorpus(*corpus);
     if (!texts.ok()) return texts.status();
-    EngineOptions options;
-    options.lexicon_dir = dir;
-    std::unique_ptr<Engine> engine = LoadEngine(options);
-    if (engine == nullptr) return absl::InternalError("cannot load the engine");
-    std::vector<LexiconWarning> broad =
-        LintAgainstCorpus(*engine, *texts, 0.25);
+    std::vector<LexiconWarning> broad = LintAgainstCorpus(engine, *texts, 0.25);
     warnings.insert(warnings.end(), broad.begin(), broad.end());
     if (texts->size() < 10) {
       std::cout << "note: --corpus has " << texts->size()
@@ -226,7 +230,7 @@ int LexiconCommand(int argc, char** argv) {
   }
   const LexiconStats stats = CountLexiconTerms(**set);
   if (sub == "validate") {
-    absl::StatusOr<size_t> warnings = PrintWarnings(**set, dir, corpus);
+    absl::StatusOr<size_t> warnings = PrintWarnings(*set, dir, corpus);
     if (!warnings.ok()) {
       std::cerr << "divcheck: " << warnings.status().message() << "\n";
       return kExitUsage;

@@ -16,6 +16,7 @@
 //                 [--fail-on=hint|warning|critical] [--server=HOST:PORT] FILE
 //   divcheck extract [--encoding=NAME] [--media-type=TYPE]
 //                    [--print=text|format] FILE | -
+//   divcheck explain [--format=text|json] [--lexicons=DIR] RULE_ID
 //   divcheck lexicon validate [DIR]
 //   divcheck lexicon stats [DIR] [--format=text|json]
 //   divcheck bench --server=HOST:PORT [--concurrency=N] [--duration=S] FILE
@@ -33,6 +34,7 @@
 #include "clients/cli/audit_command.h"
 #include "clients/cli/bench_command.h"
 #include "clients/cli/command_support.h"
+#include "clients/cli/explain_command.h"
 #include "clients/cli/extract_command.h"
 #include "clients/cli/form_command.h"
 #include "clients/cli/lexicon_command.h"
@@ -49,6 +51,7 @@ Usage:
   divcheck scan [options] FILE... | -     scan job ads and print a report
   divcheck form [options] FILE            audit an application form (HTML or JSON)
   divcheck extract [options] FILE | -     print the text divcheck reads from a document
+  divcheck explain RULE_ID                explain a rule, with its examples checked now
   divcheck lexicon validate [DIR]         list every problem in the lexicons
   divcheck lexicon stats [DIR]            count lexicon entries and terms
   divcheck audit [options] INPUT...       check a whole catalogue of ads, with a summary
@@ -77,6 +80,7 @@ int Main(int argc, char** argv) {
                   : topic == "lexicon" ? kLexiconHelp
                   : topic == "bench"   ? kBenchHelp
                   : topic == "extract" ? kExtractHelp
+                  : topic == "explain" ? kExplainHelp
                   : topic == "assess"  ? kAssessHelp
                   : topic == "audit"   ? kAuditHelp
                                        : kMainHelp);
@@ -89,6 +93,7 @@ int Main(int argc, char** argv) {
   if (cmd == "scan") return ScanCommand(argc, argv);
   if (cmd == "form") return FormCommand(argc, argv);
   if (cmd == "extract") return ExtractCommand(argc, argv);
+  if (cmd == "explain") return ExplainCommand(argc, argv);
   if (cmd == "lexicon") return LexiconCommand(argc, argv);
   if (cmd == "bench") return BenchCommand(argc, argv);
   if (cmd == "assess") return AssessCommand(argc, argv);

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
 #include "clients/cli/backend.h"
@@ -52,6 +54,11 @@ Options:
                          a warning with a note; private or public = not a
                          church employer even if the text names one;
                          default: detected from the text
+  --trace                after each report, list every candidate finding:
+                         the rule and words that matched, the severity the
+                         rule gave, and each context rule, negation,
+                         disclaimer or overlap that lowered, raised or
+                         dropped it ("why (not)?"; in-process, text only)
   --report-lang=de|en    language of the messages; there are no
                          translations, so only the ad's own language is
                          accepted (anything else is an error)
@@ -89,7 +96,33 @@ struct ScanFlags {
   std::vector<std::string> inputs;
   // The per-request options of every ScanTextRequest (fields 110–114).
   v1::ScanTextRequest options;
+  bool trace = false;
 };
+
+std::string SeverityWord(v1::Severity s) {
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(v1::Severity_Name(s), "SEVERITY_"));
+}
+
+// The --trace section after a report: one block per candidate finding.
+std::string FormatTrace(const std::vector<TraceEntry>& trace) {
+  std::string out =
+      absl::StrCat("  trace: ", trace.size(), " candidate finding(s)\n");
+  for (const TraceEntry& t : trace) {
+    absl::StrAppend(
+        &out, "    [", EscapeForTerminal(t.rule_id), "] \"",
+        EscapeForTerminal(t.matched_text), "\" (bytes ", t.byte_begin, "-",
+        t.byte_end, "): rule gives ", SeverityWord(t.initial_severity), "; ",
+        t.reported
+            ? absl::StrCat("reported as ", SeverityWord(t.final_severity))
+            : std::string("not reported"),
+        "\n");
+    for (const std::string& step : t.steps) {
+      absl::StrAppend(&out, "      - ", EscapeForTerminal(step), "\n");
+    }
+  }
+  return out;
+}
 
 // "a,b,,c" as {"a", "b", "c"}.
 void AddCommaList(const std::string& list,
@@ -152,6 +185,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("min-severity", &min_severity);
   line.Add("employer", &employer);
   line.Add("report-lang", &report_lang);
+  line.AddFlag("trace", &flags->trace);
   if (std::optional<int> done =
           ParseCommandLine(&line, argc, argv, kScanHelp)) {
     return done;
@@ -181,6 +215,14 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
     return Usage("no input: name one or more files, or - for standard input",
                  kScanHelp);
   }
+  if (flags->trace && flags->report.format != "text") {
+    return Usage("--trace prints text: use it with --format=text", kScanHelp);
+  }
+  if (flags->trace && !flags->remote.server.empty()) {
+    return Usage(
+        "--trace works in-process only (a server does not send its trace)",
+        kScanHelp);
+  }
   if (!flags->remote.server.empty() && flags->lexicons.has_value()) {
     return Usage(
         "--lexicons cannot be used with --server (the server has its own)",
@@ -199,6 +241,8 @@ int ScanCommand(int argc, char** argv) {
   std::unique_ptr<ScanBackend> backend =
       MakeScanBackend(flags.remote, flags.lexicons, flags.max_bytes);
   if (backend == nullptr) return kExitUsage;
+  std::vector<TraceEntry> trace;
+  if (flags.trace) backend->SetTrace(&trace);
   v1::ScanTextRequest request = flags.options;
   request.set_language_code(flags.lang);
   // Said, not left to the default: a server refuses a request that sets no
@@ -239,6 +283,7 @@ int ScanCommand(int argc, char** argv) {
       absl::StrAppend(&out, FormatJson(report), "\n");
     } else {
       absl::StrAppend(&out, FormatText(name, report, flags.report.style));
+      if (flags.trace) absl::StrAppend(&out, FormatTrace(trace), "\n");
     }
     if (out.size() > (1 << 16)) {
       std::cout << out;

@@ -101,7 +101,12 @@ printf 'id: "w"\nlanguage: "de"\nentries { id: "w.und" dimensions: DIMENSION_AGE
 check "lexicon validate warning" 0 "$DIVCHECK" lexicon validate "$TMP/warnlex"
 expect_in "validate warns" "$TMP/out" "warning: w: w.und: the word \"und\" is a function word"
 check "lexicon validate --strict" 1 "$DIVCHECK" lexicon validate --strict "$TMP/warnlex"
-check "lexicon validate --strict clean" 0 "$DIVCHECK" lexicon validate --strict "$LEX"
+mkdir -p "$TMP/goodlex/de"
+printf 'id: "g"\nlanguage: "de"\nentries { id: "g.jung" dimensions: DIMENSION_AGE severity: SEVERITY_WARNING words: "jung" explanation: "e" suggestions: "s" legal_basis: "AGG" sources: "src" examples: "Wir sind jung." counter_examples: "Wir sind erfahren." }\n' > "$TMP/goodlex/de/g.textproto"
+check "lexicon validate --strict clean" 0 "$DIVCHECK" lexicon validate --strict "$TMP/goodlex"
+printf 'id: "g"\nlanguage: "de"\nentries { id: "g.jung" dimensions: DIMENSION_AGE severity: SEVERITY_WARNING words: "jung" explanation: "e" suggestions: "s" legal_basis: "AGG" sources: "src" examples: "Wir sind erfahren." counter_examples: "Wir sind erfahren." }\n' > "$TMP/warnlex/de/w.textproto"
+check "lexicon validate failing example" 0 "$DIVCHECK" lexicon validate "$TMP/warnlex"
+expect_in "failing example named" "$TMP/out" 'warning: g: g.jung: example "Wir sind erfahren." does not make its finding'
 check "lexicon validate bad corpus" 2 "$DIVCHECK" lexicon validate --corpus="$TMP/none" "$LEX"
 expect_in "bad corpus named" "$TMP/err" "--corpus:"
 check "lexicon stats" 0 "$DIVCHECK" lexicon stats "$LEX"

@@ -1,5 +1,6 @@
 #include "analyzers/lexicon_lint.h"
 
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -107,6 +108,100 @@ TEST(LexiconLint, ARuleFiringInMostReferenceTextsIsTooBroad) {
   EXPECT_EQ(broad[0].rule_id, "de.a.team");
   EXPECT_EQ(broad[0].lexicon_id, "de.a");
   EXPECT_THAT(broad[0].message, HasSubstr("9 of 10"));
+}
+
+}  // namespace
+}  // namespace divcheck
+
+namespace divcheck {
+namespace {
+
+using ::testing::HasSubstr;
+using unit_testing::TempDir;
+
+std::unique_ptr<Engine> EngineOver(const TempDir& dir) {
+  EngineOptions options;
+  options.lexicon_dir = dir.path();
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  EXPECT_TRUE(engine.ok()) << engine.status();
+  return engine.ok() ? *std::move(engine) : nullptr;
+}
+
+std::string ExampleEntry(const std::string& examples) {
+  return absl::StrCat(
+      "id: \"de.a\" language: \"de\"\nentries {\n  id: \"de.a.jung\"\n"
+      "  dimensions: DIMENSION_AGE\n  severity: SEVERITY_WARNING\n"
+      "  words: \"jung\"\n",
+      examples,
+      "  explanation: \"e\"\n  suggestions: \"s\"\n"
+      "  legal_basis: \"AGG\"\n  sources: \"src\"\n}\n");
+}
+
+TEST(LexiconExamples, ExamplesThatBehaveGiveNoWarning) {
+  TempDir dir;
+  dir.Write("de/a.textproto",
+            ExampleEntry("  examples: \"Wir sind jung.\"\n"
+                         "  counter_examples: \"Wir sind alt.\"\n"));
+  std::unique_ptr<Engine> engine = EngineOver(dir);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_TRUE(LintExamples(*engine).empty());
+  const std::vector<RuleInfo> rules = ListRules(*engine->lexicons());
+  ASSERT_EQ(rules.size(), 1u);
+  std::vector<ExampleResult> results = RunRuleExamples(*engine, rules[0]);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].must_fire);
+  EXPECT_TRUE(results[0].fired);
+  EXPECT_EQ(results[0].severity, v1::SEVERITY_WARNING);
+  EXPECT_FALSE(results[1].must_fire);
+  EXPECT_FALSE(results[1].fired);
+}
+
+TEST(LexiconExamples, FailingAndMissingExamplesAreWarnings) {
+  TempDir dir;
+  dir.Write("de/a.textproto",
+            ExampleEntry("  examples: \"Wir sind alt.\"\n"
+                         "  counter_examples: \"Wir sind jung.\"\n"));
+  std::unique_ptr<Engine> engine = EngineOver(dir);
+  ASSERT_NE(engine, nullptr);
+  std::vector<LexiconWarning> w = LintExamples(*engine);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_THAT(w[0].message, HasSubstr("counter-example \"Wir sind jung.\" "
+                                      "makes its finding, but must not"));
+  EXPECT_THAT(w[1].message,
+              HasSubstr("example \"Wir sind alt.\" does not make its finding"));
+
+  TempDir bare;
+  bare.Write("de/a.textproto", ExampleEntry(""));
+  engine = EngineOver(bare);
+  ASSERT_NE(engine, nullptr);
+  w = LintExamples(*engine);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_THAT(w[0].message, HasSubstr("no counter-example"));
+  EXPECT_THAT(w[1].message, HasSubstr("no example"));
+}
+
+// Every rule of the shipped lexicons carries an example that must fire and a
+// counter-example that must not, and each behaves (issue 14: "each entry
+// carries examples that the tests run").
+TEST(LexiconExamples, ShippedLexiconsExamplesAllBehave) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  size_t rules = 0;
+  size_t examples = 0;
+  for (const RuleInfo& rule : ListRules(*(*engine)->lexicons())) {
+    if (rule.form_field_rule) continue;
+    ++rules;
+    examples += rule.examples.size() + rule.counter_examples.size();
+  }
+  const std::vector<LexiconWarning> warnings = LintExamples(**engine);
+  for (const LexiconWarning& w : warnings) {
+    ADD_FAILURE() << w.rule_id << ": " << w.message;
+  }
+  std::cout << rules << " rules, " << examples << " examples scanned, "
+            << warnings.size() << " failing\n";
+  EXPECT_GT(rules, 200u);
 }
 
 }  // namespace
