@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -167,7 +168,7 @@ std::string TrendSvg(const AuditSummary& s) {
                           left, left + plot_w, y, y, left - 6, y + 4, i * 25);
   }
   const double slot = static_cast<double>(plot_w) / std::max(1, n);
-  const int label_every = std::max(1, (n + 11) / 12);
+  const int label_every = std::max(1, (n + 23) / 24);
   for (int i = 0; i < n; ++i) {
     const AuditGroup& g = s.months(i);
     const double x = left + i * slot + slot * 0.15;
@@ -184,12 +185,25 @@ std::string TrendSvg(const AuditSummary& s) {
                             "height=\"%.1f\" fill=\"%s\"/>\n",
                             x, y, slot * 0.7, h, colour);
     }
-    if (i % label_every == 0) {
+    // "Mar" under each column with the year under the first and January.
+    static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::string& key = g.key();  // "YYYY-MM"
+    int month = 0;
+    if (i % label_every == 0 && key.size() == 7 &&
+        absl::SimpleAtoi(key.substr(5), &month) && month >= 1 && month <= 12) {
       absl::StrAppendFormat(&out,
                             "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
                             "%s</text>\n",
                             x + slot * 0.35, top + plot_h + 16,
-                            HtmlEscape(g.key()));
+                            kMonths[month - 1]);
+      if (i == 0 || month == 1) {
+        absl::StrAppendFormat(&out,
+                              "<text x=\"%.1f\" y=\"%d\" "
+                              "text-anchor=\"middle\">%s</text>\n",
+                              x + slot * 0.35, top + plot_h + 31,
+                              HtmlEscape(key.substr(0, 4)));
+      }
     }
   }
   return out + "</svg>\n";
