@@ -181,7 +181,10 @@ bool ReadDirectory(const std::string& dir, size_t max_bytes,
   std::error_code ec;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
        it.increment(ec)) {
-    if (it->is_regular_file(ec) && IsDocumentFileName(it->path().string())) {
+    const std::string name = it->path().filename().string();
+    if (it->is_directory(ec) && !name.empty() && name[0] == '.') {
+      it.disable_recursion_pending();  // .git, .Trash, …
+    } else if (it->is_regular_file(ec) && IsDocumentFileName(name)) {
       files.push_back(it->path());
     }
   }

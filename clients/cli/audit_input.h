@@ -49,7 +49,8 @@ struct AuditInputOptions {
 
 // Whether ReadAds reads `path` (inside a directory) as a document: .txt,
 // .text, .htm, .html, .xhtml, .docx, .odt, .pdf, in any case; not hidden
-// files or office lock files ("~$…", ".~lock…").
+// files or office lock files ("~$…", ".~lock…"). Hidden directories are
+// not entered.
 bool IsDocumentFileName(const std::string& path);
 
 // Reads every input into *ads, in order (a directory's files sorted by
