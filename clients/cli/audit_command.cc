@@ -46,8 +46,8 @@ INPUT is one of:
   a directory   every document below it (.txt, .html, .htm, .docx, .odt,
                 .pdf; text in UTF-8, UTF-16 or Windows-1252), one ad each;
                 the id is the path below the directory
-  FILE.jsonl    JSON lines (also *.ndjson; "-" reads them from standard
-                input), one ad per line: {"id": "A-17", "text": "…",
+  FILE.jsonl    a JSON-lines file (also *.ndjson; "-" reads one from
+                standard input), one ad a line: {"id": "A-17", "text": "…",
                 "lang": "de", "date": "2026-03-15", "category": "Berlin"}
                 (only "text" is needed)
   FILE.csv      a CSV file with a header row, one ad per record; the

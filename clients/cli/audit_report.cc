@@ -41,9 +41,12 @@ svg text{font:12px system-ui,"Noto Sans",Arial,sans-serif;fill:#333}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-.1rem}
 .sev{font-weight:600}.sev.CRITICAL{color:#b3261e}.sev.WARNING{color:#8a5a00}.sev.HINT{color:#555}
 .ad{border:1px solid #d8dde3;border-radius:6px;padding:.2rem .8rem .4rem;margin:.8rem 0}
+table.findings{table-layout:fixed}table.findings th:nth-child(1){width:11%}
+table.findings th:nth-child(2){width:20%}table.findings th:nth-child(3){width:44%}
 .note{color:#555;font-size:.88rem}
 @media print{body{font-size:10pt;max-width:none;padding:0}
-h2{break-after:avoid}section,.ad,svg,table{break-inside:avoid}
+h2,h3{break-after:avoid}svg,tr,.cards{break-inside:avoid}
+.ad{border:0;padding:0}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 @page{size:A4;margin:15mm}
 )";
@@ -341,18 +344,28 @@ std::string Worst(const AuditSummary& s) {
       continue;
     }
     absl::StrAppend(&out,
-                    "<table><thead><tr><th>severity</th><th>found</th><th>why"
-                    "</th><th>instead</th></tr></thead><tbody>\n");
+                    "<table class=\"findings\"><thead><tr><th>severity</th>"
+                    "<th>found</th><th>why</th><th>instead</th></tr></thead>"
+                    "<tbody>\n");
+    // A rule found several times is one row with each phrase once.
+    std::vector<const AuditFinding*> rows;
+    std::map<std::string, std::vector<std::string>> phrases;
     for (const AuditFinding& f : r.findings()) {
+      std::vector<std::string>& p = phrases[f.rule_id()];
+      if (p.empty()) rows.push_back(&f);
+      const std::string quoted = absl::StrCat("„", f.phrase(), "“");
+      if (std::find(p.begin(), p.end(), quoted) == p.end()) p.push_back(quoted);
+    }
+    for (const AuditFinding* f : rows) {
       absl::StrAppendFormat(
           &out,
-          "<tr><td class=\"sev %s\">%s</td><td>„%s“</td><td>%s<br><code>%s"
+          "<tr><td class=\"sev %s\">%s</td><td>%s</td><td>%s<br><code>%s"
           "</code></td><td>%s</td></tr>\n",
-          HtmlEscape(f.severity()),
-          HtmlEscape(absl::AsciiStrToLower(f.severity())),
-          HtmlEscape(f.phrase()), HtmlEscape(f.message()),
-          HtmlEscape(f.rule_id()),
-          HtmlEscape(absl::StrJoin(f.suggestions(), " · ")));
+          HtmlEscape(f->severity()),
+          HtmlEscape(absl::AsciiStrToLower(f->severity())),
+          HtmlEscape(absl::StrJoin(phrases[f->rule_id()], ", ")),
+          HtmlEscape(f->message()), HtmlEscape(f->rule_id()),
+          HtmlEscape(absl::StrJoin(f->suggestions(), " · ")));
     }
     absl::StrAppend(&out, "</tbody></table></div>\n");
   }
