@@ -225,6 +225,10 @@ std::string FormatSummaryText(const AuditSummary& s) {
                   " not checked (empty, no words, other "
                   "language), ",
                   s.errors(), " could not be read\n");
+  if (s.resumed() > 0) {
+    absl::StrAppend(&out, "  (", s.resumed(),
+                    " of them from the earlier run in --output, --resume)\n");
+  }
   absl::StrAppendFormat(&out, "%.1f s, %.0f ads/s\n\n", s.seconds(),
                         s.ads_per_second());
   absl::StrAppend(&out, "Of the checked ads:\n",

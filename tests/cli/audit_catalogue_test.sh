@@ -248,6 +248,8 @@ for fmt in jsonl csv; do
 p = sys.argv[1]
 ids = [r["id"] for r in csv.DictReader(open(p))] if p.endswith(".csv") else [json.loads(l)["id"] for l in open(p)]
 print(len(ids), len(set(ids)))' "$out")" "3000 3000"
+  check "$fmt: resume, text summary" 0 "${A[@]}" --resume --output="$out" "$TMP/many.jsonl"
+  expect_in "$fmt: text says resumed" "$TMP/out" "(3000 of them from the earlier run in --output, --resume)"
   # Resuming a finished audit scans nothing.
   check "$fmt: resume when done" 0 "${A[@]}" --summary=json --resume --output="$out" "$TMP/many.jsonl"
   expect_eq "$fmt: nothing left" "$(json "$TMP/out" '(s["resumed"], s["ads"])')" "(3000, 3000)"
