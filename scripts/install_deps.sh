@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev prometheus-cpp-dev openssl curl
   libgumbo-dev libjemalloc-dev libcli11-dev
   libzip-dev libxml2-dev libpoppler-cpp-dev
+  libcsv-dev
   libcpp-httplib-dev nghttp2-client wrk
   clang-format
   clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "re2/re2.h"
 
 namespace divcheck::cli {
 namespace {
@@ -24,7 +25,105 @@ std::string Percent(uint32_t part, uint32_t whole) {
   return absl::StrFormat("%.1f %%", 100.0 * part / whole);
 }
 
+// Checked ads of a month or category, as they are counted.
+struct Group {
+  uint32_t checked = 0, critical = 0, warning = 0, clean = 0;
+  uint64_t score_sum = 0;
+  void Add(const AuditResult& r) {
+    ++checked;
+    score_sum += r.score();
+    if (r.critical() > 0) {
+      ++critical;
+    } else if (r.warnings() > 0) {
+      ++warning;
+    } else {
+      ++clean;
+    }
+  }
+  void To(const std::string& key, AuditGroup* g) const {
+    g->set_key(key);
+    g->set_checked(checked);
+    g->set_with_critical(critical);
+    g->set_with_warning(warning);
+    g->set_clean(clean);
+    g->set_mean_score(checked > 0 ? static_cast<double>(score_sum) / checked
+                                  : 0);
+  }
+};
+
+void SummarizeGroups(const std::vector<AuditResult>& results,
+                     const std::vector<size_t>& checked, AuditSummary* s) {
+  bool dates = false, categories = false;
+  for (const AuditResult& r : results) {
+    dates = dates || !r.date().empty();
+    categories = categories || !r.category().empty();
+  }
+  std::map<std::string, Group> months, by_category;
+  for (size_t i : checked) {
+    const AuditResult& r = results[i];
+    if (dates) {
+      const std::string month = MonthOf(r.date());
+      if (month.empty()) {
+        s->set_undated(s->undated() + 1);
+      } else {
+        months[month].Add(r);
+      }
+    }
+    if (categories) by_category[r.category()].Add(r);
+  }
+  for (const auto& [month, g] : months) g.To(month, s->add_months());
+  std::vector<std::pair<std::string, Group>> sorted(by_category.begin(),
+                                                    by_category.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.second.checked > b.second.checked;
+                   });
+  for (const auto& [category, g] : sorted) g.To(category, s->add_categories());
+}
+
+void AppendGroups(const char* title, const char* none,
+                  const google::protobuf::RepeatedPtrField<AuditGroup>& groups,
+                  std::string* out) {
+  absl::StrAppendFormat(out, "\n%s\n  %-24s %7s %9s %9s %9s %6s\n", title, "",
+                        "checked", "critical", "warnings", "clean", "score");
+  for (const AuditGroup& g : groups) {
+    absl::StrAppendFormat(out, "  %-24s %7u %9s %9s %9s %6.1f\n",
+                          g.key().empty() ? none : g.key(), g.checked(),
+                          Percent(g.with_critical(), g.checked()),
+                          Percent(g.with_warning(), g.checked()),
+                          Percent(g.clean(), g.checked()), g.mean_score());
+  }
+}
+
 }  // namespace
+
+std::string MonthOf(const std::string& date) {
+  static const LazyRE2 kIso = {
+      R"(\s*(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[T ].*)?\s*)"};
+  static const LazyRE2 kGerman = {
+      R"(\s*\d{1,2}\.(\d{1,2})\.(\d{4})(?:[ ,].*)?\s*)"};
+  int year = 0, month = 0;
+  if (!RE2::FullMatch(date, *kIso, &year, &month) &&
+      !RE2::FullMatch(date, *kGerman, &month, &year)) {
+    return "";
+  }
+  if (month < 1 || month > 12 || year < 1900 || year > 2999) return "";
+  return absl::StrFormat("%04d-%02d", year, month);
+}
+
+void AddFindings(const v1::Report& report, AuditResult* result) {
+  for (const v1::Finding& f : report.findings()) {
+    AuditFinding* a = result->add_findings();
+    a->set_rule_id(f.rule_id());
+    a->set_severity(
+        WithoutPrefix(v1::Severity_Name(f.severity()), "SEVERITY_"));
+    a->set_phrase(f.matched_text());
+    a->set_message(f.message());
+    for (int i = 0; i < f.suggestions_size() && i < 3; ++i) {
+      a->add_suggestions(f.suggestions(i));
+    }
+  }
+}
 
 AuditResult ResultOf(const std::string& id, const v1::Report& report) {
   AuditResult r;
@@ -113,6 +212,7 @@ AuditSummary Summarize(const std::vector<AuditResult>& results) {
     if (x.score() != y.score()) return x.score() < y.score();
     return x.rule_ids_size() > y.rule_ids_size();
   });
+  SummarizeGroups(results, checked, &s);
   if (checked.size() > 10) checked.resize(10);
   for (size_t i : checked) *s.add_worst() = results[i];
   return s;
@@ -125,6 +225,10 @@ std::string FormatSummaryText(const AuditSummary& s) {
                   " not checked (empty, no words, other "
                   "language), ",
                   s.errors(), " could not be read\n");
+  if (s.resumed() > 0) {
+    absl::StrAppend(&out, "  (", s.resumed(),
+                    " of them from the earlier run in --output, --resume)\n");
+  }
   absl::StrAppendFormat(&out, "%.1f s, %.0f ads/s\n\n", s.seconds(),
                         s.ads_per_second());
   absl::StrAppend(&out, "Of the checked ads:\n",
@@ -155,6 +259,16 @@ std::string FormatSummaryText(const AuditSummary& s) {
   for (int i = 9; i >= 0 && i < s.score_histogram_size(); --i) {
     absl::StrAppendFormat(&out, "  %3d–%-3d %6u\n", i * 10,
                           i == 9 ? 100 : i * 10 + 9, s.score_histogram(i));
+  }
+  if (s.months_size() > 0 || s.undated() > 0) {
+    AppendGroups("Checked ads per month:", "", s.months(), &out);
+    if (s.undated() > 0) {
+      absl::StrAppend(&out, "  (", s.undated(),
+                      " checked ads without a date that could be read)\n");
+    }
+  }
+  if (s.categories_size() > 0) {
+    AppendGroups("Checked ads per category:", "(none)", s.categories(), &out);
   }
   if (s.worst_size() > 0) {
     absl::StrAppend(&out, "\nThe lowest scores:\n");

@@ -18,7 +18,17 @@ AuditResult ResultOf(const std::string& id, const v1::Report& report);
 // The result line of an ad that could not be read or scanned.
 AuditResult ErrorResult(const std::string& id, const std::string& error);
 
+// The findings of `report` as AuditResult.findings (for the worst ads).
+void AddFindings(const v1::Report& report, AuditResult* result);
+
+// The month of a date as "YYYY-MM": dates like "2026-03-15",
+// "2026-03-15T10:00:00Z", "2026/03/15", "2026-03" and "15.03.2026"; "" for
+// anything else.
+std::string MonthOf(const std::string& date);
+
 // The summary of `results` (in input order), without the timing fields.
+// Months are summarised when any result has a date, categories when any
+// has a category.
 AuditSummary Summarize(const std::vector<AuditResult>& results);
 
 // The summary for a person: shares, dimensions, top rules, histogram and
