@@ -23,9 +23,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "analyzers/engine.h"
+#include "clients/cli/audit_remote.h"
 #include "clients/cli/audit_summary.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
+#include "clients/cli/connection.h"
+#include "clients/cli/fleet.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
@@ -49,6 +52,17 @@ Options:
   --jobs=N           worker threads (default: one per core)
   --max-bytes=N      largest ad in bytes (default 1048576)
   --lexicons=DIR     lexicon directory (default: the installed lexicons)
+  --server=ADDRESSES audit through divcheckd instead of in-process: one
+                     HOST:PORT, a comma-separated list of them
+                     (10.0.0.5:8443,10.0.0.6:8443; IP addresses), or one
+                     name resolving to every replica (dns:///NAME:PORT);
+                     the ads are spread over all replicas (gRPC
+                     round_robin) and an ad whose replica went away is
+                     sent again (up to 5 tries); the API key and TLS
+                     flags are those of `divcheck scan --help`
+  --concurrency=N    ads in flight with --server (default 32); enough to
+                     keep every replica's cores busy
+)" DIVCHECK_CLI_TLS_HELP R"(
 
 On a terminal, progress (ads done, ads/s, time left) goes to standard
 error. Ctrl-C stops the audit and prints the summary of the ads done
@@ -81,6 +95,8 @@ struct AuditFlags {
   std::string summary = "text";
   std::optional<std::string> output;
   std::optional<std::string> lexicons;
+  ConnectionFlags remote;  // --server and TLS: audit_remote.h
+  int concurrency = kDefaultConcurrency;
   std::vector<std::string> inputs;
 };
 
@@ -94,8 +110,19 @@ std::optional<int> ParseAuditFlags(int argc, char** argv, AuditFlags* flags) {
   line.Add("summary", &flags->summary);
   line.Add("output", &flags->output);
   line.Add("lexicons", &flags->lexicons);
+  std::optional<std::string> concurrency;
+  AddConnectionFlags(&line, &flags->remote);
+  line.Add("concurrency", &concurrency);
   if (std::optional<int> done = ParseCommandLine(&line, argc, argv, kAuditHelp))
     return done;
+  if (std::optional<int> done =
+          ParseConcurrency(concurrency, &flags->concurrency, kAuditHelp))
+    return done;
+  if (std::optional<int> done = CheckServerFlag(flags->remote, kAuditHelp))
+    return done;
+  if (!flags->remote.server.empty() && flags->lexicons.has_value()) {
+    return Usage("--lexicons cannot be used with --server", kAuditHelp);
+  }
   if (std::optional<int> done = CheckLangFlag(lang, kAuditHelp)) return done;
   flags->lang = lang == "auto" ? "" : lang;
   if (flags->summary != "text" && flags->summary != "json") {
@@ -281,11 +308,15 @@ int AuditCommand(int argc, char** argv) {
       return kExitUsage;
     }
   }
-  EngineOptions options;
-  options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
-  options.max_input_bytes = flags.max_bytes;
-  std::unique_ptr<Engine> engine = LoadEngine(options);
-  if (engine == nullptr) return kExitUsage;
+  const bool remote = !flags.remote.server.empty() || flags.remote.UsesTls();
+  std::unique_ptr<Engine> engine;
+  if (!remote) {
+    EngineOptions options;
+    options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
+    options.max_input_bytes = flags.max_bytes;
+    engine = LoadEngine(options);
+    if (engine == nullptr) return kExitUsage;
+  }
 
   std::vector<AuditResult> results(ads.size());
   std::vector<bool> finished(ads.size(), false);
@@ -297,7 +328,21 @@ int AuditCommand(int argc, char** argv) {
                            std::cref(stop_progress));
   }
   const auto start = std::chrono::steady_clock::now();
-  ScanAll(*engine, flags, ads, &results, &finished, &done);
+  if (remote) {
+    auto ad_at = [&ads](size_t i) {
+      const Ad& a = ads[i];
+      return AdRef{&a.id, &a.text, &a.lang, &a.error};
+    };
+    if (!AuditScanRemote(flags.remote, flags.concurrency, flags.lang,
+                         flags.max_bytes, ads.size(), ad_at, &results,
+                         &finished, &done, &g_interrupted)) {
+      stop_progress.store(true);
+      if (progress.joinable()) progress.join();
+      return kExitUsage;
+    }
+  } else {
+    ScanAll(*engine, flags, ads, &results, &finished, &done);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
