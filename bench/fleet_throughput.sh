@@ -13,7 +13,7 @@ N="${2:-20000}"
 shift $(( $# > 2 ? 2 : $# ))
 DIVCHECK="$BUILD/clients/cli/divcheck"
 DIVCHECKD="$BUILD/service/divcheckd"
-PROBE="$BUILD/bench/divcheck_scan_benchmark"
+PROBE="${PROBE:-$BUILD/bench/divcheck_scan_benchmark}"
 TMP="$(mktemp -d)"
 PIDS=()
 cleanup() {

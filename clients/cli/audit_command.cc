@@ -236,7 +236,7 @@ bool ReadAds(const AuditFlags& flags, std::vector<Ad>* ads) {
 // taking new ads once Ctrl-C was pressed. *done counts finished ads.
 void ScanAll(const Engine& engine, const AuditFlags& flags,
              const std::vector<Ad>& ads, std::vector<AuditResult>* results,
-             std::vector<bool>* finished, std::atomic<size_t>* done) {
+             std::vector<char>* finished, std::atomic<size_t>* done) {
   std::atomic<size_t> next{0};
   auto work = [&] {
     v1::Report report;
@@ -319,7 +319,9 @@ int AuditCommand(int argc, char** argv) {
   }
 
   std::vector<AuditResult> results(ads.size());
-  std::vector<bool> finished(ads.size(), false);
+  // char, not bool: the workers set elements at once, and vector<bool> packs
+  // them into shared words (a lost ad, seen with --jobs=2).
+  std::vector<char> finished(ads.size(), 0);
   std::atomic<size_t> done{0};
   std::atomic<bool> stop_progress{false};
   std::thread progress;

@@ -12,7 +12,7 @@ bool AuditScanRemote(const ConnectionFlags& remote, int concurrency,
                      const std::string& lang, size_t max_bytes, size_t n,
                      const std::function<AdRef(size_t)>& ad_at,
                      std::vector<AuditResult>* results,
-                     std::vector<bool>* finished, std::atomic<size_t>* done,
+                     std::vector<char>* finished, std::atomic<size_t>* done,
                      const std::atomic<bool>* stop) {
   std::unique_ptr<ScanBackend> backend =
       MakeScanBackend(remote, std::nullopt, max_bytes, concurrency);
