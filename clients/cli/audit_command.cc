@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -287,6 +288,21 @@ void ShowProgress(size_t total, const std::atomic<size_t>& done,
   std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
 }
 
+std::unique_ptr<Engine> LoadAuditEngine(const AuditFlags& flags) {
+  EngineOptions options;
+  options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
+  options.max_input_bytes = flags.max_bytes;
+  return LoadEngine(options);
+}
+
+// The ads as audit_remote.h reads them.
+std::function<AdRef(size_t)> AdRefs(const std::vector<Ad>& ads) {
+  return [&ads](size_t i) {
+    const Ad& a = ads[i];
+    return AdRef{&a.id, &a.text, &a.lang, &a.error};
+  };
+}
+
 }  // namespace
 
 int AuditCommand(int argc, char** argv) {
@@ -310,13 +326,8 @@ int AuditCommand(int argc, char** argv) {
   }
   const bool remote = !flags.remote.server.empty() || flags.remote.UsesTls();
   std::unique_ptr<Engine> engine;
-  if (!remote) {
-    EngineOptions options;
-    options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
-    options.max_input_bytes = flags.max_bytes;
-    engine = LoadEngine(options);
-    if (engine == nullptr) return kExitUsage;
-  }
+  if (!remote && (engine = LoadAuditEngine(flags)) == nullptr)
+    return kExitUsage;
 
   std::vector<AuditResult> results(ads.size());
   // char, not bool: the workers set elements at once, and vector<bool> packs
@@ -330,18 +341,11 @@ int AuditCommand(int argc, char** argv) {
                            std::cref(stop_progress));
   }
   const auto start = std::chrono::steady_clock::now();
+  bool connected = true;
   if (remote) {
-    auto ad_at = [&ads](size_t i) {
-      const Ad& a = ads[i];
-      return AdRef{&a.id, &a.text, &a.lang, &a.error};
-    };
-    if (!AuditScanRemote(flags.remote, flags.concurrency, flags.lang,
-                         flags.max_bytes, ads.size(), ad_at, &results,
-                         &finished, &done, &g_interrupted)) {
-      stop_progress.store(true);
-      if (progress.joinable()) progress.join();
-      return kExitUsage;
-    }
+    connected = AuditScanRemote(flags.remote, flags.concurrency, flags.lang,
+                                flags.max_bytes, ads.size(), AdRefs(ads),
+                                &results, &finished, &done, &g_interrupted);
   } else {
     ScanAll(*engine, flags, ads, &results, &finished, &done);
   }
@@ -351,6 +355,7 @@ int AuditCommand(int argc, char** argv) {
   stop_progress.store(true);
   if (progress.joinable()) progress.join();
   signal(SIGINT, SIG_DFL);
+  if (!connected) return kExitUsage;
 
   // Only the ads done (all, unless interrupted), in input order.
   std::vector<AuditResult> kept;
