@@ -21,20 +21,29 @@ namespace divcheck::cli {
 
 // round_robin: one connection per address, calls spread over the ready
 // ones. ScanText only reads its request, so a call that found its replica
-// gone (UNAVAILABLE, nothing answered) is safe to send again.
-const char kFleetServiceConfig[] = R"({
+// gone (UNAVAILABLE, nothing answered) is safe to send again. Retry
+// throttling: each failure costs a token, each success gives back 0.1, and
+// retries stop while fewer than half the tokens are left, so when the whole
+// fleet is gone the ads after the first few dozen fail at once instead of
+// each being retried for seconds.
+std::string FleetServiceConfig(int concurrency) {
+  const int tokens = std::clamp(4 * concurrency, 100, 1000);
+  return absl::StrFormat(R"({
   "loadBalancingConfig": [{"round_robin": {}}],
   "methodConfig": [{
     "name": [{"service": "divcheck.v1.ScanService", "method": "ScanText"}],
     "retryPolicy": {
-      "maxAttempts": 5,
+      "maxAttempts": %d,
       "initialBackoff": "0.2s",
       "maxBackoff": "2s",
       "backoffMultiplier": 2,
       "retryableStatusCodes": ["UNAVAILABLE"]
     }
-  }]
-})";
+  }],
+  "retryThrottling": {"maxTokens": %d, "tokenRatio": 0.1}
+})",
+                         kFleetMaxAttempts, tokens);
+}
 
 namespace {
 
@@ -132,7 +141,7 @@ FleetScanner::FleetScanner(const Connection& connection, int concurrency)
   impl_->concurrency = std::max(1, concurrency);
   impl_->window = std::max<size_t>(256, 8 * size_t(impl_->concurrency));
   grpc::ChannelArguments args;
-  args.SetServiceConfigJSON(kFleetServiceConfig);
+  args.SetServiceConfigJSON(FleetServiceConfig(impl_->concurrency));
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
   args.SetInt(GRPC_ARG_PER_RPC_RETRY_BUFFER_SIZE, kRetryBufferBytes);
   impl_->stub = v1::ScanService::NewStub(connection.NewChannel(args));

@@ -39,9 +39,9 @@ namespace divcheck::cli {
 // Attempts per call (gRPC caps retry policies at 5).
 constexpr int kFleetMaxAttempts = 5;
 
-// The channel's service config: round_robin, and ScanText retried on
-// UNAVAILABLE.
-extern const char kFleetServiceConfig[];
+// The channel's service config for `concurrency` calls in flight:
+// round_robin, ScanText retried on UNAVAILABLE, retries throttled.
+std::string FleetServiceConfig(int concurrency);
 
 // The default of --concurrency: calls in flight.
 constexpr int kDefaultConcurrency = 32;

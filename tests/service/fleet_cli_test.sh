@@ -159,6 +159,15 @@ echo "every replica gone: 5 ads, ${gone_errors:-?} reported failed, exit $status
 for i in 0 1 2 3 4; do
   grep -q "^divcheck: ad-$i: server $FLEET: " "$TMP/gone.err" || fail "every replica gone: ad-$i not reported: $(head -2 "$TMP/gone.err")"
 done
+# Many ads with every replica gone: bounded (retries are throttled).
+head -1000 "$TMP/ads.jsonl" > "$TMP/thousand.jsonl"
+start=$SECONDS
+"$DIVCHECK" audit --server="$FLEET" --summary=json "$TMP/thousand.jsonl" >"$TMP/gone.json" 2>/dev/null
+took=$((SECONDS - start))
+gone_errors="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$TMP/gone.json" 2>/dev/null)"
+echo "every replica gone: 1000 ads, ${gone_errors:-?} reported failed in $took s"
+[ "$gone_errors" = 1000 ] || fail "every replica gone, 1000 ads: errors ${gone_errors:-none}"
+[ "$took" -le 60 ] || fail "every replica gone, 1000 ads: took $took s, want at most 60"
 "$DIVCHECK" scan --server="$FLEET" "$TMP/files/ad001.txt" "$TMP/files/ad002.txt" >/dev/null 2>"$TMP/err"
 [ $? -eq 2 ] && [ "$(grep -c "^divcheck: .*ad00[12].txt: server " "$TMP/err")" = 2 ] ||
   fail "scan, every replica gone: want exit 2 and both files named: $(cat "$TMP/err")"
