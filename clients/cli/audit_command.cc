@@ -28,10 +28,13 @@
 #include "analyzers/engine.h"
 #include "clients/cli/audit_input.h"
 #include "clients/cli/audit_output.h"
+#include "clients/cli/audit_remote.h"
 #include "clients/cli/audit_report.h"
 #include "clients/cli/audit_summary.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
+#include "clients/cli/connection.h"
+#include "clients/cli/fleet.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
@@ -81,7 +84,17 @@ Options:
   --jobs=N             worker threads (default: one per core)
   --max-bytes=N        largest ad in bytes (default 1048576)
   --lexicons=DIR       lexicon directory (default: the installed lexicons)
-
+  --server=ADDRESSES   audit through divcheckd instead of in-process: one
+                       HOST:PORT, a comma-separated list of them
+                       (10.0.0.5:8443,10.0.0.6:8443; IP addresses), or one
+                       name resolving to every replica (dns:///NAME:PORT);
+                       the ads are spread over all replicas (gRPC
+                       round_robin) and an ad whose replica went away is
+                       sent again (up to 5 tries); the API key and TLS
+                       flags are those of `divcheck scan --help`
+  --concurrency=N      ads in flight with --server (default 32); enough to
+                       keep every replica's cores busy
+)" DIVCHECK_CLI_TLS_HELP R"(
 On a terminal, progress (ads done, ads/s, time left) goes to standard
 error. Ctrl-C stops the audit and prints the summary of the ads done
 (and writes their results and reports); --resume continues it.
@@ -110,6 +123,8 @@ struct AuditFlags {
   std::vector<std::string> reports;
   std::optional<std::string> lexicons;
   AuditInputOptions input;
+  ConnectionFlags remote;  // --server and TLS: audit_remote.h
+  int concurrency = kDefaultConcurrency;
 };
 
 // The options that are not about the CSV columns.
@@ -186,8 +201,19 @@ std::optional<int> ParseAuditFlags(int argc, char** argv, AuditFlags* flags) {
   line.Add("csv-category", &csv_category);
   line.Add("csv-delimiter", &raw.delimiter);
   line.Add("files-from", &raw.files_from);
+  std::optional<std::string> concurrency;
+  AddConnectionFlags(&line, &flags->remote);
+  line.Add("concurrency", &concurrency);
   if (std::optional<int> done = ParseCommandLine(&line, argc, argv, kAuditHelp))
     return done;
+  if (std::optional<int> done =
+          ParseConcurrency(concurrency, &flags->concurrency, kAuditHelp))
+    return done;
+  if (std::optional<int> done = CheckServerFlag(flags->remote, kAuditHelp))
+    return done;
+  if (!flags->remote.server.empty() && flags->lexicons.has_value()) {
+    return Usage("--lexicons cannot be used with --server", kAuditHelp);
+  }
   if (std::optional<int> done = CheckLangFlag(raw.lang, kAuditHelp))
     return done;
   flags->lang = raw.lang == "auto" ? "" : raw.lang;
@@ -414,6 +440,13 @@ void PrintSummary(const AuditFlags& flags, const AuditSummary& summary) {
   }
 }
 
+std::unique_ptr<Engine> LoadAuditEngine(const AuditFlags& flags) {
+  EngineOptions options;
+  options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
+  options.max_input_bytes = flags.max_bytes;
+  return LoadEngine(options);
+}
+
 }  // namespace
 
 int AuditCommand(int argc, char** argv) {
@@ -433,11 +466,10 @@ int AuditCommand(int argc, char** argv) {
     if (!OpenOutput(flags, &output, &previous)) return kExitUsage;
     SkipDone(previous, &ads, &skipped);
   }
-  EngineOptions options;
-  options.lexicon_dir = flags.lexicons.value_or(DefaultLexiconDir());
-  options.max_input_bytes = flags.max_bytes;
-  std::unique_ptr<Engine> engine = LoadEngine(options);
-  if (engine == nullptr) return kExitUsage;
+  const bool remote = !flags.remote.server.empty() || flags.remote.UsesTls();
+  std::unique_ptr<Engine> engine;
+  if (!remote && (engine = LoadAuditEngine(flags)) == nullptr)
+    return kExitUsage;
 
   std::vector<AuditResult> results(ads.size());
   auto finished = std::make_unique<std::atomic<bool>[]>(ads.size());
@@ -455,7 +487,14 @@ int AuditCommand(int argc, char** argv) {
                          std::cref(stop_threads));
   }
   const auto start = std::chrono::steady_clock::now();
-  ScanAll(*engine, flags, ads, &results, finished.get(), &done);
+  bool connected = true;
+  if (remote) {
+    connected = AuditScanRemote(flags.remote, flags.concurrency, flags.lang,
+                                flags.max_bytes, ads, &results, finished.get(),
+                                &done, &g_interrupted);
+  } else {
+    ScanAll(*engine, flags, ads, &results, finished.get(), &done);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -463,6 +502,7 @@ int AuditCommand(int argc, char** argv) {
   if (progress.joinable()) progress.join();
   if (writer.joinable()) writer.join();
   signal(SIGINT, SIG_DFL);
+  if (!connected) return kExitUsage;
 
   // The ads done (all, unless interrupted), in input order, after those of
   // an earlier run.
@@ -482,7 +522,10 @@ int AuditCommand(int argc, char** argv) {
   summary.set_seconds(seconds);
   summary.set_ads_per_second(seconds > 0 ? (all.size() - resumed) / seconds
                                          : 0);
-  AddWorstFindings(*engine, flags, ads, skipped, &summary);
+  // Through a server the worst ads keep their rule ids only (their
+  // findings would need a second round of calls).
+  if (engine != nullptr)
+    AddWorstFindings(*engine, flags, ads, skipped, &summary);
   PrintSummary(flags, summary);
   bool written_ok = WriteReports(flags, summary);
   if (output.is_open()) {

@@ -39,8 +39,10 @@ class LocalBackend : public ScanBackend {
 
 class RemoteBackend : public ScanBackend {
  public:
-  explicit RemoteBackend(const Connection& connection)
-      : server_(connection.address), remote_(connection) {}
+  RemoteBackend(const Connection& connection, int concurrency)
+      : server_(connection.address),
+        remote_(connection),
+        fleet_(connection, concurrency) {}
 
   absl::Status ScanInto(const v1::ScanTextRequest& request,
                         v1::Report* report) override {
@@ -55,21 +57,40 @@ class RemoteBackend : public ScanBackend {
     if (!r.ok()) return WithServerName(server_, r.status());
     return r;
   }
+  void ScanEach(size_t n, const MakeScanRequest& make, const ScanDone& done,
+                const std::atomic<bool>* stop) override {
+    fleet_.Run(n, make, done, stop);
+  }
 
  private:
   const std::string server_;
   RemoteScanner remote_;
+  FleetScanner fleet_;
 };
 
 }  // namespace
 
+void ScanBackend::ScanEach(size_t n, const MakeScanRequest& make,
+                           const ScanDone& done,
+                           const std::atomic<bool>* stop) {
+  v1::ScanTextRequest request;
+  v1::Report report;
+  for (size_t i = 0; i < n; ++i) {
+    if (stop != nullptr && stop->load()) return;
+    absl::Status s = make(i, &request);
+    if (s.ok()) s = ScanInto(request, &report);
+    done(i, s, report);
+  }
+}
+
 std::unique_ptr<ScanBackend> MakeScanBackend(
     const ConnectionFlags& remote,
-    const std::optional<std::string>& lexicon_dir, size_t max_bytes) {
+    const std::optional<std::string>& lexicon_dir, size_t max_bytes,
+    int concurrency) {
   if (!remote.server.empty() || remote.UsesTls()) {
     const std::optional<Connection> connection = ConnectOrPrint(remote);
     if (!connection.has_value()) return nullptr;
-    return std::make_unique<RemoteBackend>(*connection);
+    return std::make_unique<RemoteBackend>(*connection, concurrency);
   }
   EngineOptions options;
   options.lexicon_dir = lexicon_dir.value_or(DefaultLexiconDir());

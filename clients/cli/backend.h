@@ -9,6 +9,7 @@
 #ifndef DIVCHECK_CLIENTS_CLI_BACKEND_H_
 #define DIVCHECK_CLIENTS_CLI_BACKEND_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "analyzers/engine.h"
 #include "clients/cli/connection.h"
+#include "clients/cli/fleet.h"
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 #include "divcheck/v1/scan_service.pb.h"
@@ -43,16 +45,26 @@ class ScanBackend {
     (void)trace;
     return false;
   }
+
+  // Scans items 0..n-1 (fleet.h: make fills item i's request, done gets
+  // its outcome, in order; no new item once *stop is true). In-process:
+  // one after the other on this thread. Through a server: up to the
+  // backend's concurrency at once, spread over every replica behind
+  // --server (FleetScanner).
+  virtual void ScanEach(size_t n, const MakeScanRequest& make,
+                        const ScanDone& done, const std::atomic<bool>* stop);
 };
 
 // The server's backend when `remote` names a server or TLS (Connect,
 // connection.h: TLS files and API key checked), else an in-process one over
 // the lexicons in `lexicon_dir` (default: DefaultLexiconDir()) with
-// `max_bytes` as the text limit. nullptr after printing why the connection
+// `max_bytes` as the text limit. `concurrency`: ScanEach's calls in flight
+// through a server. nullptr after printing why the connection
 // flags, a file or the key are refused, or why the lexicons do not load.
 std::unique_ptr<ScanBackend> MakeScanBackend(
     const ConnectionFlags& remote,
-    const std::optional<std::string>& lexicon_dir, size_t max_bytes);
+    const std::optional<std::string>& lexicon_dir, size_t max_bytes,
+    int concurrency = 1);
 
 }  // namespace divcheck::cli
 

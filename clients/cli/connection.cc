@@ -1,5 +1,6 @@
 #include "clients/cli/connection.h"
 
+#include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -10,7 +11,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "base/file.h"
 #include "clients/cli/api_key.h"
 #include "grpc/support/log.h"
@@ -130,7 +135,90 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
   return grpc::SslCredentials(options);
 }
 
+// One item of a --server list: "IPv4:PORT", "[IPv6]:PORT" or
+// "localhost:PORT", as the address of an ipv4:/ipv6: target; sets *v6.
+absl::StatusOr<std::string> ListItem(absl::string_view item, bool* v6) {
+  const std::string quoted = absl::StrCat("'", item, "'");
+  const size_t colon = item.rfind(':');
+  int port = 0;
+  if (colon == absl::string_view::npos ||
+      !absl::SimpleAtoi(item.substr(colon + 1), &port) || port < 1 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--server: ", quoted,
+        " has no port from 1 to 65535 (a list is HOST:PORT,HOST:PORT,…)"));
+  }
+  std::string host(item.substr(0, colon));
+  if (absl::AsciiStrToLower(host) == "localhost") host = "127.0.0.1";
+  const bool bracketed =
+      host.size() > 2 && host.front() == '[' && host.back() == ']';
+  in_addr a4;
+  in6_addr a6;
+  if (!bracketed && inet_pton(AF_INET, host.c_str(), &a4) == 1) {
+    *v6 = false;
+    return absl::StrCat(host, ":", port);
+  }
+  if (bracketed &&
+      inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &a6) == 1) {
+    *v6 = true;
+    return absl::StrCat(host, ":", port);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--server: ", quoted,
+      " is not an IP address with a port; a list takes IPv4 addresses or "
+      "IPv6 ones in brackets ([::1]:8443). For replicas behind a host name, "
+      "give that one name (dns:///NAME:PORT): gRPC spreads the calls over "
+      "every address it resolves to"));
+}
+
+// The host of "HOST:PORT" ("[v6]:PORT" keeps its brackets).
+std::string HostOf(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
 }  // namespace
+
+absl::StatusOr<ServerTarget> ParseServer(const std::string& server) {
+  ServerTarget out;
+  absl::string_view rest = server;
+  if (absl::ConsumePrefix(&rest, "dns:")) {
+    // dns:///NAME:PORT or dns://RESOLVER/NAME:PORT
+    out.target = server;
+    out.addresses.push_back(std::string(rest.substr(rest.rfind('/') + 1)));
+    return out;
+  }
+  const bool scheme = absl::ConsumePrefix(&rest, "ipv4:") ||
+                      absl::ConsumePrefix(&rest, "ipv6:");
+  if (!scheme && !absl::StrContains(server, ',')) {
+    out.target = server;
+    out.addresses.push_back(server);
+    return out;
+  }
+  int v4 = 0, v6 = 0;
+  for (absl::string_view item : absl::StrSplit(rest, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (item.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--server: '", server,
+                       "' has an empty item; a list is HOST:PORT,HOST:PORT,…"));
+    }
+    bool is_v6 = false;
+    absl::StatusOr<std::string> address = ListItem(item, &is_v6);
+    if (!address.ok()) return address.status();
+    ++(is_v6 ? v6 : v4);
+    out.addresses.push_back(*std::move(address));
+  }
+  if (v4 > 0 && v6 > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--server: '", server,
+        "' mixes IPv4 and IPv6 addresses; gRPC takes a list of one kind"));
+  }
+  out.target = absl::StrCat(v6 > 0 ? "ipv6:" : "ipv4:",
+                            absl::StrJoin(out.addresses, ","));
+  out.is_list = true;
+  return out;
+}
 
 void AddConnectionFlags(CommandLine* line, ConnectionFlags* flags) {
   line->Add("server", &flags->server);
@@ -147,7 +235,11 @@ void AddConnectionFlags(CommandLine* line, ConnectionFlags* flags) {
 std::shared_ptr<grpc::Channel> Connection::NewChannel(
     grpc::ChannelArguments args) const {
   if (!tls_server_name.empty()) args.SetSslTargetNameOverride(tls_server_name);
-  return grpc::CreateCustomChannel(address, credentials, args);
+  if (!authority.empty()) {
+    args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, authority);
+  }
+  return grpc::CreateCustomChannel(target.empty() ? address : target,
+                                   credentials, args);
 }
 
 absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
@@ -156,10 +248,27 @@ absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
     gpr_set_log_function(DropGrpcLog);
   }
   if (absl::Status s = CheckFlags(flags); !s.ok()) return s;
+  absl::StatusOr<ServerTarget> target = ParseServer(flags.server);
+  if (!target.ok()) return target.status();
   Connection connection;
   connection.address = flags.server;
+  connection.target = target->target;
   connection.tls = flags.UsesTls();
   connection.tls_server_name = flags.tls_server_name;
+  if (target->is_list) {
+    // gRPC's authority for an ipv4:/ipv6: list would be the whole list.
+    connection.authority = target->addresses.front();
+    for (const std::string& a : target->addresses) {
+      if (connection.tls && flags.tls_server_name.empty() &&
+          HostOf(a) != HostOf(connection.authority)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--server lists different hosts (", HostOf(connection.authority),
+            ", ", HostOf(a),
+            "): with TLS, give the name their certificates carry as "
+            "--tls_server_name"));
+      }
+    }
+  }
   if (connection.tls) {
     absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
         TlsCredentials(flags);
@@ -168,9 +277,12 @@ absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
   } else {
     connection.credentials = grpc::InsecureChannelCredentials();
   }
-  absl::StatusOr<std::string> key = ApiKeyFor(flags.server, connection.tls);
-  if (!key.ok()) return key.status();
-  connection.api_key = *std::move(key);
+  // The key goes to every address: each must pass ApiKeyFor's check.
+  for (const std::string& address : target->addresses) {
+    absl::StatusOr<std::string> key = ApiKeyFor(address, connection.tls);
+    if (!key.ok()) return key.status();
+    connection.api_key = *std::move(key);
+  }
   return connection;
 }
 

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "clients/cli/command_line.h"
@@ -49,7 +50,11 @@ namespace divcheck::cli {
 
 // The flags as given. Every TLS flag other than --tls turns TLS on too.
 struct ConnectionFlags {
-  std::string server;  // --server=HOST:PORT; empty: no server
+  // --server: HOST:PORT; a comma-separated list of IP addresses with ports
+  // ("127.0.0.1:8443,127.0.0.1:8444", "[::1]:1,[::1]:2"; "localhost" counts
+  // as 127.0.0.1), or a gRPC target ("dns:///divcheck:8443" for one name
+  // resolving to several replicas, "ipv4:…", "ipv6:…"); empty: no server.
+  std::string server;
   bool tls = false;
   std::string ca_file;
   std::string cert_file;
@@ -66,10 +71,29 @@ struct ConnectionFlags {
 // --tls_server_name (the last four also spelt with dashes: --ca-file …).
 void AddConnectionFlags(CommandLine* line, ConnectionFlags* flags);
 
+// --server read as a gRPC target.
+struct ServerTarget {
+  std::string target;  // what grpc::CreateChannel gets
+  // The addresses named (one for a plain HOST:PORT or a DNS name; the list
+  // for a list), each HOST:PORT, for the API key's loopback check.
+  std::vector<std::string> addresses;
+  // A list of several addresses (ipv4:/ipv6: target): the channel's
+  // authority (and TLS name) is the first address's host.
+  bool is_list = false;
+};
+
+// --server as a target. INVALID_ARGUMENT naming the flag for an empty list
+// item, an item without a port (or a port out of range), a host name in a
+// list (a list takes IP addresses; one DNS name can stand for several
+// replicas), and IPv4 mixed with IPv6.
+absl::StatusOr<ServerTarget> ParseServer(const std::string& server);
+
 // A checked connection: where, how, and with which key.
 struct Connection {
-  std::string address;
-  std::string api_key;  // "" for none
+  std::string address;    // --server as given (named in messages)
+  std::string target;     // the gRPC target (ServerTarget)
+  std::string authority;  // "" for gRPC's default
+  std::string api_key;    // "" for none
   bool tls = false;
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   std::string tls_server_name;  // "" for the host of `address`
@@ -79,7 +103,8 @@ struct Connection {
       grpc::ChannelArguments args = grpc::ChannelArguments()) const;
 };
 
-// Checks `flags` (with a server) and reads the files and the API key.
+// Checks `flags` (with a server; ParseServer's errors) and reads the files
+// and the API key (sent without TLS only if every address is loopback).
 // Unless $GRPC_VERBOSITY is set, gRPC's own log lines are dropped from then
 // on: the CLI's messages say what went wrong.
 // Errors, all INVALID_ARGUMENT with a message for the user that names the

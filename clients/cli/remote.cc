@@ -23,19 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kCallTimeout{60};
 
-// The server's status as the api made it: code, message and, from the
-// grpc-status-details-bin trailer, the ErrorInfo and BadRequest.
-absl::Status FromGrpc(const grpc::Status& status) {
-  google::rpc::Status rpc;
-  if (status.error_details().empty() ||
-      !rpc.ParseFromString(status.error_details())) {
-    rpc.Clear();
-    rpc.set_code(static_cast<int>(status.error_code()));
-    rpc.set_message(status.error_message());
-  }
-  return api::FromRpcStatus(rpc);
-}
-
 v1::ScanTextRequest MakeRequest(const std::string& text,
                                 const std::string& language) {
   v1::ScanTextRequest request;
@@ -51,6 +38,17 @@ void Authorize(grpc::ClientContext* ctx, const std::string& api_key) {
 }
 
 }  // namespace
+
+absl::Status StatusFromGrpc(const grpc::Status& status) {
+  google::rpc::Status rpc;
+  if (status.error_details().empty() ||
+      !rpc.ParseFromString(status.error_details())) {
+    rpc.Clear();
+    rpc.set_code(static_cast<int>(status.error_code()));
+    rpc.set_message(status.error_message());
+  }
+  return api::FromRpcStatus(rpc);
+}
 
 struct RemoteScanner::Impl {
   Connection connection;
@@ -79,7 +77,8 @@ absl::StatusOr<v1::Report> RemoteScanner::Scan(
     google::protobuf::LogSilencer silence;
     status = impl_->stub->ScanText(&ctx, request, &response);
   }
-  if (!status.ok()) return WithTlsHint(impl_->connection, FromGrpc(status));
+  if (!status.ok())
+    return WithTlsHint(impl_->connection, StatusFromGrpc(status));
   return std::move(*response.mutable_report());
 }
 
@@ -90,7 +89,8 @@ absl::StatusOr<v1::ScanFormResponse> RemoteScanner::ScanForm(
   Authorize(&ctx, impl_->connection.api_key);
   v1::ScanFormResponse response;
   grpc::Status status = impl_->stub->ScanForm(&ctx, request, &response);
-  if (!status.ok()) return WithTlsHint(impl_->connection, FromGrpc(status));
+  if (!status.ok())
+    return WithTlsHint(impl_->connection, StatusFromGrpc(status));
   return response;
 }
 

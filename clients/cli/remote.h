@@ -17,8 +17,14 @@
 #include "divcheck/v1/form.pb.h"
 #include "divcheck/v1/report.pb.h"
 #include "divcheck/v1/scan_service.pb.h"
+#include "grpcpp/support/status.h"
 
 namespace divcheck::cli {
+
+// The server's status as the api made it: code, message and, from the
+// grpc-status-details-bin trailer, the ErrorInfo and BadRequest
+// (api::FromRpcStatus).
+absl::Status StatusFromGrpc(const grpc::Status& status);
 
 // Scans texts through a divcheckd server. Not thread-safe (the CLI scans one
 // file at a time).

@@ -1,5 +1,6 @@
 #include "clients/cli/scan_command.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "clients/cli/backend.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
+#include "clients/cli/fleet.h"
 #include "clients/cli/report_format.h"
 
 namespace divcheck::cli {
@@ -62,12 +64,22 @@ Options:
   --report-lang=de|en    language of the messages; there are no
                          translations, so only the ad's own language is
                          accepted (anything else is an error)
-  --server=HOST:PORT     scan through a divcheckd server instead of
-                         in-process; the output is the same. The API key,
-                         if the server wants one, is read from
-                         $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
-                         (sent only over TLS or to a loopback address,
-                         unless DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
+  --server=ADDRESSES     scan through divcheckd instead of in-process; the
+                         output is the same. One HOST:PORT, a
+                         comma-separated list of replicas
+                         (10.0.0.5:8443,10.0.0.6:8443; IP addresses), or
+                         one name resolving to every replica
+                         (dns:///NAME:PORT): the files are spread over all
+                         replicas (gRPC round_robin), several at a time,
+                         and printed in the order given; a file whose
+                         replica went away is sent again (up to 5 tries).
+                         On a terminal, progress goes to standard error.
+  --concurrency=N        files in flight with --server (default 32)
+                         The API key for --server, if the server wants
+                         one, is read from $DIVCHECK_API_KEY or the file
+                         $DIVCHECK_API_KEY_FILE (sent only over TLS or to
+                         loopback addresses, unless
+                         DIVCHECK_INSECURE_SEND_KEY=1; docs/API.md)
 )" DIVCHECK_CLI_TLS_HELP R"(
 The filters (--disable, --only, --min-severity) apply before scoring:
 score, grade and counts are those of the findings shown (docs/SCORING.md).
@@ -93,6 +105,7 @@ struct ScanFlags {
   size_t max_bytes = kDefaultMaxInputBytes;
   std::optional<std::string> lexicons;
   ConnectionFlags remote;
+  int concurrency = kDefaultConcurrency;
   std::vector<std::string> inputs;
   // The per-request options of every ScanTextRequest (fields 110–114).
   v1::ScanTextRequest options;
@@ -173,8 +186,9 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   CommandLine line;
   ReportFlagValues report;
   std::string lang = "auto";
-  std::optional<std::string> max_bytes;
+  std::optional<std::string> max_bytes, concurrency;
   AddReportFlags(&line, &report);
+  line.Add("concurrency", &concurrency);
   line.Add("lang", &lang);
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
@@ -210,6 +224,13 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
     }
     flags->max_bytes = static_cast<size_t>(n);
   }
+  if (std::optional<int> done =
+          ParseConcurrency(concurrency, &flags->concurrency, kScanHelp)) {
+    return done;
+  }
+  if (std::optional<int> done = CheckServerFlag(flags->remote, kScanHelp)) {
+    return done;
+  }
   flags->inputs = line.positional();
   if (flags->inputs.empty()) {
     return Usage("no input: name one or more files, or - for standard input",
@@ -238,8 +259,8 @@ int ScanCommand(int argc, char** argv) {
   if (std::optional<int> done = ParseScanFlags(argc, argv, &flags)) {
     return *done;
   }
-  std::unique_ptr<ScanBackend> backend =
-      MakeScanBackend(flags.remote, flags.lexicons, flags.max_bytes);
+  std::unique_ptr<ScanBackend> backend = MakeScanBackend(
+      flags.remote, flags.lexicons, flags.max_bytes, flags.concurrency);
   if (backend == nullptr) return kExitUsage;
   std::vector<TraceEntry> trace;
   if (flags.trace) backend->SetTrace(&trace);
@@ -253,22 +274,44 @@ int ScanCommand(int argc, char** argv) {
   bool input_error = false;
   bool not_checked = false;
   std::string out;
-  v1::Report report;
-  for (const std::string& path : flags.inputs) {
+  const size_t n = flags.inputs.size();
+  std::vector<char> read_failed(n, 0);
+  std::atomic<size_t> done{0};
+  // Progress of a bulk run through servers, on a terminal.
+  std::optional<Progress> progress;
+  if (!flags.remote.server.empty() && n > 1) progress.emplace(n, &done);
+  auto make = [&](size_t i, v1::ScanTextRequest* r) {
     // Read with room above the limit, so that the api (in-process or the
     // server's) is what refuses a text too large, with the same words.
-    absl::StatusOr<std::string> text = ReadInput(path, 4 * flags.max_bytes);
-    if (text.ok()) request.set_text(*std::move(text));
-    const absl::Status scanned =
-        text.ok() ? backend->ScanInto(request, &report) : text.status();
+    absl::StatusOr<std::string> text =
+        ReadInput(flags.inputs[i], 4 * flags.max_bytes);
+    if (!text.ok()) {
+      read_failed[i] = 1;
+      return text.status();
+    }
+    *r = request;
+    r->set_text(*std::move(text));
+    return absl::OkStatus();
+  };
+  // Called for each input in order.
+  auto report_one = [&](size_t i, const absl::Status& scanned,
+                        const v1::Report& report) {
+    done.fetch_add(1);
+    const std::string& path = flags.inputs[i];
     if (!scanned.ok()) {
       std::cout << out << std::flush;
       out.clear();
       // Read errors name the input; scan errors get the path in front.
-      std::cerr << "divcheck: " << (text.ok() ? path + ": " : "")
-                << scanned.message() << "\n";
+      const std::string line =
+          absl::StrCat("divcheck: ", read_failed[i] ? "" : path + ": ",
+                       scanned.message(), "\n");
+      if (progress.has_value()) {
+        progress->Print(line);
+      } else {
+        std::cerr << line;
+      }
       input_error = true;
-      continue;
+      return;
     }
     for (const v1::Finding& f : report.findings()) {
       if (f.severity() >= flags.report.fail_on) exit_code = kExitFindings;
@@ -289,7 +332,9 @@ int ScanCommand(int argc, char** argv) {
       std::cout << out;
       out.clear();
     }
-  }
+  };
+  backend->ScanEach(n, make, report_one, nullptr);
+  progress.reset();
   std::cout << out << std::flush;
   if (input_error) return kExitUsage;
   if (exit_code == kExitOk && not_checked) return kExitNotChecked;

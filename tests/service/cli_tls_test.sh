@@ -44,6 +44,13 @@ export DIVCHECK_API_KEY="$KEY"
 "$DIVCHECK" scan --color=never --lexicons="$LEX" "$TMP/bad.txt" >"$TMP/local.out" 2>&1
 run "scan over TLS" 1 "$DIVCHECK" scan --color=never --server="$S" --ca_file="$C/ca.crt" "$TMP/bad.txt"
 cmp -s "$TMP/out" "$TMP/local.out" || fail "scan over TLS: output differs from in-process: $(diff "$TMP/local.out" "$TMP/out" | head -5)"
+# A list of addresses (issue 19, bulk re-checks): the certificate is checked
+# for the first address's host; the key goes to every (loopback) address.
+run "scan over TLS, a list" 1 "$DIVCHECK" scan --color=never --server="$S,$S" --ca_file="$C/ca.crt" "$TMP/bad.txt" "$TMP/bad.txt"
+[ "$(grep -c "bad.txt" "$TMP/out")" -ge 2 ] || fail "scan over TLS, a list: both files reported: $(head -5 "$TMP/out")"
+printf '{"id":"t1","text":"Verkäufer gesucht"}\n{"id":"t2","text":"Wir freuen uns auf Sie."}\n' > "$TMP/ads.jsonl"
+run "audit over TLS, a list" 0 "$DIVCHECK" audit --server="$S,$S" --ca_file="$C/ca.crt" --summary=json "$TMP/ads.jsonl"
+grep -q '"ads":2' "$TMP/out" || fail "audit over TLS, a list: $(head -3 "$TMP/out")"
 run "scan, dashed flag" 1 "$DIVCHECK" scan --server="$S" --ca-file="$C/ca.crt" "$TMP/bad.txt"
 run "scan, --tls_server_name=localhost" 1 "$DIVCHECK" scan --server="$S" --ca_file="$C/ca.crt" --tls_server_name=localhost "$TMP/bad.txt"
 "$DIVCHECK" form --color=never --lexicons="$LEX" "$TMP/form.html" >"$TMP/local.out" 2>&1
