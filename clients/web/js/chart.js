@@ -13,20 +13,21 @@ function svgEl(tag, attrs = {}, text) {
   return node;
 }
 
-const LABEL_W = 300;
-const BAR_W = 340;
-const ROW_H = 34;
+const BAR_W = 520;
+const NOTE_W = 340;
+const LABEL_H = 20;
 const BAR_H = 18;
-const NOTE_W = 290;
+const GAP = 10;
 
 // An <svg role="img"> with `title`; rows = [{label, value (0–100), note,
-// kind ('low'|'medium'|'high'|'none')}]. Comparison rows have `before`
-// (0–100 or null) too and get two bars.
+// kind ('low'|'medium'|'high'|'none')}]: per row the label on a line of its
+// own, then the bar with the note beside it. Comparison rows have `before`
+// (0–100) and `beforeNote` too and get two bars, the earlier one hatched.
 export function barChart(title, rows, { compare = false, legend = null } = {}) {
-  const rowH = compare ? ROW_H + BAR_H : ROW_H;
-  const top = legend ? 30 : 8;
-  const height = top + rows.length * rowH + 8;
-  const width = LABEL_W + BAR_W + NOTE_W;
+  const rowH = LABEL_H + (compare ? 2 : 1) * BAR_H + GAP;
+  const top = legend ? 30 : 4;
+  const height = top + rows.length * rowH;
+  const width = BAR_W + NOTE_W;
   const svg = svgEl('svg', {
     viewBox: `0 0 ${width} ${height}`, class: 'bar-chart', role: 'img', width: '100%',
     preserveAspectRatio: 'xMinYMin meet',
@@ -40,35 +41,28 @@ export function barChart(title, rows, { compare = false, legend = null } = {}) {
   defs.append(hatch);
   svg.append(defs);
   if (legend) {
-    svg.append(svgEl('rect', { x: LABEL_W, y: 6, width: 16, height: 14, fill: `url(#${hatch.id})`, class: 'bar-outline' }),
-               svgEl('text', { x: LABEL_W + 22, y: 18, class: 'chart-text' }, legend[0]),
-               svgEl('rect', { x: LABEL_W + 170, y: 6, width: 16, height: 14, class: 'bar-after' }),
-               svgEl('text', { x: LABEL_W + 192, y: 18, class: 'chart-text' }, legend[1]));
-  }
-  // Grid lines at 0, 50 and 100 %.
-  for (const p of [0, 50, 100]) {
-    const x = LABEL_W + (BAR_W * p) / 100;
-    svg.append(svgEl('line', { x1: x, y1: top - 4, x2: x, y2: height - 6, class: 'grid-line' }));
+    svg.append(svgEl('rect', { x: 0, y: 6, width: 16, height: 14, fill: `url(#${hatch.id})`, class: 'bar-outline' }),
+               svgEl('text', { x: 22, y: 18, class: 'chart-text' }, legend[0]),
+               svgEl('rect', { x: 220, y: 6, width: 16, height: 14, class: 'legend-solid' }),
+               svgEl('text', { x: 242, y: 18, class: 'chart-text' }, legend[1]));
   }
   rows.forEach((row, i) => {
     const y = top + i * rowH;
     const g = svgEl('g', { class: `chart-row need-${row.kind || 'none'}` });
-    g.append(svgEl('text', { x: LABEL_W - 8, y: y + BAR_H / 2 + 5, 'text-anchor': 'end', class: 'chart-label' },
-                   shorten(row.label, 32)));
-    let barY = y;
+    g.append(svgEl('text', { x: 0, y: y + 14, class: 'chart-label' }, shorten(row.label, 80)));
+    let barY = y + LABEL_H;
+    g.append(svgEl('rect', { x: 0, y: barY, width: BAR_W, height: (compare ? 2 : 1) * BAR_H - 2,
+                             class: 'bar-track' }));
     if (compare) {
-      const before = row.before;
-      if (before !== null && before !== undefined) {
-        g.append(svgEl('rect', { x: LABEL_W, y: barY, width: Math.max(1, (BAR_W * before) / 100),
-                                 height: BAR_H - 2, fill: `url(#${hatch.id})`, class: 'bar-outline' }));
-      }
-      g.append(svgEl('text', { x: LABEL_W + BAR_W + 8, y: barY + BAR_H / 2 + 4, class: 'chart-text muted' },
+      g.append(svgEl('rect', { x: 0, y: barY, width: Math.max(1, (BAR_W * (row.before || 0)) / 100),
+                               height: BAR_H - 2, fill: `url(#${hatch.id})`, class: 'bar-outline' }));
+      g.append(svgEl('text', { x: BAR_W + 8, y: barY + BAR_H / 2 + 4, class: 'chart-text muted' },
                      row.beforeNote || ''));
       barY += BAR_H;
     }
-    g.append(svgEl('rect', { x: LABEL_W, y: barY, width: Math.max(1, (BAR_W * (row.value || 0)) / 100),
+    g.append(svgEl('rect', { x: 0, y: barY, width: Math.max(1, (BAR_W * (row.value || 0)) / 100),
                              height: BAR_H - 2, class: compare ? 'bar-after' : 'bar-value' }));
-    g.append(svgEl('text', { x: LABEL_W + BAR_W + 8, y: barY + BAR_H / 2 + 4, class: 'chart-text' },
+    g.append(svgEl('text', { x: BAR_W + 8, y: barY + BAR_H / 2 + 4, class: 'chart-text' },
                    row.note || ''));
     svg.append(g);
   });

@@ -2,7 +2,8 @@
 //
 // Pages. Each page is a <section id="page-NAME" class="page" hidden> in
 // index.html, reached by the link "#NAME" in the <nav>, with its code in
-// js/page_NAME.js. A page module exports
+// js/page_NAME.js (loaded when the page is first shown; add it to PAGES
+// below). A page module exports
 //   init(ctx)          called once, the first time the page is shown;
 //                      ctx = { t, language, navigate(name) }
 //   show()             called every time the page is shown (after init)
@@ -16,19 +17,21 @@
 // start of the new page. The back and forward buttons work (hashchange).
 
 import * as adPage from './page_ad.js';
-import * as formPage from './page_form.js';
-import * as assessmentPage from './page_assessment.js';
-import * as workshopPage from './page_workshop.js';
-import * as rulesPage from './page_rules.js';
 import { language, pickLanguage, setLanguage, t } from './i18n.js';
 
+// The start page's module is loaded with the page; the others when they
+// are first shown (a dynamic import keeps the start page small).
 const PAGES = {
-  ad: adPage, form: formPage, assessment: assessmentPage, workshop: workshopPage, rules: rulesPage,
+  ad: async () => adPage,
+  form: () => import('./page_form.js'),
+  assessment: () => import('./page_assessment.js'),
+  workshop: () => import('./page_workshop.js'),
+  rules: () => import('./page_rules.js'),
 };
 const DEFAULT_PAGE = 'ad';
 const UI_LANGUAGE_KEY = 'divcheck.uiLanguage';
 
-const started = new Set();
+const started = new Map();  // name → its module, once initialised
 let current = '';
 
 const uiLanguage = document.getElementById('ui-language');
@@ -61,7 +64,8 @@ function translateStatic() {
 const ctx = { t, language, navigate: (name) => { location.hash = `#${name}`; } };
 
 // Shows page `name`; `moveFocus` when the user navigated (not on load).
-function showPage(name, moveFocus) {
+// body[data-page] names the page once it is shown and initialised.
+async function showPage(name, moveFocus) {
   current = name;
   for (const section of document.querySelectorAll('section.page')) {
     section.hidden = section.id !== `page-${name}`;
@@ -71,13 +75,19 @@ function showPage(name, moveFocus) {
     else link.removeAttribute('aria-current');
   }
   translateStatic();
-  document.body.dataset.page = name;
-  const page = PAGES[name];
-  if (!started.has(name)) {
-    started.add(name);
-    page.init(ctx);
+  let page = started.get(name);
+  if (!page) {
+    page = await PAGES[name]();
+    if (!started.has(name)) {
+      started.set(name, page);
+      page.init(ctx);
+    }
+    page = started.get(name);
+    translateStatic();  // the page's module may bring its strings
   }
+  if (current !== name) return;  // navigated on meanwhile
   page.show();
+  document.body.dataset.page = name;
   if (moveFocus) {
     heading.focus();
     window.scrollTo(0, 0);
@@ -89,8 +99,8 @@ function applyLanguage(lang) {
   document.documentElement.lang = language();
   uiLanguage.value = language();
   translateStatic();
-  for (const name of started) {
-    if (PAGES[name].languageChanged) PAGES[name].languageChanged();
+  for (const page of started.values()) {
+    if (page.languageChanged) page.languageChanged();
   }
 }
 
