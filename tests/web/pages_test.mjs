@@ -5,8 +5,9 @@
 // --data_dir (results saved and compared).
 //
 // Usage: node pages_test.mjs PORT_NO_DATA PORT_WITH_DATA OUT_DIR FORMS_DIR
-// Writes form-de.png, form-en.png, assessment-de.png, assessment-en.png,
-// assessment-step-de.png and compare-de.png to OUT_DIR.
+// Writes form-de.png, form-en.png, assessment-de.png, assessment-en.png
+// (and -full.png, the whole page), assessment-step-de.png and
+// compare-de.png to OUT_DIR.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -160,7 +161,10 @@ async function runAssessment(page, organization, pick, { screenshotStep } = {}) 
     await page.waitForFunction((n) => document.body.dataset.assessmentStep === String(n), s);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'as-section-title');
     await answerStep(page, pick);
-    if (screenshotStep && s === 1) await page.screenshot({ path: screenshotStep });
+    if (screenshotStep && s === 1) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: screenshotStep });
+    }
     await page.locator('#as-next').click();
   }
   await page.locator('#as-report').waitFor();
@@ -203,7 +207,9 @@ test('self-assessment: step by step, answers kept in the browser, report with ch
   assert.equal(await page.evaluate(() => localStorage.getItem('divcheck.assessmentAnswers')), null);
   const firstScore = Number(await page.locator('[data-testid=assessment-score]').textContent());
   await axe(page, 'assessment report');
-  await page.screenshot({ path: path.join(outDir, 'assessment-de.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'assessment-de-full.png'), fullPage: true });
+  await page.locator('#as-report-heading').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(outDir, 'assessment-de.png') });
   // A second, better self-assessment, then the two side by side.
   await page.locator('#as-restart').click();
   await runAssessment(page, 'Testfirma GmbH', () => 4);
@@ -225,12 +231,15 @@ test('self-assessment: step by step, answers kept in the browser, report with ch
 
 test('self-assessment in English, on a server without a data directory: report, and why nothing was saved', async () => {
   const { context, page } = await openPage(NO_DATA, 'assessment', 'en-GB', { expected4xx: true, height: 1000 });
+  await page.locator('#as-start').waitFor();
+  assert.match(await page.locator('#tagline').textContent(), /How far has your organisation come/);
   await runAssessment(page, 'Example Ltd', (i) => (i + 2) % 5);
   assert.equal(await page.locator('#as-saved').getAttribute('data-testid'), 'not-saved');
   assert.match(await page.locator('#as-saved').textContent(), /Not saved: this divcheck server has no data directory/);
   assert.equal(await page.locator('#as-chart svg .chart-row').count(), 7);
   assert.match(await page.locator('#as-sections').textContent(), /need for action/);
-  await page.screenshot({ path: path.join(outDir, 'assessment-en.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'assessment-en-full.png'), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, 'assessment-en.png') });
   await page.locator('#as-compare-org').fill('Example Ltd');
   await page.locator('#as-list').click();
   await page.locator('#as-compare-error').waitFor();

@@ -1,8 +1,25 @@
 // The server's errors (ApiError) as sentences for the user, for the pages
-// that call the API beyond the ad check.
+// that call the API beyond the ad check, and the words those pages share.
 
 import { ApiError } from './api.js';
-import { formatNumber, t } from './i18n.js';
+import { addStrings, formatNumber, t } from './i18n.js';
+
+addStrings({
+  de: {
+    required: 'Pflichtfeld',
+    optional: 'freiwillig',
+    errRequest: 'Die Anfrage ist fehlgeschlagen (HTTP {status}): {message}',
+    errRequestTooLarge: 'Die Anfrage ist zu groß: Dieser Server nimmt höchstens {limit} an.',
+    errRequestTooLargeNoLimit: 'Die Anfrage ist zu groß für diesen Server.',
+  },
+  en: {
+    required: 'required',
+    optional: 'optional',
+    errRequest: 'The request failed (HTTP {status}): {message}',
+    errRequestTooLarge: 'The request is too large: this server takes at most {limit}.',
+    errRequestTooLargeNoLimit: 'The request is too large for this server.',
+  },
+});
 
 function sizeText(bytes) {
   return bytes >= 10240 ? t('kilobytes', { n: formatNumber(Math.floor(bytes / 1024)) })

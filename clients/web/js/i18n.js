@@ -207,8 +207,14 @@ let current = 'en';
 
 // Adds a page's strings ({de: {...}, en: {...}}) to the tables; a page
 // module calls it when it is loaded, so each page keeps its own words.
+// Nested tables (pageTagline: {...}) are merged, so pages can share one.
 export function addStrings(table) {
-  for (const lang of UI_LANGUAGES) Object.assign(STRINGS[lang], table[lang] || {});
+  for (const lang of UI_LANGUAGES) {
+    for (const [key, value] of Object.entries(table[lang] || {})) {
+      const old = STRINGS[lang][key];
+      STRINGS[lang][key] = typeof value === 'object' && typeof old === 'object' ? { ...old, ...value } : value;
+    }
+  }
 }
 
 export function setLanguage(lang) {

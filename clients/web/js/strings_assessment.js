@@ -4,6 +4,9 @@
 
 export const ASSESSMENT_STRINGS = {
   de: {
+    pageTagline: {
+      assessment: 'Wie weit ist Ihr Unternehmen bei Vielfalt und Chancengleichheit? Beantworten Sie die Fragen Handlungsfeld für Handlungsfeld und erhalten Sie eine Auswertung mit den nächsten Schritten.',
+    },
     asOrg: 'Organisation',
     asOrgHint: 'Freiwillig. Mit einem Namen speichert der Server das Ergebnis unter dieser Organisation, damit Sie es später vergleichen können (nur wenn der Server ein Datenverzeichnis hat). Ihre Antworten bleiben bis zum Absenden nur in diesem Browser.',
     asStart: 'Selbstcheck beginnen',
@@ -66,6 +69,9 @@ export const ASSESSMENT_STRINGS = {
     },
   },
   en: {
+    pageTagline: {
+      assessment: 'How far has your organisation come with diversity and equal opportunities? Answer the questions one field of action at a time and get a report with the next steps.',
+    },
     asOrg: 'Organisation',
     asOrgHint: 'Optional. With a name, the server saves the result under this organisation so you can compare it later (only when the server has a data directory). Your answers stay in this browser only until you send them.',
     asStart: 'Start the self-assessment',

@@ -1,11 +1,9 @@
-// The form check page's words (page_form.js), German and English, and the
-// error sentences the form and self-assessment pages share (errors.js).
+// The form check page's words (page_form.js), German and English.
 
 export const FORM_STRINGS = {
   de: {
     pageTagline: {
       form: 'Laden Sie Ihr Online-Bewerbungsformular als HTML-Datei hoch oder fügen Sie den HTML-Code ein: divcheck zeigt, welche Fragen nach dem AGG riskant sind, was Sie stattdessen fragen können und wie weit das Formular von einer anonymisierten Bewerbung entfernt ist.',
-      assessment: 'Wie weit ist Ihr Unternehmen bei Vielfalt und Chancengleichheit? Beantworten Sie die Fragen Handlungsfeld für Handlungsfeld und erhalten Sie eine Auswertung mit den nächsten Schritten.',
     },
     formInputHeading: 'Das Formular',
     formHint: 'Das HTML wird in Ihrem Browser in Felder zerlegt; nur die Felder und Texte gehen an diesen divcheck-Server, der nichts davon speichert.',
@@ -34,20 +32,14 @@ export const FORM_STRINGS = {
     formNoProblems: 'Kein Feld hat ein Problem.',
     formNoOkFields: 'Keines.',
     askInstead: 'Stattdessen fragen / ändern',
-    required: 'Pflichtfeld',
-    optional: 'freiwillig',
     typeText: 'Textfeld', typeTextarea: 'mehrzeiliges Textfeld', typeDate: 'Datum',
     typeNumber: 'Zahl', typeSelect: 'Auswahlliste', typeRadio: 'Auswahlknöpfe',
     typeCheckbox: 'Ankreuzfeld', typeFile: 'Datei-Upload', typeEmail: 'E-Mail',
     typeTel: 'Telefon', typeUrl: 'Webadresse', typeMonth: 'Monat',
-    errRequest: 'Die Anfrage ist fehlgeschlagen (HTTP {status}): {message}',
-    errRequestTooLarge: 'Die Anfrage ist zu groß: Dieser Server nimmt höchstens {limit} an.',
-    errRequestTooLargeNoLimit: 'Die Anfrage ist zu groß für diesen Server.',
   },
   en: {
     pageTagline: {
       form: 'Upload your online application form as an HTML file or paste its HTML: divcheck shows which questions are risky under Germany\'s AGG, what to ask instead, and how far the form is from an anonymised application.',
-      assessment: 'How far has your organisation come with diversity and equal opportunities? Answer the questions one field of action at a time and get a report with the next steps.',
     },
     formInputHeading: 'The form',
     formHint: 'The HTML is split into fields in your browser; only the fields and texts go to this divcheck server, which stores none of them.',
@@ -76,14 +68,9 @@ export const FORM_STRINGS = {
     formNoProblems: 'No field has a problem.',
     formNoOkFields: 'None.',
     askInstead: 'Ask or change instead',
-    required: 'required',
-    optional: 'optional',
     typeText: 'text field', typeTextarea: 'text area', typeDate: 'date',
     typeNumber: 'number', typeSelect: 'drop-down list', typeRadio: 'radio buttons',
     typeCheckbox: 'check box', typeFile: 'file upload', typeEmail: 'e-mail',
     typeTel: 'telephone', typeUrl: 'web address', typeMonth: 'month',
-    errRequest: 'The request failed (HTTP {status}): {message}',
-    errRequestTooLarge: 'The request is too large: this server takes at most {limit}.',
-    errRequestTooLargeNoLimit: 'The request is too large for this server.',
   },
 };
