@@ -1,6 +1,7 @@
 // The web app's pure modules under node (no browser): code-point offsets to
 // UTF-16, the suggestion classifier on the shipped lexicons' suggestions,
-// and the UI language choice.
+// the UI language choice, and that every page string exists in German and
+// English.
 // Usage: node unit_test.mjs LEXICONS_DIR
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -8,7 +9,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { codePointToUtf16, spanRange } from '../../clients/web/js/offsets.js';
 import { fitReplacement, isReplacement, replacementsOf } from '../../clients/web/js/suggest.js';
-import { pickLanguage, setLanguage, t } from '../../clients/web/js/i18n.js';
+import { addStrings, pickLanguage, setLanguage, t } from '../../clients/web/js/i18n.js';
+import { FORM_STRINGS } from '../../clients/web/js/strings_form.js';
+import { ASSESSMENT_STRINGS } from '../../clients/web/js/strings_assessment.js';
 
 const lexicons = process.argv[2];
 
@@ -84,4 +87,26 @@ test('the UI language follows the browser, English otherwise', () => {
   assert.equal(t('dimension.DIMENSION_AGE'), 'Alter');
   setLanguage('en');
   assert.equal(t('dimension.DIMENSION_AGE'), 'Age');
+});
+
+// The keys of a string table, nested ones as "a.b".
+function keysOf(table, prefix = '') {
+  return Object.entries(table).flatMap(([k, v]) =>
+    (typeof v === 'object' ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`])).sort();
+}
+
+test('the pages\' strings exist in German and English, every [data-i18n] of the page too', () => {
+  for (const table of [FORM_STRINGS, ASSESSMENT_STRINGS]) {
+    assert.deepEqual(keysOf(table.de), keysOf(table.en));
+  }
+  addStrings(FORM_STRINGS);
+  addStrings(ASSESSMENT_STRINGS);
+  const html = readFileSync(new URL('../../clients/web/index.html', import.meta.url), 'utf8');
+  const keys = [...html.matchAll(/data-i18n(?:-placeholder|-label)?="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 40, `${keys.length} keys`);
+  for (const page of ['ad', 'form', 'assessment', 'workshop', 'rules']) keys.push(`pageTitle.${page}`);
+  for (const lang of ['de', 'en']) {
+    setLanguage(lang);
+    for (const key of keys) assert.notEqual(t(key), key, `${lang}: ${key}`);
+  }
 });

@@ -47,3 +47,33 @@ export async function scan(text, languageCode, signal) {
   }
   return (body && body.report) || {};
 }
+
+// A call to the JSON API: `method` on `path` with `body` (an object, sent
+// as JSON) or none. Returns the parsed answer; throws ApiError.
+export async function request(method, path, body, signal) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      cache: 'no-store',
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK', String(e.message || e));
+  }
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch {
+    answer = null;
+  }
+  if (!response.ok) {
+    const info = errorInfo(answer);
+    throw new ApiError(response.status, info.reason,
+                       (answer && answer.message) || response.statusText, info.metadata);
+  }
+  return answer || {};
+}

@@ -12,6 +12,20 @@ const STRINGS = {
     langDe: 'Deutsch',
     langEn: 'Englisch',
     adText: 'Text der Stellenanzeige',
+    skipToContent: 'Zum Inhalt springen',
+    pages: 'Seiten',
+    comingSoon: 'Diese Seite entsteht gerade.',
+    nav: {
+      ad: 'Anzeige prüfen', form: 'Formular prüfen', assessment: 'Selbstcheck',
+      workshop: 'Workshop', rules: 'Regeln',
+    },
+    pageTitle: {
+      ad: 'divcheck – Stellenanzeige prüfen',
+      form: 'divcheck – Bewerbungsformular prüfen',
+      assessment: 'divcheck – Selbstcheck Vielfalt',
+      workshop: 'divcheck – Workshop',
+      rules: 'divcheck – Regeln',
+    },
     adHint: 'Wird beim Tippen geprüft. Der Text geht nur an diesen divcheck-Server und wird dort nicht gespeichert.',
     placeholder: 'Zum Beispiel: Wir suchen einen Verkäufer für unser junges Team …',
     checking: 'Wird geprüft …',
@@ -91,6 +105,20 @@ const STRINGS = {
     langDe: 'German',
     langEn: 'English',
     adText: 'Text of the job ad',
+    skipToContent: 'Skip to content',
+    pages: 'Pages',
+    comingSoon: 'This page is being built.',
+    nav: {
+      ad: 'Check an ad', form: 'Check a form', assessment: 'Self-assessment',
+      workshop: 'Workshop', rules: 'Rules',
+    },
+    pageTitle: {
+      ad: 'divcheck – Check a job ad',
+      form: 'divcheck – Check an application form',
+      assessment: 'divcheck – Diversity self-assessment',
+      workshop: 'divcheck – Workshop',
+      rules: 'divcheck – Rules',
+    },
     adHint: 'Checked as you type. The text goes only to this divcheck server and is not stored there.',
     placeholder: 'For example: We are looking for a salesman for our young team …',
     checking: 'Checking …',
@@ -176,6 +204,18 @@ export function pickLanguage(preferred) {
 }
 
 let current = 'en';
+
+// Adds a page's strings ({de: {...}, en: {...}}) to the tables; a page
+// module calls it when it is loaded, so each page keeps its own words.
+// Nested tables (pageTagline: {...}) are merged, so pages can share one.
+export function addStrings(table) {
+  for (const lang of UI_LANGUAGES) {
+    for (const [key, value] of Object.entries(table[lang] || {})) {
+      const old = STRINGS[lang][key];
+      STRINGS[lang][key] = typeof value === 'object' && typeof old === 'object' ? { ...old, ...value } : value;
+    }
+  }
+}
 
 export function setLanguage(lang) {
   current = UI_LANGUAGES.includes(lang) ? lang : 'en';

@@ -1,240 +1,107 @@
-// The ad check page: the text is checked as the user types (400 ms after
-// the last key), the findings are marked in place and listed beside it,
-// and a suggestion that is wording replaces the marked words and checks
-// the text again.
+// The web app's frame: the page navigation and the interface language.
+//
+// Pages. Each page is a <section id="page-NAME" class="page" hidden> in
+// index.html, reached by the link "#NAME" in the <nav>, with its code in
+// js/page_NAME.js (loaded when the page is first shown; add it to PAGES
+// below). A page module exports
+//   init(ctx)          called once, the first time the page is shown;
+//                      ctx = { t, language, navigate(name) }
+//   show()             called every time the page is shown (after init)
+//   languageChanged()  optional: the UI language changed (the static
+//                      [data-i18n] texts are already translated)
+// main.js shows the section named by location.hash (unknown or none: the
+// ad check), hides the others, marks the current link with
+// aria-current="page", sets the page title and heading (i18n key
+// pageTitle.NAME) and moves the focus to the heading (<h1 id="page-title">)
+// when the user navigated, so screen-reader and keyboard users land at the
+// start of the new page. The back and forward buttons work (hashchange).
 
-import { ApiError, scan } from './api.js';
-import { renderMarks, setActiveMark } from './highlight.js';
-import { formatNumber, pickLanguage, setLanguage, t, language } from './i18n.js';
-import { codePointToUtf16, spanRange } from './offsets.js';
-import { SEVERITY, isChecked, renderBalance, renderDimensions, renderFindings,
-         renderGood, renderScore } from './report.js';
-import { fitReplacement } from './suggest.js';
+import * as adPage from './page_ad.js';
+import { language, pickLanguage, setLanguage, t } from './i18n.js';
 
-const DEBOUNCE_MS = 400;
+// The start page's module is loaded with the page; the others when they
+// are first shown (a dynamic import keeps the start page small).
+const PAGES = {
+  ad: async () => adPage,
+  form: () => import('./page_form.js'),
+  assessment: () => import('./page_assessment.js'),
+  workshop: () => import('./page_workshop.js'),
+  rules: () => import('./page_rules.js'),
+};
+const DEFAULT_PAGE = 'ad';
 const UI_LANGUAGE_KEY = 'divcheck.uiLanguage';
 
-const $ = (id) => document.getElementById(id);
-const ui = {
-  ad: $('ad'), backdrop: $('backdrop'), adLanguage: $('ad-language'),
-  uiLanguage: $('ui-language'), status: $('status'), error: $('error'),
-  results: $('results'), score: $('score'), dimensions: $('dimensions'),
-  balance: $('balance'), findings: $('findings'), good: $('good'),
-};
+const started = new Map();  // name → its module, once initialised
+let current = '';
 
-const state = {
-  timer: 0,
-  controller: null,
-  seq: 0,
-  // The text and language of the last answer, and the answer.
-  checkedText: null,
-  checkedLanguage: '',
-  report: null,
-  error: null,
-  // Marks: [{id, start, end, kind}] in UTF-16 offsets of the text shown.
-  items: [],
-  shownText: '',
-};
+const uiLanguage = document.getElementById('ui-language');
+const heading = document.getElementById('page-title');
+const taglineNode = document.getElementById('tagline');
 
-// ---------------------------------------------------------------- text box
-
-// The textarea grows with its text, so the backdrop never has to scroll.
-function fitHeight() {
-  ui.ad.style.height = 'auto';
-  ui.ad.style.height = `${ui.ad.scrollHeight + 2}px`;
+function pageOf(hash) {
+  const name = String(hash || '').replace(/^#/, '');
+  return Object.hasOwn(PAGES, name) ? name : DEFAULT_PAGE;
 }
 
-function drawMarks() {
-  renderMarks(ui.backdrop, state.shownText, state.items);
-}
-
-// After an edit, keeps the marks before the edited stretch, moves those
-// after it, and drops those it touched, until the new check answers.
-function shiftMarks(oldText, newText) {
-  let prefix = 0;
-  const max = Math.min(oldText.length, newText.length);
-  while (prefix < max && oldText[prefix] === newText[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix &&
-         oldText[oldText.length - 1 - suffix] === newText[newText.length - 1 - suffix]) suffix++;
-  const oldEditEnd = oldText.length - suffix;
-  const delta = newText.length - oldText.length;
-  state.items = state.items.flatMap((it) => {
-    if (it.end <= prefix) return [it];
-    if (it.start >= oldEditEnd) return [{ ...it, start: it.start + delta, end: it.end + delta }];
-    return [];
-  });
-}
-
-function onInput() {
-  const text = ui.ad.value;
-  shiftMarks(state.shownText, text);
-  state.shownText = text;
-  drawMarks();
-  fitHeight();
-  schedule(DEBOUNCE_MS);
-}
-
-// ---------------------------------------------------------------- checking
-
-function schedule(delay) {
-  clearTimeout(state.timer);
-  state.timer = setTimeout(check, delay);
-}
-
-async function check() {
-  clearTimeout(state.timer);
-  if (state.controller) state.controller.abort();
-  const controller = new AbortController();
-  state.controller = controller;
-  const seq = ++state.seq;
-  const text = ui.ad.value;
-  const lang = ui.adLanguage.value;
-  ui.status.textContent = t('checking');
-  ui.results.setAttribute('aria-busy', 'true');
-  try {
-    const report = await scan(text, lang, controller.signal);
-    if (seq !== state.seq) return;
-    state.report = report;
-    state.error = null;
-    state.checkedText = text;
-    state.checkedLanguage = lang;
-  } catch (e) {
-    if (e.name === 'AbortError' || seq !== state.seq) return;
-    state.report = null;
-    state.error = e;
-    state.checkedText = text;
-  } finally {
-    if (seq === state.seq) ui.results.removeAttribute('aria-busy');
-  }
-  if (ui.ad.value !== text) return;  // typed meanwhile: a new check is due
-  showResult();
-}
-
-function itemsOf(report, text) {
-  const toUtf16 = codePointToUtf16(text);
-  const items = (report.findings || []).map((f, i) => ({
-    id: `f${i}`, kind: SEVERITY[f.severity] || 'hint', ...spanRange(f.span, toUtf16),
-  }));
-  (report.highlights || []).forEach((h, i) => {
-    items.push({ id: `h${i}`, kind: 'good', ...spanRange(h.span, toUtf16) });
-  });
-  return items;
-}
-
-function errorText(e) {
-  if (!(e instanceof ApiError)) return t('errOther', { status: '?', message: String(e) });
-  if (e.status === 0) return t('errNetwork');
-  if (e.reason === 'TEXT_TOO_LARGE' || e.reason === 'REQUEST_TOO_LARGE' || e.status === 413) {
-    const limit = Number(e.metadata.max_text_bytes || 0);
-    if (!limit) return t('errTooLargeNoLimit');
-    const size = limit >= 10240 ? t('kilobytes', { n: formatNumber(Math.floor(limit / 1024)) })
-                                : t('bytes', { n: formatNumber(limit) });
-    return t('errTooLarge', { limit: size });
-  }
-  if (e.status === 401 || e.status === 403) return t('errAuth');
-  if (e.status === 429 || e.status === 503) return t('errBusy');
-  return t('errOther', { status: e.status, message: e.message });
-}
-
-// Shows the last answer (report or error) in the UI language in use.
-// body[data-shown] counts the answers shown (tests wait on it).
-function showResult() {
-  document.body.dataset.shown = String(Number(document.body.dataset.shown || 0) + 1);
-  const handlers = { onShow: showInText, onUse: useSuggestion, onHover: hover };
-  if (state.error) {
-    ui.error.textContent = errorText(state.error);
-    ui.error.hidden = false;
-    ui.status.textContent = t('errorStatus');
-    ui.results.hidden = true;
-    state.items = [];
-    drawMarks();
-    return;
-  }
-  ui.error.hidden = true;
-  ui.results.hidden = false;
-  const report = state.report;
-  if (!report) return;
-  state.items = isChecked(report) ? itemsOf(report, state.checkedText) : [];
-  state.shownText = state.checkedText;
-  drawMarks();
-  renderScore(ui.score, report, state.checkedLanguage);
-  renderDimensions(ui.dimensions, report);
-  renderBalance(ui.balance, report);
-  renderFindings(ui.findings, report, handlers);
-  renderGood(ui.good, report);
-  ui.status.textContent = isChecked(report)
-    ? t('checkedStatus', { grade: report.grade || '', score: report.score || 0,
-                           count: (report.findings || []).length })
-    : `${t('notCheckedStatus')}`;
-}
-
-// ---------------------------------------------------------------- actions
-
-function rangeOf(id) {
-  return state.items.find((it) => it.id === id) || null;
-}
-
-function hover(id) {
-  setActiveMark(ui.backdrop, id);
-}
-
-// Selects the finding's words in the text box.
-function showInText(id) {
-  const r = rangeOf(id);
-  if (!r) return;
-  ui.ad.focus();
-  ui.ad.setSelectionRange(r.start, r.end);
-  setActiveMark(ui.backdrop, id);
-  const mark = ui.backdrop.querySelector('mark.active');
-  if (mark) mark.scrollIntoView({ block: 'center', behavior: 'smooth' });
-}
-
-// Puts `replacement` in place of finding `id`'s words and checks again.
-function useSuggestion(id, replacement) {
-  const r = rangeOf(id);
-  const index = Number(id.slice(1));
-  const finding = state.report && (state.report.findings || [])[index];
-  const text = ui.ad.value;
-  if (!r || !finding || text !== state.checkedText ||
-      text.slice(r.start, r.end) !== (finding.matchedText || '')) {
-    ui.status.textContent = t('stale');
-    return;
-  }
-  const words = fitReplacement(text, r.start, replacement);
-  ui.ad.focus();
-  ui.ad.setSelectionRange(r.start, r.end);
-  // insertText keeps the browser's undo (Ctrl+Z) working.
-  if (!document.execCommand('insertText', false, words)) {
-    ui.ad.setRangeText(words, r.start, r.end, 'end');
-    onInput();
-  }
-  ui.status.textContent = t('replaced');
-  check();
-}
-
-// In the text box, the finding under the caret is shown in the list.
-function followCaret() {
-  const pos = ui.ad.selectionStart;
-  const hit = state.items.find((it) => it.kind !== 'good' && it.start <= pos && pos < it.end);
-  for (const li of ui.findings.querySelectorAll('li.current')) li.classList.remove('current');
-  if (!hit) return;
-  const li = document.getElementById(`item-${hit.id}`);
-  if (li) li.classList.add('current');
-}
-
-// ---------------------------------------------------------------- language
-
-function applyLanguage(lang) {
-  setLanguage(lang);
-  document.documentElement.lang = language();
-  ui.uiLanguage.value = language();
-  document.title = t('title');
+function translateStatic() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll('[data-i18n-placeholder]')) {
     node.placeholder = t(node.dataset.i18nPlaceholder);
   }
-  if (state.report || state.error) showResult();
+  for (const node of document.querySelectorAll('[data-i18n-label]')) {
+    node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+  }
+  const name = current || DEFAULT_PAGE;
+  heading.textContent = t(`pageTitle.${name}`);
+  // The ad check keeps its tagline; other pages may give one (pageTagline.NAME).
+  const taglineKey = name === 'ad' ? 'tagline' : `pageTagline.${name}`;
+  const tagline = t(taglineKey);
+  taglineNode.textContent = tagline === taglineKey ? '' : tagline;
+  taglineNode.hidden = !taglineNode.textContent;
+  document.title = heading.textContent;
+}
+
+const ctx = { t, language, navigate: (name) => { location.hash = `#${name}`; } };
+
+// Shows page `name`; `moveFocus` when the user navigated (not on load).
+// body[data-page] names the page once it is shown and initialised.
+async function showPage(name, moveFocus) {
+  current = name;
+  for (const section of document.querySelectorAll('section.page')) {
+    section.hidden = section.id !== `page-${name}`;
+  }
+  for (const link of document.querySelectorAll('nav.pages a')) {
+    if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  translateStatic();
+  let page = started.get(name);
+  if (!page) {
+    page = await PAGES[name]();
+    if (!started.has(name)) {
+      started.set(name, page);
+      page.init(ctx);
+    }
+    page = started.get(name);
+    translateStatic();  // the page's module may bring its strings
+  }
+  if (current !== name) return;  // navigated on meanwhile
+  page.show();
+  document.body.dataset.page = name;
+  if (moveFocus) {
+    heading.focus();
+    window.scrollTo(0, 0);
+  }
+}
+
+function applyLanguage(lang) {
+  setLanguage(lang);
+  document.documentElement.lang = language();
+  uiLanguage.value = language();
+  translateStatic();
+  for (const page of started.values()) {
+    if (page.languageChanged) page.languageChanged();
+  }
 }
 
 function storedLanguage() {
@@ -245,24 +112,25 @@ function storedLanguage() {
   }
 }
 
-function init() {
-  applyLanguage(storedLanguage() || pickLanguage(navigator.languages || [navigator.language]));
-  ui.uiLanguage.addEventListener('change', () => {
+function start() {
+  setLanguage(storedLanguage() || pickLanguage(navigator.languages || [navigator.language]));
+  document.documentElement.lang = language();
+  uiLanguage.value = language();
+  uiLanguage.addEventListener('change', () => {
     try {
-      localStorage.setItem(UI_LANGUAGE_KEY, ui.uiLanguage.value);
+      localStorage.setItem(UI_LANGUAGE_KEY, uiLanguage.value);
     } catch { /* private mode: the choice lasts for this page only */ }
-    applyLanguage(ui.uiLanguage.value);
+    applyLanguage(uiLanguage.value);
   });
-  ui.ad.addEventListener('input', onInput);
-  ui.ad.addEventListener('scroll', () => { ui.backdrop.scrollTop = ui.ad.scrollTop; });
-  ui.ad.addEventListener('click', followCaret);
-  ui.ad.addEventListener('keyup', followCaret);
-  ui.adLanguage.addEventListener('change', check);
-  window.addEventListener('resize', fitHeight);
-  state.shownText = ui.ad.value;
-  drawMarks();
-  fitHeight();
-  check();
+  // The skip link moves the focus to the page's content without touching
+  // the hash (which names the page).
+  document.querySelector('.skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    const main = document.getElementById('main');
+    main.focus();
+  });
+  window.addEventListener('hashchange', () => showPage(pageOf(location.hash), true));
+  showPage(pageOf(location.hash), false);
 }
 
-init();
+start();
