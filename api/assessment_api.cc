@@ -167,7 +167,8 @@ absl::Status AssessmentApi::RequireStorage() const {
   return WithReason(
       absl::FailedPreconditionError(
           "assessment storage is disabled: this server runs without "
-          "--data_dir or --database. Only GetQuestionnaire and CreateAssessment with "
+          "--data_dir or --database. Only GetQuestionnaire and "
+          "CreateAssessment with "
           "validate_only work"),
       "STORAGE_DISABLED");
 }

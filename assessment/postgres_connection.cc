@@ -79,7 +79,8 @@ absl::StatusOr<Result> PgLease::Exec(const char* sql,
   const int64_t ms = deadline_ms_ > 0
                          ? deadline_ms_
                          : pool_->options().statement_timeout.count();
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(ms);
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::milliseconds(ms);
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   std::vector<Oid> types;
@@ -105,9 +106,8 @@ absl::StatusOr<Result> PgLease::Exec(const char* sql,
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - Clock::now());
       if (left.count() <= 0) {
-        return broken(absl::UnavailableError(
-            absl::StrCat("the assessment database did not answer within ", ms,
-                         " ms")));
+        return broken(absl::UnavailableError(absl::StrCat(
+            "the assessment database did not answer within ", ms, " ms")));
       }
       pollfd p{PQsocket(conn_), POLLIN, 0};
       const int rc = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -144,19 +144,15 @@ PgPool::~PgPool() {
 }
 
 absl::StatusOr<PGconn*> PgPool::Connect() {
-  const std::string timeout = std::to_string(std::max<int64_t>(
-      2, (options_.connect_timeout.count() + 999) / 1000));
-  const std::string server_options = absl::StrCat(
-      "-c statement_timeout=", options_.statement_timeout.count());
+  const std::string timeout = std::to_string(
+      std::max<int64_t>(2, (options_.connect_timeout.count() + 999) / 1000));
+  const std::string server_options =
+      absl::StrCat("-c statement_timeout=", options_.statement_timeout.count());
   // The URL first: the keywords after it override what it says.
-  std::vector<const char*> keys = {"dbname",
-                                   "connect_timeout",
-                                   "application_name",
-                                   "client_encoding",
-                                   "options",
-                                   "keepalives",
-                                   "keepalives_idle",
-                                   "keepalives_interval",
+  std::vector<const char*> keys = {"dbname",           "connect_timeout",
+                                   "application_name", "client_encoding",
+                                   "options",          "keepalives",
+                                   "keepalives_idle",  "keepalives_interval",
                                    "keepalives_count"};
   std::vector<const char*> values = {options_.url.c_str(),
                                      timeout.c_str(),
@@ -182,7 +178,8 @@ absl::StatusOr<PGconn*> PgPool::Connect() {
     return s;
   }
   // Notices (e.g. "relation already exists, skipping") would go to stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return conn;
 }
 
@@ -196,11 +193,11 @@ absl::StatusOr<std::unique_ptr<PgLease>> PgPool::Acquire() {
         return !idle_.empty() || open_ < options_.pool_size;
       };
       if (!mu_.AwaitWithTimeout(absl::Condition(&available), wait)) {
-        return absl::UnavailableError(absl::StrCat(
-            "all ", options_.pool_size,
-            " assessment database connections stayed busy for ",
-            options_.connect_timeout.count(),
-            " ms (raise --database_pool_size?)"));
+        return absl::UnavailableError(
+            absl::StrCat("all ", options_.pool_size,
+                         " assessment database connections stayed busy for ",
+                         options_.connect_timeout.count(),
+                         " ms (raise --database_pool_size?)"));
       }
       if (!idle_.empty()) {
         conn = idle_.back();
@@ -221,7 +218,9 @@ absl::StatusOr<std::unique_ptr<PgLease>> PgPool::Acquire() {
     // An idle connection whose server went away (a restart) has its end of
     // file or the server's goodbye waiting: read it, and drop the
     // connection instead of failing the caller's statement on it.
-    if (PQconsumeInput(conn) != 0 && PQstatus(conn) == CONNECTION_OK &&
+    // The second read finds the end of file behind a goodbye message.
+    if (PQconsumeInput(conn) != 0 && PQisBusy(conn) == 0 &&
+        PQconsumeInput(conn) != 0 && PQstatus(conn) == CONNECTION_OK &&
         PQtransactionStatus(conn) == PQTRANS_IDLE) {
       return std::make_unique<PgLease>(this, conn);
     }

@@ -19,6 +19,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "assessment/postgres_connection.h"
 #include "base/status_macros.h"
@@ -33,6 +34,7 @@ using pg::Result;
 
 struct PgMigration {
   int version;
+  // Statements separated by ';' (none inside a statement).
   const char* sql;
 };
 
@@ -80,43 +82,48 @@ absl::StatusOr<v1::Assessment> Decode(const std::string& id,
 // Runs the pending migrations on `c` under the session advisory lock.
 absl::StatusOr<SchemaMigration> MigrateOn(PgLease& c) {
   c.set_deadline_ms(kMigrationDeadlineMs);
-  ASSIGN_OR_RETURN(Result unused,
-                   c.Exec(absl::StrCat("SET statement_timeout = ",
-                                       kMigrationDeadlineMs)
-                              .c_str()));
+  ASSIGN_OR_RETURN(
+      Result unused,
+      c.Exec(absl::StrCat("SET statement_timeout = ", kMigrationDeadlineMs)
+                 .c_str()));
   ASSIGN_OR_RETURN(unused, c.Exec("SELECT pg_advisory_lock($1)",
                                   {Param::Int(kMigrationLockKey)}));
   SchemaMigration done;
   absl::Status s = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Result unused,
-                     c.Exec("CREATE TABLE IF NOT EXISTS divcheck_schema_version"
-                            " (version INTEGER PRIMARY KEY,"
-                            "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
     ASSIGN_OR_RETURN(
-        Result current,
-        c.Exec("SELECT COALESCE(MAX(version), 0)::BIGINT FROM"
-               " divcheck_schema_version"));
+        Result unused,
+        c.Exec("CREATE TABLE IF NOT EXISTS divcheck_schema_version"
+               " (version INTEGER PRIMARY KEY,"
+               "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
+    ASSIGN_OR_RETURN(Result current,
+                     c.Exec("SELECT COALESCE(MAX(version), 0)::BIGINT FROM"
+                            " divcheck_schema_version"));
     done.from = static_cast<int>(pg::GetInt(current.get(), 0, 0));
     done.to = done.from;
     if (done.from > PostgresSchemaVersion()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the assessment database has schema version ", done.from,
-          ", newer than this build knows (", PostgresSchemaVersion(),
-          "); use a newer divcheckd"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the assessment database has schema version ", done.from,
+                       ", newer than this build knows (",
+                       PostgresSchemaVersion(), "); use a newer divcheckd"));
     }
     for (const PgMigration& m : kPgMigrations) {
       if (m.version <= done.to) continue;
       absl::Status step = c.Transaction([&]() -> absl::Status {
-        ASSIGN_OR_RETURN(Result unused, c.Exec(m.sql));
+        // One statement at a time: the extended protocol takes one.
+        for (absl::string_view sql :
+             absl::StrSplit(m.sql, ';', absl::SkipWhitespace())) {
+          ASSIGN_OR_RETURN(Result unused, c.Exec(std::string(sql).c_str()));
+        }
+        Result unused;
         ASSIGN_OR_RETURN(unused, c.Exec("INSERT INTO divcheck_schema_version"
                                         " (version) VALUES ($1::BIGINT)",
                                         {Param::Int(m.version)}));
         return absl::OkStatus();
       });
       if (!step.ok()) {
-        return absl::Status(step.code(),
-                            absl::StrCat("migration to schema version ",
-                                         m.version, ": ", step.message()));
+        return absl::Status(
+            step.code(), absl::StrCat("migration to schema version ", m.version,
+                                      ": ", step.message()));
       }
       done.to = m.version;
     }
@@ -124,7 +131,8 @@ absl::StatusOr<SchemaMigration> MigrateOn(PgLease& c) {
   }();
   // Closing the connection would release the lock too; a failure here
   // breaks the lease, which closes it.
-  (void)c.Exec("SELECT pg_advisory_unlock($1)", {Param::Int(kMigrationLockKey)});
+  (void)c.Exec("SELECT pg_advisory_unlock($1)",
+               {Param::Int(kMigrationLockKey)});
   (void)c.Exec("RESET statement_timeout");
   c.set_deadline_ms(0);
   if (!s.ok()) return s;
@@ -172,17 +180,17 @@ class PgRepository final : public PostgresRepository {
       ASSIGN_OR_RETURN(Result r,
                        c->Exec("SELECT pg_advisory_xact_lock(1, hashtext($1))",
                                {Param::Text(request.scope)}));
-      ASSIGN_OR_RETURN(
-          r, c->Exec("SELECT r.fingerprint, a.assessment, a.id FROM"
-                     " create_requests r JOIN assessments a ON a.id ="
-                     " r.assessment_id WHERE r.scope = $1 AND"
-                     " r.create_time_us >= $2",
-                     {Param::Text(request.scope),
-                      Param::Int(request.not_before_us)}));
+      ASSIGN_OR_RETURN(r,
+                       c->Exec("SELECT r.fingerprint, a.assessment, a.id FROM"
+                               " create_requests r JOIN assessments a ON a.id ="
+                               " r.assessment_id WHERE r.scope = $1 AND"
+                               " r.create_time_us >= $2",
+                               {Param::Text(request.scope),
+                                Param::Int(request.not_before_us)}));
       if (PQntuples(r.get()) > 0) {
-        ASSIGN_OR_RETURN(result.assessment,
-                         Decode(pg::GetBytes(r.get(), 0, 2),
-                                pg::GetBytes(r.get(), 0, 1)));
+        ASSIGN_OR_RETURN(
+            result.assessment,
+            Decode(pg::GetBytes(r.get(), 0, 2), pg::GetBytes(r.get(), 0, 1)));
         result.replayed = true;
         result.same_request =
             pg::GetBytes(r.get(), 0, 0) == request.fingerprint;
@@ -194,15 +202,15 @@ class PgRepository final : public PostgresRepository {
       RETURN_IF_ERROR(InsertRow(*c, a));
       // A record whose assessment was erased, or expired, is superseded.
       ASSIGN_OR_RETURN(
-          r, c->Exec("INSERT INTO create_requests (scope, fingerprint,"
-                     " assessment_id, create_time_us) VALUES ($1, $2, $3, $4)"
-                     " ON CONFLICT (scope) DO UPDATE SET fingerprint ="
-                     " EXCLUDED.fingerprint, assessment_id ="
-                     " EXCLUDED.assessment_id, create_time_us ="
-                     " EXCLUDED.create_time_us",
-                     {Param::Text(request.scope),
-                      Param::Text(request.fingerprint), Param::Text(a.id()),
-                      Param::Int(Micros(a.create_time()))}));
+          r,
+          c->Exec("INSERT INTO create_requests (scope, fingerprint,"
+                  " assessment_id, create_time_us) VALUES ($1, $2, $3, $4)"
+                  " ON CONFLICT (scope) DO UPDATE SET fingerprint ="
+                  " EXCLUDED.fingerprint, assessment_id ="
+                  " EXCLUDED.assessment_id, create_time_us ="
+                  " EXCLUDED.create_time_us",
+                  {Param::Text(request.scope), Param::Text(request.fingerprint),
+                   Param::Text(a.id()), Param::Int(Micros(a.create_time()))}));
       result.assessment = a;
       return absl::OkStatus();
     }));
@@ -226,18 +234,19 @@ class PgRepository final : public PostgresRepository {
     ASSIGN_OR_RETURN(std::unique_ptr<PgLease> c, Connection());
     absl::StatusOr<Result> r =
         after.has_value()
-            ? c->Exec("SELECT id, assessment FROM assessments WHERE"
-                      " organization = $1 AND (create_time_us < $2 OR"
-                      " (create_time_us = $2 AND id < $3)) ORDER BY"
-                      " create_time_us DESC, id DESC LIMIT $4",
-                      {Param::Text(std::string(organization)),
-                       Param::Int(after->create_time_us),
-                       Param::Text(after->id), Param::Int(limit)})
-            : c->Exec("SELECT id, assessment FROM assessments WHERE"
-                      " organization = $1 ORDER BY create_time_us DESC,"
-                      " id DESC LIMIT $2",
-                      {Param::Text(std::string(organization)),
-                       Param::Int(limit)});
+            ? c->Exec(
+                  "SELECT id, assessment FROM assessments WHERE"
+                  " organization = $1 AND (create_time_us < $2 OR"
+                  " (create_time_us = $2 AND id < $3)) ORDER BY"
+                  " create_time_us DESC, id DESC LIMIT $4",
+                  {Param::Text(std::string(organization)),
+                   Param::Int(after->create_time_us), Param::Text(after->id),
+                   Param::Int(limit)})
+            : c->Exec(
+                  "SELECT id, assessment FROM assessments WHERE"
+                  " organization = $1 ORDER BY create_time_us DESC,"
+                  " id DESC LIMIT $2",
+                  {Param::Text(std::string(organization)), Param::Int(limit)});
     if (!r.ok()) return r.status();
     std::vector<v1::Assessment> out;
     for (int row = 0; row < PQntuples(r->get()); ++row) {
@@ -252,8 +261,9 @@ class PgRepository final : public PostgresRepository {
   absl::Status Delete(absl::string_view id) override {
     ASSIGN_OR_RETURN(std::unique_ptr<PgLease> c, Connection());
     return c->Transaction([&]() -> absl::Status {
-      ASSIGN_OR_RETURN(Result r, c->Exec("DELETE FROM assessments WHERE id = $1",
-                                         {Param::Text(std::string(id))}));
+      ASSIGN_OR_RETURN(Result r,
+                       c->Exec("DELETE FROM assessments WHERE id = $1",
+                               {Param::Text(std::string(id))}));
       if (std::string(PQcmdTuples(r.get())) == "0") {
         return absl::NotFoundError(absl::StrCat("no assessment with id ", id));
       }
@@ -309,11 +319,14 @@ absl::Status CheckPostgresUrl(absl::string_view url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
   if (options == nullptr) {
-    std::string why = error != nullptr ? error : "cannot be parsed";
+    // libpq's message may quote a part of the URL, which may hold a
+    // password: say only that it is not valid.
     PQfreemem(error);
-    // libpq's message does not quote the URL.
     return absl::InvalidArgumentError(
-        absl::StrCat("--database: ", why.substr(0, why.find('\n'))));
+        "--database is not a valid PostgreSQL URL "
+        "(postgresql://USER@HOST:PORT/DATABASE?PARAMETER=VALUE; see "
+        "https://www.postgresql.org/docs/15/libpq-connect.html"
+        "#LIBPQ-CONNSTRING)");
   }
   bool has_password = false;
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {

@@ -6,8 +6,9 @@
 //
 // The interface is small on purpose: the PostgreSQL backend
 // (postgres_repository.h, for several server replicas sharing one database)
-// implements the same few methods with the same semantics. Stored assessments are immutable; Delete exists for erasure
-// requests (GDPR Art. 17), not for editing.
+// implements the same few methods with the same semantics. Stored assessments
+// are immutable; Delete exists for erasure requests (GDPR Art. 17), not for
+// editing.
 //
 // Implementations are safe for concurrent use by multiple threads.
 #ifndef DIVCHECK_ASSESSMENT_REPOSITORY_H_

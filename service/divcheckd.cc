@@ -466,8 +466,8 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
   };
   std::thread signal_thread(
       HandleSignals, std::cref(signals), std::cref(reload),
-      std::cref(before_stop), std::ref(*server),
-      http.get(), options.shutdown_grace, options.drain, std::ref(log));
+      std::cref(before_stop), std::ref(*server), http.get(),
+      options.shutdown_grace, options.drain, std::ref(log));
   server->Wait();
   signal_thread.join();
   if (watcher != nullptr) watcher->Stop();

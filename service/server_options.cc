@@ -34,9 +34,9 @@ ABSL_FLAG(std::optional<std::string>, metrics_listen, std::nullopt,
 ABSL_FLAG(bool, reflection, true, "gRPC server reflection");
 ABSL_FLAG(std::optional<std::string>, data_dir, std::nullopt,
           "directory for server data (created if missing); self-assessments "
-          "are stored in DIR/assessments.db (SQLite). Without it "
-          "AssessmentService stores nothing (FAILED_PRECONDITION, "
-          "STORAGE_DISABLED)");
+          "are stored in DIR/assessments.db (SQLite) unless --database is "
+          "given. Without either, AssessmentService stores nothing "
+          "(FAILED_PRECONDITION, STORAGE_DISABLED)");
 ABSL_FLAG(std::optional<std::string>, questionnaires, std::nullopt,
           "self-assessment questionnaires (default: $DIVCHECK_QUESTIONNAIRES, "
           "the installed ones, or the source tree's)");
@@ -132,8 +132,19 @@ stops: health turns NOT_SERVING, calls are still served for --drain_seconds,
 then new calls are refused (UNAVAILABLE), in-flight calls get the grace
 period, exit status 0.
 
+Self-assessments are stored in SQLite in --data_dir, or in PostgreSQL with
+--database=postgresql://USER@HOST:PORT/DATABASE, shared by several replicas
+(password from --database_password_file, $DIVCHECK_DATABASE_PASSWORD or
+$PGPASSWORD, never in the URL). Schema migrations run at start-up under an
+advisory lock; --migrate_only applies them and exits. While PostgreSQL is
+unreachable (also at start-up) scanning keeps working, assessment calls fail
+with UNAVAILABLE and the health of divcheck.v1.AssessmentService is
+NOT_SERVING until the database is back; see docs/DEPLOY.md.
+
 Exit status: 0 after a clean stop; 1 when start-up fails or a flag is unknown
 or malformed; 2 when a flag's value is out of range or the config file is bad.
+With --migrate_only: 0 when the schema is current, 1 when the database cannot
+be reached or migrated.
 
 Logs are JSON lines on standard output. Submitted text is never logged.)";
 
@@ -371,7 +382,8 @@ static void ApplyConfig(const config::v1::ServerConfig& c, ServerOptions* out) {
   }
   o.database = c.database();
   o.database_password_file = c.database_password_file();
-  if (c.database_pool_size() != 0) o.database_pool_size = c.database_pool_size();
+  if (c.database_pool_size() != 0)
+    o.database_pool_size = c.database_pool_size();
   if (c.database_connect_timeout_seconds() != 0) {
     o.database_connect_timeout =
         std::chrono::seconds(c.database_connect_timeout_seconds());

@@ -101,7 +101,7 @@ struct ServerOptions {
   // empty: SQLite in data_dir.
   std::string database;
   std::string database_password_file;
-  uint32_t database_pool_size = 8;  // 1–100
+  uint32_t database_pool_size = 8;                      // 1–100
   std::chrono::seconds database_connect_timeout{5};     // 1–300 s
   std::chrono::seconds database_statement_timeout{10};  // 1–300 s
   // Apply the storage's schema migrations and exit.

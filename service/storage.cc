@@ -16,17 +16,16 @@ absl::StatusOr<std::string> DatabasePassword(const ServerOptions& options) {
   if (!options.database_password_file.empty()) {
     absl::StatusOr<std::string> text = ReadFile(options.database_password_file);
     if (!text.ok()) {
-      return absl::Status(text.status().code(),
-                          absl::StrCat("--database_password_file: ",
-                                       text.status().message()));
+      return absl::Status(
+          text.status().code(),
+          absl::StrCat("--database_password_file: ", text.status().message()));
     }
     std::string password = text->substr(0, text->find('\n'));
     if (!password.empty() && password.back() == '\r') password.pop_back();
     if (password.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--database_password_file: ",
-                       options.database_password_file,
-                       ": the first line is empty"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--database_password_file: ", options.database_password_file,
+          ": the first line is empty"));
     }
     return password;
   }

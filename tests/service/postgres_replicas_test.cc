@@ -79,7 +79,8 @@ std::vector<std::string> Args() {
           "--database=" + Env("DIVCHECK_TEST_PG_URL"),
           "--database_password_file=" + Env("DIVCHECK_TEST_PG_PASSWORD_FILE"),
           "--database_connect_timeout_seconds=2",
-          "--database_pool_size=4", "--log_requests=false"};
+          "--database_pool_size=4",
+          "--log_requests=false"};
 }
 
 class Client {
@@ -255,8 +256,8 @@ TEST_F(PostgresReplicas, AssessmentsOfOneReplicaAreSeenByTheOther) {
   ASSERT_TRUE(a.Start()) << a.Log();
   ASSERT_TRUE(b.Start()) << b.Log();
   Client ca(a), cb(b);
-  EXPECT_TRUE(ca.WaitForHealth(kAssessmentService, kServing,
-                               std::chrono::seconds(10)));
+  EXPECT_TRUE(
+      ca.WaitForHealth(kAssessmentService, kServing, std::chrono::seconds(10)));
   const v1::Questionnaire q = ca.Questionnaire();
   v1::Assessment first, second;
   ASSERT_TRUE(ca.Create(testing::AnswersFor(q, "ACME GmbH", 0), &first).ok());
@@ -324,11 +325,10 @@ TEST_F(PostgresReplicas, ReplicaKilledMidLoadLosesNoAcknowledgedWrite) {
     for (const std::string& id : tally->acked) missing += !stored.count(id);
   }
   std::cout << "replica A killed with SIGKILL mid-load: acked through A "
-            << through_a.acked.size() << " (failures: "
-            << through_a.Failures() << "), acked through B "
-            << through_b.acked.size() << " (failures: " << through_b.Failures()
-            << "), stored " << stored.size() << ", acked but missing "
-            << missing << "\n";
+            << through_a.acked.size() << " (failures: " << through_a.Failures()
+            << "), acked through B " << through_b.acked.size()
+            << " (failures: " << through_b.Failures() << "), stored "
+            << stored.size() << ", acked but missing " << missing << "\n";
   EXPECT_GT(through_a.acked.size(), 0u);
   EXPECT_GT(through_b.acked.size(), 0u);
   EXPECT_TRUE(through_b.failures.empty());
@@ -341,12 +341,13 @@ TEST_F(PostgresReplicas, DatabaseRestartUnderLoad) {
   ServerProcess a(Args());
   ASSERT_TRUE(a.Start()) << a.Log();
   Client ca(a);
-  ASSERT_TRUE(ca.WaitForHealth(kAssessmentService, kServing,
-                               std::chrono::seconds(10)));
+  ASSERT_TRUE(
+      ca.WaitForHealth(kAssessmentService, kServing, std::chrono::seconds(10)));
   const v1::Questionnaire q = ca.Questionnaire();
   std::atomic<bool> stop{false};
   Tally tally;
-  std::vector<std::thread> threads = Load(ca, q, "acme", 4, 100000, stop, tally);
+  std::vector<std::thread> threads =
+      Load(ca, q, "acme", 4, 100000, stop, tally);
   std::this_thread::sleep_for(std::chrono::seconds(1));
   PgCtl("stop");
   const size_t acked_before = tally.acked.size();
@@ -363,8 +364,8 @@ TEST_F(PostgresReplicas, DatabaseRestartUnderLoad) {
   EXPECT_THAT(down.error_message(), HasSubstr("assessment database"));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   PgCtl("start");
-  EXPECT_TRUE(ca.WaitForHealth(kAssessmentService, kServing,
-                               std::chrono::seconds(15)));
+  EXPECT_TRUE(
+      ca.WaitForHealth(kAssessmentService, kServing, std::chrono::seconds(15)));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   stop = true;
   for (auto& t : threads) t.join();
@@ -409,8 +410,8 @@ TEST_F(PostgresReplicas, DatabaseUnreachableAtStartUp) {
               HasSubstr("assessment database is unreachable"));
   EXPECT_THAT(a.Log(), HasSubstr("assessment storage unavailable"));
   PgCtl("start");
-  EXPECT_TRUE(ca.WaitForHealth(kAssessmentService, kServing,
-                               std::chrono::seconds(15)));
+  EXPECT_TRUE(
+      ca.WaitForHealth(kAssessmentService, kServing, std::chrono::seconds(15)));
   v1::Assessment stored;
   grpc::Status s = ca.Create(testing::AnswersFor(q, "acme", 0), &stored);
   EXPECT_TRUE(s.ok()) << s.error_message();
@@ -428,7 +429,8 @@ int RunDivcheckd(const std::vector<std::string>& args, std::string* output) {
   FILE* p = ::popen(command.c_str(), "r");
   char buffer[4096];
   size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, p)) > 0) output->append(buffer, n);
+  while ((n = fread(buffer, 1, sizeof buffer, p)) > 0)
+    output->append(buffer, n);
   const int status = ::pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -447,7 +449,8 @@ TEST_F(PostgresReplicas, MigrateOnlyTwiceAtOnce) {
   EXPECT_EQ(rc2, 0) << out2;
   const int migrated = (out1.find("schema migrated") != std::string::npos) +
                        (out2.find("schema migrated") != std::string::npos);
-  const std::string rows = PgQuery("SELECT count(*) FROM divcheck_schema_version");
+  const std::string rows =
+      PgQuery("SELECT count(*) FROM divcheck_schema_version");
   std::cout << "two --migrate_only at once: exit " << rc1 << " and " << rc2
             << ", " << migrated << " applied the schema, schema_version rows "
             << rows << "\n";

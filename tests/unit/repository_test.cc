@@ -6,6 +6,8 @@
 //
 // Plus what only PostgreSQL has: URL checks, an unreachable server,
 // migrations by several repositories at once.
+#include "assessment/repository.h"
+
 #include <libpq-fe.h>
 
 #include <atomic>
@@ -22,7 +24,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "assessment/postgres_repository.h"
-#include "assessment/repository.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/temp_dir.h"
@@ -220,8 +221,8 @@ TEST_P(RepositoryTest, ConcurrentInsertOnceStoresOncePerScope) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int s = 0; s < kScopes; ++s) {
-        v1::Assessment a = Stored(absl::StrCat("id-", t, "-", s), "acme",
-                                  1000 + s, s);
+        v1::Assessment a =
+            Stored(absl::StrCat("id-", t, "-", s), "acme", 1000 + s, s);
         auto r = repo().InsertOnce(
             a, CreateRequestRecord{absl::StrCat("scope-", s), "fp", 0});
         if (!r.ok()) {
@@ -248,16 +249,15 @@ INSTANTIATE_TEST_SUITE_P(Backends, RepositoryTest,
 
 TEST(PostgresUrl, AcceptsUrlsWithoutPassword) {
   EXPECT_TRUE(CheckPostgresUrl("postgresql://divcheck@db:5432/divcheck").ok());
-  EXPECT_TRUE(CheckPostgresUrl("postgres://db/divcheck?sslmode=verify-full")
-                  .ok());
+  EXPECT_TRUE(
+      CheckPostgresUrl("postgres://db/divcheck?sslmode=verify-full").ok());
   EXPECT_TRUE(CheckPostgresUrl("postgresql:///divcheck?host=/run/pg").ok());
 }
 
 TEST(PostgresUrl, RefusesPasswordsWithoutRepeatingThem) {
-  for (const char* url :
-       {"postgresql://divcheck:s3cret@db:5432/divcheck",
-        "postgresql://divcheck@db/divcheck?password=s3cret",
-        "postgres://:s3cret@db/divcheck"}) {
+  for (const char* url : {"postgresql://divcheck:s3cret@db:5432/divcheck",
+                          "postgresql://divcheck@db/divcheck?password=s3cret",
+                          "postgres://:s3cret@db/divcheck"}) {
     absl::Status s = CheckPostgresUrl(url);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << url;
     EXPECT_THAT(std::string(s.message()), HasSubstr("password"));
