@@ -66,6 +66,8 @@ bool PgExec(const std::string& sql, std::string* value = nullptr) {
   PGconn* c = PQconnectdbParams(keys, values, 1);
   bool ok = PQstatus(c) == CONNECTION_OK;
   if (ok) {
+    PQsetNoticeProcessor(
+        c, [](void*, const char*) {}, nullptr);
     PGresult* r = PQexec(c, sql.c_str());
     ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
          PQresultStatus(r) == PGRES_TUPLES_OK;
