@@ -147,6 +147,14 @@ FieldViolation LookupViolation(QuestionnaireSet::FindError error,
   }
 }
 
+// A repository error with its reason: STORAGE_UNAVAILABLE while the
+// database cannot be reached (a retry later may succeed), STORAGE_ERROR
+// otherwise.
+absl::Status StorageFailure(const absl::Status& status) {
+  return WithReason(status, absl::IsUnavailable(status) ? "STORAGE_UNAVAILABLE"
+                                                        : "STORAGE_ERROR");
+}
+
 }  // namespace
 
 AssessmentApi::AssessmentApi(
@@ -159,7 +167,8 @@ absl::Status AssessmentApi::RequireStorage() const {
   return WithReason(
       absl::FailedPreconditionError(
           "assessment storage is disabled: this server runs without "
-          "--data_dir. Only GetQuestionnaire and CreateAssessment with "
+          "--data_dir or --database. Only GetQuestionnaire and "
+          "CreateAssessment with "
           "validate_only work"),
       "STORAGE_DISABLED");
 }
@@ -311,7 +320,7 @@ absl::StatusOr<v1::Assessment> AssessmentApi::Store(
       stored = once.status();
     }
     if (!absl::IsAlreadyExists(stored) || attempt >= 3) {
-      return WithReason(stored, "STORAGE_ERROR");
+      return StorageFailure(stored);
     }
   }
 }
@@ -324,7 +333,7 @@ absl::StatusOr<v1::Assessment> AssessmentApi::Load(const std::string& id,
         absl::NotFoundError(absl::StrCat("no assessment with id \"", id, "\"")),
         "ASSESSMENT_NOT_FOUND", {{"id", id}});
   }
-  if (!a.ok()) return WithReason(a.status(), "STORAGE_ERROR");
+  if (!a.ok()) return StorageFailure(a.status());
   if (absl::Status s = caller.CheckStored(a->organization()); !s.ok()) {
     return s;
   }
@@ -382,7 +391,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentApi::ListAssessments(
   // One more than asked tells whether another page follows.
   absl::StatusOr<std::vector<v1::Assessment>> rows =
       repository_->List(*organization, after, size + 1);
-  if (!rows.ok()) return WithReason(rows.status(), "STORAGE_ERROR");
+  if (!rows.ok()) return StorageFailure(rows.status());
   v1::ListAssessmentsResponse response;
   const bool more = static_cast<int>(rows->size()) > size;
   for (int i = 0; i < std::min<int>(size, rows->size()); ++i) {

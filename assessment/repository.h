@@ -4,10 +4,11 @@
 //       OpenSqliteRepository("/var/lib/divcheck/assessments.db");
 //   RETURN_IF_ERROR((*repo)->Insert(assessment));
 //
-// The interface is small on purpose, so that a PostgreSQL backend (for
-// several server replicas sharing one database) needs only these few
-// methods. Stored assessments are immutable; Delete exists for erasure
-// requests (GDPR Art. 17), not for editing.
+// The interface is small on purpose: the PostgreSQL backend
+// (postgres_repository.h, for several server replicas sharing one database)
+// implements the same few methods with the same semantics. Stored assessments
+// are immutable; Delete exists for erasure requests (GDPR Art. 17), not for
+// editing.
 //
 // Implementations are safe for concurrent use by multiple threads.
 #ifndef DIVCHECK_ASSESSMENT_REPOSITORY_H_
@@ -88,6 +89,12 @@ class AssessmentRepository {
   // Removes the assessment with `id` and the request records that point to
   // it. Errors: NOT_FOUND.
   virtual absl::Status Delete(absl::string_view id) = 0;
+
+  // Whether the store can serve calls now: OK, or the error a call would
+  // get (UNAVAILABLE while a database server cannot be reached). The
+  // PostgreSQL backend makes one round trip; SQLite, a local file, is
+  // always OK once open.
+  virtual absl::Status CheckHealth() { return absl::OkStatus(); }
 };
 
 // The SQLite schema version this build creates and migrates to.

@@ -12,6 +12,9 @@ PACKAGES=(
   libgumbo-dev libjemalloc-dev libcli11-dev
   libzip-dev libxml2-dev libpoppler-cpp-dev
   libcsv-dev
+  # The PostgreSQL assessment store (libpq) and, for its tests, a real
+  # PostgreSQL 15 server that tests/pg/with_postgres.sh starts and stops.
+  libpq-dev postgresql
   libcpp-httplib-dev nghttp2-client wrk
   clang-format
   clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14

@@ -61,6 +61,7 @@
 #include "service/scan_service.h"
 #include "service/server_help.h"
 #include "service/server_options.h"
+#include "service/storage.h"
 #include "service/tls_credentials.h"
 
 namespace divcheck::service {
@@ -126,6 +127,7 @@ void Drain(const sigset_t& signals, std::chrono::seconds drain) {
 // Runs on its own thread until SIGTERM or SIGINT has stopped the servers;
 // `reload` runs on SIGHUP. `http` may be null.
 void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
+                   const std::function<void()>& before_stop,
                    grpc::Server& server, HttpServer* http,
                    std::chrono::seconds grace, std::chrono::seconds drain,
                    JsonLog& log) {
@@ -144,6 +146,7 @@ void HandleSignals(const sigset_t& signals, const std::function<void()>& reload,
     // still served for the drain delay; then new calls are refused
     // (UNAVAILABLE) and in-flight ones get the grace period before
     // cancellation.
+    before_stop();
     grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
     if (health != nullptr) health->SetServingStatus(false);
     if (drain.count() > 0) {
@@ -177,9 +180,9 @@ struct Backends {
   std::unique_ptr<Engine> engine;
   std::string questionnaire_dir;
   std::shared_ptr<const assessment::QuestionnaireSet> questionnaires;
-  // Null without --data_dir.
+  // Null without --database and --data_dir.
   std::unique_ptr<assessment::AssessmentRepository> repository;
-  std::string assessment_db;
+  std::string assessment_db;  // the SQLite file, or "postgresql"
   std::optional<ApiKeys> keys;
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Null without --metrics_listen.
@@ -255,16 +258,12 @@ absl::Status LoadBackends(const ServerOptions& options, JsonLog& log,
     return Prefixed("cannot load questionnaires", questionnaires.status());
   }
   out->questionnaires = *std::move(questionnaires);
-  if (!options.data_dir.empty()) {
-    out->assessment_db =
-        (std::filesystem::path(options.data_dir) / "assessments.db").string();
-    absl::StatusOr<std::unique_ptr<assessment::AssessmentRepository>> repo =
-        assessment::OpenSqliteRepository(out->assessment_db);
-    if (!repo.ok()) {
-      return Prefixed("cannot open assessment storage", repo.status());
-    }
-    out->repository = *std::move(repo);
+  absl::StatusOr<Storage> storage = OpenStorage(options);
+  if (!storage.ok()) {
+    return Prefixed("cannot open assessment storage", storage.status());
   }
+  out->repository = std::move(storage->repository);
+  out->assessment_db = std::move(storage->description);
   absl::StatusOr<ApiKeys> keys = ApiKeys::FromConfig(options.config.api_keys());
   if (!keys.ok()) return Prefixed("bad api_keys in config", keys.status());
   out->keys.emplace(*std::move(keys));
@@ -342,7 +341,8 @@ std::unique_ptr<grpc::Server> StartServer(
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(kServiceName, true);
-  health->SetServingStatus(kAssessmentServiceName, true);
+  // PostgreSQL: NOT_SERVING until the StorageMonitor has reached it.
+  health->SetServingStatus(kAssessmentServiceName, options.database.empty());
   return server;
 }
 
@@ -423,6 +423,17 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
     }
     http_port_bound = *http_port;
   }
+  // Assessment health follows the database (storage.h).
+  std::unique_ptr<StorageMonitor> storage_monitor;
+  if (backends.repository != nullptr) {
+    grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+    storage_monitor = std::make_unique<StorageMonitor>(
+        backends.repository.get(), &log,
+        [health](bool serving) {
+          health->SetServingStatus(kAssessmentServiceName, serving);
+        },
+        std::chrono::seconds(2));
+  }
   LogListening(options, backends, port, http_port_bound, log);
 
   std::unique_ptr<DirectoryWatcher> watcher;
@@ -450,9 +461,13 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
           next.ok() ? http->Reload(HttpOptionsFor(*next)) : next.status(), log);
     }
   };
+  const std::function<void()> before_stop = [&storage_monitor] {
+    if (storage_monitor != nullptr) storage_monitor->Stop();
+  };
   std::thread signal_thread(
-      HandleSignals, std::cref(signals), std::cref(reload), std::ref(*server),
-      http.get(), options.shutdown_grace, options.drain, std::ref(log));
+      HandleSignals, std::cref(signals), std::cref(reload),
+      std::cref(before_stop), std::ref(*server), http.get(),
+      options.shutdown_grace, options.drain, std::ref(log));
   server->Wait();
   signal_thread.join();
   if (watcher != nullptr) watcher->Stop();
@@ -510,6 +525,7 @@ int Run(int argc, char** argv) {
   }
   // Per-call lines are written in batches, at least every 100 ms.
   JsonLog log(stdout, std::chrono::milliseconds(100));
+  if (options->migrate_only) return MigrateOnly(*options, log);
   SetGrpcLogTarget(&log);
   gpr_set_log_function(ForwardGrpcLog);
   const int status = Serve(*options, signals, log);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "assessment/postgres_repository.h"
 #include "base/file.h"
 #include "base/status_macros.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -33,9 +34,9 @@ ABSL_FLAG(std::optional<std::string>, metrics_listen, std::nullopt,
 ABSL_FLAG(bool, reflection, true, "gRPC server reflection");
 ABSL_FLAG(std::optional<std::string>, data_dir, std::nullopt,
           "directory for server data (created if missing); self-assessments "
-          "are stored in DIR/assessments.db (SQLite). Without it "
-          "AssessmentService stores nothing (FAILED_PRECONDITION, "
-          "STORAGE_DISABLED)");
+          "are stored in DIR/assessments.db (SQLite) unless --database is "
+          "given. Without either, AssessmentService stores nothing "
+          "(FAILED_PRECONDITION, STORAGE_DISABLED)");
 ABSL_FLAG(std::optional<std::string>, questionnaires, std::nullopt,
           "self-assessment questionnaires (default: $DIVCHECK_QUESTIONNAIRES, "
           "the installed ones, or the source tree's)");
@@ -86,6 +87,28 @@ ABSL_FLAG(std::optional<std::string>, http_listen, std::nullopt,
 ABSL_FLAG(std::optional<uint32_t>, http_threads, std::nullopt,
           "threads serving the HTTP port, one per open keep-alive connection "
           "(default 64, at most 1024)");
+ABSL_FLAG(std::optional<std::string>, database, std::nullopt,
+          "store self-assessments in PostgreSQL, shared by several divcheckd "
+          "replicas: postgresql://USER@HOST:PORT/DATABASE (libpq URL, e.g. "
+          "?sslmode=verify-full). Never put the password in it (it would show "
+          "in ps): use --database_password_file or the environment variable "
+          "DIVCHECK_DATABASE_PASSWORD (or PGPASSWORD). Schema migrations run "
+          "at start-up. Default: SQLite in --data_dir");
+ABSL_FLAG(std::optional<std::string>, database_password_file, std::nullopt,
+          "file whose first line is the --database password");
+ABSL_FLAG(std::optional<uint32_t>, database_pool_size, std::nullopt,
+          "most PostgreSQL connections this process opens (default 8, "
+          "1..100)");
+ABSL_FLAG(std::optional<uint32_t>, database_connect_timeout_seconds,
+          std::nullopt,
+          "longest wait for a PostgreSQL connection (default 5, 1..300)");
+ABSL_FLAG(std::optional<uint32_t>, database_statement_timeout_seconds,
+          std::nullopt,
+          "longest a PostgreSQL statement may run (default 10, 1..300)");
+ABSL_FLAG(bool, migrate_only, false,
+          "apply the assessment storage's schema migrations (--database, or "
+          "SQLite in --data_dir) and exit: 0 when the schema is current, 1 "
+          "when the database cannot be reached or migrated");
 
 namespace divcheck::service {
 
@@ -109,8 +132,19 @@ stops: health turns NOT_SERVING, calls are still served for --drain_seconds,
 then new calls are refused (UNAVAILABLE), in-flight calls get the grace
 period, exit status 0.
 
+Self-assessments are stored in SQLite in --data_dir, or in PostgreSQL with
+--database=postgresql://USER@HOST:PORT/DATABASE, shared by several replicas
+(password from --database_password_file, $DIVCHECK_DATABASE_PASSWORD or
+$PGPASSWORD, never in the URL). Schema migrations run at start-up under an
+advisory lock; --migrate_only applies them and exits. While PostgreSQL is
+unreachable (also at start-up) scanning keeps working, assessment calls fail
+with UNAVAILABLE and the health of divcheck.v1.AssessmentService is
+NOT_SERVING until the database is back; see docs/DEPLOY.md.
+
 Exit status: 0 after a clean stop; 1 when start-up fails or a flag is unknown
 or malformed; 2 when a flag's value is out of range or the config file is bad.
+With --migrate_only: 0 when the schema is current, 1 when the database cannot
+be reached or migrated.
 
 Logs are JSON lines on standard output. Submitted text is never logged.)";
 
@@ -157,6 +191,46 @@ std::string Resolve(const fs::path& base, const std::string& path) {
   return (base / path).lexically_normal().string();
 }
 
+// The --database flags over the config file's, checked.
+absl::Status ApplyDatabaseFlags(ServerOptions* o) {
+  if (auto v = absl::GetFlag(FLAGS_database)) o->database = *v;
+  if (auto v = absl::GetFlag(FLAGS_database_password_file)) {
+    o->database_password_file = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_database_pool_size)) {
+    o->database_pool_size = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_database_connect_timeout_seconds)) {
+    o->database_connect_timeout = std::chrono::seconds(*v);
+  }
+  if (auto v = absl::GetFlag(FLAGS_database_statement_timeout_seconds)) {
+    o->database_statement_timeout = std::chrono::seconds(*v);
+  }
+  o->migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  if (!o->database.empty()) {
+    RETURN_IF_ERROR(assessment::CheckPostgresUrl(o->database));
+  }
+  if (o->database_pool_size == 0 || o->database_pool_size > 100) {
+    return absl::InvalidArgumentError(
+        "--database_pool_size must be between 1 and 100");
+  }
+  for (const auto& [name, value] :
+       {std::pair{"database_connect_timeout_seconds",
+                  o->database_connect_timeout},
+        std::pair{"database_statement_timeout_seconds",
+                  o->database_statement_timeout}}) {
+    if (value.count() < 1 || value.count() > 300) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " must be between 1 and 300"));
+    }
+  }
+  if (o->migrate_only && o->database.empty() && o->data_dir.empty()) {
+    return absl::InvalidArgumentError(
+        "--migrate_only needs --database (PostgreSQL) or --data_dir (SQLite)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status SplitHostPort(absl::string_view address, std::string* host,
@@ -190,6 +264,8 @@ absl::StatusOr<config::v1::ServerConfig> LoadServerConfig(
   const fs::path base = fs::absolute(fs::path(path)).parent_path();
   config.set_lexicon_dir(Resolve(base, config.lexicon_dir()));
   config.set_data_dir(Resolve(base, config.data_dir()));
+  config.set_database_password_file(
+      Resolve(base, config.database_password_file()));
   if (config.has_tls()) {
     config::v1::Tls* tls = config.mutable_tls();
     tls->set_cert_file(Resolve(base, tls->cert_file()));
@@ -304,6 +380,18 @@ static void ApplyConfig(const config::v1::ServerConfig& c, ServerOptions* out) {
   if (c.http_deadline_ms() != 0) {
     o.http_deadline = std::chrono::milliseconds(c.http_deadline_ms());
   }
+  o.database = c.database();
+  o.database_password_file = c.database_password_file();
+  if (c.database_pool_size() != 0)
+    o.database_pool_size = c.database_pool_size();
+  if (c.database_connect_timeout_seconds() != 0) {
+    o.database_connect_timeout =
+        std::chrono::seconds(c.database_connect_timeout_seconds());
+  }
+  if (c.database_statement_timeout_seconds() != 0) {
+    o.database_statement_timeout =
+        std::chrono::seconds(c.database_statement_timeout_seconds());
+  }
   o.config = c;
 }
 
@@ -346,7 +434,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   }
   if (auto v = absl::GetFlag(FLAGS_http_listen)) o.http_listen = *v;
   if (auto v = absl::GetFlag(FLAGS_http_threads)) o.http_threads = *v;
-
+  RETURN_IF_ERROR(ApplyDatabaseFlags(&o));
   RETURN_IF_ERROR(ApplyLimits(&o));
 
   std::string host;

@@ -45,6 +45,12 @@ ABSL_DECLARE_FLAG(std::optional<uint32_t>, auth_failure_window_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, drain_seconds);
 ABSL_DECLARE_FLAG(std::optional<std::string>, http_listen);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, http_threads);
+ABSL_DECLARE_FLAG(std::optional<std::string>, database);
+ABSL_DECLARE_FLAG(std::optional<std::string>, database_password_file);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, database_pool_size);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, database_connect_timeout_seconds);
+ABSL_DECLARE_FLAG(std::optional<uint32_t>, database_statement_timeout_seconds);
+ABSL_DECLARE_FLAG(bool, migrate_only);
 
 namespace divcheck::service {
 
@@ -91,6 +97,16 @@ struct ServerOptions {
   uint32_t http_threads = 64;
   std::vector<std::string> http_cors_origins;
   std::chrono::milliseconds http_deadline{30000};
+  // PostgreSQL for the self-assessments (a URL without password; checked);
+  // empty: SQLite in data_dir.
+  std::string database;
+  std::string database_password_file;
+  uint32_t database_pool_size = 8;                      // 1–100
+  std::chrono::seconds database_connect_timeout{5};     // 1–300 s
+  std::chrono::seconds database_statement_timeout{10};  // 1–300 s
+  // Apply the storage's schema migrations and exit.
+  bool migrate_only = false;
+
   // API keys and TLS exactly as configured (paths made absolute).
   config::v1::ServerConfig config;
 };

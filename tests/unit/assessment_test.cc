@@ -444,36 +444,8 @@ TEST(SqliteRepository, FilesAreOwnerOnly) {
   ::umask(old_umask);
 }
 
-TEST(SqliteRepository, CreateReadListDelete) {
-  TempDir dir;
-  auto repo = OpenSqliteRepository(dir.path() + "/a.db");
-  ASSERT_TRUE(repo.ok()) << repo.status();
-  ASSERT_TRUE((*repo)->Insert(Stored("a1", "acme", 100, 40)).ok());
-  ASSERT_TRUE((*repo)->Insert(Stored("a2", "acme", 200, 60)).ok());
-  ASSERT_TRUE((*repo)->Insert(Stored("a3", "acme", 200, 70)).ok());
-  ASSERT_TRUE((*repo)->Insert(Stored("b1", "other", 300, 10)).ok());
-  EXPECT_EQ((*repo)->Insert(Stored("a1", "acme", 1, 1)).code(),
-            absl::StatusCode::kAlreadyExists);
-  auto got = (*repo)->Get("a2");
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->overall_score(), 60);
-  EXPECT_EQ((*repo)->Get("zz").status().code(), absl::StatusCode::kNotFound);
-
-  auto page1 = (*repo)->List("acme", std::nullopt, 2);
-  ASSERT_TRUE(page1.ok());
-  ASSERT_EQ(page1->size(), 2u);
-  EXPECT_EQ((*page1)[0].id(), "a3");  // same time: id descending
-  EXPECT_EQ((*page1)[1].id(), "a2");
-  auto page2 = (*repo)->List("acme", ListPosition{200 * 1000000LL, "a2"}, 2);
-  ASSERT_TRUE(page2.ok());
-  ASSERT_EQ(page2->size(), 1u);
-  EXPECT_EQ((*page2)[0].id(), "a1");
-  EXPECT_TRUE((*repo)->List("nobody", std::nullopt, 5)->empty());
-
-  ASSERT_TRUE((*repo)->Delete("a1").ok());
-  EXPECT_EQ((*repo)->Delete("a1").code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ((*repo)->Get("a1").status().code(), absl::StatusCode::kNotFound);
-}
+// CRUD, pagination and request records: repository_test.cc, for both
+// backends.
 
 int64_t QueryInt(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
