@@ -3,6 +3,7 @@
 #include <array>
 #include <bitset>
 
+#include "absl/strings/ascii.h"
 #include "analyzers/document.h"
 #include "unicode/bytestream.h"
 #include "unicode/normalizer2.h"
@@ -119,6 +120,67 @@ const std::array<std::string, kLookEnd - kLookFirst>& LookAlikes() {
   return *table;
 }
 
+bool IsHorizontalSpace(char c) { return c == ' ' || c == '\t'; }
+
+// The words after a hyphen at a line end that show it is a compound cut
+// short before a conjunction ("Kranken- und Altenpflege"), not a word
+// broken over two lines.
+bool IsConjunction(absl::string_view word) {
+  for (const char* w :
+       {"und", "oder", "bzw", "sowie", "bis", "and", "or", "to"}) {
+    if (word == w) return true;
+  }
+  return false;
+}
+
+// For the line break at byte `nl` of `text`: the range to drop when it
+// breaks a hyphenated word — from the hyphen to the first letter of the
+// next line — or {0, 0}.
+std::pair<uint32_t, uint32_t> HyphenJoinAt(absl::string_view text, size_t nl) {
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  size_t b = nl;
+  if (b > 0 && text[b - 1] == '\r') --b;
+  while (b > 0 && IsHorizontalSpace(text[b - 1])) --b;
+  size_t hyphen;
+  if (b >= 1 && text[b - 1] == '-') {
+    hyphen = b - 1;
+  } else if (b >= 2 && text.substr(b - 2, 2) == "\xC2\xAD") {
+    hyphen = b - 2;  // U+00AD soft hyphen
+  } else if (b >= 3 && text.substr(b - 3, 3) == "\xE2\x80\x90") {
+    hyphen = b - 3;  // U+2010 hyphen
+  } else {
+    return {0, 0};
+  }
+  if (hyphen == 0) return {0, 0};
+  int32_t p = static_cast<int32_t>(hyphen);
+  UChar32 before;
+  U8_PREV(bytes, 0, p, before);
+  if (before < 0 || !u_isalpha(before)) return {0, 0};
+  size_t a = nl + 1;
+  while (a < text.size() && IsHorizontalSpace(text[a])) ++a;
+  if (a >= text.size()) return {0, 0};
+  int32_t q = static_cast<int32_t>(a);
+  UChar32 after;
+  U8_NEXT(bytes, q, static_cast<int32_t>(text.size()), after);
+  if (after < 0 || !u_islower(after)) return {0, 0};
+  size_t w = a;
+  while (w < text.size() && absl::ascii_isalpha(text[w])) ++w;
+  const bool word_ends =
+      w == text.size() || static_cast<uint8_t>(text[w]) < 0x80;
+  if (word_ends && IsConjunction(text.substr(a, w - a))) return {0, 0};
+  return {static_cast<uint32_t>(hyphen), static_cast<uint32_t>(a)};
+}
+
+// The line-break hyphenations of `text`, in text order.
+void FindHyphenJoins(absl::string_view text,
+                     std::vector<std::pair<uint32_t, uint32_t>>* joins) {
+  for (size_t nl = text.find('\n'); nl != absl::string_view::npos;
+       nl = text.find('\n', nl + 1)) {
+    const std::pair<uint32_t, uint32_t> j = HyphenJoinAt(text, nl);
+    if (j.second != 0) joins->push_back(j);
+  }
+}
+
 // Pass 1: whether anything but NFC needs doing, and the mixed-script words
 // (runs of word code points and format characters).
 bool FindWork(absl::string_view text,
@@ -172,7 +234,9 @@ void AppendNormalised(const icu::Normalizer2& n, absl::string_view s,
 
 // Pass 2: the view, normalisation segment by normalisation segment.
 void Build(absl::string_view text, const icu::Normalizer2& nfc,
-           const icu::Normalizer2& nfkc, MatchText* out) {
+           const icu::Normalizer2& nfkc,
+           const std::vector<std::pair<uint32_t, uint32_t>>& joins,
+           MatchText* out) {
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
   std::string& o = out->text;
@@ -182,9 +246,20 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
   const auto& mixed = out->mixed_script_words;
   size_t next_mixed = 0;
   std::string scratch;
+  size_t next_join = 0;
   for (int32_t i = 0; i < length;) {
+    // A line-break hyphenation: its bytes belong to no unit of the view.
+    if (next_join < joins.size() &&
+        static_cast<uint32_t>(i) == joins[next_join].first) {
+      i = static_cast<int32_t>(joins[next_join].second);
+      ++next_join;
+      continue;
+    }
+    const int32_t stop = next_join < joins.size()
+                             ? static_cast<int32_t>(joins[next_join].first)
+                             : length;
     // ASCII not followed by a combining mark: one unit per byte.
-    while (i < length && bytes[i] < 0x80 &&
+    while (i < stop && bytes[i] < 0x80 &&
            (i + 1 == length || bytes[i + 1] < 0x80)) {
       o.push_back(static_cast<char>(bytes[i]));
       out->begin.push_back(static_cast<uint32_t>(i));
@@ -192,13 +267,14 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
       ++i;
     }
     if (i == length) break;
+    if (i == stop) continue;
     const int32_t s = i;
     UChar32 c;
     U8_NEXT_UNSAFE(bytes, i, c);
     const int32_t first_end = i;
     // The segment runs to the next code point with a boundary before it
     // under both NFC and NFKC.
-    while (i < length && bytes[i] >= 0x80) {
+    while (i < stop && bytes[i] >= 0x80) {
       int32_t j = i;
       UChar32 d;
       U8_NEXT_UNSAFE(bytes, j, d);
@@ -249,6 +325,14 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
 
 bool IsMatchPlain(int32_t c) { return c < kPlainLimit && PlainTable()[c]; }
 
+bool HasLineBreakHyphen(absl::string_view text) {
+  for (size_t nl = text.find('\n'); nl != absl::string_view::npos;
+       nl = text.find('\n', nl + 1)) {
+    if (HyphenJoinAt(text, nl).second != 0) return true;
+  }
+  return false;
+}
+
 absl::Status MakeMatchText(absl::string_view text, MatchText* out) {
   *out = MatchText();
   UErrorCode status = U_ZERO_ERROR;
@@ -257,7 +341,9 @@ absl::Status MakeMatchText(absl::string_view text, MatchText* out) {
   if (U_FAILURE(status)) {
     return absl::InternalError("ICU normalisers unavailable");
   }
-  const bool work = FindWork(text, &out->mixed_script_words);
+  std::vector<std::pair<uint32_t, uint32_t>> joins;
+  FindHyphenJoins(text, &joins);
+  const bool work = FindWork(text, &out->mixed_script_words) || !joins.empty();
   if (!work &&
       nfc->isNormalizedUTF8(
           icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
@@ -266,7 +352,7 @@ absl::Status MakeMatchText(absl::string_view text, MatchText* out) {
     return absl::OkStatus();
   }
   out->changed = true;
-  Build(text, *nfc, *nfkc, out);
+  Build(text, *nfc, *nfkc, joins, out);
   return absl::OkStatus();
 }
 
