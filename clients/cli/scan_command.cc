@@ -15,19 +15,30 @@
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
 #include "clients/cli/report_format.h"
+#include "formats/document.h"
 
 namespace divcheck::cli {
 
 const char kScanHelp[] = R"(Usage: divcheck scan [options] FILE... | -
 
-Scans each FILE (UTF-8 text; `-` reads standard input) and prints, for
+Scans each FILE (`-` reads standard input) and prints, for
 every finding, `file:line:col: severity: message [rule-id]` with the words
 found, what to write instead and the legal basis, then the score (0–100,
-100 = nothing to improve) and grade.
+100 = nothing to improve) and grade. A FILE may be text (UTF-8, UTF-16 with
+a byte order mark, Windows-1252/Latin-1), HTML, Word (.docx), OpenDocument
+(.odt) or PDF, found from its content; lines, columns and offsets are those
+of the text read from it (`divcheck extract FILE` prints that text).
 
 Options:
   --format=text|json     text (default) is for people; json prints each
                          report as one line of proto3 JSON (one line per file)
+  --include-text         with --format=json: print per file
+                         {"report":…,"extractedText":…,"detectedFormat":…,
+                         "detectedEncoding":…} (ScanDocument's answer), so
+                         the offsets can be looked up in the text read
+  --encoding=NAME        read text and HTML files in this encoding instead
+                         of detecting it: utf-8, utf-16, windows-1252,
+                         latin-1 or another ICU converter name
   --lang=auto|de|en      language of the ads (default auto: detected)
   --fail-on=hint|warning|critical
                          exit with status 1 when a finding at or above this
@@ -56,7 +67,8 @@ Options:
                          translations, so only the ad's own language is
                          accepted (anything else is an error)
   --server=HOST:PORT     scan through a divcheckd server instead of
-                         in-process; the output is the same. The API key,
+                         in-process; the output is the same (documents are
+                         read here and their text is sent). The API key,
                          if the server wants one, is read from
                          $DIVCHECK_API_KEY or the file $DIVCHECK_API_KEY_FILE
                          (sent only over TLS or to a loopback address,
@@ -87,6 +99,8 @@ struct ScanFlags {
   std::optional<std::string> lexicons;
   ConnectionFlags remote;
   std::vector<std::string> inputs;
+  std::string encoding;  // "" (detect) or an ICU converter name
+  bool include_text = false;
   // The per-request options of every ScanTextRequest (fields 110–114).
   v1::ScanTextRequest options;
 };
@@ -152,9 +166,16 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("min-severity", &min_severity);
   line.Add("employer", &employer);
   line.Add("report-lang", &report_lang);
+  line.Add("encoding", &flags->encoding);
+  line.AddFlag("include-text", &flags->include_text);
   if (std::optional<int> done =
           ParseCommandLine(&line, argc, argv, kScanHelp)) {
     return done;
+  }
+  if (!flags->encoding.empty()) {
+    if (absl::Status s = formats::CheckEncoding(flags->encoding); !s.ok()) {
+      return Usage(absl::StrCat("--encoding: ", s.message()), kScanHelp);
+    }
   }
   if (std::optional<int> done =
           CheckOptionFlags(disable, only, min_severity, employer, report_lang,
@@ -213,15 +234,16 @@ int ScanCommand(int argc, char** argv) {
   for (const std::string& path : flags.inputs) {
     // Read with room above the limit, so that the api (in-process or the
     // server's) is what refuses a text too large, with the same words.
-    absl::StatusOr<std::string> text = ReadInput(path, 4 * flags.max_bytes);
-    if (text.ok()) request.set_text(*std::move(text));
+    absl::StatusOr<formats::ExtractedText> doc =
+        ReadDocumentInput(path, 4 * flags.max_bytes, flags.encoding, "");
+    if (doc.ok()) request.set_text(std::move(doc->text));
     const absl::Status scanned =
-        text.ok() ? backend->ScanInto(request, &report) : text.status();
+        doc.ok() ? backend->ScanInto(request, &report) : doc.status();
     if (!scanned.ok()) {
       std::cout << out << std::flush;
       out.clear();
       // Read errors name the input; scan errors get the path in front.
-      std::cerr << "divcheck: " << (text.ok() ? path + ": " : "")
+      std::cerr << "divcheck: " << (doc.ok() ? path + ": " : "")
                 << scanned.message() << "\n";
       input_error = true;
       continue;
@@ -235,7 +257,15 @@ int ScanCommand(int argc, char** argv) {
       not_checked = true;
     }
     const std::string name = InputName(path);
-    if (flags.report.format == "json") {
+    if (flags.report.format == "json" && flags.include_text) {
+      v1::ScanDocumentResponse response;
+      response.mutable_report()->Swap(&report);
+      response.set_extracted_text(request.text());
+      response.set_detected_format(formats::FormatName(doc->format));
+      response.set_detected_encoding(doc->encoding);
+      absl::StrAppend(&out, FormatJsonMessage(response), "\n");
+      response.mutable_report()->Swap(&report);
+    } else if (flags.report.format == "json") {
       absl::StrAppend(&out, FormatJson(report), "\n");
     } else {
       absl::StrAppend(&out, FormatText(name, report, flags.report.style));
