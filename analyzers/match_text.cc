@@ -2,6 +2,7 @@
 
 #include <array>
 #include <bitset>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "analyzers/document.h"
@@ -139,14 +140,19 @@ bool IsConjunction(absl::string_view word) {
 std::pair<uint32_t, uint32_t> HyphenJoinAt(absl::string_view text, size_t nl) {
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
   size_t b = nl;
-  if (b > 0 && text[b - 1] == '\r') --b;
+  if (b > 0 && bytes[b - 1] == '\r') --b;
   while (b > 0 && IsHorizontalSpace(text[b - 1])) --b;
+  // Most lines end in no hyphen: one byte tells.
+  if (b == 0) return {0, 0};
+  const uint8_t last = bytes[b - 1];
+  if (last != '-' && last != 0xAD && last != 0x90) return {0, 0};
   size_t hyphen;
-  if (b >= 1 && text[b - 1] == '-') {
+  if (last == '-') {
     hyphen = b - 1;
-  } else if (b >= 2 && text.substr(b - 2, 2) == "\xC2\xAD") {
+  } else if (last == 0xAD && b >= 2 && bytes[b - 2] == 0xC2) {
     hyphen = b - 2;  // U+00AD soft hyphen
-  } else if (b >= 3 && text.substr(b - 3, 3) == "\xE2\x80\x90") {
+  } else if (last == 0x90 && b >= 3 && bytes[b - 3] == 0xE2 &&
+             bytes[b - 2] == 0x80) {
     hyphen = b - 3;  // U+2010 hyphen
   } else {
     return {0, 0};
@@ -174,9 +180,12 @@ std::pair<uint32_t, uint32_t> HyphenJoinAt(absl::string_view text, size_t nl) {
 // The line-break hyphenations of `text`, in text order.
 void FindHyphenJoins(absl::string_view text,
                      std::vector<std::pair<uint32_t, uint32_t>>* joins) {
-  for (size_t nl = text.find('\n'); nl != absl::string_view::npos;
-       nl = text.find('\n', nl + 1)) {
-    const std::pair<uint32_t, uint32_t> j = HyphenJoinAt(text, nl);
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr;
+       ++p) {
+    const std::pair<uint32_t, uint32_t> j = HyphenJoinAt(text, p - begin);
     if (j.second != 0) joins->push_back(j);
   }
 }
@@ -326,9 +335,12 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
 bool IsMatchPlain(int32_t c) { return c < kPlainLimit && PlainTable()[c]; }
 
 bool HasLineBreakHyphen(absl::string_view text) {
-  for (size_t nl = text.find('\n'); nl != absl::string_view::npos;
-       nl = text.find('\n', nl + 1)) {
-    if (HyphenJoinAt(text, nl).second != 0) return true;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr;
+       ++p) {
+    if (HyphenJoinAt(text, p - begin).second != 0) return true;
   }
   return false;
 }
