@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -31,6 +32,7 @@
 #include "clients/cli/audit_remote.h"
 #include "clients/cli/audit_report.h"
 #include "clients/cli/audit_summary.h"
+#include "clients/cli/backend.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
 #include "clients/cli/connection.h"
@@ -386,23 +388,50 @@ void SkipDone(const std::vector<AuditResult>& previous, std::vector<Ad>* ads,
 }
 
 // Scans the summary's worst ads again for their findings.
-void AddWorstFindings(const Engine& engine, const AuditFlags& flags,
-                      const std::vector<Ad>& ads,
+// Scans one ad again for the worst ads' findings.
+using RescanAd = std::function<absl::Status(const Ad& ad, v1::Report* report)>;
+
+void AddWorstFindings(const RescanAd& rescan, const std::vector<Ad>& ads,
                       const std::vector<Ad>& skipped, AuditSummary* summary) {
   std::map<std::string, const Ad*> by_id;
   for (const std::vector<Ad>* list : {&skipped, &ads}) {
     for (const Ad& ad : *list) by_id.emplace(ad.id, &ad);
   }
   v1::Report report;
-  ScanOptions options;
   for (AuditResult& r : *summary->mutable_worst()) {
     auto it = by_id.find(r.id());
     if (it == by_id.end() || !it->second->error.empty()) continue;
-    options.language = it->second->lang.empty() ? flags.lang : it->second->lang;
-    if (engine.ScanTextInto(it->second->text, options, &report).ok()) {
-      AddFindings(report, &r);
-    }
+    if (rescan(*it->second, &report).ok()) AddFindings(report, &r);
   }
+}
+
+// The worst ads' findings, scanned again in-process or through the servers
+// (then the replicas see one more call for each of the ten).
+void AddWorstFindings(const Engine* engine, const AuditFlags& flags,
+                      const std::vector<Ad>& ads,
+                      const std::vector<Ad>& skipped, AuditSummary* summary) {
+  if (engine != nullptr) {
+    ScanOptions options;
+    AddWorstFindings(
+        [&](const Ad& ad, v1::Report* report) {
+          options.language = ad.lang.empty() ? flags.lang : ad.lang;
+          return engine->ScanTextInto(ad.text, options, report);
+        },
+        ads, skipped, summary);
+    return;
+  }
+  std::unique_ptr<ScanBackend> backend =
+      MakeScanBackend(flags.remote, std::nullopt, flags.max_bytes, 1);
+  if (backend == nullptr) return;
+  v1::ScanTextRequest request;
+  request.set_document_kind(v1::DOCUMENT_KIND_JOB_AD);
+  AddWorstFindings(
+      [&](const Ad& ad, v1::Report* report) {
+        request.set_text(ad.text);
+        request.set_language_code(ad.lang.empty() ? flags.lang : ad.lang);
+        return backend->ScanInto(request, report);
+      },
+      ads, skipped, summary);
 }
 
 // Writes each --report file; false (with the error printed) when one
@@ -522,10 +551,7 @@ int AuditCommand(int argc, char** argv) {
   summary.set_seconds(seconds);
   summary.set_ads_per_second(seconds > 0 ? (all.size() - resumed) / seconds
                                          : 0);
-  // Through a server the worst ads keep their rule ids only (their
-  // findings would need a second round of calls).
-  if (engine != nullptr)
-    AddWorstFindings(*engine, flags, ads, skipped, &summary);
+  AddWorstFindings(engine.get(), flags, ads, skipped, &summary);
   PrintSummary(flags, summary);
   bool written_ok = WriteReports(flags, summary);
   if (output.is_open()) {
