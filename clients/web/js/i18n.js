@@ -165,6 +165,12 @@ const STRINGS = {
 
 export const UI_LANGUAGES = ['de', 'en'];
 
+// Adds a page module's own strings ({de: {...}, en: {...}}), so each page
+// keeps its words beside its code.
+export function addStrings(more) {
+  for (const lang of UI_LANGUAGES) Object.assign(STRINGS[lang], more[lang] || {});
+}
+
 // The UI language for a list of browser languages (navigator.languages):
 // the first that is German or English, else English.
 export function pickLanguage(preferred) {

@@ -5,11 +5,19 @@
 
 import { ApiError, scan } from './api.js';
 import { renderMarks, setActiveMark } from './highlight.js';
-import { formatNumber, pickLanguage, setLanguage, t, language } from './i18n.js';
+import { addStrings, formatNumber, pickLanguage, setLanguage, t, language } from './i18n.js';
 import { codePointToUtf16, spanRange } from './offsets.js';
 import { SEVERITY, isChecked, renderBalance, renderDimensions, renderFindings,
          renderGood, renderScore } from './report.js';
 import { fitReplacement } from './suggest.js';
+import { ACCEPT, formatOf, textOfFile } from './upload.js';
+import * as pageRules from './page_rules.js';
+import * as pageWorkshop from './page_workshop.js';
+
+addStrings({
+  de: { navAd: 'Anzeige prüfen', navForm: 'Formular prüfen', navAssessment: 'Selbstcheck' },
+  en: { navAd: 'Ad check', navForm: 'Form check', navAssessment: 'Self-assessment' },
+});
 
 const DEBOUNCE_MS = 400;
 const UI_LANGUAGE_KEY = 'divcheck.uiLanguage';
@@ -19,7 +27,7 @@ const ui = {
   ad: $('ad'), backdrop: $('backdrop'), adLanguage: $('ad-language'),
   uiLanguage: $('ui-language'), status: $('status'), error: $('error'),
   results: $('results'), score: $('score'), dimensions: $('dimensions'),
-  balance: $('balance'), findings: $('findings'), good: $('good'),
+  balance: $('balance'), findings: $('findings'), good: $('good'), file: $('ad-file'),
 };
 
 const state = {
@@ -223,6 +231,89 @@ function followCaret() {
   if (li) li.classList.add('current');
 }
 
+// ---------------------------------------------------------------- files
+
+// Puts `text` in the text box (undoable) and checks it.
+function loadText(text) {
+  ui.ad.focus();
+  ui.ad.select();
+  if (document.activeElement !== ui.ad || !document.execCommand('insertText', false, text)) {
+    ui.ad.value = text;
+    onInput();
+  }
+  check();
+}
+
+async function openFile() {
+  const file = ui.file.files && ui.file.files[0];
+  if (!file) return;
+  ui.error.hidden = true;
+  ui.status.textContent = t('fileReading', { name: file.name });
+  try {
+    const { text } = await textOfFile(file, ui.adLanguage.value);
+    if (!text.trim()) {
+      ui.status.textContent = t('fileEmpty', { name: file.name });
+      return;
+    }
+    loadText(text);
+    ui.status.textContent = t('fileLoaded', { name: file.name });
+  } catch (e) {
+    let message;
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
+      message = t('fileNotSupported', { format: formatOf(file) });
+    } else if (e instanceof ApiError) {
+      message = errorText(e);
+    } else {
+      message = t('fileUnreadable', { name: file.name, message: e.message || String(e) });
+    }
+    ui.error.textContent = message;
+    ui.error.hidden = false;
+    ui.status.textContent = t('errorStatus');
+  } finally {
+    ui.file.value = '';
+  }
+}
+
+// ---------------------------------------------------------------- pages
+
+// Each page is a <section id="page-NAME">; the address's #NAME shows it.
+const PAGE_MODULES = { rules: pageRules, workshop: pageWorkshop };
+const languageListeners = [];
+
+function route(moveFocus) {
+  const name = location.hash.slice(1);
+  const section = name && document.getElementById(`page-${name}`);
+  if (name && !section) return;  // an anchor inside a page
+  const page = section ? name : 'ad';
+  for (const s of document.querySelectorAll('section.page')) s.hidden = s.id !== `page-${page}`;
+  for (const a of document.querySelectorAll('nav.pages a')) {
+    if (a.getAttribute('href') === `#${page}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.page = page;
+  if (PAGE_MODULES[page]) PAGE_MODULES[page].show();
+  if (moveFocus && page !== 'ad') {
+    const heading = document.querySelector(`#page-${page} h2`);
+    if (heading) heading.focus();
+  }
+}
+
+function initPages() {
+  const ctx = {
+    errorText,
+    onLanguageChange: (fn) => languageListeners.push(fn),
+    loadAd: (text, lang) => {
+      location.hash = '#ad';
+      route(false);
+      ui.adLanguage.value = lang || '';
+      loadText(text);
+    },
+  };
+  for (const m of Object.values(PAGE_MODULES)) m.init(ctx);
+  window.addEventListener('hashchange', () => route(true));
+  route(false);
+}
+
 // ---------------------------------------------------------------- language
 
 function applyLanguage(lang) {
@@ -235,6 +326,7 @@ function applyLanguage(lang) {
     node.placeholder = t(node.dataset.i18nPlaceholder);
   }
   if (state.report || state.error) showResult();
+  for (const fn of languageListeners) fn();
 }
 
 function storedLanguage() {
@@ -246,6 +338,7 @@ function storedLanguage() {
 }
 
 function init() {
+  initPages();
   applyLanguage(storedLanguage() || pickLanguage(navigator.languages || [navigator.language]));
   ui.uiLanguage.addEventListener('change', () => {
     try {
@@ -258,6 +351,8 @@ function init() {
   ui.ad.addEventListener('click', followCaret);
   ui.ad.addEventListener('keyup', followCaret);
   ui.adLanguage.addEventListener('change', check);
+  ui.file.accept = ACCEPT;
+  ui.file.addEventListener('change', openFile);
   window.addEventListener('resize', fitHeight);
   state.shownText = ui.ad.value;
   drawMarks();

@@ -141,7 +141,7 @@ export function renderBalance(container, report) {
 }
 
 // A source as text, its URLs as links.
-function sourceItem(source) {
+export function sourceItem(source) {
   const li = el('li');
   const url = /https?:\/\/[^\s<>"“”„]+[^\s<>"“”„.,;:)]/g;
   let last = 0;
