@@ -52,6 +52,16 @@ RuleInfo EntryRule(const CompiledEntry& e, const LexiconSet& set) {
   rule.compound_tails = Strings(def.compound_tails());
   rule.phrases = Strings(def.phrases());
   rule.patterns = Strings(def.patterns());
+  for (const config::v1::ContextModifier& m : def.modifiers()) {
+    RuleInfo::Context& c = rule.contexts.emplace_back();
+    c.effect = m.effect();
+    c.cues = Strings(m.cues());
+    if (m.scope() == config::v1::ContextModifier::SCOPE_DOCUMENT) {
+      c.document_flag = m.flag();
+    }
+    c.note = m.note();
+  }
+  rule.exceptions = Strings(def.exceptions());
   return rule;
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "analyzers/lexicon.h"
+#include "divcheck/config/v1/lexicon.pb.h"
 #include "divcheck/v1/report.pb.h"
 
 namespace divcheck {
@@ -60,6 +61,17 @@ struct RuleInfo {
   std::vector<std::string> compound_tails;
   std::vector<std::string> phrases;
   std::vector<std::string> patterns;
+  // The entry's context modifiers (lexicon entries only) and exceptions.
+  struct Context {
+    config::v1::ContextModifier::Effect effect =
+        config::v1::ContextModifier::EFFECT_UNSPECIFIED;
+    std::vector<std::string> cues;
+    // For a document-wide condition (SCOPE_DOCUMENT): the flag.
+    std::string document_flag;
+    std::string note;
+  };
+  std::vector<Context> contexts;
+  std::vector<std::string> exceptions;
 };
 
 // Every rule of `set`, sorted by id (ids are unique within a set).

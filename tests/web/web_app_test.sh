@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web app (clients/web/) in a real browser: starts the real divcheckd
 # with the shipped lexicons and an HTTP port on loopback, and runs
-# web_app_test.mjs, which drives Debian's chromium (headless, through the
+# web_app_test.mjs (the ad check) and pages_test.mjs (workshop, rules
+# browser, print, opening files), which drive Debian's chromium (headless, through the
 # npm package playwright-core; no browser is downloaded) and checks the page
 # with axe-core. Skipped (exit 77) when node, chromium or the npm packages
 # are missing (scripts/install_deps.sh installs them).
@@ -28,8 +29,10 @@ if [ -z "$HTTP_PORT" ] || [ "$HTTP_PORT" = 0 ]; then
   cat "$TMP/server.log"
   exit 1
 fi
-CHROMIUM="$CHROMIUM" node "$HERE/web_app_test.mjs" "$HTTP_PORT" "$OUT"
-status=$?
+status=0
+for t in web_app_test.mjs pages_test.mjs; do
+  CHROMIUM="$CHROMIUM" node "$HERE/$t" "$HTTP_PORT" "$OUT" || { echo "FAIL: $t"; status=1; }
+done
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 server_status=$?
@@ -38,6 +41,6 @@ if grep -q "Verkäufer\|junges Team" "$TMP/server.log"; then
   echo "FAIL: the server logged submitted text"
   exit 1
 fi
-[ $status -eq 0 ] || { echo "FAIL: web_app_test.mjs exit status $status"; exit 1; }
+[ $status -eq 0 ] || { echo "FAIL: a browser test failed"; exit 1; }
 [ $server_status -eq 0 ] || { echo "FAIL: divcheckd exit status $server_status"; exit 1; }
 echo "PASS"

@@ -25,7 +25,14 @@ addStrings({
     rulesCount: '{shown} von {total} Regeln',
     rulesNone: 'Keine Regel passt zu dieser Suche.',
     rulesMore: 'Weitere {n} Regeln zeigen',
-    rulesMatches: 'Erkennt zum Beispiel',
+    rulesMatches: 'Erkennt Wörter wie (Grundformen, auch gebeugt)',
+    rulesContexts: 'Wann der Zusammenhang zählt',
+    EFFECT_SUPPRESS: 'nicht markiert',
+    EFFECT_SOFTEN: 'milder eingestuft',
+    EFFECT_ESCALATE: 'strenger eingestuft',
+    rulesNear: 'in der Nähe von',
+    rulesDocument: 'wenn die Anzeige dieses Merkmal hat:',
+    rulesExceptions: 'Nie markiert',
     rulesBuiltIn: 'Von einer eingebauten Analyse erkannt (Berufsbezeichnungen, Gesamtbild, Erklärungen), nicht über einzelne Wörter.',
     rulesHighlight: 'Gutes Element',
     rulesBetter: 'Besser',
@@ -48,7 +55,14 @@ addStrings({
     rulesCount: '{shown} of {total} rules',
     rulesNone: 'No rule matches this search.',
     rulesMore: 'Show {n} more rules',
-    rulesMatches: 'Matches for example',
+    rulesMatches: 'Matches words like (base forms, inflected too)',
+    rulesContexts: 'When the context matters',
+    EFFECT_SUPPRESS: 'not marked',
+    EFFECT_SOFTEN: 'rated milder',
+    EFFECT_ESCALATE: 'rated stricter',
+    rulesNear: 'near',
+    rulesDocument: 'when the ad has this property:',
+    rulesExceptions: 'Never marked',
     rulesBuiltIn: 'Found by a built-in analysis (job titles, overall balance, statements), not by single words.',
     rulesHighlight: 'Good element',
     rulesBetter: 'Better',
@@ -91,8 +105,9 @@ export function matchRule(rule, query) {
   if (!words.length) return 1;
   const terms = termsOf(rule).map((s) => fold(s.replace(/…/g, '')));
   const termTokens = terms.flatMap((s) => s.split(/\s+/)).filter((s) => s.length >= 3);
+  const contexts = (rule.contexts || []).flatMap((c) => [c.note, ...(c.cues || [])]);
   const text = fold([rule.ruleId, rule.explanation, rule.legalBasis, ...(rule.suggestions || []),
-                     ...(rule.sources || [])].join('\n'));
+                     ...(rule.sources || []), ...contexts].join('\n'));
   let inTerms = true;
   for (const w of words) {
     const term = terms.some((s) => s.includes(w)) || termTokens.some((s) => w.startsWith(s));
@@ -105,6 +120,23 @@ export function matchRule(rule, query) {
 function ruleKind(rule) {
   if (rule.kind === 'KIND_HIGHLIGHT') return 'good';
   return SEVERITY[rule.defaultSeverity] || 'hint';
+}
+
+// The rule's context conditions: "not marked near „für“, „mit“: note".
+function contextList(rule) {
+  const items = (rule.contexts || []).filter((c) => c.effect && c.effect !== 'EFFECT_UNSPECIFIED').map((c) => {
+    const cues = (c.cues || []).map((q) => q.replace(/\*/g, ''));
+    return el('li', {},
+      el('strong', { text: t(c.effect) }), ' ',
+      cues.length ? [`${t('rulesNear')} `, el('span', { class: 'cues' },
+        cues.slice(0, 8).map((q, i) => [i ? ', ' : '', el('q', { text: q })])),
+      cues.length > 8 ? ` (+ ${formatNumber(cues.length - 8)})` : '']
+        : c.documentFlag ? [`${t('rulesDocument')} `, el('code', { text: c.documentFlag })] : null,
+      c.note ? el('span', { class: 'note', text: ` – ${c.note}` }) : null);
+  });
+  return items.length
+    ? el('div', { class: 'rule-contexts' }, el('h4', { text: t('rulesContexts') }), el('ul', {}, items))
+    : null;
 }
 
 function ruleCard(rule) {
@@ -132,6 +164,10 @@ function ruleCard(rule) {
       el('ul', {}, terms.slice(0, EXAMPLES).map((s) => el('li', {}, el('q', { text: s })))),
       terms.length > EXAMPLES ? el('p', { class: 'empty', text: `+ ${formatNumber(terms.length - EXAMPLES)}` }) : null)
       : null,
+    (rule.exceptions || []).length ? el('p', { class: 'rule-exceptions' },
+      el('strong', { text: `${t('rulesExceptions')}: ` }),
+      rule.exceptions.slice(0, EXAMPLES).map((q, i) => [i ? ', ' : '', el('q', { text: q })])) : null,
+    contextList(rule),
     suggestions.length ? el('div', { class: 'suggestions' },
       el('h4', { text: t('rulesBetter') }),
       el('ul', {}, suggestions.map((s) => el('li', { class: 'advice-plain', text: s })))) : null,
