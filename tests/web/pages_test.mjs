@@ -89,6 +89,7 @@ test('workshop: before/after applies the safe suggestions and the score rises', 
   assert.doesNotMatch(rewritten, /einen Außendienstmitarbeiter für/);
   assert.ok(await page.locator('.ws-column').nth(1).locator('mark.mark-changed').count() >= 1);
   assert.deepEqual(await axe(page), []);
+  await page.evaluate(() => document.getElementById('ws-view').scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(outDir, 'web-workshop-de.png') });
   // Problematic and improved side by side: the improved one scores higher.
   n = await count(page, 'wsShown');
@@ -119,6 +120,7 @@ test('workshop in English, large type and high contrast, also on the ad page', a
   await waitCount(page, 'wsShown', n);
   assert.match(await page.locator('#ws-view-heading').textContent(), /Full-stack developer/);
   assert.deepEqual(await axe(page), []);
+  await page.evaluate(() => document.getElementById('ws-view').scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(outDir, 'web-workshop-en.png') });
   // "Open in the ad check" loads the ad there, still in large type.
   const m = await count(page, 'shown');

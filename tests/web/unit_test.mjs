@@ -75,6 +75,8 @@ test('a replacement fits its place', () => {
   assert.equal(fitReplacement(text, text.indexOf('junges'), 'ein engagiertes Team'), 'engagiertes Team');
   assert.equal(fitReplacement(text, text.indexOf('Junges'), 'ein engagiertes Team'), 'Ein engagiertes Team');
   assert.equal(fitReplacement('our young team', 4, 'a friendly team'), 'friendly team');
+  const genitive = 'Zur Verstärkung unseres jungen Teams';
+  assert.equal(fitReplacement(genitive, genitive.indexOf('jungen'), 'ein engagiertes Team'), 'engagiertes Team');
   assert.equal(fitReplacement('Wir sind jung', 9, 'motiviert'), 'motiviert');
 });
 

@@ -129,11 +129,15 @@ function scoreCard(report, testid) {
     el('ul', { class: 'counts' }, counts));
 }
 
+// The marks of a report: its findings by severity and its good elements.
 function findingItems(report, text) {
   const toUtf16 = codePointToUtf16(text);
-  return (report.findings || []).map((f, i) => ({
-    id: `w${i}`, kind: SEVERITY[f.severity] || 'hint', ...spanRange(f.span, toUtf16),
-  }));
+  return [
+    ...(report.findings || []).map((f, i) => ({
+      id: `w${i}`, kind: SEVERITY[f.severity] || 'hint', ...spanRange(f.span, toUtf16) })),
+    ...(report.highlights || []).map((h, i) => ({
+      id: `g${i}`, kind: 'good', ...spanRange(h.span, toUtf16) })),
+  ];
 }
 
 function textBlock(text, items) {
