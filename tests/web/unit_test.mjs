@@ -139,6 +139,10 @@ test('before/after: safe suggestions replace their words, advice and overlaps do
                    [['Verkäufer', 'Verkäufer (m/w/d)'], ['junges Team', 'engagiertes Team']]);
   for (const c of changes) assert.equal(out.slice(c.start, c.end), c.after);
   assert.equal(safeReplacement({ suggestions: ['Streichen Sie die Angabe.'] }), '');
+  // A sentence replaces a sentence, not one marked word.
+  const sentence = 'Sie behalten auch bei mehreren Aufgaben gleichzeitig den Überblick.';
+  assert.equal(safeReplacement({ matchedText: 'belastbar', suggestions: [sentence] }), '');
+  assert.equal(safeReplacement({ matchedText: 'Sie müssen belastbar sein.', suggestions: [sentence] }), sentence);
   // A report that no longer fits the text changes nothing.
   assert.equal(applySafeSuggestions('anderer Text', report).text, 'anderer Text');
 });

@@ -7,11 +7,17 @@
 import { codePointToUtf16, spanRange } from './offsets.js';
 import { fitReplacement, replacementsOf } from './suggest.js';
 
+// A whole sentence ("Sie behalten auch … den Überblick.") fits in place of
+// a sentence, not of one or two marked words ("belastbar").
+const words = (s) => String(s || '').trim().split(/\s+/).filter(Boolean).length;
+const isSentence = (s) => /[.!?]$/.test(String(s).trim()) && words(s) >= 4;
+
 // The first safe replacement for finding `f`, or '' when it has none.
 export function safeReplacement(f) {
   for (const s of f.suggestions || []) {
-    const words = replacementsOf(s, f.matchedText);
-    if (words.length) return words[0];
+    const found = replacementsOf(s, f.matchedText)
+      .filter((w) => !isSentence(w) || words(f.matchedText) >= 3);
+    if (found.length) return found[0];
   }
   return '';
 }
