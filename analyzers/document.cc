@@ -153,7 +153,9 @@ absl::StatusOr<Document> Document::Create(absl::string_view text) {
   // The matching view. Most inputs are their own.
   absl::string_view source = text;
   MatchText view;
-  if (!plain) {
+  // A line-break hyphenation ("Mutter-\nsprache") is ASCII too: only the
+  // line ends are looked at.
+  if (!plain || HasLineBreakHyphen(text)) {
     if (absl::Status s = MakeMatchText(text, &view); !s.ok()) return s;
     if (view.changed) source = view.text;
     doc.mixed_script_words_ = std::move(view.mixed_script_words);

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <bitset>
+#include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "analyzers/document.h"
 #include "unicode/bytestream.h"
 #include "unicode/normalizer2.h"
@@ -119,6 +121,75 @@ const std::array<std::string, kLookEnd - kLookFirst>& LookAlikes() {
   return *table;
 }
 
+bool IsHorizontalSpace(char c) { return c == ' ' || c == '\t'; }
+
+// The words after a hyphen at a line end that show it is a compound cut
+// short before a conjunction ("Kranken- und Altenpflege"), not a word
+// broken over two lines.
+bool IsConjunction(absl::string_view word) {
+  for (const char* w :
+       {"und", "oder", "bzw", "sowie", "bis", "and", "or", "to"}) {
+    if (word == w) return true;
+  }
+  return false;
+}
+
+// For the line break at byte `nl` of `text`: the range to drop when it
+// breaks a hyphenated word — from the hyphen to the first letter of the
+// next line — or {0, 0}.
+std::pair<uint32_t, uint32_t> HyphenJoinAt(absl::string_view text, size_t nl) {
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  size_t b = nl;
+  if (b > 0 && bytes[b - 1] == '\r') --b;
+  while (b > 0 && IsHorizontalSpace(text[b - 1])) --b;
+  // Most lines end in no hyphen: one byte tells.
+  if (b == 0) return {0, 0};
+  const uint8_t last = bytes[b - 1];
+  if (last != '-' && last != 0xAD && last != 0x90) return {0, 0};
+  size_t hyphen;
+  if (last == '-') {
+    hyphen = b - 1;
+  } else if (last == 0xAD && b >= 2 && bytes[b - 2] == 0xC2) {
+    hyphen = b - 2;  // U+00AD soft hyphen
+  } else if (last == 0x90 && b >= 3 && bytes[b - 3] == 0xE2 &&
+             bytes[b - 2] == 0x80) {
+    hyphen = b - 3;  // U+2010 hyphen
+  } else {
+    return {0, 0};
+  }
+  if (hyphen == 0) return {0, 0};
+  int32_t p = static_cast<int32_t>(hyphen);
+  UChar32 before;
+  U8_PREV(bytes, 0, p, before);
+  if (before < 0 || !u_isalpha(before)) return {0, 0};
+  size_t a = nl + 1;
+  while (a < text.size() && IsHorizontalSpace(text[a])) ++a;
+  if (a >= text.size()) return {0, 0};
+  int32_t q = static_cast<int32_t>(a);
+  UChar32 after;
+  U8_NEXT(bytes, q, static_cast<int32_t>(text.size()), after);
+  if (after < 0 || !u_islower(after)) return {0, 0};
+  size_t w = a;
+  while (w < text.size() && absl::ascii_isalpha(text[w])) ++w;
+  const bool word_ends =
+      w == text.size() || static_cast<uint8_t>(text[w]) < 0x80;
+  if (word_ends && IsConjunction(text.substr(a, w - a))) return {0, 0};
+  return {static_cast<uint32_t>(hyphen), static_cast<uint32_t>(a)};
+}
+
+// The line-break hyphenations of `text`, in text order.
+void FindHyphenJoins(absl::string_view text,
+                     std::vector<std::pair<uint32_t, uint32_t>>* joins) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr;
+       ++p) {
+    const std::pair<uint32_t, uint32_t> j = HyphenJoinAt(text, p - begin);
+    if (j.second != 0) joins->push_back(j);
+  }
+}
+
 // Pass 1: whether anything but NFC needs doing, and the mixed-script words
 // (runs of word code points and format characters).
 bool FindWork(absl::string_view text,
@@ -172,7 +243,9 @@ void AppendNormalised(const icu::Normalizer2& n, absl::string_view s,
 
 // Pass 2: the view, normalisation segment by normalisation segment.
 void Build(absl::string_view text, const icu::Normalizer2& nfc,
-           const icu::Normalizer2& nfkc, MatchText* out) {
+           const icu::Normalizer2& nfkc,
+           const std::vector<std::pair<uint32_t, uint32_t>>& joins,
+           MatchText* out) {
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
   std::string& o = out->text;
@@ -182,9 +255,20 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
   const auto& mixed = out->mixed_script_words;
   size_t next_mixed = 0;
   std::string scratch;
+  size_t next_join = 0;
   for (int32_t i = 0; i < length;) {
+    // A line-break hyphenation: its bytes belong to no unit of the view.
+    if (next_join < joins.size() &&
+        static_cast<uint32_t>(i) == joins[next_join].first) {
+      i = static_cast<int32_t>(joins[next_join].second);
+      ++next_join;
+      continue;
+    }
+    const int32_t stop = next_join < joins.size()
+                             ? static_cast<int32_t>(joins[next_join].first)
+                             : length;
     // ASCII not followed by a combining mark: one unit per byte.
-    while (i < length && bytes[i] < 0x80 &&
+    while (i < stop && bytes[i] < 0x80 &&
            (i + 1 == length || bytes[i + 1] < 0x80)) {
       o.push_back(static_cast<char>(bytes[i]));
       out->begin.push_back(static_cast<uint32_t>(i));
@@ -192,13 +276,14 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
       ++i;
     }
     if (i == length) break;
+    if (i == stop) continue;
     const int32_t s = i;
     UChar32 c;
     U8_NEXT_UNSAFE(bytes, i, c);
     const int32_t first_end = i;
     // The segment runs to the next code point with a boundary before it
     // under both NFC and NFKC.
-    while (i < length && bytes[i] >= 0x80) {
+    while (i < stop && bytes[i] >= 0x80) {
       int32_t j = i;
       UChar32 d;
       U8_NEXT_UNSAFE(bytes, j, d);
@@ -249,6 +334,17 @@ void Build(absl::string_view text, const icu::Normalizer2& nfc,
 
 bool IsMatchPlain(int32_t c) { return c < kPlainLimit && PlainTable()[c]; }
 
+bool HasLineBreakHyphen(absl::string_view text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr;
+       ++p) {
+    if (HyphenJoinAt(text, p - begin).second != 0) return true;
+  }
+  return false;
+}
+
 absl::Status MakeMatchText(absl::string_view text, MatchText* out) {
   *out = MatchText();
   UErrorCode status = U_ZERO_ERROR;
@@ -257,7 +353,9 @@ absl::Status MakeMatchText(absl::string_view text, MatchText* out) {
   if (U_FAILURE(status)) {
     return absl::InternalError("ICU normalisers unavailable");
   }
-  const bool work = FindWork(text, &out->mixed_script_words);
+  std::vector<std::pair<uint32_t, uint32_t>> joins;
+  FindHyphenJoins(text, &joins);
+  const bool work = FindWork(text, &out->mixed_script_words) || !joins.empty();
   if (!work &&
       nfc->isNormalizedUTF8(
           icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
@@ -266,7 +364,7 @@ absl::Status MakeMatchText(absl::string_view text, MatchText* out) {
     return absl::OkStatus();
   }
   out->changed = true;
-  Build(text, *nfc, *nfkc, out);
+  Build(text, *nfc, *nfkc, joins, out);
   return absl::OkStatus();
 }
 

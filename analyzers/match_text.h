@@ -15,7 +15,15 @@
 //  * in a word that mixes Latin letters with Cyrillic or Greek ones, each
 //    Cyrillic or Greek letter whose confusable skeleton (Unicode TS #39, from
 //    ICU's uspoof) is a Latin letter becomes that letter ("Verkäufer" with a
-//    Cyrillic "е"). A word written in one script is left alone.
+//    Cyrillic "е"). A word written in one script is left alone;
+//  * line-break hyphenation is undone: a hyphen ("-", soft hyphen U+00AD or
+//    U+2010) that ends a line after a letter, when the next line (after
+//    its indentation) starts with a lower-case letter, is dropped with the
+//    line break and the indentation, so "Mutter-\n  sprache" reads
+//    "Muttersprache". A hyphen before an upper-case word ("Lehrer-\nZimmer")
+//    or before "und", "oder", "bzw", "sowie", "bis", "and", "or", "to" (a
+//    compound shortened before a conjunction: "Kranken-\nund Altenpflege")
+//    is kept, and so is one before a blank line.
 // Offsets of a dropped character belong to no byte of the view; a range of
 // the view maps back to the original from the first byte of its first unit
 // to the last byte of its last unit, so a dropped character inside a match
@@ -53,6 +61,10 @@ struct MatchText {
 // letter. Exact for c < 0x2800 (tested against ICU); false beyond, meaning
 // "not known".
 bool IsMatchPlain(int32_t c);
+
+// Whether `text` has a line-break hyphenation (above) to undo. Cheap: looks
+// only at the line ends.
+bool HasLineBreakHyphen(absl::string_view text);
 
 // Builds the matching view of valid UTF-8 `text` (at most 2^31 bytes) into
 // *out. Leaves out->changed false when the view equals the text.

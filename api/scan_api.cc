@@ -181,17 +181,26 @@ absl::StatusOr<v1::Report> ScanApi::Scan(const v1::ScanTextRequest& request,
 absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
                                const CallControl& call, Utf8 utf8,
                                v1::Report* out) const {
+  std::map<std::string, std::string> metadata;
+  const std::vector<FieldViolation> violations =
+      CheckScanRequest(request, utf8, &metadata);
+  if (!violations.empty()) return InvalidRequest(violations, metadata);
+  return ScanChecked(request, call, "", out);
+}
+
+std::vector<FieldViolation> ScanApi::CheckScanRequest(
+    const v1::ScanTextRequest& request, Utf8 utf8,
+    std::map<std::string, std::string>* metadata) const {
   // Every field is checked so that one answer lists every problem; the size
   // check comes first and costs nothing.
   std::vector<FieldViolation> violations;
-  std::map<std::string, std::string> metadata;
   if (request.text().size() > max_text_bytes_) {
     violations.push_back(
         {"text",
          absl::StrCat("text is ", request.text().size(),
                       " bytes; the limit is ", max_text_bytes_, " bytes"),
          "TEXT_TOO_LARGE"});
-    metadata["max_text_bytes"] = absl::StrCat(max_text_bytes_);
+    (*metadata)["max_text_bytes"] = absl::StrCat(max_text_bytes_);
   } else if (utf8 == Utf8::kUnchecked) {
     if (size_t at = FirstInvalidUtf8Byte(request.text());
         at != absl::string_view::npos) {
@@ -233,14 +242,23 @@ absl::Status ScanApi::ScanInto(const v1::ScanTextRequest& request,
         return HasRule(*catalog, id);
       },
       &violations);
-  if (!violations.empty()) return InvalidRequest(violations, metadata);
+  return violations;
+}
 
-  RETURN_IF_ERROR(
-      RunScan(call, "text", ToScanOptions(request), [&](const ScanOptions& o) {
-        return engine_->ScanTextInto(request.text(), o, out);
-      }));
+absl::Status ScanApi::ScanChecked(const v1::ScanTextRequest& request,
+                                  const CallControl& call,
+                                  absl::string_view field_prefix,
+                                  v1::Report* out) const {
+  const std::string text_field =
+      field_prefix.empty() ? "text" : std::string(field_prefix);
+  RETURN_IF_ERROR(RunScan(call, text_field.c_str(), ToScanOptions(request),
+                          [&](const ScanOptions& o) {
+                            return engine_->ScanTextInto(request.text(), o,
+                                                         out);
+                          }));
   if (std::optional<FieldViolation> v =
           CheckReportLanguageAfterScan(request, *out)) {
+    if (!field_prefix.empty()) v->field = absl::StrCat("options.", v->field);
     return InvalidRequest({*std::move(v)});
   }
   return absl::OkStatus();

@@ -23,7 +23,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -33,6 +35,7 @@
 #include "analyzers/catalog.h"
 #include "analyzers/engine.h"
 #include "analyzers/lexicon.h"
+#include "api/errors.h"
 #include "divcheck/v1/scan_service.pb.h"
 
 namespace divcheck::api {
@@ -94,6 +97,25 @@ class ScanApi {
                         const CallControl& call, Utf8 utf8,
                         v1::Report* out) const;
 
+  // Reads request.content as a document (formats/document.h: text in any
+  // common encoding, HTML, .docx, .odt, PDF) and scans its text with
+  // request.options as Scan() does. The response holds the extracted text
+  // the report's offsets point into.
+  // Limits: content at most max_text_bytes (checked before any reading,
+  // with every other field: INVALID_ARGUMENT listing every problem —
+  // DOCUMENT_TOO_LARGE, EMPTY_DOCUMENT, UNSUPPORTED_CONTENT_TYPE,
+  // TEXT_WITH_CONTENT, INVALID_FILE_NAME and Scan()'s reasons for the
+  // options, their fields named "options.language_code" …); while reading,
+  // the extracted text at most max_text_bytes and the limits of
+  // formats::ReadOptions (zip entries, XML depth, PDF pages):
+  // INVALID_ARGUMENT (EXTRACTED_TOO_LARGE, field "content") naming the
+  // limit. A file that
+  // is no document divcheck reads, or a damaged or encrypted one:
+  // INVALID_ARGUMENT (UNSUPPORTED_DOCUMENT, field "content") saying what it
+  // looks like. Other errors as for Scan.
+  absl::StatusOr<v1::ScanDocumentResponse> ScanDocument(
+      const v1::ScanDocumentRequest& request, const CallControl& call) const;
+
   // Checks the form request (every problem in one BadRequest: reasons
   // INVALID_FORM, TEXT_TOO_LARGE, UNSUPPORTED_LANGUAGE, INVALID_REQUEST_ID),
   // then audits it with Engine::ScanForm. Other errors as for Scan.
@@ -121,6 +143,19 @@ class ScanApi {
     std::shared_ptr<const LexiconSet> set;
     std::vector<v1::Rule> rules;
   };
+
+  // Every problem of a ScanTextRequest (Scan()'s checks before the scan).
+  // Adds "max_text_bytes" to *metadata for TEXT_TOO_LARGE.
+  std::vector<FieldViolation> CheckScanRequest(
+      const v1::ScanTextRequest& request, Utf8 utf8,
+      std::map<std::string, std::string>* metadata) const;
+  // Scans a checked request into *out. `field_prefix` "" names the text
+  // field "text" and the options by their names; otherwise (ScanDocument)
+  // the text is `field_prefix` and the options "options.…".
+  absl::Status ScanChecked(const v1::ScanTextRequest& request,
+                           const CallControl& call,
+                           absl::string_view field_prefix,
+                           v1::Report* out) const;
 
   // Whether `catalog` has a rule with this id.
   static bool HasRule(const RuleCatalog& catalog, absl::string_view id);

@@ -5,12 +5,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
 #include "formats/readers.h"
+#include "unicode/ucnv.h"
 
 namespace divcheck::formats {
 namespace {
@@ -199,6 +201,28 @@ const char* FormatName(DocumentFormat format) {
       return "pdf";
   }
   return "text";
+}
+
+absl::Status CheckMediaType(absl::string_view media_type) {
+  if (media_type.empty()) return absl::OkStatus();
+  std::string charset;
+  RETURN_IF_ERROR(FormatOfMediaType(media_type, &charset).status());
+  if (charset.empty()) return absl::OkStatus();
+  return CheckEncoding(charset);
+}
+
+absl::Status CheckEncoding(absl::string_view name) {
+  UErrorCode error = U_ZERO_ERROR;
+  const std::string n(name);
+  UConverter* conv = n.empty() ? nullptr : ucnv_open(n.c_str(), &error);
+  if (conv != nullptr) ucnv_close(conv);
+  if (conv == nullptr || U_FAILURE(error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown encoding \"", absl::CHexEscape(name.substr(0, 64)),
+        "\" (names such as utf-8, utf-16, windows-1252, latin-1, "
+        "ISO-8859-15)"));
+  }
+  return absl::OkStatus();
 }
 
 std::string NonDocumentKind(absl::string_view bytes) {

@@ -88,6 +88,15 @@ struct ExtractedText {
 absl::StatusOr<ExtractedText> ReadDocument(absl::string_view bytes,
                                            const ReadOptions& options);
 
+// OK when ReadDocument accepts `media_type` as ReadOptions::media_type (a
+// type it reads, and a charset parameter ICU knows), else INVALID_ARGUMENT
+// naming the problem. "" is OK (sniff).
+absl::Status CheckMediaType(absl::string_view media_type);
+
+// OK when ICU has a converter called `name` ("utf-8", "UTF-16",
+// "windows-1252", "latin-1", …), else INVALID_ARGUMENT naming it.
+absl::Status CheckEncoding(absl::string_view name);
+
 // What `bytes` looks like when it is not a document divcheck reads ("a PNG
 // image", "a Windows program (.exe)", …), or "" when it may be one.
 std::string NonDocumentKind(absl::string_view bytes);

@@ -93,6 +93,27 @@ absl::Status ScanForm(const RouteContext& ctx, RouteResult* out) {
   return WriteJson(response, out);
 }
 
+absl::Status ScanDocument(const RouteContext& ctx, RouteResult* out) {
+  v1::ScanDocumentRequest request;
+  RETURN_IF_ERROR(ParseJsonBody(ctx.body, &request));
+  absl::StatusOr<v1::ScanDocumentResponse> response =
+      ctx.scan->ScanDocument(request, ctx.call);
+  out->log_fields.emplace_back("content_bytes",
+                               static_cast<uint64_t>(request.content().size()));
+  if (ctx.observer != nullptr) {
+    ctx.observer->OnScanDone(
+        response.status().code(),
+        response.ok() ? response->extracted_text().size() : 0,
+        response.ok() ? &response->report() : nullptr);
+  }
+  RETURN_IF_ERROR(response.status());
+  out->log_fields.emplace_back("format", response->detected_format());
+  out->log_fields.emplace_back(
+      "text_bytes", static_cast<uint64_t>(response->extracted_text().size()));
+  LogReport(response->report(), out);
+  return WriteJson(*response, out);
+}
+
 absl::Status ListRules(const RouteContext& ctx, RouteResult* out) {
   v1::ListRulesRequest request;
   RETURN_IF_ERROR(MessageFromParams(*ctx.params, &request));
@@ -197,6 +218,7 @@ absl::Status Readyz(const RouteContext& ctx, RouteResult* out) {
 constexpr Route kRoutes[] = {
     {"POST", "/v1/scan", BodyKind::kJson, true, ScanText},
     {"POST", "/v1/forms:scan", BodyKind::kJson, true, ScanForm},
+    {"POST", "/v1/documents:scan", BodyKind::kJson, true, ScanDocument},
     {"GET", "/v1/rules", BodyKind::kNone, true, ListRules},
     {"GET", "/v1/lexicons", BodyKind::kNone, true, GetLexiconInfo},
     {"GET", "/v1/questionnaires/{language_code}", BodyKind::kNone, true,

@@ -34,6 +34,7 @@ constexpr Method kMethodTable[] = {
     {kScanService, "ListRules", "unary"},
     {kScanService, "GetLexiconInfo", "unary"},
     {kScanService, "ScanForm", "unary"},
+    {kScanService, "ScanDocument", "unary"},
     {kAssessmentService, "GetQuestionnaire", "unary"},
     {kAssessmentService, "CreateAssessment", "unary"},
     {kAssessmentService, "GetAssessment", "unary"},

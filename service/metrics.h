@@ -74,7 +74,7 @@ class ServerMetrics final : public CallObserver {
   }
 
   // RPC methods with their own call counters and latency histograms.
-  static constexpr int kMethods = 10;
+  static constexpr int kMethods = 11;
 
  private:
   void CountFindings(const v1::Report& report);

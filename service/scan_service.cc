@@ -316,6 +316,39 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* ScanServiceImpl::ScanDocument(
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* wire_request,
+    grpc::ByteBuffer* wire_response) {
+  const Clock::time_point start = Clock::now();
+  const std::string request_id = StartCall(ctx);
+  std::string key_name;
+  absl::Status status = AuthenticateCall(keys_, ctx, &key_name);
+  v1::ScanDocumentRequest request;
+  if (status.ok()) status = ParseRequest(*wire_request, &request);
+  v1::ScanDocumentResponse response;
+  if (status.ok()) {
+    absl::StatusOr<v1::ScanDocumentResponse> scanned =
+        api_->ScanDocument(request, ControlFor(ctx));
+    if (scanned.ok()) {
+      response = *std::move(scanned);
+      status = SerializeResponse(response, wire_response);
+    } else {
+      status = scanned.status();
+    }
+  }
+  if (observer_ != nullptr && request.content().size() > 0) {
+    observer_->OnScanDone(status.code(), response.extracted_text().size(),
+                          status.ok() ? &response.report() : nullptr);
+  }
+  // Sizes and results only, as for ScanText: never the document, its text
+  // or its file name.
+  Record("ScanDocument", request_id, key_name, status, start, nullptr,
+         status.ok() ? &response.report() : nullptr);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status, request_id));
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* ScanServiceImpl::ListRules(
     grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* wire_request,
     grpc::ByteBuffer* wire_response) {

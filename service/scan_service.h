@@ -54,7 +54,8 @@ using ScanServiceBase = v1::ScanService::WithRawCallbackMethod_ScanText<
         v1::ScanService::WithRawCallbackMethod_ListRules<
             v1::ScanService::WithRawCallbackMethod_GetLexiconInfo<
                 v1::ScanService::WithRawCallbackMethod_ScanForm<
-                    v1::ScanService::Service>>>>>;
+                    v1::ScanService::WithRawCallbackMethod_ScanDocument<
+                        v1::ScanService::Service>>>>>>;
 
 class ScanServiceImpl final : public ScanServiceBase {
  public:
@@ -75,6 +76,9 @@ class ScanServiceImpl final : public ScanServiceBase {
   grpc::ServerUnaryReactor* ScanForm(grpc::CallbackServerContext* ctx,
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ScanDocument(grpc::CallbackServerContext* ctx,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* ctx,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;

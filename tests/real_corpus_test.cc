@@ -37,10 +37,14 @@ struct Baseline {
   size_t min_ads;  // the corpus may grow but not shrink unnoticed
 };
 constexpr Baseline kBaselines[] = {
-    // 2026-12-03, 72 German ads: precision 0.295, recall 1.000, 24 of 62
-    // clean ads (38.7 %) with a WARNING+ finding.
-    {"de", 0.28, 0.99, 0.40, 72},
-    {"en", 0.00, 0.00, 1.00, 0},
+    // 2026-12-03, after the issue-14 class-1 change (a language level
+    // without CEFR level is a hint; appearance a hint). 84 German ads:
+    // precision 0.590, recall 0.885, 9 of 68 clean ads (13.2 %) with a
+    // WARNING+ finding (before the change, on the first 72 ads: 0.295,
+    // 1.000, 38.7 %). 80 English ads: precision 0.667 (3 findings), recall
+    // 0.333 (6 risk labels), 1 of 74 clean ads (1.4 %).
+    {"de", 0.58, 0.87, 0.14, 84},
+    {"en", 0.65, 0.32, 0.02, 80},
 };
 
 class RealCorpusTest : public ::testing::Test {

@@ -418,4 +418,11 @@ std::string FormatJson(const v1::Report& report) {
   return out;
 }
 
+std::string FormatJsonMessage(const google::protobuf::Message& message) {
+  std::string out;
+  out.reserve(4096);
+  AppendMessage(message, &out);
+  return out;
+}
+
 }  // namespace divcheck::cli

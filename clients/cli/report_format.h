@@ -36,6 +36,9 @@ std::string FormatText(const std::string& source, const v1::Report& report,
 // The report as one line of proto3 JSON (lowerCamelCase, enum names, all
 // fields present), written directly.
 std::string FormatJson(const v1::Report& report);
+// Any message the same way (e.g. a ScanDocumentResponse for `divcheck scan
+// --format=json --include-text`).
+std::string FormatJsonMessage(const google::protobuf::Message& message);
 
 // A form audit for people: one block per finding,
 // `source#field_id: severity: message [rule-id]` (instructions findings as

@@ -19,19 +19,30 @@
 #include "clients/cli/command_support.h"
 #include "clients/cli/fleet.h"
 #include "clients/cli/report_format.h"
+#include "formats/document.h"
 
 namespace divcheck::cli {
 
 const char kScanHelp[] = R"(Usage: divcheck scan [options] FILE... | -
 
-Scans each FILE (UTF-8 text; `-` reads standard input) and prints, for
+Scans each FILE (`-` reads standard input) and prints, for
 every finding, `file:line:col: severity: message [rule-id]` with the words
 found, what to write instead and the legal basis, then the score (0–100,
-100 = nothing to improve) and grade.
+100 = nothing to improve) and grade. A FILE may be text (UTF-8, UTF-16 with
+a byte order mark, Windows-1252/Latin-1), HTML, Word (.docx), OpenDocument
+(.odt) or PDF, found from its content; lines, columns and offsets are those
+of the text read from it (`divcheck extract FILE` prints that text).
 
 Options:
   --format=text|json     text (default) is for people; json prints each
                          report as one line of proto3 JSON (one line per file)
+  --include-text         with --format=json: print per file
+                         {"report":…,"extractedText":…,"detectedFormat":…,
+                         "detectedEncoding":…} (ScanDocument's answer), so
+                         the offsets can be looked up in the text read
+  --encoding=NAME        read text and HTML files in this encoding instead
+                         of detecting it: utf-8, utf-16, windows-1252,
+                         latin-1 or another ICU converter name
   --lang=auto|de|en      language of the ads (default auto: detected)
   --fail-on=hint|warning|critical
                          exit with status 1 when a finding at or above this
@@ -69,7 +80,8 @@ Options:
                          comma-separated list of replicas
                          (10.0.0.5:8443,10.0.0.6:8443; IP addresses), or
                          one name resolving to every replica
-                         (dns:///NAME:PORT): the files are spread over all
+                         (dns:///NAME:PORT): documents are read here and
+                         their text is sent; the files are spread over all
                          replicas (gRPC round_robin), several at a time,
                          and printed in the order given; a file whose
                          replica went away is sent again (up to 5 tries).
@@ -110,6 +122,8 @@ struct ScanFlags {
   // The per-request options of every ScanTextRequest (fields 110–114).
   v1::ScanTextRequest options;
   bool trace = false;
+  std::string encoding;  // "" (detect) or an ICU converter name
+  bool include_text = false;
 };
 
 std::string SeverityWord(v1::Severity s) {
@@ -200,9 +214,16 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("employer", &employer);
   line.Add("report-lang", &report_lang);
   line.AddFlag("trace", &flags->trace);
+  line.Add("encoding", &flags->encoding);
+  line.AddFlag("include-text", &flags->include_text);
   if (std::optional<int> done =
           ParseCommandLine(&line, argc, argv, kScanHelp)) {
     return done;
+  }
+  if (!flags->encoding.empty()) {
+    if (absl::Status s = formats::CheckEncoding(flags->encoding); !s.ok()) {
+      return Usage(absl::StrCat("--encoding: ", s.message()), kScanHelp);
+    }
   }
   if (std::optional<int> done =
           CheckOptionFlags(disable, only, min_severity, employer, report_lang,
@@ -276,6 +297,8 @@ int ScanCommand(int argc, char** argv) {
   std::string out;
   const size_t n = flags.inputs.size();
   std::vector<char> read_failed(n, 0);
+  // With --include-text: what was read from each input.
+  std::vector<formats::ExtractedText> read(flags.include_text ? n : 0);
   std::atomic<size_t> done{0};
   // Progress of a bulk run through servers, on a terminal.
   std::optional<Progress> progress;
@@ -283,14 +306,19 @@ int ScanCommand(int argc, char** argv) {
   auto make = [&](size_t i, v1::ScanTextRequest* r) {
     // Read with room above the limit, so that the api (in-process or the
     // server's) is what refuses a text too large, with the same words.
-    absl::StatusOr<std::string> text =
-        ReadInput(flags.inputs[i], 4 * flags.max_bytes);
-    if (!text.ok()) {
+    absl::StatusOr<formats::ExtractedText> doc = ReadDocumentInput(
+        flags.inputs[i], 4 * flags.max_bytes, flags.encoding, "");
+    if (!doc.ok()) {
       read_failed[i] = 1;
-      return text.status();
+      return doc.status();
     }
     *r = request;
-    r->set_text(*std::move(text));
+    if (flags.include_text) {
+      r->set_text(doc->text);
+      read[i] = *std::move(doc);
+    } else {
+      r->set_text(std::move(doc->text));
+    }
     return absl::OkStatus();
   };
   // Called for each input in order.
@@ -322,7 +350,14 @@ int ScanCommand(int argc, char** argv) {
       not_checked = true;
     }
     const std::string name = InputName(path);
-    if (flags.report.format == "json") {
+    if (flags.report.format == "json" && flags.include_text) {
+      v1::ScanDocumentResponse response;
+      *response.mutable_report() = report;
+      response.set_extracted_text(std::move(read[i].text));
+      response.set_detected_format(formats::FormatName(read[i].format));
+      response.set_detected_encoding(read[i].encoding);
+      absl::StrAppend(&out, FormatJsonMessage(response), "\n");
+    } else if (flags.report.format == "json") {
       absl::StrAppend(&out, FormatJson(report), "\n");
     } else {
       absl::StrAppend(&out, FormatText(name, report, flags.report.style));

@@ -96,5 +96,28 @@ expect_in "unknown encoding message" "$TMP/err" 'unknown encoding "nope"'
 check "extract, forced media type" 0 "$DIVCHECK" extract --media-type=text/plain "$TMP/ad.html"
 expect_in "forced media type text" "$TMP/out" "<h1>Verk&auml;ufer"
 
+# divcheck scan --encoding: forced instead of detected; an unknown name
+# is a usage error.
+check "scan, forced encoding" 1 "${S[@]}" --encoding=latin-1 "$TMP/ad-1252.txt"
+expect_in "scan, forced encoding finding" "$TMP/out" "ad-1252.txt:1:1: critical:"
+check "scan, utf-16" 1 "${S[@]}" --encoding=utf-16 "$TMP/ad-utf16.txt"
+check "scan, unknown encoding" 2 "${S[@]}" --encoding=klingon "$TMP/ad-1252.txt"
+expect_in "scan, unknown encoding message" "$TMP/err" '--encoding: unknown encoding "klingon"'
+
+# --include-text: ScanDocument's answer, offsets into extractedText.
+check "docx json with text" 1 "${S[@]}" --format=json --include-text "$TMP/ad.docx" "$TMP/ad-1252.txt"
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert len(lines) == 2, lines
+for line, fmt, enc in zip(lines, ["docx", "text"], ["UTF-8", "windows-1252"]):
+    doc = json.loads(line)
+    assert doc["detectedFormat"] == fmt and doc["detectedEncoding"] == enc, doc
+    text = doc["extractedText"].encode("utf-8")
+    span = doc["report"]["findings"][0]["span"]
+    assert text[span["startByte"]:span["endByte"]] == "Verkäufer".encode(), span
+PY
+then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: json --include-text"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -118,6 +118,48 @@ def check_containerfile(path):
     return int(uid.group(1)) if uid else None
 
 
+# Debian 12 slim already has these; the runtime stage need not install them.
+BASE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g", "libzstd1",
+                 "liblzma5", "libbz2-1.0", "libgcrypt20", "libgpg-error0",
+                 "liblz4-1", "libsystemd0", "libcap2", "libselinux1",
+                 "libpcre2-8-0", "libcrypt1", "libtinfo6", "libudev1"}
+
+
+def check_runtime_libraries(path, binaries):
+    """Every shared library the binaries link directly comes from a package
+    the runtime stage installs (or the slim base has): otherwise the image
+    builds but divcheckd does not start in it. Read off `ldd` and `dpkg -S`
+    of this machine, which runs the same Debian 12 packages."""
+    text = path.read_text(encoding="utf-8")
+    runtime = text[text.rindex("FROM "):]
+    listed = set(re.findall(r"\b(lib[a-z0-9.+-]+|curl)\b", runtime))
+    needed = {}
+    for binary in binaries:
+        out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True,
+                             check=False).stdout
+        paths = dict(re.findall(r"^\s*(\S+) => (/\S+)", out, re.M))
+        # Only the libraries the binary names itself (NEEDED): apt installs
+        # what those depend on.
+        dyn = subprocess.run(["objdump", "-p", str(binary)], capture_output=True,
+                             text=True, check=False).stdout
+        direct = re.findall(r"^\s*NEEDED\s+(\S+)", dyn, re.M)
+        check(bool(direct), f"no NEEDED entries read from {binary}")
+        for lib in (paths[n] for n in direct if n in paths):
+            owner = subprocess.run(["dpkg", "-S", os.path.realpath(lib)],
+                                   capture_output=True, text=True, check=False)
+            if owner.returncode != 0:  # try the path as ldd gives it
+                owner = subprocess.run(["dpkg", "-S", lib], capture_output=True,
+                                       text=True, check=False)
+            if owner.returncode != 0:
+                continue
+            pkg = owner.stdout.split(":")[0].strip()
+            needed.setdefault(pkg, set()).add(os.path.basename(lib))
+    missing = sorted(p for p in needed if p not in listed and p not in BASE_PACKAGES)
+    print("runtime packages needed:", len(needed), "missing from the image:", missing)
+    check(not missing, "Containerfile runtime stage lacks " + ", ".join(
+        f"{p} ({', '.join(sorted(needed[p]))})" for p in missing))
+
+
 def check_unit(path):
     text = path.read_text(encoding="utf-8")
     for key in ("ExecStart=", "ExecReload=/bin/kill -HUP", "NoNewPrivileges=yes",
@@ -231,6 +273,9 @@ def main():
     check(uid == dep["spec"]["template"]["spec"]["securityContext"]["runAsUser"],
           "image user and pod runAsUser agree")
     check_unit(src / "deploy" / "divcheckd.service")
+    check_runtime_libraries(src / "deploy" / "Containerfile",
+                            [build / "service" / "divcheckd",
+                             build / "clients" / "cli" / "divcheck"])
     proc, http_port, tmp = start_like_the_image(src, build, dep, docs, uid)
     try:
         probe(proc, http_port)

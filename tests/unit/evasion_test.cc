@@ -204,6 +204,78 @@ TEST_F(EvasionTest, HeadingBeforeACapitalisedLineIsNotJoined) {
               ::testing::Contains("Muttersprache Deutsch"));
 }
 
+TEST_F(EvasionTest, SoftHyphenInJungesTeam) {
+  const std::string text =
+      std::string(kPrefix) + "Wir sind ein jun\u00ADges Team.";
+  ExpectFinding(text, "de.age.junges_team", "jun\u00ADges Team", 18, 15, 16);
+}
+
+TEST_F(EvasionTest, LineBreakHyphenation) {
+  // The finding covers the whole original span: hyphen, line break and the
+  // next line's indentation included.
+  ExpectFinding(std::string(kPrefix) +
+                    "Sie sprechen Deutsch als Mutter-\n"
+                    "sprache.",
+                "de.origin.muttersprache", "Deutsch als Mutter-\nsprache", 18,
+                15, 16);
+  ExpectFinding(std::string(kPrefix) +
+                    "Sie sprechen Deutsch als Mutter-\r\n"
+                    "   sprache.",
+                "de.origin.muttersprache", "Deutsch als Mutter-\r\n   sprache",
+                18, 15, 16);
+  // A soft hyphen or U+2010 at the line end, as PDFs and word processors
+  // write them; a non-ASCII letter before the hyphen.
+  ExpectFinding(std::string(kPrefix) +
+                    "Sie sprechen Deutsch als Mutter\u00AD\n"
+                    "sprache.",
+                "de.origin.muttersprache", "Deutsch als Mutter\u00AD\nsprache",
+                18, 15, 16);
+  ExpectFinding(std::string(kPrefix) +
+                    "Wir suchen einen Verkäu\u2010\n"
+                    "fer.",
+                "de.gender.title_masculine_only", "Verkäu\u2010\nfer", 22, 19,
+                20);
+  ExpectFinding(std::string(kPrefix) + "Wir sind ein jun-\n  ges Team.",
+                "de.age.junges_team", "jun-\n  ges Team", 18, 15, 16);
+}
+
+TEST_F(EvasionTest, LineEndHyphenOfACompoundIsKept) {
+  for (const char* text :
+       {"Kranken-\nund Altenpflege", "Kranken- \r\n oder Altenpflege",
+        "Lehrer-\nZimmer", "Mutter-\n\nsprache", "Ort -\nsprache",
+        "2024-\nheute", "Mutter-\nSprache", "-\nsprache"}) {
+    SCOPED_TRACE(text);
+    EXPECT_FALSE(HasLineBreakHyphen(text));
+    MatchText view;
+    ASSERT_TRUE(MakeMatchText(text, &view).ok());
+    EXPECT_FALSE(view.changed);
+  }
+  // Joined, the heading would read "Deutsch als Muttersprache".
+  EXPECT_THAT(RuleIds("Deutsch als Mutter-\n\nsprachliche Bildung"),
+              ::testing::Not(::testing::Contains("de.origin.muttersprache")));
+}
+
+TEST(MatchText, LineBreakHyphenationMapsToTheOriginal) {
+  const std::string text = "Mutter-\r\n   sprache und Mütter\u00AD\nchen";
+  ASSERT_TRUE(HasLineBreakHyphen(text));
+  MatchText view;
+  ASSERT_TRUE(MakeMatchText(text, &view).ok());
+  ASSERT_TRUE(view.changed);
+  EXPECT_EQ(view.text, "Muttersprache und Mütterchen");
+  // "r" of "Mutter" is byte 5; "s" of "sprache" byte 12.
+  EXPECT_EQ(view.begin[5], 5u);
+  EXPECT_EQ(view.end[5], 6u);
+  EXPECT_EQ(view.begin[6], 12u);
+  auto doc = Document::Create(text);
+  ASSERT_TRUE(doc.ok());
+  ASSERT_EQ(doc->tokens().size(), 3u);
+  EXPECT_EQ(doc->TokenText(doc->tokens()[0]), "muttersprache");
+  EXPECT_EQ(doc->OriginalBegin(doc->tokens()[0].begin), 0u);
+  EXPECT_EQ(doc->OriginalEnd(doc->tokens()[0].end), 19u);
+  EXPECT_EQ(doc->TokenText(doc->tokens()[2]), "mütterchen");
+  EXPECT_EQ(doc->OriginalEnd(doc->tokens()[2].end), text.size());
+}
+
 TEST(MatchText, PlainCharactersNeedNoWork) {
   for (int32_t c = 0x20; c < 0x2800; ++c) {
     if (!IsMatchPlain(c)) continue;
