@@ -54,6 +54,16 @@ RuleInfo EntryRule(const CompiledEntry& e, const LexiconSet& set) {
   rule.patterns = Strings(def.patterns());
   rule.examples = Strings(def.examples());
   rule.counter_examples = Strings(def.counter_examples());
+  for (const config::v1::ContextModifier& m : def.modifiers()) {
+    RuleInfo::Context& c = rule.contexts.emplace_back();
+    c.effect = m.effect();
+    c.cues = Strings(m.cues());
+    if (m.scope() == config::v1::ContextModifier::SCOPE_DOCUMENT) {
+      c.document_flag = m.flag();
+    }
+    c.note = m.note();
+  }
+  rule.exceptions = Strings(def.exceptions());
   return rule;
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "analyzers/lexicon.h"
+#include "divcheck/config/v1/lexicon.pb.h"
 #include "divcheck/v1/report.pb.h"
 
 namespace divcheck {
@@ -64,6 +65,17 @@ struct RuleInfo {
   // must not (lexicon entries only; see Entry.examples).
   std::vector<std::string> examples;
   std::vector<std::string> counter_examples;
+  // The entry's context modifiers (lexicon entries only) and exceptions.
+  struct Context {
+    config::v1::ContextModifier::Effect effect =
+        config::v1::ContextModifier::EFFECT_UNSPECIFIED;
+    std::vector<std::string> cues;
+    // For a document-wide condition (SCOPE_DOCUMENT): the flag.
+    std::string document_flag;
+    std::string note;
+  };
+  std::vector<Context> contexts;
+  std::vector<std::string> exceptions;
 };
 
 // Every rule of `set`, sorted by id (ids are unique within a set).

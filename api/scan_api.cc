@@ -111,6 +111,15 @@ v1::Rule ToRuleMessage(const RuleInfo& r) {
   for (const std::string& s : r.patterns) rule.add_patterns(s);
   for (const std::string& s : r.examples) rule.add_examples(s);
   for (const std::string& s : r.counter_examples) rule.add_counter_examples(s);
+  for (const RuleInfo::Context& c : r.contexts) {
+    v1::Rule::Context* out = rule.add_contexts();
+    // The two Effect enums have the same values (scan_service.proto).
+    out->set_effect(static_cast<v1::Rule::Context::Effect>(c.effect));
+    for (const std::string& s : c.cues) out->add_cues(s);
+    out->set_document_flag(c.document_flag);
+    out->set_note(c.note);
+  }
+  for (const std::string& s : r.exceptions) rule.add_exceptions(s);
   return rule;
 }
 

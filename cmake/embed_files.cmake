@@ -1,18 +1,29 @@
 # Writes a C++ source with the bytes of files, for service/web_assets.h.
 #
 #   cmake -DROOT=dir -DFILES="index.html;js/main.js" -DOUT=out.cc -P embed_files.cmake
+#         [-DEXTRA_ROOT=dir2 -DEXTRA_FILES="a.txt" -DEXTRA_PREFIX=examples/]
 #
 # Each file under ROOT becomes one WebAsset: its URL path ("/" + its path
 # below ROOT), its Content-Type (by extension), its bytes and an ETag (the
-# first 16 hex digits of its SHA-256). An unknown extension stops the build,
-# so nothing is served with a guessed type.
+# first 16 hex digits of its SHA-256). Files under EXTRA_ROOT are served
+# below "/" + EXTRA_PREFIX (the example ads at /examples/). An unknown
+# extension stops the build, so nothing is served with a guessed type.
 cmake_minimum_required(VERSION 3.25)
 
 set(body "")
 set(table "")
 set(index 0)
+set(entries "")
 foreach(rel IN LISTS FILES)
-  set(file "${ROOT}/${rel}")
+  list(APPEND entries "${ROOT}/${rel}|${rel}")
+endforeach()
+foreach(rel IN LISTS EXTRA_FILES)
+  list(APPEND entries "${EXTRA_ROOT}/${rel}|${EXTRA_PREFIX}${rel}")
+endforeach()
+foreach(entry IN LISTS entries)
+  string(REPLACE "|" ";" parts "${entry}")
+  list(GET parts 0 file)
+  list(GET parts 1 rel)
   get_filename_component(ext "${rel}" LAST_EXT)
   string(TOLOWER "${ext}" ext)
   if(ext STREQUAL ".html")
@@ -23,6 +34,8 @@ foreach(rel IN LISTS FILES)
     set(type "text/javascript; charset=utf-8")
   elseif(ext STREQUAL ".svg")
     set(type "image/svg+xml")
+  elseif(ext STREQUAL ".txt")
+    set(type "text/plain; charset=utf-8")
   elseif(ext STREQUAL ".png")
     set(type "image/png")
   else()

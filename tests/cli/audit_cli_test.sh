@@ -21,25 +21,25 @@ expect_eq() {  # expect_eq NAME GOT WANT
     failed=$((failed + 1)); echo "FAIL: $1: got '$2', want '$3'"; fi
 }
 
-# A known set: the five example ads (two clean, two with critical findings,
-# one with warnings only... as the summary says), one empty file, one
-# invalid UTF-8 file, in a directory tree.
+# A known set: the example ads (the problematic ones and their improved
+# versions), one empty file, one invalid UTF-8 file, in a directory tree.
 mkdir -p "$TMP/ads/more"
+n_examples="$(ls "$EXAMPLES"/*.txt | wc -l)"
 cp "$EXAMPLES"/*.txt "$TMP/ads/"
 : > "$TMP/ads/more/empty.txt"
 printf 'gut\x81\x8d schlecht' > "$TMP/ads/more/invalid.txt"
 printf 'not an ad' > "$TMP/ads/ignored.md"
 check "directory with a bad file" 2 "${A[@]}" --summary=json --output="$TMP/out.jsonl" "$TMP/ads"
 cp "$TMP/out" "$TMP/summary.json"
-expect_eq "ads" "$(json "$TMP/summary.json" 's["ads"]')" 7
-expect_eq "checked" "$(json "$TMP/summary.json" 's["checked"]')" 5
+expect_eq "ads" "$(json "$TMP/summary.json" 's["ads"]')" $((n_examples + 2))
+expect_eq "checked" "$(json "$TMP/summary.json" 's["checked"]')" "$n_examples"
 expect_eq "not checked" "$(json "$TMP/summary.json" 's["notChecked"]')" 1
 expect_eq "errors" "$(json "$TMP/summary.json" 's["errors"]')" 1
-expect_eq "shares add up" "$(json "$TMP/summary.json" 's["withCritical"]+s["withWarning"]+s["clean"]')" 5
-expect_eq "histogram adds up" "$(json "$TMP/summary.json" 'sum(s["scoreHistogram"])')" 5
+expect_eq "shares add up" "$(json "$TMP/summary.json" 's["withCritical"]+s["withWarning"]+s["clean"]')" "$n_examples"
+expect_eq "histogram adds up" "$(json "$TMP/summary.json" 'sum(s["scoreHistogram"])')" "$n_examples"
 expect_eq "worst first" "$(json "$TMP/summary.json" 's["worst"][0]["score"] <= s["worst"][-1]["score"]')" True
 expect_in "invalid file named" "$TMP/err" "more/invalid.txt: "
-expect_eq "one result line per ad" "$(wc -l < "$TMP/out.jsonl")" 7
+expect_eq "one result line per ad" "$(wc -l < "$TMP/out.jsonl")" $((n_examples + 2))
 expect_in "results in input order, with zero scores" "$TMP/out.jsonl" '"id":"01-pflegefachkraft-gut.txt","score":100'
 expect_in "empty ad not checked" "$TMP/out.jsonl" '"coverage":"EMPTY"'
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
@@ -639,6 +640,37 @@ TEST_F(ScanApiTest, ListRulesFilters) {
     EXPECT_FALSE(r.lexicon_id().empty());
   }
   EXPECT_TRUE(page->next_page_token().empty());
+}
+
+// The four lexicon-only fields of a Rule reach ListRules together: the
+// context conditions (170), the exceptions (171), the example texts (190)
+// and the counter-examples (191). The shipped lexicons (the fixture has no
+// example texts).
+TEST(ScanApiShipped, ListRulesCarriesContextsExceptionsAndExamples) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ScanApi api(engine->get(), 1 << 20);
+  v1::ListRulesRequest request;
+  request.set_page_size(1000);
+  request.set_language_code("de");
+  request.set_dimension(v1::DIMENSION_AGE);
+  absl::StatusOr<v1::ListRulesResponse> page = api.ListRules(request);
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::Rule* jung = nullptr;
+  for (const v1::Rule& r : page->rules()) {
+    if (r.rule_id() == "de.age.jung") jung = &r;
+  }
+  ASSERT_NE(jung, nullptr);
+  EXPECT_THAT(jung->examples(),
+              ::testing::Contains("Bewerber sollten jung sein."));
+  EXPECT_THAT(jung->counter_examples(),
+              ::testing::Contains("Unsere Kundschaft sind junge Familien."));
+  EXPECT_THAT(jung->exceptions(), ::testing::Contains("jungs"));
+  ASSERT_GT(jung->contexts_size(), 0);
+  EXPECT_EQ(jung->contexts(0).effect(), v1::Rule::Context::EFFECT_SUPPRESS);
+  EXPECT_THAT(jung->contexts(0).cues(), ::testing::Contains("menschen"));
 }
 
 TEST_F(ScanApiTest, ListRulesRejectsBadRequestsAllAtOnce) {

@@ -39,6 +39,19 @@ entries {
   severity: SEVERITY_WARNING
   words: "jung"
   phrases: "junges team"
+  exceptions: "jungfrau"
+  modifiers {
+    effect: EFFECT_SOFTEN
+    scope: SCOPE_BEFORE
+    cues: "für"
+    cues: "mit"
+    note: "Kundschaft?"
+  }
+  modifiers {
+    effect: EFFECT_SUPPRESS
+    scope: SCOPE_DOCUMENT
+    flag: "church_employer"
+  }
   explanation: "e"
   suggestions: "s"
   legal_basis: "AGG"
@@ -107,6 +120,28 @@ TEST(Catalog, ListRulesNamesFindingsAndHighlightsSortedById) {
   EXPECT_THAT(finding.suggestions, ElementsAre("s"));
   EXPECT_EQ(finding.legal_basis, "AGG");
   EXPECT_FALSE(finding.built_in_analyzer);
+}
+
+TEST(Catalog, ListRulesCarriesContextModifiersAndExceptions) {
+  TempDir dir;
+  WriteSmallSet(&dir);
+  auto set = LoadSmallSet(dir);
+  ASSERT_NE(set, nullptr);
+  const std::vector<RuleInfo> rules = ListRules(*set);
+  auto it = std::find_if(rules.begin(), rules.end(), [](const RuleInfo& r) {
+    return r.id == "de.a.z_finding";
+  });
+  ASSERT_NE(it, rules.end());
+  EXPECT_THAT(it->exceptions, ElementsAre("jungfrau"));
+  ASSERT_EQ(it->contexts.size(), 2u);
+  EXPECT_EQ(it->contexts[0].effect, config::v1::ContextModifier::EFFECT_SOFTEN);
+  EXPECT_THAT(it->contexts[0].cues, ElementsAre("für", "mit"));
+  EXPECT_EQ(it->contexts[0].note, "Kundschaft?");
+  EXPECT_EQ(it->contexts[0].document_flag, "");
+  EXPECT_EQ(it->contexts[1].effect,
+            config::v1::ContextModifier::EFFECT_SUPPRESS);
+  EXPECT_EQ(it->contexts[1].document_flag, "church_employer");
+  EXPECT_TRUE(it->contexts[1].cues.empty());
 }
 
 TEST(Catalog, DescribeLexiconsListsFilesByPath) {

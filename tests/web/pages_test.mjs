@@ -276,8 +276,10 @@ test('keyboard only: the pages are reached through the navigation, the focus lan
   });
   for (const name of ['form', 'assessment', 'workshop', 'rules', 'ad']) {
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    // From the heading: the display controls (large type, print), the
+    // interface language, then the five page links.
     let seen = '';
-    for (let i = 0; i < 12 && seen !== `a#${'#'}${name}`; i++) {
+    for (let i = 0; i < 16 && seen !== `a#${'#'}${name}`; i++) {
       await page.keyboard.press('Tab');
       seen = await active();
     }

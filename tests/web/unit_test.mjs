@@ -12,6 +12,11 @@ import { fitReplacement, isReplacement, replacementsOf } from '../../clients/web
 import { addStrings, pickLanguage, setLanguage, t } from '../../clients/web/js/i18n.js';
 import { FORM_STRINGS } from '../../clients/web/js/strings_form.js';
 import { ASSESSMENT_STRINGS } from '../../clients/web/js/strings_assessment.js';
+import { applySafeSuggestions, safeReplacement } from '../../clients/web/js/rewrite.js';
+import { decodeText, isPlainText } from '../../clients/web/js/upload.js';
+import { fold, matchRule, termsOf } from '../../clients/web/js/page_rules.js';
+import '../../clients/web/js/page_workshop.js';
+import '../../clients/web/js/display.js';
 
 const lexicons = process.argv[2];
 
@@ -75,6 +80,8 @@ test('a replacement fits its place', () => {
   assert.equal(fitReplacement(text, text.indexOf('junges'), 'ein engagiertes Team'), 'engagiertes Team');
   assert.equal(fitReplacement(text, text.indexOf('Junges'), 'ein engagiertes Team'), 'Ein engagiertes Team');
   assert.equal(fitReplacement('our young team', 4, 'a friendly team'), 'friendly team');
+  const genitive = 'Zur Verstärkung unseres jungen Teams';
+  assert.equal(fitReplacement(genitive, genitive.indexOf('jungen'), 'ein engagiertes Team'), 'engagiertes Team');
   assert.equal(fitReplacement('Wir sind jung', 9, 'motiviert'), 'motiviert');
 });
 
@@ -109,4 +116,60 @@ test('the pages\' strings exist in German and English, every [data-i18n] of the 
     setLanguage(lang);
     for (const key of keys) assert.notEqual(t(key), key, `${lang}: ${key}`);
   }
+});
+
+// A finding as the report gives it (code-point spans).
+function finding(text, words, suggestions) {
+  const start = Array.from(text.slice(0, text.indexOf(words))).length;
+  return { matchedText: words, suggestions,
+           span: { startChar: start, endChar: start + Array.from(words).length } };
+}
+
+test('before/after: safe suggestions replace their words, advice and overlaps do not', () => {
+  const text = '🙂 Wir suchen einen Verkäufer für unser junges Team. Deutsch als Muttersprache.';
+  const report = { findings: [
+    finding(text, 'Verkäufer', ['Beschreiben Sie die Aufgaben …', 'Verkäufer (m/w/d)']),
+    finding(text, 'junges Team', ['ein engagiertes Team']),
+    finding(text, 'junges', ['motiviertes']),  // overlaps the one before: left alone
+    finding(text, 'Muttersprache', ['Streichen Sie die Angabe.']),  // advice only
+  ] };
+  const { text: out, changes } = applySafeSuggestions(text, report);
+  assert.equal(out, '🙂 Wir suchen einen Verkäufer (m/w/d) für unser engagiertes Team. Deutsch als Muttersprache.');
+  assert.deepEqual(changes.map((c) => [c.before, c.after]),
+                   [['Verkäufer', 'Verkäufer (m/w/d)'], ['junges Team', 'engagiertes Team']]);
+  for (const c of changes) assert.equal(out.slice(c.start, c.end), c.after);
+  assert.equal(safeReplacement({ suggestions: ['Streichen Sie die Angabe.'] }), '');
+  // A sentence replaces a sentence, not one marked word.
+  const sentence = 'Sie behalten auch bei mehreren Aufgaben gleichzeitig den Überblick.';
+  assert.equal(safeReplacement({ matchedText: 'belastbar', suggestions: [sentence] }), '');
+  assert.equal(safeReplacement({ matchedText: 'Sie müssen belastbar sein.', suggestions: [sentence] }), sentence);
+  // A report that no longer fits the text changes nothing.
+  assert.equal(applySafeSuggestions('anderer Text', report).text, 'anderer Text');
+});
+
+test('plain-text files: UTF-8, UTF-16 with a byte-order mark, else Windows-1252', () => {
+  assert.equal(decodeText(Buffer.from('Verkäufer 🙂', 'utf8')), 'Verkäufer 🙂');
+  assert.equal(decodeText(Buffer.from('\ufeffMünchen', 'utf8')), 'München');
+  assert.equal(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Köln', 'utf16le')])), 'Köln');
+  assert.equal(decodeText(Buffer.from([0xfe, 0xff, 0x00, 0x4b, 0x00, 0xf6])), 'Kö');
+  // Not UTF-8: Windows-1252. (Node decodes its 0x80–0x9F as Latin-1, so
+  // the dashes and quotes there are checked in the browser test.)
+  assert.equal(decodeText(Buffer.from([0x4b, 0xe4, 0x73, 0x65])), 'Käse');
+  assert.ok(isPlainText({ name: 'a.TXT', type: '' }));
+  assert.ok(!isPlainText({ name: 'a.docx', type: 'application/octet-stream' }));
+});
+
+test('rules search: words, inflected forms, accents and court file numbers', () => {
+  const rule = { ruleId: 'de.age.junges_team', explanation: 'Ein „junges Team“ …',
+                 phrases: ['jung *team', 'jung kollegium'], words: ['jungspund'],
+                 legalBasis: 'AGG; BAG 8 AZR 406/14', sources: ['BAG 11.08.2016, 8 AZR 406/14'],
+                 contexts: [{ effect: 'EFFECT_SOFTEN', cues: ['für'], note: 'Kundschaft' }] };
+  assert.deepEqual(termsOf(rule), ['jung team', 'jung kollegium', 'jungspund']);
+  assert.equal(matchRule(rule, ''), 1);
+  assert.equal(matchRule(rule, 'junges Team'), 2);   // "jung" begins "junges"
+  assert.equal(matchRule(rule, 'Kollegium'), 2);
+  assert.equal(matchRule(rule, '8 AZR 406/14'), 1);  // in the sources
+  assert.equal(matchRule(rule, 'kundschaft'), 1);    // in a context note
+  assert.equal(matchRule(rule, 'Muttersprache'), 0);
+  assert.equal(fold('Zürich ÄRZTIN'), 'zurich arztin');
 });

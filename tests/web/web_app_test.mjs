@@ -211,10 +211,10 @@ test('keyboard only: Tab reaches the text, the findings and the suggestions', as
     const e = document.activeElement;
     return e ? `${e.tagName.toLowerCase()}#${e.id}.${e.className}` : '';
   });
-  // From the top of the page (skip link, interface language, the five
-  // page links) to the text box.
+  // From the top of the page to the text box (past the skip link, the
+  // display and language controls, the page links and the file input).
   let reached = '';
-  for (let i = 0; i < 12 && !reached.startsWith('textarea#ad'); i++) {
+  for (let i = 0; i < 16 && !reached.startsWith('textarea#ad'); i++) {
     await page.keyboard.press('Tab');
     reached = await focused();
   }

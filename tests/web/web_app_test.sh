@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The web app (clients/web/) in a real browser: starts the real divcheckd
 # with the shipped lexicons and questionnaires and an HTTP port on loopback,
-# and runs web_app_test.mjs (the ad check) and pages_test.mjs (navigation,
-# form check, self-assessment), which drive Debian's chromium (headless,
+# and runs web_app_test.mjs (the ad check), pages_test.mjs (navigation,
+# form check, self-assessment) and workshop_test.mjs (workshop, rules
+# browser, print, opening files), which drive Debian's chromium (headless,
 # through the npm package playwright-core; no browser is downloaded) and
 # check the pages with axe-core. pages_test.mjs also gets a second server
 # with a fresh --data_dir, where self-assessments are saved and compared.
@@ -47,6 +48,8 @@ CHROMIUM="$CHROMIUM" node "$HERE/web_app_test.mjs" "$HTTP_PORT" "$OUT"
 status=$?
 CHROMIUM="$CHROMIUM" node "$HERE/pages_test.mjs" "$HTTP_PORT" "$DATA_HTTP_PORT" "$OUT" "$HERE/../forms"
 pages_status=$?
+CHROMIUM="$CHROMIUM" node "$HERE/workshop_test.mjs" "$HTTP_PORT" "$OUT"
+workshop_status=$?
 server_status=0
 for pid in "$SERVER_PID" "$DATA_PID"; do
   kill -TERM "$pid"
@@ -60,5 +63,6 @@ if grep -q "Verkäufer\|junges Team\|Testfirma\|Example Ltd\|Geburtsdatum" \
 fi
 [ $status -eq 0 ] || { echo "FAIL: web_app_test.mjs exit status $status"; exit 1; }
 [ $pages_status -eq 0 ] || { echo "FAIL: pages_test.mjs exit status $pages_status"; exit 1; }
+[ $workshop_status -eq 0 ] || { echo "FAIL: workshop_test.mjs exit status $workshop_status"; exit 1; }
 [ $server_status -eq 0 ] || { echo "FAIL: divcheckd exit status $server_status"; exit 1; }
 echo "PASS"

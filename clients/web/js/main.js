@@ -5,7 +5,10 @@
 // js/page_NAME.js (loaded when the page is first shown; add it to PAGES
 // below). A page module exports
 //   init(ctx)          called once, the first time the page is shown;
-//                      ctx = { t, language, navigate(name) }
+//                      ctx = { t, language, navigate(name),
+//                              loadAd(text, languageCode): show the ad check
+//                                with this text and check it,
+//                              errorText(e): an API error in words }
 //   show()             called every time the page is shown (after init)
 //   languageChanged()  optional: the UI language changed (the static
 //                      [data-i18n] texts are already translated)
@@ -15,8 +18,10 @@
 // pageTitle.NAME) and moves the focus to the heading (<h1 id="page-title">)
 // when the user navigated, so screen-reader and keyboard users land at the
 // start of the new page. The back and forward buttons work (hashchange).
+// The header's display controls (large type, print) are display.js.
 
 import * as adPage from './page_ad.js';
+import { initDisplay } from './display.js';
 import { language, pickLanguage, setLanguage, t } from './i18n.js';
 
 // The start page's module is loaded with the page; the others when they
@@ -61,7 +66,17 @@ function translateStatic() {
   document.title = heading.textContent;
 }
 
-const ctx = { t, language, navigate: (name) => { location.hash = `#${name}`; } };
+const ctx = {
+  t,
+  language,
+  navigate: (name) => { location.hash = `#${name}`; },
+  errorText: adPage.errorText,
+  loadAd: async (text, languageCode) => {
+    location.hash = '#ad';
+    await showPage('ad', false);
+    adPage.loadAd(text, languageCode);
+  },
+};
 
 // Shows page `name`; `moveFocus` when the user navigated (not on load).
 // body[data-page] names the page once it is shown and initialised.
@@ -113,6 +128,7 @@ function storedLanguage() {
 }
 
 function start() {
+  initDisplay();
   setLanguage(storedLanguage() || pickLanguage(navigator.languages || [navigator.language]));
   document.documentElement.lang = language();
   uiLanguage.value = language();

@@ -10,6 +10,7 @@ import { codePointToUtf16, spanRange } from './offsets.js';
 import { SEVERITY, isChecked, renderBalance, renderDimensions, renderFindings,
          renderGood, renderScore } from './report.js';
 import { fitReplacement } from './suggest.js';
+import { ACCEPT, formatOf, textOfFile } from './upload.js';
 
 const DEBOUNCE_MS = 400;
 
@@ -18,7 +19,7 @@ const ui = {
   ad: $('ad'), backdrop: $('backdrop'), adLanguage: $('ad-language'),
   status: $('status'), error: $('error'),
   results: $('results'), score: $('score'), dimensions: $('dimensions'),
-  balance: $('balance'), findings: $('findings'), good: $('good'),
+  balance: $('balance'), findings: $('findings'), good: $('good'), file: $('ad-file'),
 };
 
 const state = {
@@ -121,7 +122,8 @@ function itemsOf(report, text) {
   return items;
 }
 
-function errorText(e) {
+// An API error (or any other) in words; other pages use it too (ctx.errorText).
+export function errorText(e) {
   if (!(e instanceof ApiError)) return t('errOther', { status: '?', message: String(e) });
   if (e.status === 0) return t('errNetwork');
   if (e.reason === 'TEXT_TOO_LARGE' || e.reason === 'REQUEST_TOO_LARGE' || e.status === 413) {
@@ -222,6 +224,56 @@ function followCaret() {
   if (li) li.classList.add('current');
 }
 
+// ---------------------------------------------------------------- files
+
+// Puts `text` in the text box (undoable) and checks it.
+function loadText(text) {
+  ui.ad.focus();
+  ui.ad.select();
+  if (document.activeElement !== ui.ad || !document.execCommand('insertText', false, text)) {
+    ui.ad.value = text;
+    onInput();
+  }
+  check();
+}
+
+// Shows `text` in the ad check (the page must be shown) and checks it in
+// `languageCode` ('' = detect); for other pages (ctx.loadAd).
+export function loadAd(text, languageCode) {
+  ui.adLanguage.value = languageCode || '';
+  loadText(text);
+}
+
+async function openFile() {
+  const file = ui.file.files && ui.file.files[0];
+  if (!file) return;
+  ui.error.hidden = true;
+  ui.status.textContent = t('fileReading', { name: file.name });
+  try {
+    const { text } = await textOfFile(file, ui.adLanguage.value);
+    if (!text.trim()) {
+      ui.status.textContent = t('fileEmpty', { name: file.name });
+      return;
+    }
+    loadText(text);
+    ui.status.textContent = t('fileLoaded', { name: file.name });
+  } catch (e) {
+    let message;
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
+      message = t('fileNotSupported', { format: formatOf(file) });
+    } else if (e instanceof ApiError) {
+      message = errorText(e);
+    } else {
+      message = t('fileUnreadable', { name: file.name, message: e.message || String(e) });
+    }
+    ui.error.textContent = message;
+    ui.error.hidden = false;
+    ui.status.textContent = t('errorStatus');
+  } finally {
+    ui.file.value = '';
+  }
+}
+
 // ---------------------------------------------------------------- page
 
 // The UI language changed: the last answer is shown again in it.
@@ -239,6 +291,8 @@ export function init() {
   ui.ad.addEventListener('click', followCaret);
   ui.ad.addEventListener('keyup', followCaret);
   ui.adLanguage.addEventListener('change', check);
+  ui.file.accept = ACCEPT;
+  ui.file.addEventListener('change', openFile);
   window.addEventListener('resize', fitHeight);
   state.shownText = ui.ad.value;
   drawMarks();

@@ -25,7 +25,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (name === 'text') node.textContent = value;
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c !== null && c !== undefined && c !== false) node.append(c);
   }
   return node;
@@ -141,7 +141,7 @@ export function renderBalance(container, report) {
 }
 
 // A source as text, its URLs as links.
-function sourceItem(source) {
+export function sourceItem(source) {
   const li = el('li');
   const url = /https?:\/\/[^\s<>"“”„]+[^\s<>"“”„.,;:)]/g;
   let last = 0;

@@ -48,7 +48,7 @@ export function replacementsOf(suggestion, matched) {
 // ("unser junges Team" → "unser engagiertes Team", not "unser ein …").
 const ARTICLE = /^(ein|eine|einen|a|an) /i;
 const DETERMINER_BEFORE =
-  /(^|[^\p{L}])(ein|eine|einen|einem|einer|der|die|das|den|dem|unser|unsere|unseren|unserem|unserer|ihr|ihre|euer|mein|dein|a|an|the|our|your|their|my)\s+$/iu;
+  /(^|[^\p{L}])(ein|eine|einen|einem|einer|eines|der|die|das|den|dem|des|unser|unsere|unseren|unserem|unserer|unseres|ihr|ihre|ihres|euer|mein|dein|a|an|the|our|your|their|my)\s+$/iu;
 
 export function fitReplacement(text, start, replacement) {
   if (ARTICLE.test(replacement) && DETERMINER_BEFORE.test(text.slice(Math.max(0, start - 20), start))) {
