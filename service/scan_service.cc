@@ -45,6 +45,17 @@ api::CallControl ControlFor(grpc::CallbackServerContext* ctx) {
   return call;
 }
 
+// The answer of an api call kept in *response (the caller logs and observes
+// it) and serialised into *wire_response; or the call's error.
+template <typename Response>
+absl::Status RunAndSerialize(absl::StatusOr<Response> answer,
+                             Response* response,
+                             grpc::ByteBuffer* wire_response) {
+  if (!answer.ok()) return answer.status();
+  *response = *std::move(answer);
+  return SerializeResponse(*response, wire_response);
+}
+
 }  // namespace
 
 ScanServiceImpl::ScanServiceImpl(const api::ScanApi* api, const ApiKeys* keys,
@@ -296,14 +307,8 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanForm(
   if (status.ok()) status = ParseRequest(*wire_request, &request);
   v1::ScanFormResponse response;
   if (status.ok()) {
-    absl::StatusOr<v1::ScanFormResponse> audit =
-        api_->ScanForm(request, ControlFor(ctx));
-    if (audit.ok()) {
-      response = *std::move(audit);
-      status = SerializeResponse(response, wire_response);
-    } else {
-      status = audit.status();
-    }
+    status = RunAndSerialize(api_->ScanForm(request, ControlFor(ctx)),
+                             &response, wire_response);
   }
   if (observer_ != nullptr && status.ok()) {
     observer_->OnFormDone(response.report());
@@ -327,14 +332,8 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ScanDocument(
   if (status.ok()) status = ParseRequest(*wire_request, &request);
   v1::ScanDocumentResponse response;
   if (status.ok()) {
-    absl::StatusOr<v1::ScanDocumentResponse> scanned =
-        api_->ScanDocument(request, ControlFor(ctx));
-    if (scanned.ok()) {
-      response = *std::move(scanned);
-      status = SerializeResponse(response, wire_response);
-    } else {
-      status = scanned.status();
-    }
+    status = RunAndSerialize(api_->ScanDocument(request, ControlFor(ctx)),
+                             &response, wire_response);
   }
   if (observer_ != nullptr && request.content().size() > 0) {
     observer_->OnScanDone(status.code(), response.extracted_text().size(),
