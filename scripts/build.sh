@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds divcheck.  Usage: scripts/build.sh [release|asan]
 #   release  → build/       (Release, -Werror; the default)
-#   asan     → build-asan/  (Debug with AddressSanitizer + UBSan, no benchmarks)
+#   asan     → build-asan/  (AddressSanitizer + UBSan at -O1 with assertions
+#               on, no benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-release}"
@@ -10,7 +11,12 @@ case "$kind" in
   release)
     cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release ;;
   asan)
-    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    # -O1, as the sanitizers' own documentation advises for usable speed:
+    # the tests run about twice as fast as at -O0 (CI's longest stage), and
+    # assertions stay on (no NDEBUG).
+    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
       -DDIVCHECK_SANITIZE=ON -DDIVCHECK_BUILD_BENCH=OFF ;;
   *) echo "usage: scripts/build.sh [release|asan]" >&2; exit 2 ;;
 esac
