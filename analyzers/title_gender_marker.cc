@@ -16,6 +16,7 @@ constexpr uint32_t kCueBeforeWindow = 4;
 constexpr uint32_t kCueAfterWindow = 3;
 constexpr uint32_t kPairWindow = 4;
 constexpr uint32_t kHeadingMaxTokens = 6;
+constexpr uint32_t kNameWindow = 3;
 
 // "Verkäufer" → "verkäufer": lower-cases the first code point only, for
 // joining a title to a compound's first part ("Auto" + "verkäufer").
@@ -66,10 +67,23 @@ bool IsBinnenI(const Analysis& a, const Token& t) {
   return false;
 }
 
+// The cue marks no advertised job: another person or a name (see
+// Entry.not_the_job).
+constexpr int kNotTheJob = -1;
+
+// Is sentence `s` in the title position: the first line, or a short
+// heading line of its own?
+bool InTitlePosition(const Sentence& s, uint32_t first_line) {
+  return s.line == first_line ||
+         (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
+          s.line_tokens <= kHeadingMaxTokens);
+}
+
 // Indexes, so each title hit costs O(log n) (issue 17): the sentences
 // with a gender marker; the title forms by (title, feminine, sentence,
-// token); the title cues before by (sentence, end token, severity) and
-// after by (sentence, first token).
+// token); the title cues before by (sentence, end token, length, severity
+// or kNotTheJob), after by (sentence, first token), and the name cues
+// after ("GmbH") by (sentence, first token).
 struct TitleIndex {
   explicit TitleIndex(const Analysis& a) {
     const auto& tokens = a.doc.tokens();
@@ -89,21 +103,26 @@ struct TitleIndex {
     std::sort(forms.begin(), forms.end());
     for (const Match& m : a.matches) {
       const CompiledEntry& e = a.entry(m.entry);
+      const bool not_the_job = e.def->not_the_job();
       if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE) {
-        cues_before.emplace_back(m.sentence, m.tok_end,
-                                 static_cast<int>(e.severity));
+        cues_before.emplace_back(
+            m.sentence, m.tok_end, m.tok_end - m.tok_begin,
+            not_the_job ? kNotTheJob : static_cast<int>(e.severity));
       } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER) {
-        cues_after.emplace_back(m.sentence, m.tok_begin);
+        (not_the_job ? names_after : cues_after)
+            .emplace_back(m.sentence, m.tok_begin);
       }
     }
     std::sort(cues_before.begin(), cues_before.end());
     std::sort(cues_after.begin(), cues_after.end());
+    std::sort(names_after.begin(), names_after.end());
   }
 
   std::vector<uint8_t> sentence_marked;
   std::vector<std::tuple<uint32_t, bool, uint32_t, uint32_t>> forms;
-  std::vector<std::tuple<uint32_t, uint32_t, int>> cues_before;
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t, int>> cues_before;
   std::vector<std::pair<uint32_t, uint32_t>> cues_after;
+  std::vector<std::pair<uint32_t, uint32_t>> names_after;
 };
 
 // A feminine form that is also the plural of all genders ("Angestellte"),
@@ -123,13 +142,13 @@ bool IsEpicenePlural(const Analysis& a, const TitleHit& h) {
   return true;
 }
 
-// True when the title hit is gender-marked: a marker in its sentence, a
-// gender sign or Binnen-I, the other form nearby, or "Kaufmann/-frau".
-bool IsMarked(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
+// True when the title hit is gender-marked in its own words: a gender sign
+// or Binnen-I, the other form nearby, or "Kaufmann/-frau".
+bool MarkedInWord(const Analysis& a, const TitleIndex& index,
+                  const TitleHit& h) {
   const auto& tokens = a.doc.tokens();
   const Token& tok = tokens[h.token];
-  if (index.sentence_marked[tok.sentence] || HasGenderSign(a, h.token) ||
-      (h.feminine && IsBinnenI(a, tok))) {
+  if (HasGenderSign(a, h.token) || (h.feminine && IsBinnenI(a, tok))) {
     return true;
   }
   // Pair form: the other form of the same title nearby.
@@ -160,45 +179,117 @@ bool IsMarked(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
   return false;
 }
 
-// Is the unmarked title the advertised position or a required
-// qualification? The severity of its finding, or SEVERITY_UNSPECIFIED for
-// none.
-v1::Severity UnmarkedSeverity(const Analysis& a, const TitleIndex& index,
-                              const TitleHit& h, uint32_t first_line) {
+// True when the title hit is gender-marked: a marker in its sentence, or
+// marked in its own words.
+bool IsMarked(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
+  return index.sentence_marked[a.doc.tokens()[h.token].sentence] ||
+         MarkedInWord(a, index, h);
+}
+
+// True when the ad's title — a title-position line — addresses all genders:
+// it holds an inclusive marker ("(m/w/d)") or a title marked in its own
+// words ("Haustechniker:in", "Kauffrau/-mann").
+bool AdTitleInclusive(const Analysis& a, const TitleIndex& index,
+                      uint32_t first_line) {
+  const auto& sentences = a.doc.sentences();
+  for (const Match& m : a.matches) {
+    if (a.entry(m.entry).def->title_marker() ==
+            config::v1::TITLE_MARKER_INCLUSIVE &&
+        InTitlePosition(sentences[m.sentence], first_line)) {
+      return true;
+    }
+  }
+  for (const TitleHit& h : a.titles) {
+    const Sentence& s = sentences[a.doc.tokens()[h.token].sentence];
+    if (InTitlePosition(s, first_line) && !IsEpicenePlural(a, h) &&
+        MarkedInWord(a, index, h)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when a name cue ("GmbH", "Group") follows the title hit within
+// kNameWindow tokens of its sentence with only capitalised words between:
+// "Sattler Media GmbH" is a company, "Verkäufer bei Müller GmbH" a job.
+bool PartOfName(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
+  const auto& tokens = a.doc.tokens();
+  const uint32_t sentence = tokens[h.token].sentence;
+  const auto it =
+      std::upper_bound(index.names_after.begin(), index.names_after.end(),
+                       std::make_pair(sentence, h.token));
+  if (it == index.names_after.end() || it->first != sentence ||
+      it->second - h.token > kNameWindow) {
+    return false;
+  }
+  for (uint32_t k = h.token + 1; k < it->second; ++k) {
+    const absl::string_view w = a.doc.OriginalText(
+        a.doc.OriginalBegin(tokens[k].begin), a.doc.OriginalEnd(tokens[k].end));
+    const uint8_t* b = reinterpret_cast<const uint8_t*>(w.data());
+    int32_t i = 0;
+    UChar32 c = 0;
+    if (!w.empty()) U8_NEXT(b, i, static_cast<int32_t>(w.size()), c);
+    if (!u_isupper(c)) return false;
+  }
+  return true;
+}
+
+// What an unmarked title hit stands for, and the severity of its finding
+// (SEVERITY_UNSPECIFIED: none).
+enum class Role { kNone, kAdvertised, kQualification, kOtherPerson, kName };
+struct Verdict {
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  Role role = Role::kNone;
+  bool title_position = false;
+};
+
+// Is the unmarked title the advertised position, a required qualification,
+// another person or part of a name?
+Verdict Judge(const Analysis& a, const TitleIndex& index, const TitleHit& h,
+              uint32_t first_line) {
   const Token& tok = a.doc.tokens()[h.token];
   const Sentence& s = a.doc.sentences()[tok.sentence];
-  v1::Severity sev = v1::SEVERITY_UNSPECIFIED;
-  if (s.line == first_line ||
-      (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
-       s.line_tokens <= kHeadingMaxTokens)) {
-    sev = v1::SEVERITY_CRITICAL;
+  Verdict v;
+  if (PartOfName(a, index, h)) {
+    v.role = Role::kName;
+    return v;
+  }
+  if (InTitlePosition(s, first_line)) {
+    v.severity = v1::SEVERITY_CRITICAL;
+    v.title_position = true;
   }
   // The cue nearest before the title decides: "Wir suchen einen
-  // Verkäufer" is the advertised job, "eine Ausbildung zum Kaufmann" a
-  // qualification.
-  // The last cue ending at or before the title (the most severe of those
-  // ending there), if it ends within the window.
+  // Verkäufer" is the advertised job, "eine abgeschlossene Ausbildung als
+  // Kaufmann" a qualification, "unsere Mitarbeiter" other people. Of the
+  // cues ending at the same token the longest ("Erfahrung als" over "als").
   const auto& cues_before = index.cues_before;
   const auto& cues_after = index.cues_after;
-  v1::Severity before_sev = v1::SEVERITY_UNSPECIFIED;
-  auto before = std::upper_bound(
+  int before = static_cast<int>(v1::SEVERITY_UNSPECIFIED);
+  auto it = std::upper_bound(
       cues_before.begin(), cues_before.end(),
-      std::make_tuple(tok.sentence, h.token, v1::Severity_MAX + 1));
-  if (before != cues_before.begin()) {
-    --before;
-    if (std::get<0>(*before) == tok.sentence &&
-        h.token - std::get<1>(*before) < kCueBeforeWindow) {
-      before_sev = static_cast<v1::Severity>(std::get<2>(*before));
+      std::make_tuple(tok.sentence, h.token, UINT32_MAX, v1::Severity_MAX + 1));
+  if (it != cues_before.begin()) {
+    --it;
+    if (std::get<0>(*it) == tok.sentence &&
+        h.token - std::get<1>(*it) < kCueBeforeWindow) {
+      before = std::get<3>(*it);
     }
+  }
+  if (before == kNotTheJob) {
+    v.severity = v1::SEVERITY_UNSPECIFIED;
+    v.role = Role::kOtherPerson;
+    return v;
   }
   const auto after = std::upper_bound(cues_after.begin(), cues_after.end(),
                                       std::make_pair(tok.sentence, h.token));
   if (after != cues_after.end() && after->first == tok.sentence &&
       after->second - h.token <= kCueAfterWindow) {
-    sev = v1::SEVERITY_CRITICAL;
+    v.severity = v1::SEVERITY_CRITICAL;
   }
-  if (before_sev > sev) sev = before_sev;
-  return sev;
+  if (before > v.severity) v.severity = static_cast<v1::Severity>(before);
+  v.role = v.severity == v1::SEVERITY_HINT ? Role::kQualification
+                                           : Role::kAdvertised;
+  return v;
 }
 
 // The finding of an unmarked title hit under analyzer rule `entry`, with
@@ -241,6 +332,52 @@ Candidate UnmarkedTitleCandidate(const Analysis& a, const TitleHit& h,
   return c;
 }
 
+// Drops the findings of entries with `names_job_title` ("Abschluss als
+// Ingenieur") whose job title the ad marks for all genders elsewhere.
+void DropQualificationsMarkedElsewhere(
+    const absl::flat_hash_set<uint32_t>& marked_titles, Analysis* a) {
+  if (marked_titles.empty()) return;
+  for (Candidate& c : a->candidates) {
+    if (c.dropped || !a->entry(c.entry).def->names_job_title()) continue;
+    const auto first = std::lower_bound(
+        a->titles.begin(), a->titles.end(), c.tok_begin,
+        [](const TitleHit& h, uint32_t t) { return h.token < t; });
+    for (auto it = first; it != a->titles.end() && it->token < c.tok_end;
+         ++it) {
+      if (!marked_titles.contains(it->title)) continue;
+      c.dropped = true;
+      if (a->tracing) {
+        a->Trace(c,
+                 "dropped: the ad marks this job title for all genders "
+                 "elsewhere (e.g. \"(m/w/d)\" in the title), and the ad is "
+                 "read as a whole");
+      }
+      break;
+    }
+  }
+}
+
+std::string QualificationNote(absl::string_view language) {
+  return language == "de"
+             ? "Gefragt ist hier eine Qualifikation oder Erfahrung der "
+               "Bewerbenden, nicht die ausgeschriebene Stelle: ein Hinweis, "
+               "die Bezeichnung geschlechtergerecht zu schreiben, kein "
+               "Rechtsrisiko."
+             : "This asks for a qualification or experience of the applicant, "
+               "not the advertised job: advice to word it for all genders, "
+               "not a legal risk.";
+}
+
+std::string InclusiveTitleNote(absl::string_view language) {
+  return language == "de"
+             ? "Der Titel der Anzeige spricht alle Geschlechter an; die "
+               "männliche oder weibliche Form hier ist ein Hinweis für "
+               "durchgängig geschlechtergerechte Sprache, kein Rechtsrisiko."
+             : "The ad's title addresses all genders; the one-sex form here "
+               "is advice for consistent gender-fair wording, not a legal "
+               "risk.";
+}
+
 }  // namespace
 
 void FindUnmarkedTitles(Analysis* a) {
@@ -259,7 +396,7 @@ void FindUnmarkedTitles(Analysis* a) {
   absl::flat_hash_set<uint32_t> marked_titles;
   struct Unmarked {
     const TitleHit* hit;
-    v1::Severity severity;
+    Verdict verdict;
   };
   std::vector<Unmarked> unmarked;
   const uint32_t first_line = sentences.empty() ? 0 : sentences[0].line;
@@ -270,15 +407,39 @@ void FindUnmarkedTitles(Analysis* a) {
       marked_titles.insert(h.title);
       continue;
     }
-    const v1::Severity sev = UnmarkedSeverity(*a, index, h, first_line);
-    if (sev != v1::SEVERITY_UNSPECIFIED) unmarked.push_back({&h, sev});
+    const Verdict v = Judge(*a, index, h, first_line);
+    if (v.severity != v1::SEVERITY_UNSPECIFIED) unmarked.push_back({&h, v});
   }
+  DropQualificationsMarkedElsewhere(marked_titles, a);
 
+  const bool inclusive_title = AdTitleInclusive(*a, index, first_line);
   for (const Unmarked& u : unmarked) {
     const TitleHit& h = *u.hit;
     if (marked_titles.contains(h.title)) continue;
     a->candidates.push_back(UnmarkedTitleCandidate(
-        *a, h, h.feminine ? fem_rule->second : masc_rule->second, u.severity));
+        *a, h, h.feminine ? fem_rule->second : masc_rule->second,
+        u.verdict.severity));
+    Candidate& c = a->candidates.back();
+    if (u.verdict.role == Role::kQualification) {
+      c.context_note = QualificationNote(lex.language);
+      if (a->tracing) {
+        a->Trace(c,
+                 "hint: a qualification or experience asked of the applicant "
+                 "(a cue such as \"abgeschlossene Ausbildung als\", "
+                 "\"Erfahrung als\" stands before it), not the advertised "
+                 "job");
+      }
+    } else if (inclusive_title && !u.verdict.title_position &&
+               c.severity > v1::SEVERITY_HINT) {
+      c.severity = v1::SEVERITY_HINT;
+      c.context_note = InclusiveTitleNote(lex.language);
+      if (a->tracing) {
+        a->Trace(c,
+                 "lowered to hint: the ad's title addresses all genders "
+                 "(\"(m/w/d)\", gender sign or pair form), so a one-sex noun "
+                 "outside the title is wording advice");
+      }
+    }
   }
 }
 

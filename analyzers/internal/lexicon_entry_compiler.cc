@@ -160,7 +160,7 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
     problem("id", 0, "a DOCUMENT_FLAG entry needs a flag");
   }
   if (kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE &&
-      e.severity() == v1::SEVERITY_UNSPECIFIED) {
+      e.severity() == v1::SEVERITY_UNSPECIFIED && !e.not_the_job()) {
     problem("id", 0, "a TITLE_CUE_BEFORE entry needs a severity");
   }
   for (int i = 0; i < e.suggestions_size(); ++i) {

@@ -310,6 +310,21 @@ bool IsBinnenI(const Analysis& a, const Token& t) {
   return false;
 }
 
+bool TitlePosition(const Sentence& s, uint32_t first_line) {
+  return s.line == first_line ||
+         (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
+          s.line_tokens <= kHeadingMaxTokens);
+}
+
+constexpr char kQualificationNoteDe[] =
+    "Gefragt ist hier eine Qualifikation oder Erfahrung der Bewerbenden, "
+    "nicht die ausgeschriebene Stelle: ein Hinweis, die Bezeichnung "
+    "geschlechtergerecht zu schreiben, kein Rechtsrisiko.";
+constexpr char kInclusiveTitleNoteDe[] =
+    "Der Titel der Anzeige spricht alle Geschlechter an; die männliche oder "
+    "weibliche Form hier ist ein Hinweis für durchgängig geschlechtergerechte "
+    "Sprache, kein Rechtsrisiko.";
+
 }  // namespace
 
 void OldFindUnmarkedTitles(Analysis* a) {
@@ -340,9 +355,11 @@ void OldFindUnmarkedTitles(Analysis* a) {
   struct Unmarked {
     const TitleHit* hit;
     v1::Severity severity;
+    bool title_position;
   };
   std::vector<Unmarked> unmarked;
   const uint32_t first_line = sentences.empty() ? 0 : sentences[0].line;
+  absl::flat_hash_set<uint32_t> marked_in_word;  // title tokens
 
   for (const TitleHit& h : a->titles) {
     const Token& tok = tokens[h.token];
@@ -357,8 +374,8 @@ void OldFindUnmarkedTitles(Analysis* a) {
       }
       if (!singular) continue;  // plural of all genders
     }
-    bool marked = sentence_marked[tok.sentence] || HasGenderSign(*a, h.token) ||
-                  (h.feminine && IsBinnenI(*a, tok));
+    bool marked =
+        HasGenderSign(*a, h.token) || (h.feminine && IsBinnenI(*a, tok));
     if (!marked) {
       // Pair form: the other form of the same title nearby.
       for (const TitleHit& o : a->titles) {
@@ -384,42 +401,103 @@ void OldFindUnmarkedTitles(Analysis* a) {
         marked = true;
       }
     }
-    if (marked) {
+    if (marked) marked_in_word.insert(h.token);
+    if (marked || sentence_marked[tok.sentence]) {
       marked_titles.insert(h.title);
       continue;
     }
 
-    // Is it the advertised position or a required qualification?
-    const Sentence& s = sentences[tok.sentence];
-    v1::Severity sev = v1::SEVERITY_UNSPECIFIED;
-    if (s.line == first_line ||
-        (s.starts_line && s.ends_line && !s.ends_with_period && !s.bullet &&
-         s.line_tokens <= kHeadingMaxTokens)) {
-      sev = v1::SEVERITY_CRITICAL;
+    // Part of a name: a name cue ("GmbH") within three tokens after it,
+    // only capitalised words between.
+    bool name = false;
+    for (const Match& m : a->matches) {
+      const CompiledEntry& e = a->entry(m.entry);
+      if (m.sentence != tok.sentence || !e.def->not_the_job() ||
+          e.kind != config::v1::ENTRY_KIND_TITLE_CUE_AFTER ||
+          m.tok_begin <= h.token || m.tok_begin - h.token > 3) {
+        continue;
+      }
+      bool capitalised = true;
+      for (uint32_t k = h.token + 1; k < m.tok_begin; ++k) {
+        const std::string w(
+            a->doc.OriginalText(a->doc.OriginalBegin(tokens[k].begin),
+                                a->doc.OriginalEnd(tokens[k].end)));
+        UChar32 c = 0;
+        int32_t i = 0;
+        if (!w.empty()) U8_NEXT(w.data(), i, static_cast<int32_t>(w.size()), c);
+        capitalised = capitalised && u_isupper(c);
+      }
+      // The nearest name cue decides.
+      name = capitalised;
+      break;
     }
+    if (name) continue;
+
+    // Is it the advertised position or a required qualification?
+    const bool title_position =
+        TitlePosition(sentences[tok.sentence], first_line);
+    v1::Severity sev =
+        title_position ? v1::SEVERITY_CRITICAL : v1::SEVERITY_UNSPECIFIED;
     // The cue nearest before the title decides: "Wir suchen einen
     // Verkäufer" is the advertised job, "eine Ausbildung zum Kaufmann" a
-    // qualification.
-    uint32_t nearest_before = 0;
-    v1::Severity before_sev = v1::SEVERITY_UNSPECIFIED;
+    // qualification, "unsere Mitarbeiter" other people; of cues ending at
+    // the same token the longest, then the most severe.
+    uint32_t nearest_before = 0, nearest_length = 0;
+    int before_sev = 0;
     for (const Match& m : a->matches) {
       if (m.sentence != tok.sentence) continue;
       const CompiledEntry& e = a->entry(m.entry);
       if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_BEFORE &&
           m.tok_end <= h.token && h.token - m.tok_end < kCueBeforeWindow) {
+        const int cue_sev =
+            e.def->not_the_job() ? -1 : static_cast<int>(e.severity);
+        const uint32_t length = m.tok_end - m.tok_begin;
         if (m.tok_end > nearest_before ||
-            (m.tok_end == nearest_before && e.severity > before_sev)) {
+            (m.tok_end == nearest_before &&
+             (length > nearest_length ||
+              (length == nearest_length && cue_sev > before_sev)))) {
           nearest_before = m.tok_end;
-          before_sev = e.severity;
+          nearest_length = length;
+          before_sev = cue_sev;
         }
       } else if (e.kind == config::v1::ENTRY_KIND_TITLE_CUE_AFTER &&
-                 m.tok_begin > h.token &&
+                 !e.def->not_the_job() && m.tok_begin > h.token &&
                  m.tok_begin - h.token <= kCueAfterWindow) {
         sev = v1::SEVERITY_CRITICAL;
       }
     }
-    if (before_sev > sev) sev = before_sev;
-    if (sev != v1::SEVERITY_UNSPECIFIED) unmarked.push_back({&h, sev});
+    if (before_sev == -1) continue;  // another person
+    if (before_sev > sev) sev = static_cast<v1::Severity>(before_sev);
+    if (sev != v1::SEVERITY_UNSPECIFIED) {
+      unmarked.push_back({&h, sev, title_position});
+    }
+  }
+
+  // Qualifications naming a title the ad marks elsewhere.
+  for (Candidate& c : a->candidates) {
+    if (c.dropped || !a->entry(c.entry).def->names_job_title()) continue;
+    for (const TitleHit& h : a->titles) {
+      if (h.token >= c.tok_begin && h.token < c.tok_end &&
+          marked_titles.contains(h.title)) {
+        c.dropped = true;
+      }
+    }
+  }
+  // An inclusive title: an inclusive marker, or a title marked in its own
+  // words, on a title-position line.
+  bool inclusive_title = false;
+  for (const Match& m : a->matches) {
+    if (a->entry(m.entry).def->title_marker() ==
+            config::v1::TITLE_MARKER_INCLUSIVE &&
+        TitlePosition(sentences[m.sentence], first_line)) {
+      inclusive_title = true;
+    }
+  }
+  for (const TitleHit& h : a->titles) {
+    if (TitlePosition(sentences[tokens[h.token].sentence], first_line) &&
+        marked_in_word.contains(h.token)) {
+      inclusive_title = true;
+    }
   }
 
   for (const Unmarked& u : unmarked) {
@@ -435,6 +513,12 @@ void OldFindUnmarkedTitles(Analysis* a) {
     c.tok_end = h.token + 1;
     c.sentence = tok.sentence;
     c.severity = u.severity;
+    if (u.severity == v1::SEVERITY_HINT) {
+      c.context_note = lex.language == "de" ? kQualificationNoteDe : "";
+    } else if (inclusive_title && !u.title_position) {
+      c.severity = v1::SEVERITY_HINT;
+      c.context_note = lex.language == "de" ? kInclusiveTitleNoteDe : "";
+    }
 
     // Suggestions in the ad's own words: the compound's first part kept.
     const uint32_t token_bytes = tok.end - tok.begin;

@@ -1,0 +1,131 @@
+// Which one-sex job titles are the advertised job (issue 14, class 2):
+// the title check over the shipped lexicons, with examples written for
+// these tests (not taken from the real-ad corpus).
+#include <string>
+#include <vector>
+
+#include "analyzers/engine.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace divcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+class TitleRolesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    EngineOptions options;
+    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+    std::vector<LexiconProblem> problems;
+    auto engine = Engine::Create(options, &problems);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = engine->release();
+  }
+  static void TearDownTestSuite() { delete engine_; }
+
+  // "rule_id severity matched_text" per gender finding.
+  static std::vector<std::string> Gender(const std::string& text,
+                                         const std::string& lang = "de") {
+    ScanOptions options;
+    options.language = lang;
+    auto report = engine_->ScanText(text, options);
+    EXPECT_TRUE(report.ok()) << report.status();
+    std::vector<std::string> out;
+    if (!report.ok()) return out;
+    for (const v1::Finding& f : report->findings()) {
+      if (f.rule_id().find(".gender.") == std::string::npos ||
+          f.rule_id().find("coded") != std::string::npos) {
+        continue;
+      }
+      out.push_back(f.rule_id() + " " + v1::Severity_Name(f.severity()) + " " +
+                    f.matched_text());
+    }
+    return out;
+  }
+  static Engine* engine_;
+};
+Engine* TitleRolesTest::engine_ = nullptr;
+
+TEST_F(TitleRolesTest, AdvertisedJobStaysARisk) {
+  EXPECT_THAT(Gender("Stellenangebot Bäckerei\nWir suchen einen Konditor für "
+                     "unsere Backstube."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Konditor"));
+  EXPECT_THAT(Gender("Lagerarbeit\nIhre Stelle als Staplerfahrer im "
+                     "Zweischichtbetrieb."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_WARNING "
+                          "Staplerfahrer"));
+}
+
+TEST_F(TitleRolesTest, QualificationAskedOfTheApplicantIsAHint) {
+  EXPECT_THAT(
+      Gender("Servicekraft Haustechnik\nIhr Profil:\n- abgeschlossene "
+             "Berufsausbildung als Installateur oder Tischler\n- Führerschein"),
+      ElementsAre("de.gender.title_masculine_only SEVERITY_HINT Installateur",
+                  "de.gender.title_masculine_only SEVERITY_HINT Tischler"));
+  EXPECT_THAT(Gender("Leitung Kundendienst\nSie bringen Erfahrung als "
+                     "Abteilungsleiter oder Gruppenleiter mit."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_HINT "
+                          "Abteilungsleiter",
+                          "de.gender.title_masculine_only SEVERITY_HINT "
+                          "Gruppenleiter"));
+}
+
+TEST_F(TitleRolesTest, OtherPeopleAreNotTheJob) {
+  EXPECT_THAT(Gender("Leitung Kundendienst\nSie berichten direkt und eng an "
+                     "Ihren Abteilungsleiter."),
+              IsEmpty());
+  EXPECT_THAT(Gender("Leitung Kundendienst\nWir bieten Rabatte für unsere "
+                     "Mitarbeiter und ihre Familien."),
+              IsEmpty());
+  // A nearer cue wins: "als" after "unsere" makes it the role again.
+  EXPECT_THAT(Gender("Leitung Kundendienst\nVerstärken Sie unsere Filiale als "
+                     "Verkäufer."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_WARNING "
+                          "Verkäufer"));
+}
+
+TEST_F(TitleRolesTest, InclusiveTitleMakesOtherOneSexNounsHints) {
+  EXPECT_THAT(Gender("Servicekraft (m/w/d) Haustechnik\nSie arbeiten als "
+                     "Monteur in allen Gebäuden."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_HINT "
+                          "Monteur"));
+  EXPECT_THAT(Gender("Fachkraft Lager\nSie arbeiten als Monteur in allen "
+                     "Hallen."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_WARNING "
+                          "Monteur"));  // no marker in the title
+  EXPECT_THAT(Gender("Elektroniker:in Betriebstechnik\nSie arbeiten als "
+                     "Monteur in allen Hallen."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_HINT "
+                          "Monteur"));
+}
+
+TEST_F(TitleRolesTest, CompanyNamesAreNotTitles) {
+  EXPECT_THAT(Gender("Buchhaltung (m/w/d)\nMüller Bäcker GmbH, Kassel"),
+              IsEmpty());
+  EXPECT_THAT(Gender("Buchhaltung\nWeber Schlosser AG, Kassel\nText."),
+              IsEmpty());
+  // A lower-case word between: a job at a company, not its name.
+  EXPECT_THAT(Gender("Schlosser bei Weber AG"),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Schlosser"));
+}
+
+TEST_F(TitleRolesTest, QualificationMarkedElsewhereIsNotReported) {
+  EXPECT_THAT(Gender("Mechaniker (m/w/d) Landtechnik\nIhr Profil: "
+                     "abgeschlossene Ausbildung als Mechaniker im "
+                     "Kfz-Bereich."),
+              IsEmpty());
+  // Not marked anywhere: the gendered qualification stays a warning.
+  EXPECT_THAT(Gender("Servicekraft (m/w/d) Landtechnik\nIhr Profil: "
+                     "abgeschlossene Ausbildung als Mechaniker im "
+                     "Kfz-Bereich."),
+              ElementsAre("de.gender.abschluss_maennlich SEVERITY_WARNING "
+                          "Ausbildung als Mechaniker"));
+}
+
+}  // namespace
+}  // namespace divcheck
