@@ -73,6 +73,8 @@ void WriteFinding(int field, const v1::Finding& f, CodedOutputStream* out) {
   WriteString(9, f.field_id(), out);
   WriteStrings(10, f.sources(), out);
   WriteString(11, f.context_note(), out);
+  WriteStrings(12, f.replacements(), out);
+  WriteStrings(13, f.advice(), out);
 }
 
 void WriteHighlight(int field, const v1::Highlight& h, CodedOutputStream* out) {

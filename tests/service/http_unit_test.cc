@@ -158,16 +158,6 @@ TEST(LanguageTool, Utf16OffsetsCountSurrogatePairsAndCombiningMarks) {
   EXPECT_EQ(lt::Utf16Offset("e\xCC\x81\xC3\xA4z", 5), 3u);
 }
 
-TEST(LanguageTool, ReplacementsAreTextToPasteNotInstructions) {
-  EXPECT_TRUE(lt::IsPasteable("Verkaufskraft (m/w/d)"));
-  EXPECT_TRUE(lt::IsPasteable("Sie arbeiten gern im Team."));
-  EXPECT_TRUE(lt::IsPasteable("you enjoy working in a team"));
-  EXPECT_FALSE(lt::IsPasteable("Beschreiben Sie die Aufgaben."));
-  EXPECT_FALSE(lt::IsPasteable("Streichen Sie die Vorgabe."));
-  EXPECT_FALSE(lt::IsPasteable("describe the tasks instead"));
-  EXPECT_FALSE(lt::IsPasteable("Name a CEFR level, e.g. B2"));
-}
-
 TEST(LanguageTool, ParsesTheFormAndNamesEveryBadParameter) {
   absl::StatusOr<lt::CheckRequest> r =
       lt::ParseCheckRequest({{"text", "Hallo"},
