@@ -20,8 +20,9 @@ constexpr absl::string_view kEnglishVerbs[] = {
 // German infinitives that end an instruction ("Feld streichen.", "nur den
 // Abschluss erfragen").
 constexpr absl::string_view kGermanInfinitives[] = {
-    "anbieten",  "angeben", "beschreiben", "erfragen",  "ergänzen", "fragen",
-    "gestalten", "machen",  "nennen",      "streichen", "weglassen"};
+    "anbieten",  "angeben",   "beschränken", "beschreiben", "erfragen",
+    "ergänzen",  "fragen",    "gestalten",   "machen",      "nennen",
+    "schreiben", "streichen", "weglassen"};
 
 bool IsOneOf(absl::string_view word, absl::Span<const absl::string_view> set) {
   for (absl::string_view v : set) {

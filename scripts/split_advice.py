@@ -7,9 +7,11 @@ replacements (text to paste in place of the match).
 
 A suggestion becomes advice when it reads as an instruction (the same
 heuristic as analyzers/replacement_text.cc), has a gap ("…") or a note for
-the writer in parentheses ("(only if legally required)"). "X / Y (instead
-of Z)" becomes two replacements, "X" and "Y". The result was reviewed by
-hand; kept for reference, it is idempotent.
+the writer in parentheses ("(only if legally required)"), and so does
+"X / Y (instead of Z)": which word fits depends on the word found, and one
+rule may match several. The result was reviewed by hand (two lists of
+alternatives for many words were moved to advice by hand); kept for
+reference, it is idempotent.
 """
 import pathlib
 import re
@@ -19,9 +21,9 @@ EN_VERBS = {"add", "ask", "avoid", "consider", "delete", "describe", "drop",
             "explain", "list", "make", "mention", "name", "offer", "remove",
             "repeat", "replace", "say", "specify", "state", "type", "use",
             "write", "address", "limit"}
-DE_INFINITIVES = {"anbieten", "angeben", "beschreiben", "erfragen",
-                  "ergänzen", "fragen", "gestalten", "machen", "nennen",
-                  "streichen", "weglassen"}
+DE_INFINITIVES = {"anbieten", "angeben", "beschränken", "beschreiben",
+                  "erfragen", "ergänzen", "fragen", "gestalten", "machen",
+                  "nennen", "schreiben", "streichen", "weglassen"}
 NOTE = re.compile(r"\((?:[^()]*\b(?:only if|only where|if that is|if required|"
                   r"address the reader|nur wenn|bei kirchlichen|church "
                   r"employers|wenn gesetzlich|sachlicher Grund)\b[^()]*)\)")
@@ -48,12 +50,8 @@ def instruction(text):
 
 
 def convert(indent, text):
-    # One mapping per matched word ("host (instead of hostess); bartender
-    # (instead of barmaid)"): which one fits depends on the word found.
-    if INSTEAD.search(text) and ";" not in text:
-        out = [p.strip() for p in INSTEAD.sub("", text).split(" / ")]
-        return [f'{indent}suggestions: "{p}"' for p in out]
-    if INSTEAD.search(text) or instruction(text) or "…" in text or "..." in text or NOTE.search(text):
+    if (INSTEAD.search(text) or instruction(text) or "…" in text
+            or "..." in text or NOTE.search(text)):
         return [f'{indent}advice: "{text}"']
     return [f'{indent}suggestions: "{text}"']
 

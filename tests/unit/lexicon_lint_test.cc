@@ -90,6 +90,8 @@ TEST(ReplacementText, InstructionsAndGapsAreNotReplacements) {
   EXPECT_TRUE(LooksLikeInstruction(
       "Kirchliche Arbeitgeber: Beschreiben Sie, warum die Tätigkeit …"));
   EXPECT_TRUE(LooksLikeInstruction("Feld streichen."));
+  EXPECT_TRUE(LooksLikeInstruction(
+      "Feld streichen und im Formular schreiben: „Bitte …“"));
   EXPECT_TRUE(LooksLikeInstruction("Stattdessen fragen: „Dauer (Monate)“"));
   EXPECT_TRUE(LooksLikeInstruction("describe the tasks instead"));
   EXPECT_TRUE(LooksLikeInstruction("Name a CEFR level, e.g. B2"));
