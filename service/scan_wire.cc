@@ -209,6 +209,15 @@ absl::Status ParseScanTextRequest(absl::string_view wire,
           ok = WireFormatLite::SkipField(&in, tag);
         }
         break;
+      case v1::ScanTextRequest::kGenderFormFieldNumber:
+        if (varint) {
+          int32_t v = 0;
+          ok = ReadEnum(&in, &v);
+          out->set_gender_form(static_cast<v1::GenderForm>(v));
+        } else {
+          ok = WireFormatLite::SkipField(&in, tag);
+        }
+        break;
       case v1::ScanTextRequest::kReportLanguageFieldNumber:
         ok = bytes ? WireFormatLite::ReadString(&in,
                                                 out->mutable_report_language())
