@@ -234,6 +234,9 @@ v1::Finding FindingAt(const std::string& text, const std::string& word,
   f.set_message("Msg.");
   f.add_suggestions("erfahren");
   f.add_suggestions("Beschreiben Sie die Aufgabe.");
+  // /v2/check takes the split lists as they are (issue 14).
+  f.add_replacements("erfahren");
+  f.add_advice("Beschreiben Sie die Aufgabe.");
   return f;
 }
 
