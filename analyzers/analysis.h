@@ -38,7 +38,8 @@ struct TitleHit {
 };
 
 // A finding before context filtering. `entry` supplies the texts
-// (explanation, legal basis, sources and, unless overridden, suggestions).
+// (explanation, legal basis, sources, advice and, unless overridden,
+// replacements).
 struct Candidate {
   uint32_t entry = 0;
   uint32_t fbegin = 0;
@@ -47,7 +48,7 @@ struct Candidate {
   uint32_t tok_end = 0;
   uint32_t sentence = 0;
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
-  std::vector<std::string> suggestions;   // replaces the entry's when set
+  std::vector<std::string> replacements;  // replaces the entry's when set
   std::vector<v1::Dimension> dimensions;  // replaces the entry's when set
   std::string context_note;
   bool dropped = false;
@@ -80,6 +81,8 @@ struct Analysis {
   std::vector<TitleHit> titles;
   std::vector<Candidate> candidates;
   absl::flat_hash_set<std::string> flags;
+  // The preferred gender-fair form of title replacements (ScanOptions).
+  v1::GenderForm gender_form = v1::GENDER_FORM_UNSPECIFIED;
   // Sentences whose findings are dropped: disclaimers and positive action.
   std::vector<bool> protected_sentence;
   // Disclaimer sentences (become diversity-statement highlights).

@@ -44,6 +44,7 @@ RuleInfo EntryRule(const CompiledEntry& e, const LexiconSet& set) {
   }
   rule.explanation = def.explanation();
   rule.suggestions = Strings(def.suggestions());
+  rule.advice = Strings(def.advice());
   rule.legal_basis = def.legal_basis();
   rule.sources = Strings(def.sources());
   rule.built_in_analyzer = built_in;
@@ -78,6 +79,7 @@ RuleInfo FormRule(const CompiledFormRule& r) {
   rule.default_severity = def.severity_required();
   rule.explanation = def.explanation();
   rule.suggestions = Strings(def.suggestions());
+  rule.advice = Strings(def.advice());
   rule.legal_basis = def.legal_basis();
   rule.sources = Strings(def.sources());
   rule.form_field_rule = true;

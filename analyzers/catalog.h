@@ -46,7 +46,10 @@ struct RuleInfo {
   // Highlights only.
   v1::HighlightKind highlight_kind = v1::HIGHLIGHT_KIND_UNSPECIFIED;
   std::string explanation;
+  // Replacements (Entry.suggestions: text to paste in place of the match)
+  // and advice (what to do).
   std::vector<std::string> suggestions;
+  std::vector<std::string> advice;
   std::string legal_basis;
   std::vector<std::string> sources;
   // True for the texts of a built-in analyzer (no terms of its own).

@@ -210,13 +210,17 @@ void CollectFindings(const Analysis& a, v1::Severity min_severity,
     f->set_matched_text(std::string(matched));
     f->set_message(
         absl::StrReplaceAll(def.explanation(), {{"{matched}", matched}}));
-    if (!c->suggestions.empty()) {
-      f->mutable_suggestions()->Reserve(
-          static_cast<int>(c->suggestions.size()));
-      for (const std::string& s : c->suggestions) f->add_suggestions(s);
+    if (!c->replacements.empty()) {
+      f->mutable_replacements()->Reserve(
+          static_cast<int>(c->replacements.size()));
+      for (const std::string& s : c->replacements) f->add_replacements(s);
     } else {
-      *f->mutable_suggestions() = def.suggestions();
+      *f->mutable_replacements() = def.suggestions();
     }
+    *f->mutable_advice() = def.advice();
+    // The deprecated `suggestions`: both lists, as before they were split.
+    *f->mutable_suggestions() = f->replacements();
+    f->mutable_suggestions()->MergeFrom(def.advice());
     f->set_legal_basis(def.legal_basis());
     *f->mutable_sources() = def.sources();
     f->set_context_note(c->context_note);
@@ -446,6 +450,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
 
   Analysis a(doc, *set, *lex);
   a.tracing = options.trace != nullptr;
+  a.gender_form = options.gender_form;
   MatchTerms(&a);
   RETURN_IF_ERROR(CheckCancelled(options));
   PrepareContext(&a);

@@ -98,6 +98,9 @@ struct ScanOptions {
   // body; UNSPECIFIED and TENDENCY leave it to the text. ScanForm takes the
   // employer type from its request instead.
   v1::EmployerType employer = v1::EMPLOYER_TYPE_UNSPECIFIED;
+  // The gender-fair form whose job-title replacement comes first
+  // (TitleReplacements); UNSPECIFIED keeps the default order.
+  v1::GenderForm gender_form = v1::GENDER_FORM_UNSPECIFIED;
   // Polled between analyzers and every few thousand steps inside the
   // context filter; a scan that sees true returns CANCELLED at once.
   std::function<bool()> is_cancelled;

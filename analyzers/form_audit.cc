@@ -207,7 +207,11 @@ v1::Finding MakeFieldFinding(const config::v1::FormFieldRule& def,
   finding.set_matched_text(hit.matched_text);
   finding.set_message(absl::StrReplaceAll(def.explanation(),
                                           {{"{field}", DisplayName(field)}}));
+  *finding.mutable_replacements() = def.suggestions();
+  *finding.mutable_advice() = def.advice();
+  // The deprecated `suggestions`: both lists, as before they were split.
   *finding.mutable_suggestions() = def.suggestions();
+  finding.mutable_suggestions()->MergeFrom(def.advice());
   finding.set_legal_basis(def.legal_basis());
   *finding.mutable_sources() = def.sources();
   finding.set_field_id(field.field_id());

@@ -379,12 +379,18 @@ void CheckFindingTexts(const RuleChecker& check, int r,
   }
   if (rule.explanation().empty())
     check.Problem(r, "id", 0, "explanation is empty");
-  if (rule.suggestions_size() == 0) {
-    check.Problem(r, "id", 0, "a finding needs at least one suggestion");
+  if (rule.suggestions_size() == 0 && rule.advice_size() == 0) {
+    check.Problem(r, "id", 0,
+                  "a finding needs at least one suggestion or advice");
   }
   for (int i = 0; i < rule.suggestions_size(); ++i) {
     if (absl::StripAsciiWhitespace(rule.suggestions(i)).empty()) {
       check.Problem(r, "suggestions", i, "empty suggestion");
+    }
+  }
+  for (int i = 0; i < rule.advice_size(); ++i) {
+    if (absl::StripAsciiWhitespace(rule.advice(i)).empty()) {
+      check.Problem(r, "advice", i, "empty advice");
     }
   }
   if (rule.legal_basis().empty() &&

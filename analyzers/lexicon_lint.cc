@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "analyzers/catalog.h"
 #include "analyzers/language.h"
+#include "analyzers/replacement_text.h"
 #include "unicode/unistr.h"
 
 namespace divcheck {
@@ -72,6 +73,16 @@ void LintSharedTerms(const TermOwners& owners,
   }
 }
 
+// Suggestions (replacements) that are instructions or templates.
+void LintReplacements(const RuleInfo& rule, std::vector<LexiconWarning>* out) {
+  for (const std::string& s : rule.suggestions) {
+    const std::string problem = ReplacementProblem(s);
+    if (problem.empty()) continue;
+    out->push_back({rule.lexicon_id, rule.id,
+                    absl::StrCat("suggestion \"", s, "\" ", problem)});
+  }
+}
+
 void Sort(std::vector<LexiconWarning>* warnings) {
   std::sort(warnings->begin(), warnings->end(),
             [](const LexiconWarning& a, const LexiconWarning& b) {
@@ -87,6 +98,7 @@ std::vector<LexiconWarning> LintLexicons(const LexiconSet& set) {
   const std::vector<RuleInfo> rules = ListRules(set);
   std::map<std::string, TermOwners> owners;  // by language
   for (const RuleInfo& rule : rules) {
+    LintReplacements(rule, &out);
     // Form-field rules match labels and option texts, not ads.
     if (rule.kind != RuleInfo::Kind::kFinding || rule.built_in_analyzer ||
         rule.form_field_rule) {

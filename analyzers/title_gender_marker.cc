@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
@@ -322,13 +323,9 @@ Candidate UnmarkedTitleCandidate(const Analysis& a, const TitleHit& h,
   const std::string fem = prefix.empty()
                               ? title.def->feminine()
                               : prefix + LowerFirst(title.def->feminine());
-  if (prefix.empty()) {
-    for (const std::string& n : title.def->neutral())
-      c.suggestions.push_back(n);
-  }
-  c.suggestions.push_back(absl::StrCat(fem, "/", masc));
-  if (fem == masc + "in") c.suggestions.push_back(absl::StrCat(masc, "*in"));
-  c.suggestions.push_back(absl::StrCat(masc, " (m/w/d)"));
+  static const google::protobuf::RepeatedPtrField<std::string> kNone;
+  c.replacements = TitleReplacements(
+      masc, fem, prefix.empty() ? title.def->neutral() : kNone, a.gender_form);
   return c;
 }
 
@@ -379,6 +376,49 @@ std::string InclusiveTitleNote(absl::string_view language) {
 }
 
 }  // namespace
+
+std::vector<std::string> TitleReplacements(
+    const std::string& masc, const std::string& fem,
+    const google::protobuf::RepeatedPtrField<std::string>& neutral,
+    v1::GenderForm preferred) {
+  const bool suffix_in = fem == masc + "in";
+  std::string pair = absl::StrCat(fem, "/", masc);
+  std::string star = suffix_in ? absl::StrCat(masc, "*in") : "";
+  std::string marker = absl::StrCat(masc, " (m/w/d)");
+  std::vector<std::string> out;
+  out.reserve(neutral.size() + 4);
+  // The preferred form first; star, colon and neutral fall back to the
+  // pair form where the title has no such form.
+  switch (preferred) {
+    case v1::GENDER_FORM_STAR:
+      out.push_back(suffix_in ? star : pair);
+      break;
+    case v1::GENDER_FORM_COLON:
+      out.push_back(suffix_in ? absl::StrCat(masc, ":in") : pair);
+      break;
+    case v1::GENDER_FORM_NEUTRAL:
+      if (neutral.empty()) out.push_back(pair);
+      break;
+    case v1::GENDER_FORM_PAIR:
+      out.push_back(pair);
+      break;
+    case v1::GENDER_FORM_MARKER:
+      out.push_back(marker);
+      break;
+    default:
+      break;
+  }
+  auto add = [&out](std::string s) {
+    if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) {
+      out.push_back(std::move(s));
+    }
+  };
+  for (const std::string& n : neutral) add(n);
+  add(std::move(pair));
+  add(std::move(star));
+  add(std::move(marker));
+  return out;
+}
 
 void FindUnmarkedTitles(Analysis* a) {
   const LanguageLexicon& lex = a->lex;

@@ -24,9 +24,24 @@
 #ifndef DIVCHECK_ANALYZERS_TITLE_GENDER_MARKER_H_
 #define DIVCHECK_ANALYZERS_TITLE_GENDER_MARKER_H_
 
+#include <string>
+#include <vector>
+
 #include "analyzers/analysis.h"
+#include "google/protobuf/repeated_ptr_field.h"
 
 namespace divcheck {
+
+// The replacements of a one-sex title written `masc`/`fem` (compound first
+// part included): the `preferred` form first, then the neutral nouns, the
+// pair form "fem/masc", the gender star "masc*in" (only when fem is masc +
+// "in") and "masc (m/w/d)", without repeats. STAR and COLON fall back to
+// the pair form when fem is not masc + "in", NEUTRAL when there is no
+// neutral noun.
+std::vector<std::string> TitleReplacements(
+    const std::string& masc, const std::string& fem,
+    const google::protobuf::RepeatedPtrField<std::string>& neutral,
+    v1::GenderForm preferred);
 
 // Appends one candidate per unmarked advertised title, using the analyzer
 // rules "<lang>.gender.title_masculine_only" and

@@ -101,6 +101,7 @@ v1::Rule ToRuleMessage(const RuleInfo& r) {
   rule.set_highlight_kind(r.highlight_kind);
   rule.set_explanation(r.explanation);
   for (const std::string& s : r.suggestions) rule.add_suggestions(s);
+  for (const std::string& s : r.advice) rule.add_advice(s);
   rule.set_legal_basis(r.legal_basis);
   for (const std::string& s : r.sources) rule.add_sources(s);
   rule.set_built_in_analyzer(r.built_in_analyzer);
@@ -251,11 +252,14 @@ absl::Status ScanApi::ScanChecked(const v1::ScanTextRequest& request,
                                   v1::Report* out) const {
   const std::string text_field =
       field_prefix.empty() ? "text" : std::string(field_prefix);
-  RETURN_IF_ERROR(RunScan(call, text_field.c_str(), ToScanOptions(request),
-                          [&](const ScanOptions& o) {
-                            return engine_->ScanTextInto(request.text(), o,
-                                                         out);
-                          }));
+  ScanOptions options = ToScanOptions(request);
+  if (options.gender_form == v1::GENDER_FORM_UNSPECIFIED) {
+    options.gender_form = default_gender_form_;
+  }
+  RETURN_IF_ERROR(RunScan(
+      call, text_field.c_str(), std::move(options), [&](const ScanOptions& o) {
+        return engine_->ScanTextInto(request.text(), o, out);
+      }));
   if (std::optional<FieldViolation> v =
           CheckReportLanguageAfterScan(request, *out)) {
     if (!field_prefix.empty()) v->field = absl::StrCat("options.", v->field);

@@ -137,6 +137,13 @@ class ScanApi {
 
   size_t max_text_bytes() const { return max_text_bytes_; }
 
+  // The gender form used when a request leaves gender_form unspecified
+  // (the server's default_gender_form). Set before the first scan; not
+  // thread-safe against concurrent scans.
+  void set_default_gender_form(v1::GenderForm form) {
+    default_gender_form_ = form;
+  }
+
  private:
   // Every rule of one lexicon set, sorted by rule id.
   struct RuleCatalog {
@@ -166,6 +173,7 @@ class ScanApi {
 
   const Engine* engine_;
   const size_t max_text_bytes_;
+  v1::GenderForm default_gender_form_ = v1::GENDER_FORM_UNSPECIFIED;
   mutable absl::Mutex catalog_mu_;
   mutable std::shared_ptr<const RuleCatalog> catalog_
       ABSL_GUARDED_BY(catalog_mu_);

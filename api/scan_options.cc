@@ -79,6 +79,13 @@ void ValidateScanOptions(const v1::ScanTextRequest& request,
                                  " is not an EmployerType value"),
                     "INVALID_EMPLOYER_TYPE"});
   }
+  if (!v1::GenderForm_IsValid(request.gender_form())) {
+    out->push_back(
+        {"gender_form",
+         absl::StrCat("gender_form ", static_cast<int>(request.gender_form()),
+                      " is not a GenderForm value"),
+         "INVALID_GENDER_FORM"});
+  }
   const std::string& report_language = request.report_language();
   if (report_language.empty()) return;
   if (report_language != "de" && report_language != "en") {
@@ -104,7 +111,17 @@ ScanOptions ToScanOptions(const v1::ScanTextRequest& request) {
                             request.only_rules().end());
   options.min_severity = request.min_severity();
   options.employer = request.employer_type();
+  options.gender_form = request.gender_form();
   return options;
+}
+
+std::optional<v1::GenderForm> GenderFormByName(absl::string_view name) {
+  if (name == "pair") return v1::GENDER_FORM_PAIR;
+  if (name == "star") return v1::GENDER_FORM_STAR;
+  if (name == "colon") return v1::GENDER_FORM_COLON;
+  if (name == "neutral") return v1::GENDER_FORM_NEUTRAL;
+  if (name == "marker") return v1::GENDER_FORM_MARKER;
+  return std::nullopt;
 }
 
 std::optional<FieldViolation> CheckReportLanguageAfterScan(

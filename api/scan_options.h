@@ -44,6 +44,10 @@ void ValidateScanOptions(const v1::ScanTextRequest& request,
 // minimum severity and employer type (is_cancelled is left empty).
 ScanOptions ToScanOptions(const v1::ScanTextRequest& request);
 
+// "pair", "star", "colon", "neutral", "marker" (the CLI's --gender-form
+// and the server's default_gender_form), or nullopt for anything else.
+std::optional<v1::GenderForm> GenderFormByName(absl::string_view name);
+
 // After the scan: an UNSUPPORTED_REPORT_LANGUAGE violation when the request
 // asks for a report language and the text was analysed as another one
 // (`report` came from a detected language). nullopt when all is well.

@@ -393,6 +393,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals, JsonLog& log) {
   Engine& engine = *backends.engine;
   ServerMetrics* metrics = backends.metrics.get();
   api::ScanApi api(&engine, options.max_text_bytes);
+  api.set_default_gender_form(options.default_gender_form);
   ScanServiceImpl::Options service_options;
   service_options.log_requests = options.log_requests;
   ScanServiceImpl service(&api, &*backends.keys, &log, metrics,

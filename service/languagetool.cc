@@ -269,14 +269,8 @@ void AppendMatch(const CheckRequest& request, const v1::Finding& f,
       ToOriginal(request.pieces, end, true) -
       std::min(offset, ToOriginal(request.pieces, end, true));
   std::string message = f.message();
-  std::vector<const std::string*> replacements;
-  for (const std::string& s : f.suggestions()) {
-    if (IsPasteable(s)) {
-      replacements.push_back(&s);
-    } else {
-      absl::StrAppend(&message, " ", s);
-    }
-  }
+  for (const std::string& s : f.advice()) absl::StrAppend(&message, " ", s);
+  const auto& replacements = f.replacements();
   if (!f.legal_basis().empty()) {
     absl::StrAppend(&message, " (", f.legal_basis(), ")");
   }
@@ -285,10 +279,10 @@ void AppendMatch(const CheckRequest& request, const v1::Finding& f,
   out->push_back(',');
   AppendField("shortMessage", ShortMessage(f.severity(), german), out);
   out->append(",\"replacements\":[");
-  for (size_t i = 0; i < replacements.size(); ++i) {
+  for (int i = 0; i < replacements.size(); ++i) {
     if (i > 0) out->push_back(',');
     out->push_back('{');
-    AppendField("value", *replacements[i], out);
+    AppendField("value", replacements[i], out);
     out->push_back('}');
   }
   absl::StrAppend(out, "],\"offset\":", offset, ",\"length\":", length);
@@ -341,27 +335,6 @@ uint32_t Utf16Offset(absl::string_view text, size_t byte_offset) {
     units += c < 0 ? 1 : U16_LENGTH(c);
   }
   return units;
-}
-
-bool IsPasteable(absl::string_view suggestion) {
-  std::vector<absl::string_view> words =
-      absl::StrSplit(suggestion, absl::ByAnyChar(" ,:"), absl::SkipEmpty());
-  if (words.empty()) return false;
-  // German imperative: "Beschreiben Sie …", "Streichen Sie …".
-  if (words.size() >= 2 && words[1] == "Sie" && words[0] != "Sie" &&
-      absl::EndsWith(words[0], "en")) {
-    return false;
-  }
-  // English imperative.
-  static constexpr const char* kVerbs[] = {
-      "add",     "ask",     "avoid",   "consider", "delete", "describe",
-      "drop",    "explain", "list",    "mention",  "name",   "remove",
-      "replace", "say",     "specify", "state",    "use",    "write"};
-  const std::string first = absl::AsciiStrToLower(words[0]);
-  for (const char* verb : kVerbs) {
-    if (first == verb) return false;
-  }
-  return true;
 }
 
 absl::StatusOr<CheckRequest> ParseCheckRequest(

@@ -88,19 +88,14 @@ v1::ScanTextRequest ToScanTextRequest(
 // LanguageTool's /v2/check response for `report` (a scan of request.text):
 // software, language (with detectedLanguage), warnings and matches. Hints
 // only with request.picky; rule and category filters applied. Replacements
-// are only suggestions a user can paste (see IsPasteable); the others are
-// appended to the message.
+// are the finding's `replacements`; its `advice` is appended to the
+// message.
 std::string CheckResponseJson(const CheckRequest& request,
                               const v1::Report& report,
                               absl::string_view version);
 
 // LanguageTool's /v2/languages response: the languages divcheck checks.
 std::string LanguagesJson();
-
-// False for suggestions that tell the writer what to do ("Beschreiben Sie
-// …", "Streichen Sie …", "describe the tasks", "Drop the …") rather than
-// being wording to paste.
-bool IsPasteable(absl::string_view suggestion);
 
 // UTF-16 code units in the UTF-8 `text` before byte `byte_offset` (which
 // should be at a code point boundary). Invalid bytes count as one unit each.

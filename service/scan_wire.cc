@@ -73,6 +73,8 @@ void WriteFinding(int field, const v1::Finding& f, CodedOutputStream* out) {
   WriteString(9, f.field_id(), out);
   WriteStrings(10, f.sources(), out);
   WriteString(11, f.context_note(), out);
+  WriteStrings(12, f.replacements(), out);
+  WriteStrings(13, f.advice(), out);
 }
 
 void WriteHighlight(int field, const v1::Highlight& h, CodedOutputStream* out) {
@@ -203,6 +205,15 @@ absl::Status ParseScanTextRequest(absl::string_view wire,
           int32_t v = 0;
           ok = ReadEnum(&in, &v);
           out->set_employer_type(static_cast<v1::EmployerType>(v));
+        } else {
+          ok = WireFormatLite::SkipField(&in, tag);
+        }
+        break;
+      case v1::ScanTextRequest::kGenderFormFieldNumber:
+        if (varint) {
+          int32_t v = 0;
+          ok = ReadEnum(&in, &v);
+          out->set_gender_form(static_cast<v1::GenderForm>(v));
         } else {
           ok = WireFormatLite::SkipField(&in, tag);
         }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "api/scan_options.h"
 #include "assessment/postgres_repository.h"
 #include "base/file.h"
 #include "base/status_macros.h"
@@ -87,6 +88,10 @@ ABSL_FLAG(std::optional<std::string>, http_listen, std::nullopt,
 ABSL_FLAG(std::optional<uint32_t>, http_threads, std::nullopt,
           "threads serving the HTTP port, one per open keep-alive connection "
           "(default 64, at most 1024)");
+ABSL_FLAG(std::optional<std::string>, gender_form, std::nullopt,
+          "the gender-fair form of job-title replacements for requests that "
+          "do not choose one: pair, star, colon, neutral or marker (default: "
+          "neutral nouns first, then pair, star and marker)");
 ABSL_FLAG(std::optional<std::string>, database, std::nullopt,
           "store self-assessments in PostgreSQL, shared by several divcheckd "
           "replicas: postgresql://USER@HOST:PORT/DATABASE (libpq URL, e.g. "
@@ -375,6 +380,7 @@ static void ApplyConfig(const config::v1::ServerConfig& c, ServerOptions* out) {
   o.allow_lexicon_shrink = c.allow_lexicon_shrink();
   o.http_listen = c.http_listen();
   if (c.http_threads() != 0) o.http_threads = c.http_threads();
+  o.gender_form_name = c.default_gender_form();
   o.http_cors_origins.assign(c.http_cors_origins().begin(),
                              c.http_cors_origins().end());
   if (c.http_deadline_ms() != 0) {
@@ -434,6 +440,18 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   }
   if (auto v = absl::GetFlag(FLAGS_http_listen)) o.http_listen = *v;
   if (auto v = absl::GetFlag(FLAGS_http_threads)) o.http_threads = *v;
+  if (auto v = absl::GetFlag(FLAGS_gender_form)) o.gender_form_name = *v;
+  if (!o.gender_form_name.empty()) {
+    const std::optional<v1::GenderForm> form =
+        api::GenderFormByName(o.gender_form_name);
+    if (!form.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "gender form \"", o.gender_form_name,
+          "\" (--gender_form or default_gender_form) must be pair, star, "
+          "colon, neutral or marker"));
+    }
+    o.default_gender_form = *form;
+  }
   RETURN_IF_ERROR(ApplyDatabaseFlags(&o));
   RETURN_IF_ERROR(ApplyLimits(&o));
 

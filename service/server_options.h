@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "divcheck/config/v1/server_config.pb.h"
+#include "divcheck/v1/report.pb.h"
 
 ABSL_DECLARE_FLAG(std::optional<std::string>, listen);
 ABSL_DECLARE_FLAG(std::optional<std::string>, lexicons);
@@ -45,6 +46,7 @@ ABSL_DECLARE_FLAG(std::optional<uint32_t>, auth_failure_window_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, drain_seconds);
 ABSL_DECLARE_FLAG(std::optional<std::string>, http_listen);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, http_threads);
+ABSL_DECLARE_FLAG(std::optional<std::string>, gender_form);
 ABSL_DECLARE_FLAG(std::optional<std::string>, database);
 ABSL_DECLARE_FLAG(std::optional<std::string>, database_password_file);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, database_pool_size);
@@ -95,6 +97,10 @@ struct ServerOptions {
   // HTTP/JSON API address; empty: no HTTP port.
   std::string http_listen;
   uint32_t http_threads = 64;
+  // ScanTextRequest.gender_form when a request leaves it unspecified, and
+  // its name as configured ("pair", …; empty: none).
+  v1::GenderForm default_gender_form = v1::GENDER_FORM_UNSPECIFIED;
+  std::string gender_form_name;
   std::vector<std::string> http_cors_origins;
   std::chrono::milliseconds http_deadline{30000};
   // PostgreSQL for the self-assessments (a URL without password; checked);

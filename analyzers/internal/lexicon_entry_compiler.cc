@@ -139,8 +139,10 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
     if (e.severity() == v1::SEVERITY_UNSPECIFIED) {
       problem("id", 0, "a finding needs a severity");
     }
-    if (e.suggestions_size() == 0) {
-      problem("id", 0, "a finding needs at least one suggestion");
+    if (e.suggestions_size() == 0 && e.advice_size() == 0) {
+      problem("id", 0,
+              "a finding needs at least one suggestion (replacement) or "
+              "advice");
     }
     if (e.legal_basis().empty() && e.severity() > v1::SEVERITY_HINT) {
       problem("id", 0, "a WARNING or CRITICAL finding needs a legal_basis");
@@ -166,6 +168,11 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
   for (int i = 0; i < e.suggestions_size(); ++i) {
     if (absl::StripAsciiWhitespace(e.suggestions(i)).empty()) {
       problem("suggestions", i, "empty suggestion");
+    }
+  }
+  for (int i = 0; i < e.advice_size(); ++i) {
+    if (absl::StripAsciiWhitespace(e.advice(i)).empty()) {
+      problem("advice", i, "empty advice");
     }
   }
 }

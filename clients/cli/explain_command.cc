@@ -95,8 +95,9 @@ void PrintText(const RuleInfo& rule,
     std::cout << "Found by a built-in analyzer (no word list of its own).\n";
   }
   std::cout << "\nWhy: " << EscapeForTerminal(rule.explanation) << "\n";
-  if (!rule.suggestions.empty()) std::cout << "\n";
+  if (!rule.suggestions.empty() || !rule.advice.empty()) std::cout << "\n";
   PrintList("Instead:", rule.suggestions);
+  PrintList("Advice:", rule.advice);
   if (!rule.legal_basis.empty()) {
     std::cout << "\nLegal basis: " << EscapeForTerminal(rule.legal_basis)
               << "\n";

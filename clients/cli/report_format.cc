@@ -114,7 +114,18 @@ void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
     absl::StrAppend(out, "    ", de ? "Kontext: " : "context: ",
                     EscapeForTerminal(f.context_note()), "\n");
   }
-  if (f.suggestions_size() > 0) {
+  if (f.replacements_size() > 0) {
+    absl::StrAppend(
+        out, "    ", green, de ? "stattdessen: " : "instead: ", reset,
+        EscapeForTerminal(absl::StrJoin(f.replacements(), " | ")), "\n");
+  }
+  for (const std::string& advice : f.advice()) {
+    absl::StrAppend(out, "    ",
+                    de ? "Rat: " : "advice: ", EscapeForTerminal(advice), "\n");
+  }
+  if (f.replacements_size() == 0 && f.advice_size() == 0 &&
+      f.suggestions_size() > 0) {
+    // A report of an older server: only the mixed list.
     absl::StrAppend(
         out, "    ", green, de ? "stattdessen: " : "instead: ", reset,
         EscapeForTerminal(absl::StrJoin(f.suggestions(), " | ")), "\n");

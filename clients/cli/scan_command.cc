@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
+#include "api/scan_options.h"
 #include "clients/cli/backend.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/command_support.h"
@@ -72,6 +73,13 @@ Options:
                          rule gave, and each context rule, negation,
                          disclaimer or overlap that lowered, raised or
                          dropped it ("why (not)?"; in-process, text only)
+  --gender-form=pair|star|colon|neutral|marker
+                         the gender-fair form a one-sex job title's
+                         replacement comes first in: Verkäuferin/Verkäufer,
+                         Verkäufer*in, Verkäufer:in, Verkaufskraft (pair
+                         where a title has no neutral noun) or Verkäufer
+                         (m/w/d); default: neutral nouns, then pair, star
+                         and marker
   --report-lang=de|en    language of the messages; there are no
                          translations, so only the ad's own language is
                          accepted (anything else is an error)
@@ -159,7 +167,8 @@ void AddCommaList(const std::string& list,
   }
 }
 
-// --disable, --only, --min-severity, --employer and --report-lang into
+// --disable, --only, --min-severity, --employer, --report-lang and
+// --gender-form into
 // *options. Returns an exit status for a usage error, else nullopt; the
 // rule ids and the report language are checked by the api (in-process or
 // the server), so both give the same error.
@@ -169,6 +178,7 @@ std::optional<int> CheckOptionFlags(
     const std::optional<std::string>& min_severity,
     const std::optional<std::string>& employer,
     const std::optional<std::string>& report_lang,
+    const std::optional<std::string>& gender_form,
     v1::ScanTextRequest* options) {
   if (disable.has_value()) {
     AddCommaList(*disable, options->mutable_disabled_rules());
@@ -191,6 +201,14 @@ std::optional<int> CheckOptionFlags(
     options->set_employer_type(*e);
   }
   if (report_lang.has_value()) options->set_report_language(*report_lang);
+  if (gender_form.has_value()) {
+    const std::optional<v1::GenderForm> g = api::GenderFormByName(*gender_form);
+    if (!g.has_value()) {
+      return Usage("--gender-form must be pair, star, colon, neutral or marker",
+                   kScanHelp);
+    }
+    options->set_gender_form(*g);
+  }
   return std::nullopt;
 }
 
@@ -207,12 +225,14 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   line.Add("lexicons", &flags->lexicons);
   line.Add("max-bytes", &max_bytes);
   AddConnectionFlags(&line, &flags->remote);
-  std::optional<std::string> disable, only, min_severity, employer, report_lang;
+  std::optional<std::string> disable, only, min_severity, employer, report_lang,
+      gender_form;
   line.Add("disable", &disable);
   line.Add("only", &only);
   line.Add("min-severity", &min_severity);
   line.Add("employer", &employer);
   line.Add("report-lang", &report_lang);
+  line.Add("gender-form", &gender_form);
   line.AddFlag("trace", &flags->trace);
   line.Add("encoding", &flags->encoding);
   line.AddFlag("include-text", &flags->include_text);
@@ -227,7 +247,7 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   }
   if (std::optional<int> done =
           CheckOptionFlags(disable, only, min_severity, employer, report_lang,
-                           &flags->options)) {
+                           gender_form, &flags->options)) {
     return done;
   }
   if (std::optional<int> done =

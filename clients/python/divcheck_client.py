@@ -78,8 +78,10 @@ def print_report(name, report):
     for f in report.findings:
         print("%s:%d:%d: %s: %s [%s]" % (name, f.span.line, f.span.column,
                                         SEVERITY.get(f.severity, "?"), f.message, f.rule_id))
-        if f.suggestions:
-            print("    instead: " + " | ".join(f.suggestions))
+        if f.replacements:
+            print("    instead: " + " | ".join(f.replacements))
+        for advice in f.advice:
+            print("    advice: " + advice)
     print("%s: score %d/100, grade %s (%d critical, %d warnings, %d hints; language %s)"
           % (name, report.score, report.grade, report.critical_count,
              report.warning_count, report.hint_count, report.language))

@@ -80,6 +80,12 @@ run "report language fr" 2 --lang=de --report-lang=fr "$TMP/ad.txt"
 grep -q 'report_language "fr" is not supported' "$TMP/local.err" || fail "fr: $(cat "$TMP/local.err")"
 run "bad --min-severity" 2 --min-severity=loud "$TMP/ad.txt"
 grep -q -- '--min-severity must be hint, warning or critical' "$TMP/local.err" || fail "bad --min-severity: $(head -2 "$TMP/local.err")"
+run "--gender-form=star" 1 --format=json --gender-form=star "$TMP/ad.txt"
+has "--gender-form=star" '"replacements":\["Verkäufer\*in"'
+run "--gender-form=neutral" 1 --format=json --gender-form=neutral "$TMP/ad.txt"
+has "--gender-form=neutral" '"replacements":\["Verkaufskraft"'
+run "bad --gender-form" 2 --gender-form=sternchen "$TMP/ad.txt"
+grep -q -- '--gender-form must be pair, star, colon, neutral or marker' "$TMP/local.err" || fail "bad --gender-form: $(head -2 "$TMP/local.err")"
 run "bad --employer" 2 --employer=church "$TMP/ad.txt"
 grep -q -- '--employer must be private, public, religious or tendency' "$TMP/local.err" || fail "bad --employer: $(head -2 "$TMP/local.err")"
 

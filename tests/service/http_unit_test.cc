@@ -158,16 +158,6 @@ TEST(LanguageTool, Utf16OffsetsCountSurrogatePairsAndCombiningMarks) {
   EXPECT_EQ(lt::Utf16Offset("e\xCC\x81\xC3\xA4z", 5), 3u);
 }
 
-TEST(LanguageTool, ReplacementsAreTextToPasteNotInstructions) {
-  EXPECT_TRUE(lt::IsPasteable("Verkaufskraft (m/w/d)"));
-  EXPECT_TRUE(lt::IsPasteable("Sie arbeiten gern im Team."));
-  EXPECT_TRUE(lt::IsPasteable("you enjoy working in a team"));
-  EXPECT_FALSE(lt::IsPasteable("Beschreiben Sie die Aufgaben."));
-  EXPECT_FALSE(lt::IsPasteable("Streichen Sie die Vorgabe."));
-  EXPECT_FALSE(lt::IsPasteable("describe the tasks instead"));
-  EXPECT_FALSE(lt::IsPasteable("Name a CEFR level, e.g. B2"));
-}
-
 TEST(LanguageTool, ParsesTheFormAndNamesEveryBadParameter) {
   absl::StatusOr<lt::CheckRequest> r =
       lt::ParseCheckRequest({{"text", "Hallo"},
@@ -244,6 +234,9 @@ v1::Finding FindingAt(const std::string& text, const std::string& word,
   f.set_message("Msg.");
   f.add_suggestions("erfahren");
   f.add_suggestions("Beschreiben Sie die Aufgabe.");
+  // /v2/check takes the split lists as they are (issue 14).
+  f.add_replacements("erfahren");
+  f.add_advice("Beschreiben Sie die Aufgabe.");
   return f;
 }
 

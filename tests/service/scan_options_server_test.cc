@@ -227,6 +227,15 @@ TEST_F(ScanOptionsServerTest, EveryOptionWorksOverGrpcAndHttpAlike) {
   EXPECT_EQ(FindingOf(all.report, kReligionRule)->severity(),
             v1::SEVERITY_CRITICAL);
 
+  v1::ScanTextRequest star = Request();
+  star.set_gender_form(v1::GENDER_FORM_STAR);
+  a = Both(star);
+  ASSERT_TRUE(a.ok);
+  ASSERT_NE(FindingOf(a.report, "de.gender.title_masculine_only"), nullptr);
+  EXPECT_EQ(
+      FindingOf(a.report, "de.gender.title_masculine_only")->replacements(0),
+      "Verkäufer*in");
+
   v1::ScanTextRequest german = Request();
   german.set_report_language("de");
   a = Both(german);
@@ -262,6 +271,12 @@ TEST_F(ScanOptionsServerTest, BadOptionsGetTheSameErrorOverGrpcAndHttp) {
   EXPECT_EQ(a.reason, "INVALID_EMPLOYER_TYPE");
   EXPECT_THAT(a.fields, ElementsAre("employer_type"));
 
+  v1::ScanTextRequest gender = Request();
+  gender.set_gender_form(static_cast<v1::GenderForm>(9));
+  a = Both(gender);
+  EXPECT_EQ(a.reason, "INVALID_GENDER_FORM");
+  EXPECT_THAT(a.fields, ElementsAre("gender_form"));
+
   // No English messages for German rules: refused, given or detected.
   v1::ScanTextRequest english = Request();
   english.set_report_language("en");
@@ -295,6 +310,12 @@ TEST_F(ScanOptionsServerTest, HandWrittenJsonWithEnumNames) {
   EXPECT_EQ(a.reason, "MALFORMED_JSON");
   a = Http(R"({"text": "x", "employerType": 9})");
   EXPECT_EQ(a.reason, "INVALID_EMPLOYER_TYPE");
+  // Issue 14: the gender form by name, over HTTP/JSON.
+  a = Http(R"({"text": "Verkäufer gesucht", "languageCode": "de",)"
+           R"( "genderForm": "GENDER_FORM_STAR"})");
+  ASSERT_TRUE(a.ok) << a.message;
+  ASSERT_EQ(a.report.findings_size(), 1);
+  EXPECT_EQ(a.report.findings(0).replacements(0), "Verkäufer*in");
 }
 
 TEST_F(ScanOptionsServerTest, StreamScanTextTakesOptionsPerMessage) {

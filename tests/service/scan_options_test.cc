@@ -398,5 +398,81 @@ TEST_F(ScanOptionsTest, FiltersApplyBeforeCappingAndScoring) {
   ExpectScoredOverListedFindings(*filtered);
 }
 
+// Issue 14: the preferred gender-fair form decides which title replacement
+// comes first; the others follow, and the default order is unchanged.
+TEST_F(ScanOptionsTest, GenderFormPutsItsTitleReplacementFirst) {
+  const char kRule[] = "de.gender.title_masculine_only";
+  v1::ScanTextRequest request = Request(kAd);
+  const v1::Report plain = Scan(request);
+  ASSERT_NE(FindingOf(plain, kRule), nullptr);
+  EXPECT_THAT(FindingOf(plain, kRule)->replacements(),
+              ElementsAre("Verkaufskraft", "Verkaufsberatung",
+                          "Fachkraft im Verkauf", "Verkäuferin/Verkäufer",
+                          "Verkäufer*in", "Verkäufer (m/w/d)"));
+  const std::pair<v1::GenderForm, const char*> kFirst[] = {
+      {v1::GENDER_FORM_PAIR, "Verkäuferin/Verkäufer"},
+      {v1::GENDER_FORM_STAR, "Verkäufer*in"},
+      {v1::GENDER_FORM_COLON, "Verkäufer:in"},
+      {v1::GENDER_FORM_NEUTRAL, "Verkaufskraft"},
+      {v1::GENDER_FORM_MARKER, "Verkäufer (m/w/d)"}};
+  for (const auto& [form, first] : kFirst) {
+    request.set_gender_form(form);
+    const v1::Report report = Scan(request);
+    const v1::Finding* f = FindingOf(report, kRule);
+    ASSERT_NE(f, nullptr);
+    ASSERT_GE(f->replacements_size(), 6) << v1::GenderForm_Name(form);
+    EXPECT_EQ(f->replacements(0), first) << v1::GenderForm_Name(form);
+    // Nothing but the title's replacements changes.
+    v1::Report same = report, before = plain;
+    for (v1::Report* r : {&same, &before}) {
+      for (v1::Finding& g : *r->mutable_findings()) {
+        if (g.rule_id() != kRule) continue;
+        g.clear_replacements();
+        g.clear_suggestions();
+      }
+    }
+    EXPECT_TRUE(MessageDifferencer::Equals(same, before))
+        << v1::GenderForm_Name(form);
+  }
+  // "Arzt"/"Ärztin" has no star form and no neutral noun: the pair form.
+  request = Request("Arzt gesucht\n");
+  request.set_gender_form(v1::GENDER_FORM_STAR);
+  const v1::Report doctor = Scan(request);
+  ASSERT_NE(FindingOf(doctor, kRule), nullptr);
+  EXPECT_EQ(FindingOf(doctor, kRule)->replacements(0), "Ärztin/Arzt");
+  request.set_gender_form(v1::GENDER_FORM_NEUTRAL);
+  const v1::Report neutral = Scan(request);
+  ASSERT_NE(FindingOf(neutral, kRule), nullptr);
+  EXPECT_EQ(FindingOf(neutral, kRule)->replacements(0), "Ärztin/Arzt");
+}
+
+TEST_F(ScanOptionsTest, UnknownGenderFormIsRefused) {
+  v1::ScanTextRequest request = Request(kAd);
+  request.set_gender_form(static_cast<v1::GenderForm>(17));
+  const absl::Status status = ScanError(request);
+  EXPECT_EQ(ReasonOf(status), "INVALID_GENDER_FORM");
+  EXPECT_THAT(Violations(status),
+              ElementsAre(std::make_pair(
+                  "gender_form", "gender_form 17 is not a GenderForm value")));
+}
+
+TEST_F(ScanOptionsTest, TheServerDefaultGenderFormAppliesWhenUnspecified) {
+  ScanApi api(engine_, 1 << 20);
+  api.set_default_gender_form(v1::GENDER_FORM_MARKER);
+  v1::ScanTextRequest request = Request(kAd);
+  absl::StatusOr<v1::Report> report = api.Scan(request, CallControl());
+  ASSERT_TRUE(report.ok()) << report.status();
+  const v1::Finding* f = FindingOf(*report, "de.gender.title_masculine_only");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->replacements(0), "Verkäufer (m/w/d)");
+  // The request's own choice wins.
+  request.set_gender_form(v1::GENDER_FORM_STAR);
+  report = api.Scan(request, CallControl());
+  ASSERT_TRUE(report.ok());
+  f = FindingOf(*report, "de.gender.title_masculine_only");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->replacements(0), "Verkäufer*in");
+}
+
 }  // namespace
 }  // namespace divcheck::api

@@ -952,6 +952,7 @@ TEST(ServerOptions, ReportsValuesOutOfRangeAndConfigPositions) {
   expect_invalid(&FLAGS_http_listen, std::string("8080"));
   expect_invalid(&FLAGS_http_threads, uint32_t{0});
   expect_invalid(&FLAGS_http_threads, uint32_t{1025});
+  expect_invalid(&FLAGS_gender_form, std::string("gendered"));
   testing::TempDir dir;
   dir.Write("bad.textproto", "listen: \"x:1\"\nno_such_field: 3\n");
   absl::StatusOr<config::v1::ServerConfig> config =
@@ -1018,6 +1019,29 @@ TEST(ServerOptions, LimitsHaveDefaultsAndRanges) {
   expect_invalid(&FLAGS_drain_seconds, uint32_t{301}, "--drain_seconds");
   expect_invalid(&FLAGS_max_connection_age_seconds, ~uint32_t{0},
                  "--max_connection_age_seconds");
+}
+
+TEST(ServerOptions, DefaultGenderFormComesFromConfigOrFlags) {
+  absl::FlagSaver restore_flags;
+  absl::StatusOr<ServerOptions> o = ServerOptionsFromFlags("/d");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->default_gender_form, v1::GENDER_FORM_UNSPECIFIED);
+  testing::TempDir dir;
+  dir.Write("server.textproto", "default_gender_form: \"colon\"\n");
+  absl::SetFlag(&FLAGS_config, dir.path() + "/server.textproto");
+  o = ServerOptionsFromFlags("/d");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->default_gender_form, v1::GENDER_FORM_COLON);
+  absl::SetFlag(&FLAGS_gender_form, std::string("neutral"));
+  o = ServerOptionsFromFlags("/d");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->default_gender_form, v1::GENDER_FORM_NEUTRAL);
+  dir.Write("bad.textproto", "default_gender_form: \"sternchen\"\n");
+  absl::SetFlag(&FLAGS_gender_form, std::nullopt);
+  absl::SetFlag(&FLAGS_config, dir.path() + "/bad.textproto");
+  o = ServerOptionsFromFlags("/d");
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(o.status().message()), HasSubstr("sternchen"));
 }
 
 TEST(ServerOptions, HttpPortIsOffUnlessSetAndComesFromConfigOrFlags) {

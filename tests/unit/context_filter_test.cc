@@ -538,11 +538,11 @@ void OldFindUnmarkedTitles(Analysis* a) {
                                 : prefix + LowerFirst(title.def->feminine());
     if (prefix.empty()) {
       for (const std::string& n : title.def->neutral())
-        c.suggestions.push_back(n);
+        c.replacements.push_back(n);
     }
-    c.suggestions.push_back(absl::StrCat(fem, "/", masc));
-    if (fem == masc + "in") c.suggestions.push_back(absl::StrCat(masc, "*in"));
-    c.suggestions.push_back(absl::StrCat(masc, " (m/w/d)"));
+    c.replacements.push_back(absl::StrCat(fem, "/", masc));
+    if (fem == masc + "in") c.replacements.push_back(absl::StrCat(masc, "*in"));
+    c.replacements.push_back(absl::StrCat(masc, " (m/w/d)"));
     a->candidates.push_back(std::move(c));
   }
 }
@@ -576,7 +576,7 @@ const LexiconSet& Lexicons(bool shipped) {
 
 std::string Describe(const Candidate& c) {
   std::string suggestions;
-  for (const std::string& s : c.suggestions)
+  for (const std::string& s : c.replacements)
     absl::StrAppend(&suggestions, s, "|");
   return absl::StrCat("entry ", c.entry, " [", c.fbegin, ",", c.fend,
                       ") tokens [", c.tok_begin, ",", c.tok_end, ") sentence ",

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "analyzers/replacement_text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/temp_dir.h"
@@ -74,6 +75,53 @@ TEST(LexiconLint, FunctionWordsShortStemsAndSharedTermsAreWarned) {
   EXPECT_THAT(warnings[1].message,
               HasSubstr("the stem \"der\" is a function word"));
   EXPECT_THAT(warnings[2].message, HasSubstr("function word"));
+}
+
+TEST(ReplacementText, InstructionsAndGapsAreNotReplacements) {
+  EXPECT_FALSE(LooksLikeInstruction("Verkaufskraft (m/w/d)"));
+  EXPECT_FALSE(LooksLikeInstruction("Sie arbeiten gern im Team."));
+  EXPECT_FALSE(LooksLikeInstruction("you enjoy working in a team"));
+  EXPECT_FALSE(LooksLikeInstruction("please send your CV and certificates"));
+  EXPECT_FALSE(LooksLikeInstruction("Feld"));
+  EXPECT_FALSE(LooksLikeInstruction(
+      "Benötigen Sie eine Arbeitserlaubnis? Wir unterstützen Sie gern."));
+  EXPECT_TRUE(LooksLikeInstruction("Beschreiben Sie die Aufgaben."));
+  EXPECT_TRUE(LooksLikeInstruction("Streichen Sie die Vorgabe."));
+  EXPECT_TRUE(LooksLikeInstruction(
+      "Kirchliche Arbeitgeber: Beschreiben Sie, warum die Tätigkeit …"));
+  EXPECT_TRUE(LooksLikeInstruction("Feld streichen."));
+  EXPECT_TRUE(LooksLikeInstruction(
+      "Feld streichen und im Formular schreiben: „Bitte …“"));
+  EXPECT_TRUE(LooksLikeInstruction("Stattdessen fragen: „Dauer (Monate)“"));
+  EXPECT_TRUE(LooksLikeInstruction("describe the tasks instead"));
+  EXPECT_TRUE(LooksLikeInstruction("Name a CEFR level, e.g. B2"));
+  EXPECT_TRUE(LooksLikeInstruction("Drop the field."));
+  EXPECT_EQ(ReplacementProblem("Verkaufskraft (m/w/d)"), "");
+  EXPECT_THAT(ReplacementProblem("mit Erfahrung in \u2026"), HasSubstr("gap"));
+  EXPECT_THAT(ReplacementProblem("Streichen Sie die Angabe."),
+              HasSubstr("instruction"));
+}
+
+TEST(LexiconLint, InstructionsInSuggestionsAreWarnedAdviceIsNot) {
+  TempDir dir;
+  dir.Write("de/a.textproto",
+            "id: \"de.a\" language: \"de\"\n"
+            "entries {\n  id: \"de.a.jung\"\n  dimensions: DIMENSION_AGE\n"
+            "  severity: SEVERITY_WARNING\n  words: \"jung\"\n"
+            "  explanation: \"e\"\n"
+            "  suggestions: \"Streichen Sie die Angabe.\"\n"
+            "  legal_basis: \"AGG\"\n  sources: \"src\"\n}\n"
+            "entries {\n  id: \"de.a.alt\"\n  dimensions: DIMENSION_AGE\n"
+            "  severity: SEVERITY_WARNING\n  words: \"alt\"\n"
+            "  explanation: \"e\"\n"
+            "  advice: \"Streichen Sie die Angabe.\"\n"
+            "  legal_basis: \"AGG\"\n  sources: \"src\"\n}\n");
+  auto set = Load(dir);
+  ASSERT_NE(set, nullptr);
+  const std::vector<LexiconWarning> warnings = LintLexicons(*set);
+  ASSERT_THAT(warnings,
+              ElementsAre(Field(&LexiconWarning::rule_id, "de.a.jung")));
+  EXPECT_THAT(warnings[0].message, HasSubstr("move it to `advice`"));
 }
 
 TEST(LexiconLint, TheShippedLexiconsHaveNoWarning) {

@@ -139,6 +139,31 @@ TEST(FormatText, SaysWhatTheCapLeftOut) {
             std::string::npos);
 }
 
+TEST(FormatText, ShowsReplacementsAndAdviceApart) {
+  v1::Report report;
+  report.set_language("de");
+  v1::Finding* f = report.add_findings();
+  f->set_rule_id("de.age.junges_team");
+  f->set_severity(v1::SEVERITY_CRITICAL);
+  f->add_replacements("ein engagiertes Team");
+  f->add_advice("Beschreiben Sie die Aufgaben.");
+  f->add_suggestions("ein engagiertes Team");
+  f->add_suggestions("Beschreiben Sie die Aufgaben.");
+  const std::string text = FormatText("ad.txt", report, TextStyle());
+  EXPECT_NE(text.find("stattdessen: ein engagiertes Team\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Rat: Beschreiben Sie die Aufgaben.\n"),
+            std::string::npos)
+      << text;
+  // An older server's report: only the mixed list.
+  f->clear_replacements();
+  f->clear_advice();
+  const std::string old = FormatText("ad.txt", report, TextStyle());
+  EXPECT_NE(old.find("stattdessen: ein engagiertes Team | Beschreiben Sie"),
+            std::string::npos)
+      << old;
+}
+
 // Text output goes to a terminal: nothing from the text, the file name or a
 // server's answer may reach it as a control sequence.
 TEST(FormatText, EscapesTerminalControlCharacters) {
@@ -153,6 +178,8 @@ TEST(FormatText, EscapesTerminalControlCharacters) {
   f->set_matched_text("jung\x1b[31m\r\n\t\x7f \xe2\x80\xae rechts \xff");
   f->set_context_note("\x1b[1A");
   f->add_suggestions("neu\x1b[0m");
+  f->add_replacements("neu\x1b[0m");
+  f->add_advice("streichen\x1b[0m");
   f->set_legal_basis("AGG \x08\x08");
   report.add_highlights()->set_message("gut\x1b[5m");
   for (bool color : {false, true}) {

@@ -5,7 +5,7 @@
 // strings), so text from the server can never become markup.
 
 import { t, languageName, formatNumber } from './i18n.js';
-import { replacementsOf } from './suggest.js';
+import { hasSplit, replacementsOf } from './suggest.js';
 
 export const SEVERITY = {
   SEVERITY_CRITICAL: 'critical',
@@ -162,16 +162,18 @@ function findingItem(f, id, handlers) {
   if (f.legalBasis) details.append(el('dt', { text: t('legalBasis') }), el('dd', { text: f.legalBasis }));
   if (f.contextNote) details.append(el('dt', { text: t('contextNote') }), el('dd', { text: f.contextNote }));
   const sources = f.sources || [];
-  const suggestions = (f.suggestions || []).flatMap((s) => {
-    const words = replacementsOf(s, f.matchedText);
-    if (words.length === 0) {
-      return [el('li', { class: 'advice' },
-                 el('span', { class: 'visually-hidden', text: `${t('adviceNote')}: ` }), s)];
-    }
-    return words.map((w) => el('li', { class: 'replacement' },
-      el('button', { type: 'button', class: 'use', 'data-id': id, 'data-text': w,
-                     'aria-label': t('replaceLabel', { text: w }), text: t('replaceWith', { text: w }) })));
-  });
+  const adviceItem = (s) => el('li', { class: 'advice' },
+    el('span', { class: 'visually-hidden', text: `${t('adviceNote')}: ` }), s);
+  const useItem = (w) => el('li', { class: 'replacement' },
+    el('button', { type: 'button', class: 'use', 'data-id': id, 'data-text': w,
+                   'aria-label': t('replaceLabel', { text: w }), text: t('replaceWith', { text: w }) }));
+  // Servers since issue 14 say which is which; older ones are guessed from.
+  const suggestions = hasSplit(f)
+    ? [...(f.replacements || []).map(useItem), ...(f.advice || []).map(adviceItem)]
+    : (f.suggestions || []).flatMap((s) => {
+      const words = replacementsOf(s, f.matchedText);
+      return words.length === 0 ? [adviceItem(s)] : words.map(useItem);
+    });
   const li = el('li', { class: `finding finding-${kind}`, id: `item-${id}`, 'data-id': id },
     el('div', { class: 'finding-head' },
        badge(kind),

@@ -5,7 +5,7 @@
 // twice. Pure functions (no DOM), tested under node.
 
 import { codePointToUtf16, spanRange } from './offsets.js';
-import { fitReplacement, replacementsOf } from './suggest.js';
+import { fitReplacement, hasSplit, replacementsOf } from './suggest.js';
 
 // A whole sentence ("Sie behalten auch … den Überblick.") fits in place of
 // a sentence, not of one or two marked words ("belastbar").
@@ -14,6 +14,11 @@ const isSentence = (s) => /[.!?]$/.test(String(s).trim()) && words(s) >= 4;
 
 // The first safe replacement for finding `f`, or '' when it has none.
 export function safeReplacement(f) {
+  if (hasSplit(f)) {
+    const found = (f.replacements || [])
+      .filter((w) => !isSentence(w) || words(f.matchedText) >= 3);
+    return found.length ? found[0] : '';
+  }
   for (const s of f.suggestions || []) {
     const found = replacementsOf(s, f.matchedText)
       .filter((w) => !isSentence(w) || words(f.matchedText) >= 3);

@@ -1,9 +1,14 @@
-// Suggestions. The report does not say which suggestions are wording to
-// put in place of the marked words ("ein engagiertes Team") and which are
-// advice ("Beschreiben Sie die Aufgaben …"), so the page tells them apart
-// by their look: advice has a placeholder (…), quotes an example, gives
+// Suggestions. Servers since issue 14 say which suggestions are wording to
+// put in place of the marked words (`replacements`: "ein engagiertes
+// Team") and which are advice (`advice`: "Beschreiben Sie die Aufgaben
+// …"); see hasSplit. For reports of older servers, which have only
+// `suggestions`, the page tells them apart by their look: advice has a placeholder (…), quotes an example, gives
 // alternatives (a / b), explains itself in brackets ("instead of …") or
 // starts with an instruction. Only wording gets a "use" button.
+
+// True when finding `f` comes from a server that splits its suggestions
+// (proto3 JSON leaves out empty lists, so either key is enough).
+export const hasSplit = (f) => 'replacements' in f || 'advice' in f;
 
 const PLACEHOLDER = /…|\.\.\./;
 const QUOTES = /["„“”«»]/;
