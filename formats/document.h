@@ -78,6 +78,9 @@ struct ReadOptions {
   // The deepest XML element nesting in .docx/.odt parts.
   int max_xml_depth = 128;
   int max_pdf_pages = 500;
+  // HTML: whether to fill ExtractedText::element_paths (false saves its
+  // cost, docs/PERFORMANCE.md, when the paths are not wanted).
+  bool element_paths = true;
 };
 
 // Which HTML element each part of an extracted text came from, as a CSS

@@ -102,7 +102,9 @@ absl::StatusOr<std::string> HtmlText(absl::string_view html,
         n->type == GUMBO_NODE_CDATA) {
       const size_t before = out.text().size();
       RETURN_IF_ERROR(AppendCollapsedText(n->v.text.text, &out));
-      if (out.text().size() > before) recorder.StartRun(before, n->parent);
+      if (out.text().size() > before && options.element_paths) {
+        recorder.StartRun(before, n->parent);
+      }
       continue;
     }
     if (IsDropped(n)) continue;
