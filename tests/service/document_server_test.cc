@@ -354,8 +354,10 @@ TEST_F(ScanDocumentServer, HtmlFindingsNameTheirElement) {
   const httplib::Result res = Post(Json(Request(kListAd)));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
+  // protobuf's JSON writes ">" as \u003e.
   EXPECT_THAT(res->body,
-              HasSubstr(absl::StrCat("\"elementPath\":\"", kListPath, "\"")));
+              HasSubstr(R"("elementPath":"html \u003e body \u003e div#job )"
+                        R"x(\u003e ul \u003e li:nth-of-type(3)")x"));
   v1::ScanDocumentResponse over_http;
   ASSERT_TRUE(
       google::protobuf::util::JsonStringToMessage(res->body, &over_http).ok());
