@@ -37,6 +37,7 @@
 #include "analyzers/lexicon.h"
 #include "api/errors.h"
 #include "divcheck/v1/scan_service.pb.h"
+#include "formats/document.h"
 
 namespace divcheck::api {
 
@@ -66,6 +67,12 @@ inline constexpr size_t kMaxRequestIdBytes = 256;
 
 // The wire form of one rule of the catalogue (ListRules' entries).
 v1::Rule ToRuleMessage(const RuleInfo& rule);
+
+// Sets element_path on each finding and highlight of `report` (scanned from
+// a document's extracted text) to the element that holds its span's first
+// byte; sets nothing when `paths` is empty (the document was not HTML).
+// ScanDocument calls it, and so does the CLI for the files it reads.
+void AddElementPaths(const formats::ElementPaths& paths, v1::Report* report);
 
 class ScanApi {
  public:

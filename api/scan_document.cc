@@ -75,6 +75,16 @@ absl::Status ReadError(const absl::Status& s, size_t max_bytes) {
 
 }  // namespace
 
+void AddElementPaths(const formats::ElementPaths& paths, v1::Report* report) {
+  if (paths.empty()) return;
+  for (v1::Finding& f : *report->mutable_findings()) {
+    f.set_element_path(paths.PathAt(f.span().start_byte()));
+  }
+  for (v1::Highlight& h : *report->mutable_highlights()) {
+    h.set_element_path(paths.PathAt(h.span().start_byte()));
+  }
+}
+
 absl::StatusOr<v1::ScanDocumentResponse> ScanApi::ScanDocument(
     const v1::ScanDocumentRequest& request, const CallControl& call) const {
   // Every field first, the size before anything is read.
@@ -101,6 +111,7 @@ absl::StatusOr<v1::ScanDocumentResponse> ScanApi::ScanDocument(
   scan.set_text(std::move(doc->text));
   RETURN_IF_ERROR(
       ScanChecked(scan, call, "content", response.mutable_report()));
+  AddElementPaths(doc->element_paths, response.mutable_report());
   response.set_extracted_text(std::move(*scan.mutable_text()));
   response.set_detected_format(formats::FormatName(doc->format));
   response.set_detected_encoding(doc->encoding);

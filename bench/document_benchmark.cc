@@ -74,6 +74,30 @@ std::string MakeHtml() {
   return html + "</main></body></html>";
 }
 
+// The ad as a job board's page: sections with ids and classes, the lines
+// as list items with bold words, in a table-based layout.
+std::string MakeNestedHtml() {
+  std::string html =
+      "<!doctype html><html><head><title>Stelle</title><style>li{margin:0}"
+      "</style><script>var tracking = 1;</script></head><body>"
+      "<div id=\"page\" class=\"layout wide\"><table class=\"frame\"><tr>"
+      "<td class=\"nav\"><a href=\"/\">Start</a></td><td class=\"content\">";
+  int n = 0;
+  for (const std::string& l : AdLines()) {
+    if (n % 10 == 0) {
+      absl::StrAppend(&html, n == 0 ? "" : "</ul></section>",
+                      "<section class=\"block\" id=\"s", n, "\"><h2>Teil ", n,
+                      "</h2><ul class=\"items\">");
+    }
+    const size_t space = l.find(' ');
+    absl::StrAppend(&html, "<li><b>", Xml(l.substr(0, space)), "</b>",
+                    space == std::string::npos ? "" : Xml(l.substr(space)),
+                    "</li>\n");
+    ++n;
+  }
+  return html + "</ul></section></td></tr></table></div></body></html>";
+}
+
 std::string MakePdf() {
   std::vector<std::string> pages;
   std::string page;
@@ -94,16 +118,19 @@ std::string MakeText1252() {
   return Windows1252(text);
 }
 
-void Extract(benchmark::State& state, const std::string& bytes) {
+void Extract(benchmark::State& state, const std::string& bytes,
+             bool element_paths = true) {
+  formats::ReadOptions options;
+  options.element_paths = element_paths;
   absl::StatusOr<formats::ExtractedText> first =
-      formats::ReadDocument(bytes, formats::ReadOptions());
+      formats::ReadDocument(bytes, options);
   if (!first.ok()) {
     state.SkipWithError(std::string(first.status().message()).c_str());
     return;
   }
   for (auto _ : state) {
     absl::StatusOr<formats::ExtractedText> doc =
-        formats::ReadDocument(bytes, formats::ReadOptions());
+        formats::ReadDocument(bytes, options);
     benchmark::DoNotOptimize(doc);
   }
   const double kb = static_cast<double>(first->text.size()) / 1024;
@@ -118,7 +145,17 @@ void Extract(benchmark::State& state, const std::string& bytes) {
 void BM_Docx(benchmark::State& state) { Extract(state, MakeDocx()); }
 void BM_Odt(benchmark::State& state) { Extract(state, MakeOdt()); }
 void BM_Pdf(benchmark::State& state) { Extract(state, MakePdf()); }
+// HTML with and without ExtractedText::element_paths.
 void BM_Html(benchmark::State& state) { Extract(state, MakeHtml()); }
+void BM_HtmlNoPaths(benchmark::State& state) {
+  Extract(state, MakeHtml(), false);
+}
+void BM_HtmlNested(benchmark::State& state) {
+  Extract(state, MakeNestedHtml());
+}
+void BM_HtmlNestedNoPaths(benchmark::State& state) {
+  Extract(state, MakeNestedHtml(), false);
+}
 void BM_Windows1252Text(benchmark::State& state) {
   Extract(state, MakeText1252());
 }
@@ -126,6 +163,9 @@ BENCHMARK(BM_Docx)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Odt)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Pdf)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Html)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HtmlNoPaths)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HtmlNested)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HtmlNestedNoPaths)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Windows1252Text)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

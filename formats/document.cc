@@ -173,7 +173,7 @@ absl::StatusOr<ExtractedText> ReadTextOrHtml(absl::string_view bytes,
   if (LooksBinary(text)) return binary();
   if (html || (!forced && LooksLikeHtml(text.substr(0, 4096)))) {
     out.format = DocumentFormat::kHtml;
-    ASSIGN_OR_RETURN(out.text, HtmlText(text, options));
+    ASSIGN_OR_RETURN(out.text, HtmlText(text, options, &out.element_paths));
     DropSoftHyphens(&out.text);
     return out;
   }

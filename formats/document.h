@@ -18,7 +18,8 @@
 //     Windows-1252, as browsers do); the BOM is dropped.
 //   - HTML (gumbo): visible text; block elements (p, div, li, td, h1, br, …)
 //     end a line, script/style/template/noscript and the head are dropped,
-//     entities are decoded.
+//     entities are decoded. ExtractedText::element_paths says which element
+//     each part of the text came from (see ElementPaths).
 //   - .docx: word/document.xml with its headers and footers; a line per
 //     paragraph (list items and table cells are paragraphs), w:t text, w:tab
 //     as a tab, w:br/w:cr as a line break, w:noBreakHyphen as "-",
@@ -44,7 +45,10 @@
 #define DIVCHECK_FORMATS_DOCUMENT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -74,6 +78,66 @@ struct ReadOptions {
   // The deepest XML element nesting in .docx/.odt parts.
   int max_xml_depth = 128;
   int max_pdf_pages = 500;
+  // HTML: whether to fill ExtractedText::element_paths (false saves its
+  // cost, docs/PERFORMANCE.md, when the paths are not wanted).
+  bool element_paths = true;
+};
+
+// Which HTML element each part of an extracted text came from, as a CSS
+// selector a browser resolves to that element with document.querySelector:
+//
+//   html > body > div#job.ad > ul > li:nth-of-type(3)
+//
+// A path starts at html and names each element from there with ">"
+// (child). Each step is the tag name (lower case), then "#id" when the
+// element has an id, then ".class" for each of its first three classes,
+// then ":nth-of-type(N)" when its parent has more than one element of that
+// tag (N counts from 1 among them). The id and classes are only there for
+// people to read: the tags and nth-of-type alone pick the element, so a
+// path holds even when ids repeat. Ids and classes are escaped as CSS.escape
+// does; ids and classes over 64 bytes are left out, a tag name over 64
+// bytes becomes "*:nth-child(N)". Elements nested deeper than
+// kMaxElementPathDepth are named by their ancestor at that depth.
+//
+// Memory is bounded by the document: one entry per element that holds (or
+// contains) text, each storing only its own step, and one per run of text
+// from one element. Not thread-safe to build; const methods may be called
+// from several threads.
+class ElementPaths {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kMaxElementPathDepth = 256;
+
+  // The path of the element that byte `offset` of the extracted text came
+  // from; "" when there is none (not HTML, or the offset is past the text).
+  std::string PathAt(size_t offset) const;
+  bool empty() const { return runs_.empty(); }
+  size_t element_count() const { return elements_.size(); }
+  size_t run_count() const { return runs_.size(); }
+
+  // For the readers. Adds an element below `parent` (kNone: a top-level
+  // element) with its step `segment`; returns its index. Below
+  // kMaxElementPathDepth, returns `parent` without adding.
+  uint32_t AddElement(uint32_t parent, std::string segment);
+  // The depth of element `index` (1 for html).
+  uint32_t Depth(uint32_t index) const { return elements_[index].depth; }
+  // Text from `offset` on came from element `index` (kNone: no element).
+  // Forgets earlier runs that start at or after `offset` (text taken back).
+  void StartRun(size_t offset, uint32_t index);
+  // Drops runs starting at or after `text_size` (the final text's size).
+  void Finish(size_t text_size);
+
+ private:
+  struct Element {
+    uint32_t parent;
+    uint32_t depth;
+    std::string segment;
+  };
+  std::vector<Element> elements_;
+  // (first byte, element index), sorted by first byte; each run ends where
+  // the next starts.
+  std::vector<std::pair<uint32_t, uint32_t>> runs_;
+  size_t text_size_ = 0;
 };
 
 struct ExtractedText {
@@ -82,6 +146,8 @@ struct ExtractedText {
   // The encoding the text was read in, as ICU names it ("UTF-8",
   // "UTF-16LE", "windows-1252", …); "UTF-8" for .docx, .odt and PDF.
   std::string encoding;
+  // HTML: where each part of `text` came from; empty for other formats.
+  ElementPaths element_paths;
 };
 
 // Reads `bytes` as a document (see the top of this file).

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "base/status_macros.h"
 #include "formats/html_dom.h"
+#include "formats/html_paths.h"
 #include "formats/readers.h"
 
 namespace divcheck::formats {
@@ -54,16 +55,22 @@ bool IsLineBlock(const GumboNode* n) {
 }
 
 // Appends `text` with runs of white space as one space, none at the start
-// of a line.
+// of a line, and without soft hyphens (U+00AD, an optional break: dropped
+// here, not after extraction, so that element_paths' offsets hold).
 absl::Status AppendCollapsedText(absl::string_view text, TextOutput* out) {
   std::string piece;
   piece.reserve(text.size());
   bool space = !out->text().empty() && out->text().back() != '\n' &&
                out->text().back() != ' ';
   bool pending = false;
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (absl::ascii_isspace(c)) {
       pending = true;
+      continue;
+    }
+    if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xAD') {
+      ++i;
       continue;
     }
     if (pending && (space || !piece.empty())) piece.push_back(' ');
@@ -77,9 +84,11 @@ absl::Status AppendCollapsedText(absl::string_view text, TextOutput* out) {
 }  // namespace
 
 absl::StatusOr<std::string> HtmlText(absl::string_view html,
-                                     const ReadOptions& options) {
+                                     const ReadOptions& options,
+                                     ElementPaths* paths) {
   ASSIGN_OR_RETURN(ParsedHtml page, ParseHtml(html));
   TextOutput out(options.max_text_bytes);
+  HtmlPathRecorder recorder(paths);
   // (node, leaving): leaving a block ends its line.
   std::vector<std::pair<const GumboNode*, bool>> stack = {{page.root(), false}};
   while (!stack.empty()) {
@@ -91,7 +100,11 @@ absl::StatusOr<std::string> HtmlText(absl::string_view html,
     }
     if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
         n->type == GUMBO_NODE_CDATA) {
+      const size_t before = out.text().size();
       RETURN_IF_ERROR(AppendCollapsedText(n->v.text.text, &out));
+      if (out.text().size() > before && options.element_paths) {
+        recorder.StartRun(before, n->parent);
+      }
       continue;
     }
     if (IsDropped(n)) continue;
@@ -110,6 +123,7 @@ absl::StatusOr<std::string> HtmlText(absl::string_view html,
   std::string text = std::move(out).Take();
   while (!text.empty() && absl::ascii_isspace(text.back())) text.pop_back();
   if (!text.empty()) text.push_back('\n');
+  paths->Finish(text.size());
   return text;
 }
 

@@ -41,9 +41,11 @@ absl::StatusOr<std::string> DecodeText(absl::string_view bytes,
 // Whether UTF-8 `text` starts (after white space) like an HTML page.
 bool LooksLikeHtml(absl::string_view text);
 
-// The visible text of the UTF-8 HTML page `html`.
+// The visible text of the UTF-8 HTML page `html`, without soft hyphens;
+// records in *paths (not null) which element each part came from.
 absl::StatusOr<std::string> HtmlText(absl::string_view html,
-                                     const ReadOptions& options);
+                                     const ReadOptions& options,
+                                     ElementPaths* paths);
 
 // The text of a .docx / .odt in `bytes` (a zip archive).
 absl::StatusOr<std::string> DocxText(absl::string_view bytes,

@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "analyzers/engine.h"
+#include "api/scan_api.h"
 #include "clients/cli/audit_input.h"
 #include "clients/cli/audit_output.h"
 #include "clients/cli/audit_remote.h"
@@ -37,6 +38,7 @@
 #include "clients/cli/command_support.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/fleet.h"
+#include "formats/document.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace divcheck::cli {
@@ -391,7 +393,19 @@ void SkipDone(const std::vector<AuditResult>& previous, std::vector<Ad>* ads,
 // Scans one ad again for the worst ads' findings.
 using RescanAd = std::function<absl::Status(const Ad& ad, v1::Report* report)>;
 
-void AddWorstFindings(const RescanAd& rescan, const std::vector<Ad>& ads,
+// The element paths of an ad read from an HTML file (read again: ten files
+// at most, instead of keeping every ad's paths).
+void AddElementPathsOf(const Ad& ad, size_t max_bytes, v1::Report* report) {
+  if (ad.file.empty() || ad.file == "-") return;
+  absl::StatusOr<formats::ExtractedText> doc =
+      ReadDocumentInput(ad.file, max_bytes, "", "");
+  if (doc.ok() && doc->text == ad.text) {
+    api::AddElementPaths(doc->element_paths, report);
+  }
+}
+
+void AddWorstFindings(const RescanAd& rescan, size_t max_bytes,
+                      const std::vector<Ad>& ads,
                       const std::vector<Ad>& skipped, AuditSummary* summary) {
   std::map<std::string, const Ad*> by_id;
   for (const std::vector<Ad>* list : {&skipped, &ads}) {
@@ -401,7 +415,9 @@ void AddWorstFindings(const RescanAd& rescan, const std::vector<Ad>& ads,
   for (AuditResult& r : *summary->mutable_worst()) {
     auto it = by_id.find(r.id());
     if (it == by_id.end() || !it->second->error.empty()) continue;
-    if (rescan(*it->second, &report).ok()) AddFindings(report, &r);
+    if (!rescan(*it->second, &report).ok()) continue;
+    AddElementPathsOf(*it->second, max_bytes, &report);
+    AddFindings(report, &r);
   }
 }
 
@@ -417,7 +433,7 @@ void AddWorstFindings(const Engine* engine, const AuditFlags& flags,
           options.language = ad.lang.empty() ? flags.lang : ad.lang;
           return engine->ScanTextInto(ad.text, options, report);
         },
-        ads, skipped, summary);
+        flags.max_bytes, ads, skipped, summary);
     return;
   }
   std::unique_ptr<ScanBackend> backend =
@@ -431,7 +447,7 @@ void AddWorstFindings(const Engine* engine, const AuditFlags& flags,
         request.set_language_code(ad.lang.empty() ? flags.lang : ad.lang);
         return backend->ScanInto(request, report);
       },
-      ads, skipped, summary);
+      flags.max_bytes, ads, skipped, summary);
 }
 
 // Writes each --report file; false (with the error printed) when one

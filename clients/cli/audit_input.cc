@@ -166,6 +166,7 @@ void ReadFile(const std::string& path, const std::string& id, size_t max_bytes,
   absl::StatusOr<std::string> text = ReadInput(path, max_bytes);
   Ad ad;
   ad.id = id;
+  ad.file = path;
   if (text.ok()) {
     ad.text = *std::move(text);
   } else {

@@ -21,6 +21,8 @@ struct Ad {
   std::string date;      // as given; "" when the input has none
   std::string category;  // as given; "" when the input has none
   std::string error;     // reading failed; the ad is not scanned
+  // The file the ad was read from; "" for CSV and JSON-lines records.
+  std::string file;
 };
 
 // The columns of CSV inputs, by header name (compared without case and

@@ -119,6 +119,7 @@ void AddFindings(const v1::Report& report, AuditResult* result) {
         WithoutPrefix(v1::Severity_Name(f.severity()), "SEVERITY_"));
     a->set_phrase(f.matched_text());
     a->set_message(f.message());
+    a->set_element_path(f.element_path());
     for (int i = 0; i < f.suggestions_size() && i < 3; ++i) {
       a->add_suggestions(f.suggestions(i));
     }

@@ -101,7 +101,8 @@ std::string EscapeForTerminal(absl::string_view text) {
 
 namespace {
 
-// The lines under a finding's headline: the words found, the context note,
+// The lines under a finding's headline: the words found, the HTML element
+// they are in, the context note,
 // what to write instead and the legal basis.
 void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
                           std::string* out) {
@@ -110,6 +111,11 @@ void AppendFindingDetails(const v1::Finding& f, bool de, const TextStyle& style,
   const char* reset = style.color ? "\x1b[0m" : "";
   absl::StrAppend(out, "    ", de ? "gefunden: " : "found: ", "\"",
                   EscapeForTerminal(f.matched_text()), "\"\n");
+  if (!f.element_path().empty()) {
+    absl::StrAppend(out, "    ", dim,
+                    "element: ", EscapeForTerminal(f.element_path()), reset,
+                    "\n");
+  }
   if (!f.context_note().empty()) {
     absl::StrAppend(out, "    ", de ? "Kontext: " : "context: ",
                     EscapeForTerminal(f.context_note()), "\n");

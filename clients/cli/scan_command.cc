@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "analyzers/document.h"
 #include "analyzers/engine.h"
+#include "api/scan_api.h"
 #include "api/scan_options.h"
 #include "clients/cli/backend.h"
 #include "clients/cli/command_line.h"
@@ -40,7 +41,10 @@ Options:
   --include-text         with --format=json: print per file
                          {"report":…,"extractedText":…,"detectedFormat":…,
                          "detectedEncoding":…} (ScanDocument's answer), so
-                         the offsets can be looked up in the text read
+                         the offsets can be looked up in the text read.
+                         For HTML files each finding and highlight has
+                         "elementPath", a CSS selector of the element it
+                         starts in (also shown in text output)
   --encoding=NAME        read text and HTML files in this encoding instead
                          of detecting it: utf-8, utf-16, windows-1252,
                          latin-1 or another ICU converter name
@@ -293,6 +297,36 @@ std::optional<int> ParseScanFlags(int argc, char** argv, ScanFlags* flags) {
   return std::nullopt;
 }
 
+// Appends the report on one input to *out as --format asks: with the
+// element paths of an HTML input (as ScanDocument gives them, then
+// forgotten), with what was read (`read`, for --include-text) and the trace.
+void AppendReport(const ScanFlags& flags, const std::string& name,
+                  const v1::Report& report, formats::ExtractedText* read,
+                  formats::ElementPaths* element_paths,
+                  const std::vector<TraceEntry>& trace, std::string* out) {
+  v1::Report with_paths;
+  const v1::Report* shown = &report;
+  if (!element_paths->empty()) {
+    with_paths = report;
+    api::AddElementPaths(*element_paths, &with_paths);
+    *element_paths = formats::ElementPaths();
+    shown = &with_paths;
+  }
+  if (flags.report.format == "json" && read != nullptr) {
+    v1::ScanDocumentResponse response;
+    *response.mutable_report() = *shown;
+    response.set_extracted_text(std::move(read->text));
+    response.set_detected_format(formats::FormatName(read->format));
+    response.set_detected_encoding(read->encoding);
+    absl::StrAppend(out, FormatJsonMessage(response), "\n");
+  } else if (flags.report.format == "json") {
+    absl::StrAppend(out, FormatJson(*shown), "\n");
+  } else {
+    absl::StrAppend(out, FormatText(name, *shown, flags.report.style));
+    if (flags.trace) absl::StrAppend(out, FormatTrace(trace), "\n");
+  }
+}
+
 }  // namespace
 
 int ScanCommand(int argc, char** argv) {
@@ -319,6 +353,9 @@ int ScanCommand(int argc, char** argv) {
   std::vector<char> read_failed(n, 0);
   // With --include-text: what was read from each input.
   std::vector<formats::ExtractedText> read(flags.include_text ? n : 0);
+  // HTML inputs: which element each part of the text came from, until the
+  // input's report is out.
+  std::vector<formats::ElementPaths> element_paths(n);
   std::atomic<size_t> done{0};
   // Progress of a bulk run through servers, on a terminal.
   std::optional<Progress> progress;
@@ -333,6 +370,7 @@ int ScanCommand(int argc, char** argv) {
       return doc.status();
     }
     *r = request;
+    element_paths[i] = std::move(doc->element_paths);
     if (flags.include_text) {
       r->set_text(doc->text);
       read[i] = *std::move(doc);
@@ -369,20 +407,9 @@ int ScanCommand(int argc, char** argv) {
         report.coverage() != v1::COVERAGE_UNSPECIFIED) {
       not_checked = true;
     }
-    const std::string name = InputName(path);
-    if (flags.report.format == "json" && flags.include_text) {
-      v1::ScanDocumentResponse response;
-      *response.mutable_report() = report;
-      response.set_extracted_text(std::move(read[i].text));
-      response.set_detected_format(formats::FormatName(read[i].format));
-      response.set_detected_encoding(read[i].encoding);
-      absl::StrAppend(&out, FormatJsonMessage(response), "\n");
-    } else if (flags.report.format == "json") {
-      absl::StrAppend(&out, FormatJson(report), "\n");
-    } else {
-      absl::StrAppend(&out, FormatText(name, report, flags.report.style));
-      if (flags.trace) absl::StrAppend(&out, FormatTrace(trace), "\n");
-    }
+    AppendReport(flags, InputName(path), report,
+                 flags.include_text ? &read[i] : nullptr, &element_paths[i],
+                 trace, &out);
     if (out.size() > (1 << 16)) {
       std::cout << out;
       out.clear();

@@ -70,6 +70,20 @@ assert span["startByte"] == 0 and span["endByte"] == 10, span
 PY
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: docx json offsets"; fi
 
+# HTML: each finding names its element (a CSS selector), in JSON (with
+# and without --include-text; protobuf writes ">" as \u003e) and in the
+# text output; other formats name none.
+check "html element text" 1 "${S[@]}" "$TMP/ad.html"
+expect_in "html element line" "$TMP/out" "    element: html > body > h1"
+check "html element json" 1 "${S[@]}" --format=json "$TMP/ad.html"
+expect_in "html elementPath" "$TMP/out" '"elementPath":"html \u003e body \u003e h1"'
+check "html element include-text" 1 "${S[@]}" --format=json --include-text "$TMP/ad.html"
+expect_in "html elementPath with text" "$TMP/out" '"elementPath":"html \u003e body \u003e h1"'
+check "docx no element" 1 "${S[@]}" --format=json "$TMP/ad.docx"
+if grep -q '"elementPath":"[^"]' "$TMP/out"; then
+  failed=$((failed + 1)); echo "FAIL: docx has an elementPath"
+else passed=$((passed + 1)); fi
+
 check "png" 2 "${S[@]}" "$TMP/picture.txt"
 expect_in "png message" "$TMP/err" "picture.txt: this looks like a PNG image, not a document divcheck reads (text, HTML, .docx, .odt, PDF)"
 check "truncated docx" 2 "${S[@]}" "$TMP/truncated.docx" "$TMP/ad.odt"

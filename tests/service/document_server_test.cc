@@ -2,7 +2,9 @@
 // POST /v1/documents:scan over HTTP (issue 18): the real divcheckd with the
 // shipped lexicons and a small size limit, on loopback ports. Every format
 // (.docx, .odt, PDF, HTML, UTF-16, Windows-1252) gives the finding of
-// "Verkäufer gesucht" with offsets into the extracted text; the raw limit,
+// "Verkäufer gesucht" with offsets into the extracted text (and, for HTML,
+// the element path of each finding, checked against the page's tree); the
+// raw limit,
 // the extracted limit (a zip bomb), a file that is no document, a text sent
 // with the content and bad options get their errors, the same over both.
 #include <httplib.h>
@@ -15,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "bench/document_fixtures.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
+#include "formats/html_dom.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -23,6 +26,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/service/server_process.h"
+#include "tests/unit/css_path.h"
 
 namespace divcheck {
 namespace {
@@ -40,8 +44,9 @@ constexpr char kRule[] = "de.gender.title_masculine_only";
 struct Fixture {
   std::string name;
   std::string content;
-  std::string format;    // detected_format
-  std::string encoding;  // detected_encoding
+  std::string format;     // detected_format
+  std::string encoding;   // detected_encoding
+  std::string path = "";  // the finding's element_path
 };
 
 std::vector<Fixture> Fixtures() {
@@ -68,7 +73,7 @@ std::vector<Fixture> Fixtures() {
        "<!DOCTYPE html><html><head><title>x</title><script>var a = "
        "'Team';</script></head><body><h1>Verkäufer gesucht</h1><p>Wir sind "
        "ein Team.</p></body></html>",
-       "html", "UTF-8"},
+       "html", "UTF-8", "html > body > h1"},
       {"utf-16", utf16, "text", "UTF-16LE"},
       {"windows-1252", latin1, "text", "windows-1252"},
       {"utf-8", ad, "text", "UTF-8"},
@@ -100,8 +105,45 @@ void ExpectFound(const Fixture& f, const v1::ScanDocumentResponse& response) {
                                                s.end_byte() - s.start_byte()),
               "Verkäufer");
     EXPECT_EQ(finding.matched_text(), "Verkäufer");
+    EXPECT_EQ(finding.element_path(), f.path);
   }
   EXPECT_TRUE(found) << response.report().DebugString();
+}
+
+// An HTML ad whose "junges Team" is in the third item of a list.
+constexpr char kListAd[] =
+    "<!DOCTYPE html><html><head><title>Stelle</title><style>li{}</style>"
+    "</head><body><h1>Verkäufer (m/w/d)</h1><div id=\"job\"><p>Das bieten "
+    "wir:</p><ul><li>Gutes Gehalt</li><li>30 Tage Urlaub</li><li>Ein "
+    "junges Team</li></ul></div></body></html>";
+constexpr char kListPath[] = "html > body > div#job > ul > li:nth-of-type(3)";
+
+// The findings and highlights of kListAd carry the element paths, which
+// resolve in the page's tree to the elements with their words.
+void ExpectListPaths(const v1::ScanDocumentResponse& response) {
+  absl::StatusOr<formats::ParsedHtml> page = formats::ParseHtml(kListAd);
+  ASSERT_TRUE(page.ok());
+  bool found = false;
+  for (const v1::Finding& f : response.report().findings()) {
+    if (f.rule_id() == "de.age.junges_team") {
+      found = true;
+      EXPECT_EQ(f.element_path(), kListPath);
+    }
+    const GumboNode* n =
+        formats::testing::ResolvePath(page->root(), f.element_path());
+    ASSERT_NE(n, nullptr) << f.rule_id() << ": " << f.element_path();
+    EXPECT_THAT(formats::TextOf(n), HasSubstr(f.matched_text()));
+  }
+  EXPECT_TRUE(found) << response.report().DebugString();
+  ASSERT_GT(response.report().highlights_size(), 0);
+  for (const v1::Highlight& h : response.report().highlights()) {
+    if (h.kind() == v1::HIGHLIGHT_KIND_INCLUSIVE_TITLE) {
+      EXPECT_EQ(h.element_path(), "html > body > h1");
+    }
+    EXPECT_NE(formats::testing::ResolvePath(page->root(), h.element_path()),
+              nullptr)
+        << h.element_path();
+  }
 }
 
 std::string ReasonOf(const google::rpc::Status& status) {
@@ -301,6 +343,25 @@ TEST_F(ScanDocumentServer, EveryFormatOverHttp) {
   EXPECT_EQ(res->status, 200) << res->body;
   EXPECT_THAT(res->body, HasSubstr(R"("extractedText":"Verkäufer gesucht")"));
   EXPECT_THAT(res->body, HasSubstr(R"("detectedFormat":"text")"));
+}
+
+TEST_F(ScanDocumentServer, HtmlFindingsNameTheirElement) {
+  v1::ScanDocumentResponse response;
+  const grpc::Status status = Call(Request(kListAd), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ExpectListPaths(response);
+
+  const httplib::Result res = Post(Json(Request(kListAd)));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  // protobuf's JSON writes ">" as \u003e.
+  EXPECT_THAT(res->body,
+              HasSubstr(R"("elementPath":"html \u003e body \u003e div#job )"
+                        R"x(\u003e ul \u003e li:nth-of-type(3)")x"));
+  v1::ScanDocumentResponse over_http;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(res->body, &over_http).ok());
+  ExpectListPaths(over_http);
 }
 
 TEST_F(ScanDocumentServer, ForcedMediaTypeAndCharset) {
