@@ -75,6 +75,7 @@ void WriteFinding(int field, const v1::Finding& f, CodedOutputStream* out) {
   WriteString(11, f.context_note(), out);
   WriteStrings(12, f.replacements(), out);
   WriteStrings(13, f.advice(), out);
+  WriteString(14, f.element_path(), out);
 }
 
 void WriteHighlight(int field, const v1::Highlight& h, CodedOutputStream* out) {
@@ -84,6 +85,7 @@ void WriteHighlight(int field, const v1::Highlight& h, CodedOutputStream* out) {
   if (h.has_span()) WriteStringFree(3, h.span(), out);
   WriteString(4, h.matched_text(), out);
   WriteString(5, h.message(), out);
+  WriteString(6, h.element_path(), out);
 }
 
 void WriteCodedWording(int field, const v1::CodedWordingBalance& c,
