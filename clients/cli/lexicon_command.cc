@@ -152,6 +152,8 @@ absl::StatusOr<size_t> PrintWarnings(
   const Engine engine(options, set);
   std::vector<LexiconWarning> examples = LintExamples(engine);
   warnings.insert(warnings.end(), examples.begin(), examples.end());
+  std::vector<LexiconWarning> shadowed = LintShadowed(engine);
+  warnings.insert(warnings.end(), shadowed.begin(), shadowed.end());
   if (corpus.has_value()) {
     absl::StatusOr<std::vector<std::string>> texts = ReadCorpus(*corpus);
     if (!texts.ok()) return texts.status();
