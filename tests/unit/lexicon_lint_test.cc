@@ -230,15 +230,15 @@ TEST(LexiconShadowed, ATermAnotherRuleAlwaysClaimsIsWarned) {
   // "junges" of de.a.weak is always matched by the stem "jung" of the more
   // severe de.a.strong over the same words: the weak finding is dropped.
   // "teamgeist" of de.a.self is one of its own exceptions.
-  dir.Write("de/a.textproto",
-            "id: \"de.a\" language: \"de\"\n" +
-                SevEntry("de.a.strong", "SEVERITY_CRITICAL",
-                         "  stems: \"jung\"\n") +
-                SevEntry("de.a.weak", "SEVERITY_WARNING",
-                         "  words: \"junges\"\n  words: \"frisch\"\n") +
-                SevEntry("de.a.self", "SEVERITY_WARNING",
-                         "  words: \"teamgeist\"\n  words: \"dynamik\"\n"
-                         "  exceptions: \"teamgeist\"\n"));
+  dir.Write(
+      "de/a.textproto",
+      "id: \"de.a\" language: \"de\"\n" +
+          SevEntry("de.a.strong", "SEVERITY_CRITICAL", "  stems: \"jung\"\n") +
+          SevEntry("de.a.weak", "SEVERITY_WARNING",
+                   "  words: \"junges\"\n  words: \"frisch\"\n") +
+          SevEntry("de.a.self", "SEVERITY_WARNING",
+                   "  words: \"teamgeist\"\n  words: \"dynamik\"\n"
+                   "  exceptions: \"teamgeist\"\n"));
   std::unique_ptr<Engine> engine = EngineOver(dir);
   ASSERT_NE(engine, nullptr);
   const std::vector<LexiconWarning> w = LintShadowed(*engine);
@@ -246,18 +246,16 @@ TEST(LexiconShadowed, ATermAnotherRuleAlwaysClaimsIsWarned) {
                              Field(&LexiconWarning::rule_id, "de.a.weak")));
   EXPECT_THAT(w[0].message,
               HasSubstr("\"teamgeist\" is one of the rule's own exceptions"));
-  EXPECT_THAT(w[1].message,
-              HasSubstr("\"junges\" is shadowed by de.a.strong"));
+  EXPECT_THAT(w[1].message, HasSubstr("\"junges\" is shadowed by de.a.strong"));
 }
 
 TEST(LexiconShadowed, IndependentTermsGiveNoWarning) {
   TempDir dir;
-  dir.Write("de/a.textproto",
-            "id: \"de.a\" language: \"de\"\n" +
-                SevEntry("de.a.one", "SEVERITY_WARNING",
-                         "  stems: \"jung\"\n") +
-                SevEntry("de.a.two", "SEVERITY_CRITICAL",
-                         "  phrases: \"junges team\"\n"));
+  dir.Write("de/a.textproto", "id: \"de.a\" language: \"de\"\n" +
+                                  SevEntry("de.a.one", "SEVERITY_WARNING",
+                                           "  stems: \"jung\"\n") +
+                                  SevEntry("de.a.two", "SEVERITY_CRITICAL",
+                                           "  phrases: \"junges team\"\n"));
   std::unique_ptr<Engine> engine = EngineOver(dir);
   ASSERT_NE(engine, nullptr);
   EXPECT_THAT(LintShadowed(*engine), ::testing::IsEmpty());
