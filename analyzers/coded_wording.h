@@ -18,9 +18,22 @@ namespace divcheck {
 v1::CodedWordingBalance::Verdict CodedWordingVerdict(uint32_t agentic,
                                                      uint32_t communal);
 
-// Counts the AGENTIC and COMMUNAL matches (outside protected sentences),
-// fills `balance`, and appends HINT candidates as described above.
+// Counts the AGENTIC and COMMUNAL matches outside protected sentences, once
+// per token and side. A match of an entry with `coded_use:
+// CODED_USE_IN_CONTEXT` (a word that also names tasks, fields or products:
+// "Analyse", "support") counts only when a TRAIT_CUE_BEFORE entry ends at
+// most two tokens before it ("Sie sind sehr analytisch") or a
+// TRAIT_CUE_AFTER entry starts in its token or within two tokens after it
+// ("Analysefähigkeit", "analytical skills"), in the same sentence; other
+// matches count as `uncounted_count`. Fills `balance` (its words' spans hold
+// only byte offsets until AttachCodedWordSpans) and appends HINT candidates
+// as described above.
 void WeighCodedWording(Analysis* analysis, v1::CodedWordingBalance* balance);
+
+// Completes the spans of `balance`'s words (code points, line, column) from
+// the original `text` the analysis scanned.
+void AttachCodedWordSpans(absl::string_view text,
+                          v1::CodedWordingBalance* balance);
 
 }  // namespace divcheck
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "analyzers/analysis.h"
+#include "analyzers/binary_pair.h"
 #include "analyzers/coded_wording.h"
 #include "analyzers/context_filter.h"
 #include "analyzers/document.h"
@@ -465,6 +466,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
   DropUnwantedRules(options, &a);
   RETURN_IF_ERROR(ApplyContext(&a, options.is_cancelled));
   RETURN_IF_ERROR(CheckCancelled(options));
+  LowerBinaryPairs(&a);
   AddMixedScriptHints(&a);
   if (a.tracing) WriteTrace(a, initial, options.min_severity, options.trace);
 
@@ -474,6 +476,7 @@ absl::Status Engine::ScanTextInto(absl::string_view text,
                   &report);
   CollectHighlights(a, options, options_.max_findings, &ranges, &report);
   AttachSpans(text, ranges, &report);
+  AttachCodedWordSpans(text, report.mutable_coded_wording());
   ScoreReport(&report);
   return absl::OkStatus();
 }

@@ -4,7 +4,11 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "analyzers/catalog.h"
 #include "analyzers/language.h"
 #include "analyzers/replacement_text.h"
@@ -174,6 +178,94 @@ std::vector<ExampleResult> RunRuleExamples(const Engine& engine,
   };
   for (const std::string& t : rule.examples) run(t, true);
   for (const std::string& t : rule.counter_examples) run(t, false);
+  return out;
+}
+
+namespace {
+
+// A phrase as a text that its own tokens match: "stem*" → "stem", "*tail"
+// → "tail", "#" → "3".
+std::string PhraseText(absl::string_view phrase) {
+  std::vector<std::string> words;
+  for (absl::string_view w : absl::StrSplit(phrase, ' ', absl::SkipEmpty())) {
+    if (w == "#") {
+      words.push_back("3");
+    } else {
+      words.push_back(
+          std::string(absl::StripSuffix(absl::StripPrefix(w, "*"), "*")));
+    }
+  }
+  return absl::StrJoin(words, " ");
+}
+
+// True when folded `term` is one of the exceptions (exact or "prefix*").
+bool IsOwnException(const std::string& term,
+                    const std::vector<std::string>& exceptions) {
+  for (const std::string& e : exceptions) {
+    const std::string f = Folded(e);
+    if (absl::EndsWith(f, "*")) {
+      if (absl::StartsWith(term, f.substr(0, f.size() - 1))) return true;
+    } else if (term == f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Scans `text` alone and, when `rule` makes no finding but another rule's
+// finding covers all of it, returns that rule's id; "" otherwise.
+std::string ShadowingRule(const Engine& engine, const RuleInfo& rule,
+                          const std::string& text) {
+  ScanOptions options;
+  options.language = rule.language.empty() ? "de" : rule.language;
+  absl::StatusOr<v1::Report> report = engine.ScanText(text, options);
+  if (!report.ok()) return "";
+  std::string other;
+  for (const v1::Finding& f : report->findings()) {
+    if (f.rule_id() == rule.id) return "";
+    if (other.empty() && f.span().start_byte() == 0 &&
+        f.span().end_byte() >= text.size()) {
+      other = f.rule_id();
+    }
+  }
+  return other;
+}
+
+}  // namespace
+
+std::vector<LexiconWarning> LintShadowed(const Engine& engine) {
+  std::vector<LexiconWarning> out;
+  for (const RuleInfo& rule : ListRules(*engine.lexicons())) {
+    if (rule.kind != RuleInfo::Kind::kFinding || rule.built_in_analyzer ||
+        rule.form_field_rule) {
+      continue;
+    }
+    auto check = [&](const char* kind, const std::string& term,
+                     const std::string& text) {
+      const std::string folded = Folded(term);
+      if ((std::string(kind) == "word" || std::string(kind) == "stem") &&
+          IsOwnException(folded, rule.exceptions)) {
+        out.push_back({rule.lexicon_id, rule.id,
+                       absl::StrCat("the ", kind, " \"", term,
+                                    "\" is one of the rule's own exceptions: "
+                                    "it can never fire")});
+        return;
+      }
+      const std::string by = ShadowingRule(engine, rule, text);
+      if (by.empty()) return;
+      out.push_back(
+          {rule.lexicon_id, rule.id,
+           absl::StrCat("the ", kind, " \"", term, "\" is shadowed by ", by,
+                        ": scanned alone it makes only that rule's finding, "
+                        "so this entry never fires on it")});
+    };
+    for (const std::string& t : rule.words) check("word", t, t);
+    for (const std::string& t : rule.stems) check("stem", t, t);
+    for (const std::string& t : rule.compound_tails)
+      check("compound tail", t, t);
+    for (const std::string& t : rule.phrases) check("phrase", t, PhraseText(t));
+  }
+  Sort(&out);
   return out;
 }
 

@@ -69,6 +69,20 @@ struct ExampleResult {
 std::vector<ExampleResult> RunRuleExamples(const Engine& engine,
                                            const RuleInfo& rule);
 
+// Shadowed terms: a word, stem, compound tail or phrase of a finding rule
+// that can never make that rule's finding.
+//  * A word or stem that is one of the rule's own exceptions (exact, or
+//    under a "prefix*" exception).
+//  * With the real engine: each term, written as a short text of its own
+//    ("stem*" as the stem, "#" as "3"), is scanned in the rule's language;
+//    when the rule makes no finding there but another rule's finding covers
+//    the whole text, the term is "shadowed by" that rule — a longer or
+//    stronger match always claims the same words, so the entry adds
+//    nothing (or its finding is always dropped in favour of the other).
+// Terms that make no finding at all (they need context the short text
+// lacks) give no warning. Sorted like LintLexicons.
+std::vector<LexiconWarning> LintShadowed(const Engine& engine);
+
 // Warnings for the rules of ad text (findings and highlights, not
 // application-form field rules) that have no example or counter-example,
 // and for every example that fails (RunRuleExamples), sorted.

@@ -88,6 +88,14 @@ void WriteHighlight(int field, const v1::Highlight& h, CodedOutputStream* out) {
   WriteString(6, h.element_path(), out);
 }
 
+void WriteCodedWord(int field, const v1::CodedWord& w, CodedOutputStream* out) {
+  WriteTagAndSize(field, w.GetCachedSize(), out);
+  WriteString(1, w.text(), out);
+  if (w.agentic()) WireFormatLite::WriteBool(2, true, out);
+  WriteUInt32(3, w.count(), out);
+  for (const v1::Span& s : w.spans()) WriteStringFree(4, s, out);
+}
+
 void WriteCodedWording(int field, const v1::CodedWordingBalance& c,
                        CodedOutputStream* out) {
   WriteTagAndSize(field, c.GetCachedSize(), out);
@@ -97,6 +105,8 @@ void WriteCodedWording(int field, const v1::CodedWordingBalance& c,
   WriteStrings(4, c.agentic_words(), out);
   WriteStrings(5, c.communal_words(), out);
   WriteString(6, c.explanation(), out);
+  for (const v1::CodedWord& w : c.words()) WriteCodedWord(187, w, out);
+  WriteUInt32(188, c.uncounted_count(), out);
 }
 
 void WriteReport(int field, const v1::Report& r, CodedOutputStream* out) {

@@ -210,6 +210,32 @@ void LexiconCompiler::AddPhrase(LanguageLexicon* lex, uint32_t entry,
   lex->phrases.push_back({entry, std::move(tokens), max_gap, std::move(ids)});
 }
 
+void LexiconCompiler::CompileSexPair(const Source& src, const LexiconFile& file,
+                                     int index) {
+  const config::v1::SexPair& pair = file.sex_pairs(index);
+  const ParseTree* tree = src.tree.GetTreeForNested(
+      LexiconFile::descriptor()->FindFieldByName("sex_pairs"), index);
+  if (file.language().empty()) {
+    Problem(src, tree, "masculine", 0, "sex_pairs need a file with a language");
+    return;
+  }
+  if (pair.masculine_size() == 0 || pair.feminine_size() == 0) {
+    Problem(src, tree, "masculine", 0,
+            "a sex pair needs masculine and feminine forms");
+    return;
+  }
+  LanguageLexicon* lex = Lang(file.language());
+  const uint32_t id = lex->sex_pair_count++;
+  for (bool feminine : {false, true}) {
+    const auto& forms = feminine ? pair.feminine() : pair.masculine();
+    const char* field = feminine ? "feminine" : "masculine";
+    for (int i = 0; i < forms.size(); ++i) {
+      std::string f = FoldSingleToken(src, tree, field, i, forms[i], false);
+      if (!f.empty()) lex->sex_words[f] = {id, feminine};
+    }
+  }
+}
+
 void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
                                    int index) {
   const JobTitle& jt = file.job_titles(index);
@@ -358,6 +384,7 @@ void LexiconCompiler::CompileFile(const Source& src,
   for (int i = 0; i < f.entries_size(); ++i) CompileEntry(src, f, i, &info);
   for (int i = 0; i < f.job_titles_size(); ++i) CompileTitle(src, f, i);
   info.job_title_count = f.job_titles_size();
+  for (int i = 0; i < f.sex_pairs_size(); ++i) CompileSexPair(src, f, i);
   if (f.has_form_fields()) {
     const FieldDescriptor* fd =
         LexiconFile::descriptor()->FindFieldByName("form_fields");

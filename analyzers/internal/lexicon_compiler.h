@@ -128,6 +128,8 @@ class LexiconCompiler {
 
   // ---- job titles, phrases and tries (lexicon_compiler.cc) ----
 
+  void CompileSexPair(const Source& src, const config::v1::LexiconFile& file,
+                      int index);
   void CompileTitle(const Source& src, const config::v1::LexiconFile& file,
                     int index);
   void AddPhrase(LanguageLexicon* lex, uint32_t entry,

@@ -109,6 +109,9 @@ struct LanguageLexicon {
   std::vector<std::string> regex_sources;  // by RE2::Set index (wrapped)
   std::vector<uint32_t> regex_entry;       // by RE2::Set index
   std::vector<CompiledTitle> titles;
+  // LexiconFile.sex_pairs: folded form → (pair index, feminine).
+  absl::flat_hash_map<std::string, std::pair<uint32_t, bool>> sex_words;
+  uint32_t sex_pair_count = 0;
   absl::flat_hash_map<std::string, uint32_t> analyzer_rules;  // id → entry
   std::vector<uint32_t> entries;  // every entry that applies
   size_t term_count = 0;

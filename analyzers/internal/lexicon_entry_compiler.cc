@@ -165,6 +165,12 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
       e.severity() == v1::SEVERITY_UNSPECIFIED && !e.not_the_job()) {
     problem("id", 0, "a TITLE_CUE_BEFORE entry needs a severity");
   }
+  if (e.coded_use() != config::v1::CODED_USE_UNSPECIFIED &&
+      kind != config::v1::ENTRY_KIND_AGENTIC &&
+      kind != config::v1::ENTRY_KIND_COMMUNAL) {
+    problem("coded_use", 0,
+            "coded_use is only for AGENTIC and COMMUNAL entries");
+  }
   for (int i = 0; i < e.suggestions_size(); ++i) {
     if (absl::StripAsciiWhitespace(e.suggestions(i)).empty()) {
       problem("suggestions", i, "empty suggestion");

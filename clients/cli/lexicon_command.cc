@@ -39,7 +39,9 @@ const char kLexiconHelp[] = R"(Usage:
       the other); a rule without an example (a text that must make its
       finding) or a counter-example (a text that must not), and every
       example or counter-example that fails when scanned (`divcheck explain
-      RULE_ID` shows them). With --corpus, also scans every *.txt below TEXTS (at
+      RULE_ID` shows them); and a shadowed term, which can never make its
+      rule's finding (one of the rule's own exceptions, or scanned alone it
+      makes only another rule's finding: "shadowed by RULE"). With --corpus, also scans every *.txt below TEXTS (at
       least 10; e.g. your own published ads) and warns about each rule that
       fires in more than a quarter of them. Warnings do not change the exit
       status unless --strict is given (then 1).
@@ -152,6 +154,8 @@ absl::StatusOr<size_t> PrintWarnings(
   const Engine engine(options, set);
   std::vector<LexiconWarning> examples = LintExamples(engine);
   warnings.insert(warnings.end(), examples.begin(), examples.end());
+  std::vector<LexiconWarning> shadowed = LintShadowed(engine);
+  warnings.insert(warnings.end(), shadowed.begin(), shadowed.end());
   if (corpus.has_value()) {
     absl::StatusOr<std::vector<std::string>> texts = ReadCorpus(*corpus);
     if (!texts.ok()) return texts.status();

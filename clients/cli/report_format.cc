@@ -209,6 +209,45 @@ bool AppendNotChecked(const std::string& source, const v1::Report& report,
   }
 }
 
+// "durchsetzungsstark (2×: 3:14, 7:2)" for each coded word of one side.
+std::string CodedWordList(const v1::CodedWordingBalance& cw, bool agentic) {
+  std::vector<std::string> parts;
+  for (const v1::CodedWord& w : cw.words()) {
+    if (w.agentic() != agentic) continue;
+    std::vector<std::string> at;
+    for (const v1::Span& s : w.spans())
+      at.push_back(absl::StrCat(s.line(), ":", s.column()));
+    parts.push_back(absl::StrCat(EscapeForTerminal(w.text()), " (", w.count(),
+                                 "\u00d7: ", absl::StrJoin(at, ", "), ")"));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+// One line per side naming the counted gender-coded words with where they
+// stand, and how many listed words were not counted (tasks, fields).
+void AppendCodedWords(const std::string& source, const v1::Report& report,
+                      bool de, const char* dim, const char* reset,
+                      std::string* out) {
+  const v1::CodedWordingBalance& cw = report.coded_wording();
+  if (cw.words_size() == 0 && cw.uncounted_count() == 0) return;
+  for (bool agentic : {true, false}) {
+    const std::string list = CodedWordList(cw, agentic);
+    if (list.empty()) continue;
+    absl::StrAppend(
+        out, source, ": ", dim,
+        agentic ? (de ? "agentisch gezählt: " : "agentic words: ")
+                : (de ? "gemeinschaftlich gezählt: " : "communal words: "),
+        reset, list, "\n");
+  }
+  if (cw.uncounted_count() > 0) {
+    absl::StrAppend(
+        out, source, ": ", dim,
+        de ? "nicht gezählt (benennen Aufgaben, Fachgebiete oder Produkte): "
+           : "not counted (they name tasks, fields or products): ",
+        reset, cw.uncounted_count(), "\n");
+  }
+}
+
 }  // namespace
 
 std::string FormatText(const std::string& raw_source, const v1::Report& report,
@@ -250,6 +289,7 @@ std::string FormatText(const std::string& raw_source, const v1::Report& report,
         reset, "\n");
   }
   if (AppendNotChecked(source, report, de, bold, reset, &out)) return out;
+  AppendCodedWords(source, report, de, dim, reset, &out);
   const auto& cw = report.coded_wording();
   absl::StrAppend(
       &out, bold, source, ": ", de ? "Punktzahl " : "score ", report.score(),

@@ -254,3 +254,70 @@ TEST(LexiconExamples, ShippedLexiconsExamplesAllBehave) {
 
 }  // namespace
 }  // namespace divcheck
+
+namespace divcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using unit_testing::TempDir;
+
+// A finding entry with a severity of its own.
+std::string SevEntry(const std::string& id, const std::string& severity,
+                     const std::string& terms) {
+  return absl::StrCat("entries {\n  id: \"", id,
+                      "\"\n  dimensions: DIMENSION_AGE\n  severity: ", severity,
+                      "\n", terms,
+                      "  explanation: \"e\"\n  suggestions: \"s\"\n"
+                      "  legal_basis: \"AGG\"\n  sources: \"src\"\n}\n");
+}
+
+TEST(LexiconShadowed, ATermAnotherRuleAlwaysClaimsIsWarned) {
+  TempDir dir;
+  // "junges" of de.a.weak is always matched by the stem "jung" of the more
+  // severe de.a.strong over the same words: the weak finding is dropped.
+  // "teamgeist" of de.a.self is one of its own exceptions.
+  dir.Write(
+      "de/a.textproto",
+      "id: \"de.a\" language: \"de\"\n" +
+          SevEntry("de.a.strong", "SEVERITY_CRITICAL", "  stems: \"jung\"\n") +
+          SevEntry("de.a.weak", "SEVERITY_WARNING",
+                   "  words: \"junges\"\n  words: \"frisch\"\n") +
+          SevEntry("de.a.self", "SEVERITY_WARNING",
+                   "  words: \"teamgeist\"\n  words: \"dynamik\"\n"
+                   "  exceptions: \"teamgeist\"\n"));
+  std::unique_ptr<Engine> engine = EngineOver(dir);
+  ASSERT_NE(engine, nullptr);
+  const std::vector<LexiconWarning> w = LintShadowed(*engine);
+  ASSERT_THAT(w, ElementsAre(Field(&LexiconWarning::rule_id, "de.a.self"),
+                             Field(&LexiconWarning::rule_id, "de.a.weak")));
+  EXPECT_THAT(w[0].message,
+              HasSubstr("\"teamgeist\" is one of the rule's own exceptions"));
+  EXPECT_THAT(w[1].message, HasSubstr("\"junges\" is shadowed by de.a.strong"));
+}
+
+TEST(LexiconShadowed, IndependentTermsGiveNoWarning) {
+  TempDir dir;
+  dir.Write("de/a.textproto", "id: \"de.a\" language: \"de\"\n" +
+                                  SevEntry("de.a.one", "SEVERITY_WARNING",
+                                           "  stems: \"jung\"\n") +
+                                  SevEntry("de.a.two", "SEVERITY_CRITICAL",
+                                           "  phrases: \"junges team\"\n"));
+  std::unique_ptr<Engine> engine = EngineOver(dir);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_THAT(LintShadowed(*engine), ::testing::IsEmpty());
+}
+
+TEST(LexiconShadowed, TheShippedLexiconsHaveNoShadowedTerm) {
+  EngineOptions options;
+  options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  for (const LexiconWarning& w : LintShadowed(**engine)) {
+    ADD_FAILURE() << w.lexicon_id << ": " << w.rule_id << ": " << w.message;
+  }
+}
+
+}  // namespace
+}  // namespace divcheck

@@ -119,6 +119,13 @@ export function renderBalance(container, report) {
   const c = report.codedWording || {};
   const agentic = c.agenticCount || 0;
   const communal = c.communalCount || 0;
+  // Each counted word with how often it was counted ("analytisch ×2");
+  // older servers send only the word lists.
+  const listed = (agenticSide, fallback) => {
+    const words = (c.words || []).filter((w) => Boolean(w.agentic) === agenticSide);
+    if (!words.length) return fallback || [];
+    return words.map((w) => ((w.count || 0) > 1 ? `${w.text} \u00d7${formatNumber(w.count)}` : w.text));
+  };
   const side = (cls, label, count, words) =>
     el('div', { class: `balance-side ${cls}` },
        el('p', {}, el('strong', { text: formatNumber(count) }), ` ${label}`),
@@ -134,9 +141,12 @@ export function renderBalance(container, report) {
               text: t(`verdict.${c.verdict || 'VERDICT_NEUTRAL'}`) }),
     meter,
     el('div', { class: 'balance-sides' },
-       side('agentic', t('agentic'), agentic, c.agenticWords),
-       side('communal', t('communal'), communal, c.communalWords)),
-    c.explanation ? el('p', { class: 'explanation', text: c.explanation }) : null);
+       side('agentic', t('agentic'), agentic, listed(true, c.agenticWords)),
+       side('communal', t('communal'), communal, listed(false, c.communalWords))),
+    c.explanation ? el('p', { class: 'explanation', text: c.explanation }) : null,
+    c.uncountedCount ? el('p', { class: 'uncounted', 'data-testid': 'uncounted',
+                                 text: t('uncounted', { count: formatNumber(c.uncountedCount) }) })
+                     : null);
   container.closest('section').hidden = !isChecked(report);
 }
 
