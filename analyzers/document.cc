@@ -449,17 +449,37 @@ void MakeSpans(absl::string_view original,
   int32_t pos = 0;
   uint32_t chars = 0, line = 1, column = 1;
   for (const Point& p : points) {
-    // Offsets are code-point boundaries: count lead bytes.
+    // Offsets are code-point boundaries: count lead bytes, eight at a time
+    // where the eight hold no line break.
     const int32_t stop = std::min(static_cast<int32_t>(p.offset), length);
-    for (; pos < stop; ++pos) {
-      const uint8_t b = bytes[pos];
-      if (b == '\n') {
-        ++line;
-        column = 0;
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    while (pos < stop) {
+      if (stop - pos >= 8) {
+        uint64_t x;
+        std::memcpy(&x, bytes + pos, 8);
+        const uint64_t nl = x ^ (kOnes * '\n');
+        if (((nl - kOnes) & ~nl & kHigh) == 0) {
+          // Continuation bytes are 10xxxxxx: bit 7 set, bit 6 clear.
+          const uint64_t cont = x & ~(x << 1) & kHigh;
+          const uint32_t leads =
+              8 - static_cast<uint32_t>(((cont >> 7) * kOnes) >> 56);
+          chars += leads;
+          column += leads;
+          pos += 8;
+          continue;
+        }
       }
-      if ((b & 0xC0) != 0x80) {
-        ++chars;
-        ++column;
+      for (const int32_t end = std::min(stop, pos + 8); pos < end; ++pos) {
+        const uint8_t b = bytes[pos];
+        if (b == '\n') {
+          ++line;
+          column = 0;
+        }
+        if ((b & 0xC0) != 0x80) {
+          ++chars;
+          ++column;
+        }
       }
     }
     divcheck::v1::Span& s = (*spans)[p.range];
