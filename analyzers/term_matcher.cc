@@ -184,15 +184,9 @@ class Matcher {
           break;
       }
     });
-    // Suffixes: the bare token, then the token without each ending.
-    for (size_t e = 0; e <= lex_.endings.size(); ++e) {
-      const absl::string_view ending =
-          e == 0 ? absl::string_view() : absl::string_view(lex_.endings[e - 1]);
-      if (text.size() <= ending.size()) continue;
-      if (!ending.empty() &&
-          (text.back() != ending.back() || !absl::EndsWith(text, ending))) {
-        continue;
-      }
+    // Suffixes: the bare token, then the token without each ending it
+    // ends in (only the endings with its last byte are compared).
+    auto walk_suffixes = [&](absl::string_view ending) {
       const absl::string_view base =
           text.substr(0, text.size() - ending.size());
       lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
@@ -218,6 +212,18 @@ class Matcher {
             break;
         }
       });
+    };
+    if (!text.empty()) {
+      walk_suffixes(absl::string_view());
+      for (uint32_t m =
+               lex_.ending_mask_by_last[static_cast<uint8_t>(text.back())];
+           m != 0; m &= m - 1) {
+        const absl::string_view ending(lex_.endings[__builtin_ctz(m)]);
+        if (text.size() <= ending.size() || !absl::EndsWith(text, ending)) {
+          continue;
+        }
+        walk_suffixes(ending);
+      }
     }
     if (tok.is_number) {
       for (uint32_t g : lex_.number_start_groups)

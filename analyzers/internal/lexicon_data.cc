@@ -1,5 +1,8 @@
 #include "analyzers/internal/lexicon_data.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/match.h"
 
 namespace divcheck {
@@ -18,6 +21,15 @@ bool CompiledEntry::IsException(absl::string_view token) const {
     if (absl::StartsWith(token, p)) return true;
   }
   return false;
+}
+
+void LanguageLexicon::SetEndings(std::vector<std::string> e) {
+  endings = std::move(e);
+  std::fill(std::begin(ending_mask_by_last), std::end(ending_mask_by_last), 0u);
+  for (size_t i = 0; i < endings.size() && i < 32; ++i) {
+    if (endings[i].empty()) continue;
+    ending_mask_by_last[static_cast<uint8_t>(endings[i].back())] |= 1u << i;
+  }
 }
 
 bool LanguageLexicon::IsEnding(absl::string_view s) const {
