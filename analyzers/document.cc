@@ -63,17 +63,22 @@ const absl::flat_hash_set<absl::string_view>& Abbreviations() {
   return *set;
 }
 
-// ASCII character classes for the folding loop.
-constexpr uint8_t kWord = 1, kDigit = 2, kUpper = 4;
+// Character classes of the bytes for the folding loop: ASCII letters and
+// digits are kWord, bytes of 0x80 and above kNonAscii; and the ASCII
+// lower-case of each byte.
+constexpr uint8_t kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8;
 struct AsciiClasses {
-  uint8_t cls[128];
-  constexpr AsciiClasses() : cls() {
-    for (int c = 0; c < 128; ++c) {
+  uint8_t cls[256];
+  uint8_t lower[256];
+  constexpr AsciiClasses() : cls(), lower() {
+    for (int c = 0; c < 256; ++c) {
       uint8_t v = 0;
       if (c >= '0' && c <= '9') v = kWord | kDigit;
       if (c >= 'a' && c <= 'z') v = kWord;
       if (c >= 'A' && c <= 'Z') v = kWord | kUpper;
+      if (c >= 0x80) v = kNonAscii;
       cls[c] = v;
+      lower[c] = static_cast<uint8_t>(v & kUpper ? c + ('a' - 'A') : c);
     }
   }
   constexpr uint8_t operator[](uint8_t c) const { return cls[c]; }
@@ -186,19 +191,31 @@ void Document::FoldAndTokenise(absl::string_view source) {
   uint32_t token_begin = 0;
   std::string unit;  // the folding of one non-ASCII code point
   for (int32_t i = 0; i < src_len;) {
-    const uint8_t b = src[i];
-    if (b < 0x80) {
-      const uint8_t cls = kAsciiClass[b];
-      if (cls & kWord) {
-        if (!in_token) {
-          in_token = true;
-          token_digits = (cls & kDigit) != 0;
-          token_lower = (cls & (kDigit | kUpper)) == 0;
-          token_begin = static_cast<uint32_t>(o);
-        } else {
-          token_digits = token_digits && (cls & kDigit) != 0;
-        }
-      } else if (in_token) {
+    uint8_t b = src[i];
+    uint8_t cls = kAsciiClass[b];
+    if (cls & kWord) {
+      // A run of ASCII letters and digits, in registers.
+      uint8_t digits = kDigit;
+      if (!in_token) {
+        in_token = true;
+        token_lower = (cls & (kDigit | kUpper)) == 0;
+        token_begin = static_cast<uint32_t>(o);
+      } else if (!token_digits) {
+        digits = 0;
+      }
+      do {
+        digits &= cls;
+        out[o++] = static_cast<char>(kAsciiClass.lower[b]);
+        if (++i >= src_len) break;
+        b = src[i];
+        cls = kAsciiClass[b];
+      } while (cls & kWord);
+      token_digits = digits != 0;
+      continue;
+    }
+    if (!(cls & kNonAscii)) {
+      // A run of other ASCII bytes (spaces, punctuation), copied.
+      if (in_token) {
         in_token = false;
         Token& t = tokens.emplace_back();
         t.begin = token_begin;
@@ -206,8 +223,11 @@ void Document::FoldAndTokenise(absl::string_view source) {
         t.is_number = token_digits;
         t.starts_lower = token_lower;
       }
-      out[o++] = static_cast<char>(cls & kUpper ? b + ('a' - 'A') : b);
-      ++i;
+      do {
+        out[o++] = static_cast<char>(b);
+        if (++i >= src_len) break;
+        b = src[i];
+      } while (kAsciiClass[b] == 0);
       continue;
     }
     const int32_t at = i;
