@@ -129,6 +129,13 @@ absl::Status CheckUtf8(absl::string_view text, bool* plain) {
   for (int32_t i = 0; i < length;) {
     if (bytes[i] < 0x80) {
       ++i;
+      // ASCII text: eight bytes at a time while none has the high bit.
+      while (length - i >= 8) {
+        uint64_t x;
+        std::memcpy(&x, bytes + i, 8);
+        if ((x & 0x8080808080808080ull) != 0) break;
+        i += 8;
+      }
       continue;
     }
     const int32_t at = i;
