@@ -34,8 +34,9 @@ void LanguageLexicon::SetEndings(std::vector<std::string> e) {
 
 bool LanguageLexicon::IsEnding(absl::string_view s) const {
   if (s.empty() || s.size() > 3) return false;
-  for (const std::string& e : endings) {
-    if (e.size() == s.size() && e.back() == s.back() && s == e) return true;
+  for (uint32_t m = ending_mask_by_last[static_cast<uint8_t>(s.back())]; m != 0;
+       m &= m - 1) {
+    if (s == endings[__builtin_ctz(m)]) return true;
   }
   return false;
 }
