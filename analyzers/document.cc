@@ -152,6 +152,44 @@ absl::Status CheckUtf8(absl::string_view text, bool* plain) {
 
 }  // namespace
 
+namespace {
+
+// IsWordCodePoint, u_islower and AppendFolded for U+0080..U+024F (Latin-1
+// and Latin Extended-A/B), computed once with those same calls: German
+// text has an umlaut or ß every 60 bytes or so.
+constexpr int32_t kLatinEnd = 0x250;
+struct LatinInfo {
+  bool word = false;
+  bool lower = false;
+  uint8_t folded_len = 0;
+  char folded[6] = {};
+};
+struct LatinInfoTable {
+  LatinInfo info[kLatinEnd - 0x80];
+};
+
+const LatinInfoTable& LatinTable() {
+  static const LatinInfoTable* table = [] {
+    auto* t = new LatinInfoTable();
+    std::string unit;
+    for (int32_t c = 0x80; c < kLatinEnd; ++c) {
+      LatinInfo& info = t->info[c - 0x80];
+      info.word = IsWordCodePoint(c);
+      info.lower = u_islower(c);
+      unit.clear();
+      AppendFolded(c, &unit);
+      // Foldings here are at most "ss" or two 2-byte code points (ŉ → ʼn).
+      info.folded_len =
+          static_cast<uint8_t>(std::min(unit.size(), sizeof(info.folded)));
+      std::memcpy(info.folded, unit.data(), info.folded_len);
+    }
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace
+
 absl::StatusOr<Document> Document::Create(absl::string_view text) {
   if (text.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return absl::InvalidArgumentError("input is larger than 2 GiB");
@@ -240,11 +278,15 @@ void Document::FoldAndTokenise(absl::string_view source) {
     const int32_t at = i;
     UChar32 c;
     U8_NEXT_UNSAFE(src, i, c);
-    if (IsWordCodePoint(c)) {
+    // Latin letters (umlauts, ß, accents) from a table made with the same
+    // ICU calls; the rest of Unicode asks ICU.
+    const LatinInfo* latin =
+        c < kLatinEnd ? &LatinTable().info[c - 0x80] : nullptr;
+    if (latin != nullptr ? latin->word : IsWordCodePoint(c)) {
       if (!in_token) {
         in_token = true;
         token_digits = false;
-        token_lower = u_islower(c);
+        token_lower = latin != nullptr ? latin->lower : u_islower(c);
         token_begin = static_cast<uint32_t>(o);
       } else {
         token_digits = false;
@@ -257,26 +299,32 @@ void Document::FoldAndTokenise(absl::string_view source) {
       t.is_number = token_digits;
       t.starts_lower = token_lower;
     }
-    unit.clear();
-    AppendFolded(c, &unit);
-    const size_t need = o + unit.size() + static_cast<size_t>(src_len - i) + 16;
+    absl::string_view fold;
+    if (latin != nullptr) {
+      fold = absl::string_view(latin->folded, latin->folded_len);
+    } else {
+      unit.clear();
+      AppendFolded(c, &unit);
+      fold = unit;
+    }
+    const size_t need = o + fold.size() + static_cast<size_t>(src_len - i) + 16;
     if (need > folded.size()) {
       folded.resize(std::max(need, folded.size() * 2));
       out = folded.data();
     }
-    std::memcpy(out + o, unit.data(), unit.size());
+    std::memcpy(out + o, fold.data(), fold.size());
     // Record the unit unless it folded to exactly one code point of the
     // same length (Ä → ä): then offsets inside it stay aligned.
     const size_t first_len =
-        unit.empty() ? 0
-                     : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(unit[0])) + 1;
-    if (unit.size() != static_cast<size_t>(i - at) ||
-        first_len != unit.size()) {
+        fold.empty() ? 0
+                     : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(fold[0])) + 1;
+    if (fold.size() != static_cast<size_t>(i - at) ||
+        first_len != fold.size()) {
       units_.push_back({static_cast<uint32_t>(o),
-                        static_cast<uint32_t>(o + unit.size()),
+                        static_cast<uint32_t>(o + fold.size()),
                         static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
     }
-    o += unit.size();
+    o += fold.size();
   }
   if (in_token) {
     Token& t = tokens.emplace_back();
