@@ -159,6 +159,7 @@ namespace {
 // text has an umlaut or ß every 60 bytes or so.
 constexpr int32_t kLatinEnd = 0x250;
 struct LatinInfo {
+  bool in_table = false;
   bool word = false;
   bool lower = false;
   uint8_t folded_len = 0;
@@ -178,10 +179,12 @@ const LatinInfoTable& LatinTable() {
       info.lower = u_islower(c);
       unit.clear();
       AppendFolded(c, &unit);
-      // Foldings here are at most "ss" or two 2-byte code points (ŉ → ʼn).
-      info.folded_len =
-          static_cast<uint8_t>(std::min(unit.size(), sizeof(info.folded)));
-      std::memcpy(info.folded, unit.data(), info.folded_len);
+      // Foldings here are at most 3 bytes ("ss", ŉ → ʼn); a longer one
+      // would be left to ICU.
+      info.in_table = unit.size() <= sizeof(info.folded);
+      if (!info.in_table) continue;
+      info.folded_len = static_cast<uint8_t>(unit.size());
+      std::memcpy(info.folded, unit.data(), unit.size());
     }
     return t;
   }();
@@ -282,6 +285,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
     // ICU calls; the rest of Unicode asks ICU.
     const LatinInfo* latin =
         c < kLatinEnd ? &LatinTable().info[c - 0x80] : nullptr;
+    if (latin != nullptr && !latin->in_table) latin = nullptr;
     if (latin != nullptr ? latin->word : IsWordCodePoint(c)) {
       if (!in_token) {
         in_token = true;
