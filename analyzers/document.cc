@@ -191,6 +191,34 @@ const LatinInfoTable& LatinTable() {
   return *table;
 }
 
+// The table entry of `c`, or null when ICU is to be asked.
+const LatinInfo* LatinOf(int32_t c) {
+  if (c >= kLatinEnd) return nullptr;
+  const LatinInfo* latin = &LatinTable().info[c - 0x80];
+  return latin->in_table ? latin : nullptr;
+}
+
+// The full case folding of non-ASCII code point `c` (`latin` its table
+// entry or null), in `unit` when ICU made it.
+absl::string_view FoldNonAscii(int32_t c, const LatinInfo* latin,
+                               std::string* unit) {
+  if (latin != nullptr)
+    return absl::string_view(latin->folded, latin->folded_len);
+  unit->clear();
+  AppendFolded(c, unit);
+  return *unit;
+}
+
+// Whether `fold` is exactly one code point as long as its source
+// (`source_len` bytes; Ä → ä): then offsets inside it stay aligned and no
+// unit is recorded.
+bool SameLengthCodePoint(absl::string_view fold, size_t source_len) {
+  const size_t first_len =
+      fold.empty() ? 0
+                   : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(fold[0])) + 1;
+  return fold.size() == source_len && first_len == fold.size();
+}
+
 }  // namespace
 
 absl::StatusOr<Document> Document::Create(absl::string_view text) {
@@ -238,6 +266,13 @@ void Document::FoldAndTokenise(absl::string_view source) {
   bool token_lower = false;
   uint32_t token_begin = 0;
   std::string unit;  // the folding of one non-ASCII code point
+  auto end_token = [&] {
+    Token& t = tokens.emplace_back();
+    t.begin = token_begin;
+    t.end = static_cast<uint32_t>(o);
+    t.is_number = token_digits;
+    t.starts_lower = token_lower;
+  };
   for (int32_t i = 0; i < src_len;) {
     uint8_t b = src[i];
     uint8_t cls = kAsciiClass[b];
@@ -265,11 +300,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
       // A run of other ASCII bytes (spaces, punctuation), copied.
       if (in_token) {
         in_token = false;
-        Token& t = tokens.emplace_back();
-        t.begin = token_begin;
-        t.end = static_cast<uint32_t>(o);
-        t.is_number = token_digits;
-        t.starts_lower = token_lower;
+        end_token();
       }
       do {
         out[o++] = static_cast<char>(b);
@@ -283,9 +314,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
     U8_NEXT_UNSAFE(src, i, c);
     // Latin letters (umlauts, ß, accents) from a table made with the same
     // ICU calls; the rest of Unicode asks ICU.
-    const LatinInfo* latin =
-        c < kLatinEnd ? &LatinTable().info[c - 0x80] : nullptr;
-    if (latin != nullptr && !latin->in_table) latin = nullptr;
+    const LatinInfo* latin = LatinOf(c);
     if (latin != nullptr ? latin->word : IsWordCodePoint(c)) {
       if (!in_token) {
         in_token = true;
@@ -297,33 +326,16 @@ void Document::FoldAndTokenise(absl::string_view source) {
       }
     } else if (in_token) {
       in_token = false;
-      Token& t = tokens.emplace_back();
-      t.begin = token_begin;
-      t.end = static_cast<uint32_t>(o);
-      t.is_number = token_digits;
-      t.starts_lower = token_lower;
+      end_token();
     }
-    absl::string_view fold;
-    if (latin != nullptr) {
-      fold = absl::string_view(latin->folded, latin->folded_len);
-    } else {
-      unit.clear();
-      AppendFolded(c, &unit);
-      fold = unit;
-    }
+    const absl::string_view fold = FoldNonAscii(c, latin, &unit);
     const size_t need = o + fold.size() + static_cast<size_t>(src_len - i) + 16;
     if (need > folded.size()) {
       folded.resize(std::max(need, folded.size() * 2));
       out = folded.data();
     }
     std::memcpy(out + o, fold.data(), fold.size());
-    // Record the unit unless it folded to exactly one code point of the
-    // same length (Ä → ä): then offsets inside it stay aligned.
-    const size_t first_len =
-        fold.empty() ? 0
-                     : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(fold[0])) + 1;
-    if (fold.size() != static_cast<size_t>(i - at) ||
-        first_len != fold.size()) {
+    if (!SameLengthCodePoint(fold, static_cast<size_t>(i - at))) {
       units_.push_back({static_cast<uint32_t>(o),
                         static_cast<uint32_t>(o + fold.size()),
                         static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
@@ -331,11 +343,7 @@ void Document::FoldAndTokenise(absl::string_view source) {
     o += fold.size();
   }
   if (in_token) {
-    Token& t = tokens.emplace_back();
-    t.begin = token_begin;
-    t.end = static_cast<uint32_t>(o);
-    t.is_number = token_digits;
-    t.starts_lower = token_lower;
+    end_token();
   }
   folded.resize(o);
 }
