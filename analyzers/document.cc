@@ -63,17 +63,22 @@ const absl::flat_hash_set<absl::string_view>& Abbreviations() {
   return *set;
 }
 
-// ASCII character classes for the folding loop.
-constexpr uint8_t kWord = 1, kDigit = 2, kUpper = 4;
+// Character classes of the bytes for the folding loop: ASCII letters and
+// digits are kWord, bytes of 0x80 and above kNonAscii; and the ASCII
+// lower-case of each byte.
+constexpr uint8_t kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8;
 struct AsciiClasses {
-  uint8_t cls[128];
-  constexpr AsciiClasses() : cls() {
-    for (int c = 0; c < 128; ++c) {
+  uint8_t cls[256];
+  uint8_t lower[256];
+  constexpr AsciiClasses() : cls(), lower() {
+    for (int c = 0; c < 256; ++c) {
       uint8_t v = 0;
       if (c >= '0' && c <= '9') v = kWord | kDigit;
       if (c >= 'a' && c <= 'z') v = kWord;
       if (c >= 'A' && c <= 'Z') v = kWord | kUpper;
+      if (c >= 0x80) v = kNonAscii;
       cls[c] = v;
+      lower[c] = static_cast<uint8_t>(v & kUpper ? c + ('a' - 'A') : c);
     }
   }
   constexpr uint8_t operator[](uint8_t c) const { return cls[c]; }
@@ -124,6 +129,13 @@ absl::Status CheckUtf8(absl::string_view text, bool* plain) {
   for (int32_t i = 0; i < length;) {
     if (bytes[i] < 0x80) {
       ++i;
+      // ASCII text: eight bytes at a time while none has the high bit.
+      while (length - i >= 8) {
+        uint64_t x;
+        std::memcpy(&x, bytes + i, 8);
+        if ((x & 0x8080808080808080ull) != 0) break;
+        i += 8;
+      }
       continue;
     }
     const int32_t at = i;
@@ -136,6 +148,75 @@ absl::Status CheckUtf8(absl::string_view text, bool* plain) {
     *plain = *plain && IsMatchPlain(c);
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+namespace {
+
+// IsWordCodePoint, u_islower and AppendFolded for U+0080..U+024F (Latin-1
+// and Latin Extended-A/B), computed once with those same calls: German
+// text has an umlaut or ß every 60 bytes or so.
+constexpr int32_t kLatinEnd = 0x250;
+struct LatinInfo {
+  bool in_table = false;
+  bool word = false;
+  bool lower = false;
+  uint8_t folded_len = 0;
+  char folded[6] = {};
+};
+struct LatinInfoTable {
+  LatinInfo info[kLatinEnd - 0x80];
+};
+
+const LatinInfoTable& LatinTable() {
+  static const LatinInfoTable* table = [] {
+    auto* t = new LatinInfoTable();
+    std::string unit;
+    for (int32_t c = 0x80; c < kLatinEnd; ++c) {
+      LatinInfo& info = t->info[c - 0x80];
+      info.word = IsWordCodePoint(c);
+      info.lower = u_islower(c);
+      unit.clear();
+      AppendFolded(c, &unit);
+      // Foldings here are at most 3 bytes ("ss", ŉ → ʼn); a longer one
+      // would be left to ICU.
+      info.in_table = unit.size() <= sizeof(info.folded);
+      if (!info.in_table) continue;
+      info.folded_len = static_cast<uint8_t>(unit.size());
+      std::memcpy(info.folded, unit.data(), unit.size());
+    }
+    return t;
+  }();
+  return *table;
+}
+
+// The table entry of `c`, or null when ICU is to be asked.
+const LatinInfo* LatinOf(int32_t c) {
+  if (c >= kLatinEnd) return nullptr;
+  const LatinInfo* latin = &LatinTable().info[c - 0x80];
+  return latin->in_table ? latin : nullptr;
+}
+
+// The full case folding of non-ASCII code point `c` (`latin` its table
+// entry or null), in `unit` when ICU made it.
+absl::string_view FoldNonAscii(int32_t c, const LatinInfo* latin,
+                               std::string* unit) {
+  if (latin != nullptr)
+    return absl::string_view(latin->folded, latin->folded_len);
+  unit->clear();
+  AppendFolded(c, unit);
+  return *unit;
+}
+
+// Whether `fold` is exactly one code point as long as its source
+// (`source_len` bytes; Ä → ä): then offsets inside it stay aligned and no
+// unit is recorded.
+bool SameLengthCodePoint(absl::string_view fold, size_t source_len) {
+  const size_t first_len =
+      fold.empty() ? 0
+                   : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(fold[0])) + 1;
+  return fold.size() == source_len && first_len == fold.size();
 }
 
 }  // namespace
@@ -185,78 +266,84 @@ void Document::FoldAndTokenise(absl::string_view source) {
   bool token_lower = false;
   uint32_t token_begin = 0;
   std::string unit;  // the folding of one non-ASCII code point
+  auto end_token = [&] {
+    Token& t = tokens.emplace_back();
+    t.begin = token_begin;
+    t.end = static_cast<uint32_t>(o);
+    t.is_number = token_digits;
+    t.starts_lower = token_lower;
+  };
   for (int32_t i = 0; i < src_len;) {
-    const uint8_t b = src[i];
-    if (b < 0x80) {
-      const uint8_t cls = kAsciiClass[b];
-      if (cls & kWord) {
-        if (!in_token) {
-          in_token = true;
-          token_digits = (cls & kDigit) != 0;
-          token_lower = (cls & (kDigit | kUpper)) == 0;
-          token_begin = static_cast<uint32_t>(o);
-        } else {
-          token_digits = token_digits && (cls & kDigit) != 0;
-        }
-      } else if (in_token) {
-        in_token = false;
-        Token& t = tokens.emplace_back();
-        t.begin = token_begin;
-        t.end = static_cast<uint32_t>(o);
-        t.is_number = token_digits;
-        t.starts_lower = token_lower;
+    uint8_t b = src[i];
+    uint8_t cls = kAsciiClass[b];
+    if (cls & kWord) {
+      // A run of ASCII letters and digits, in registers.
+      uint8_t digits = kDigit;
+      if (!in_token) {
+        in_token = true;
+        token_lower = (cls & (kDigit | kUpper)) == 0;
+        token_begin = static_cast<uint32_t>(o);
+      } else if (!token_digits) {
+        digits = 0;
       }
-      out[o++] = static_cast<char>(cls & kUpper ? b + ('a' - 'A') : b);
-      ++i;
+      do {
+        digits &= cls;
+        out[o++] = static_cast<char>(kAsciiClass.lower[b]);
+        if (++i >= src_len) break;
+        b = src[i];
+        cls = kAsciiClass[b];
+      } while (cls & kWord);
+      token_digits = digits != 0;
+      continue;
+    }
+    if (!(cls & kNonAscii)) {
+      // A run of other ASCII bytes (spaces, punctuation), copied.
+      if (in_token) {
+        in_token = false;
+        end_token();
+      }
+      do {
+        out[o++] = static_cast<char>(b);
+        if (++i >= src_len) break;
+        b = src[i];
+      } while (kAsciiClass[b] == 0);
       continue;
     }
     const int32_t at = i;
     UChar32 c;
     U8_NEXT_UNSAFE(src, i, c);
-    if (IsWordCodePoint(c)) {
+    // Latin letters (umlauts, ß, accents) from a table made with the same
+    // ICU calls; the rest of Unicode asks ICU.
+    const LatinInfo* latin = LatinOf(c);
+    if (latin != nullptr ? latin->word : IsWordCodePoint(c)) {
       if (!in_token) {
         in_token = true;
         token_digits = false;
-        token_lower = u_islower(c);
+        token_lower = latin != nullptr ? latin->lower : u_islower(c);
         token_begin = static_cast<uint32_t>(o);
       } else {
         token_digits = false;
       }
     } else if (in_token) {
       in_token = false;
-      Token& t = tokens.emplace_back();
-      t.begin = token_begin;
-      t.end = static_cast<uint32_t>(o);
-      t.is_number = token_digits;
-      t.starts_lower = token_lower;
+      end_token();
     }
-    unit.clear();
-    AppendFolded(c, &unit);
-    const size_t need = o + unit.size() + static_cast<size_t>(src_len - i) + 16;
+    const absl::string_view fold = FoldNonAscii(c, latin, &unit);
+    const size_t need = o + fold.size() + static_cast<size_t>(src_len - i) + 16;
     if (need > folded.size()) {
       folded.resize(std::max(need, folded.size() * 2));
       out = folded.data();
     }
-    std::memcpy(out + o, unit.data(), unit.size());
-    // Record the unit unless it folded to exactly one code point of the
-    // same length (Ä → ä): then offsets inside it stay aligned.
-    const size_t first_len =
-        unit.empty() ? 0
-                     : U8_COUNT_TRAIL_BYTES(static_cast<uint8_t>(unit[0])) + 1;
-    if (unit.size() != static_cast<size_t>(i - at) ||
-        first_len != unit.size()) {
+    std::memcpy(out + o, fold.data(), fold.size());
+    if (!SameLengthCodePoint(fold, static_cast<size_t>(i - at))) {
       units_.push_back({static_cast<uint32_t>(o),
-                        static_cast<uint32_t>(o + unit.size()),
+                        static_cast<uint32_t>(o + fold.size()),
                         static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
     }
-    o += unit.size();
+    o += fold.size();
   }
   if (in_token) {
-    Token& t = tokens.emplace_back();
-    t.begin = token_begin;
-    t.end = static_cast<uint32_t>(o);
-    t.is_number = token_digits;
-    t.starts_lower = token_lower;
+    end_token();
   }
   folded.resize(o);
 }
@@ -449,17 +536,37 @@ void MakeSpans(absl::string_view original,
   int32_t pos = 0;
   uint32_t chars = 0, line = 1, column = 1;
   for (const Point& p : points) {
-    // Offsets are code-point boundaries: count lead bytes.
+    // Offsets are code-point boundaries: count lead bytes, eight at a time
+    // where the eight hold no line break.
     const int32_t stop = std::min(static_cast<int32_t>(p.offset), length);
-    for (; pos < stop; ++pos) {
-      const uint8_t b = bytes[pos];
-      if (b == '\n') {
-        ++line;
-        column = 0;
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    while (pos < stop) {
+      if (stop - pos >= 8) {
+        uint64_t x;
+        std::memcpy(&x, bytes + pos, 8);
+        const uint64_t nl = x ^ (kOnes * '\n');
+        if (((nl - kOnes) & ~nl & kHigh) == 0) {
+          // Continuation bytes are 10xxxxxx: bit 7 set, bit 6 clear.
+          const uint64_t cont = x & ~(x << 1) & kHigh;
+          const uint32_t leads =
+              8 - static_cast<uint32_t>(((cont >> 7) * kOnes) >> 56);
+          chars += leads;
+          column += leads;
+          pos += 8;
+          continue;
+        }
       }
-      if ((b & 0xC0) != 0x80) {
-        ++chars;
-        ++column;
+      for (const int32_t end = std::min(stop, pos + 8); pos < end; ++pos) {
+        const uint8_t b = bytes[pos];
+        if (b == '\n') {
+          ++line;
+          column = 0;
+        }
+        if ((b & 0xC0) != 0x80) {
+          ++chars;
+          ++column;
+        }
       }
     }
     divcheck::v1::Span& s = (*spans)[p.range];

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -114,6 +117,86 @@ size_t LongestFunctionWord() {
   return longest;
 }
 
+// FunctionWords() and OtherWords() in one small open-addressing table
+// keyed by the word's bytes, zero-padded to 16: the guess looks at up to
+// 600 tokens per scan, and a general string hash cost more than the rest
+// of the guess. Words hold no NUL byte, so the padded bytes identify them.
+class WordTable {
+ public:
+  static constexpr size_t kMaxWord = 16;
+  struct Info {
+    bool function = false;  // in FunctionWords(), with `weight`
+    int8_t weight = 0;
+    uint32_t other_bits = 0;  // OtherWords()'s bits otherwise
+  };
+
+  WordTable() {
+    for (const auto& [word, weight] : FunctionWords()) {
+      Info& info = Insert(word);
+      info.function = true;
+      info.weight = static_cast<int8_t>(weight);
+    }
+    for (const auto& [word, bits] : OtherWords()) {
+      Info& info = Insert(word);
+      if (!info.function) info.other_bits = bits;
+    }
+  }
+
+  // Null when `word` is in neither list.
+  const Info* Find(absl::string_view word) const {
+    if (word.empty() || word.size() > kMaxWord) return nullptr;
+    const Key key = KeyOf(word);
+    for (size_t i = Hash(key);; i = (i + 1) & (kSlots - 1)) {
+      const Slot& slot = slots_[i];
+      if (slot.key.lo == key.lo && slot.key.hi == key.hi) return &slot.info;
+      if (slot.key.lo == 0) return nullptr;
+    }
+  }
+
+ private:
+  static constexpr size_t kSlots = 512;  // a power of two, > 2 × words
+  struct Key {
+    uint64_t lo = 0, hi = 0;  // lo == 0: an empty slot
+  };
+  struct Slot {
+    Key key;
+    Info info;
+  };
+  static Key KeyOf(absl::string_view word) {
+    char bytes[kMaxWord] = {};
+    std::memcpy(bytes, word.data(), word.size());
+    Key key;
+    std::memcpy(&key.lo, bytes, 8);
+    std::memcpy(&key.hi, bytes + 8, 8);
+    return key;
+  }
+  static size_t Hash(const Key& k) {
+    const uint64_t h =
+        (k.lo * 0x9E3779B97F4A7C15ull) ^ (k.hi * 0xC2B2AE3D27D4EB4Full);
+    return static_cast<size_t>(h >> 40) & (kSlots - 1);
+  }
+  Info& Insert(absl::string_view word) {
+    if (word.empty() || word.size() > kMaxWord) {
+      std::cerr << "divcheck: function word too long for the table\n";
+      std::abort();  // the lists above are constants
+    }
+    const Key key = KeyOf(word);
+    size_t i = Hash(key);
+    while (slots_[i].key.lo != 0 &&
+           !(slots_[i].key.lo == key.lo && slots_[i].key.hi == key.hi)) {
+      i = (i + 1) & (kSlots - 1);
+    }
+    slots_[i].key = key;
+    return slots_[i].info;
+  }
+  Slot slots_[kSlots];
+};
+
+const WordTable& Words() {
+  static const auto* table = new WordTable();
+  return *table;
+}
+
 }  // namespace
 
 std::string DetectLanguage(const Document& doc) {
@@ -133,8 +216,7 @@ std::string DetectLanguage(const Document& doc) {
 
 LanguageGuess GuessLanguage(const Document& doc) {
   static const size_t kLongest = LongestFunctionWord();
-  const auto& words = FunctionWords();
-  const auto& others = OtherWords();
+  const WordTable& table = Words();
   const size_t n_others = OtherLanguages().size();
   int balance = 0;
   int de_en_hits = 0;
@@ -143,16 +225,15 @@ LanguageGuess GuessLanguage(const Document& doc) {
   for (const Token& t : doc.tokens()) {
     if (++n > kTokensLooked) break;
     if (t.end - t.begin > kLongest || t.is_number) continue;
-    const absl::string_view text = doc.TokenText(t);
-    if (auto it = words.find(text); it != words.end()) {
-      balance += it->second;
-      if (it->second != 0) ++de_en_hits;
+    const WordTable::Info* info = table.Find(doc.TokenText(t));
+    if (info == nullptr) continue;
+    if (info->function) {
+      balance += info->weight;
+      if (info->weight != 0) ++de_en_hits;
       continue;
     }
-    if (auto it = others.find(text); it != others.end()) {
-      for (size_t i = 0; i < n_others; ++i) {
-        if (it->second & (1u << i)) ++other_hits[i];
-      }
+    for (size_t i = 0; i < n_others; ++i) {
+      if (info->other_bits & (1u << i)) ++other_hits[i];
     }
   }
   size_t best = 0;

@@ -129,6 +129,37 @@ class Matcher {
     }
   }
 
+  // The backward walk of token `k` (`text`) without `ending`: compound
+  // tails, title forms, phrase starts and suffix continuation ids.
+  void WalkSuffixes(uint32_t k, absl::string_view text,
+                    absl::string_view ending, size_t ids_begin) {
+    std::vector<uint32_t>& ids = a_.cont_ids;
+    const absl::string_view base = text.substr(0, text.size() - ending.size());
+    lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
+      switch (p.kind) {
+        case TriePayload::Kind::kContinuation:
+          if (std::find(ids.begin() + ids_begin, ids.end(), p.index) ==
+              ids.end()) {
+            ids.push_back(p.index);
+          }
+          break;
+        case TriePayload::Kind::kTail:
+          if (ending.empty() || p.inflect) Add(p.index, k, k + 1);
+          break;
+        case TriePayload::Kind::kPhraseStart:
+          pending_groups_.push_back({p.index, k});
+          break;
+        case TriePayload::Kind::kTitleMasculine:
+        case TriePayload::Kind::kTitleFeminine:
+          if (p.whole_token && depth != base.size()) break;
+          AddTitleHit(p, k, text, depth, ending);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
   void MatchToken(uint32_t k) {
     const Token& tok = tokens_[k];
     const absl::string_view text = doc_.TokenText(tok);
@@ -184,40 +215,19 @@ class Matcher {
           break;
       }
     });
-    // Suffixes: the bare token, then the token without each ending.
-    for (size_t e = 0; e <= lex_.endings.size(); ++e) {
-      const absl::string_view ending =
-          e == 0 ? absl::string_view() : absl::string_view(lex_.endings[e - 1]);
-      if (text.size() <= ending.size()) continue;
-      if (!ending.empty() &&
-          (text.back() != ending.back() || !absl::EndsWith(text, ending))) {
-        continue;
-      }
-      const absl::string_view base =
-          text.substr(0, text.size() - ending.size());
-      lex_.backward.WalkBackward(base, [&](size_t depth, const TriePayload& p) {
-        switch (p.kind) {
-          case TriePayload::Kind::kContinuation:
-            if (std::find(ids.begin() + ids_begin, ids.end(), p.index) ==
-                ids.end()) {
-              ids.push_back(p.index);
-            }
-            break;
-          case TriePayload::Kind::kTail:
-            if (ending.empty() || p.inflect) Add(p.index, k, k + 1);
-            break;
-          case TriePayload::Kind::kPhraseStart:
-            pending_groups_.push_back({p.index, k});
-            break;
-          case TriePayload::Kind::kTitleMasculine:
-          case TriePayload::Kind::kTitleFeminine:
-            if (p.whole_token && depth != base.size()) break;
-            AddTitleHit(p, k, text, depth, ending);
-            break;
-          default:
-            break;
+    // Suffixes: the bare token, then the token without each ending it
+    // ends in (only the endings with its last byte are compared).
+    if (!text.empty()) {
+      WalkSuffixes(k, text, absl::string_view(), ids_begin);
+      for (uint32_t m =
+               lex_.ending_mask_by_last[static_cast<uint8_t>(text.back())];
+           m != 0; m &= m - 1) {
+        const absl::string_view ending(lex_.endings[__builtin_ctz(m)]);
+        if (text.size() <= ending.size() || !absl::EndsWith(text, ending)) {
+          continue;
         }
-      });
+        WalkSuffixes(k, text, ending, ids_begin);
+      }
     }
     if (tok.is_number) {
       for (uint32_t g : lex_.number_start_groups)

@@ -167,10 +167,15 @@ absl::StatusOr<ExtractedText> ReadTextOrHtml(absl::string_view bytes,
   // text; UTF-16 (with its NULs) is checked once decoded.
   const bool utf16_bom = absl::StartsWith(bytes, "\xFF\xFE") ||
                          absl::StartsWith(bytes, "\xFE\xFF");
-  if (encoding.empty() && !utf16_bom && LooksBinary(bytes)) return binary();
+  const bool bytes_checked = encoding.empty() && !utf16_bom;
+  if (bytes_checked && LooksBinary(bytes)) return binary();
   ASSIGN_OR_RETURN(std::string text,
                    DecodeText(bytes, encoding, html, &out.encoding));
-  if (LooksBinary(text)) return binary();
+  // UTF-8 input decodes to the same bytes, already checked above.
+  if (!(bytes_checked && absl::string_view(text) == bytes) &&
+      LooksBinary(text)) {
+    return binary();
+  }
   if (html || (!forced && LooksLikeHtml(text.substr(0, 4096)))) {
     out.format = DocumentFormat::kHtml;
     ASSIGN_OR_RETURN(out.text, HtmlText(text, options, &out.element_paths));

@@ -167,7 +167,7 @@ LanguageLexicon* LexiconCompiler::Lang(const std::string& language) {
   if (it != set_->languages_.end()) return it->second.get();
   auto lex = std::make_unique<LanguageLexicon>();
   lex->language = language;
-  lex->endings = DefaultEndings(language);
+  lex->SetEndings(DefaultEndings(language));
   LanguageLexicon* raw = lex.get();
   set_->languages_.emplace(language, std::move(lex));
   return raw;

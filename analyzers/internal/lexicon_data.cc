@@ -1,5 +1,8 @@
 #include "analyzers/internal/lexicon_data.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/match.h"
 
 namespace divcheck {
@@ -20,10 +23,20 @@ bool CompiledEntry::IsException(absl::string_view token) const {
   return false;
 }
 
+void LanguageLexicon::SetEndings(std::vector<std::string> e) {
+  endings = std::move(e);
+  std::fill(std::begin(ending_mask_by_last), std::end(ending_mask_by_last), 0u);
+  for (size_t i = 0; i < endings.size() && i < 32; ++i) {
+    if (endings[i].empty()) continue;
+    ending_mask_by_last[static_cast<uint8_t>(endings[i].back())] |= 1u << i;
+  }
+}
+
 bool LanguageLexicon::IsEnding(absl::string_view s) const {
   if (s.empty() || s.size() > 3) return false;
-  for (const std::string& e : endings) {
-    if (e.size() == s.size() && e.back() == s.back() && s == e) return true;
+  for (uint32_t m = ending_mask_by_last[static_cast<uint8_t>(s.back())]; m != 0;
+       m &= m - 1) {
+    if (s == endings[__builtin_ctz(m)]) return true;
   }
   return false;
 }

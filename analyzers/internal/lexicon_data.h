@@ -84,6 +84,10 @@ struct CompiledTitle {
 struct LanguageLexicon {
   std::string language;
   std::vector<std::string> endings;  // inflection endings, longest first
+  // Bit i set in ending_mask_by_last[b] when endings[i] ends in byte b
+  // (SetEndings fills both): the matcher tries only the endings a token can
+  // have instead of comparing every one.
+  uint32_t ending_mask_by_last[256] = {};
   ByteTrie forward;
   ByteTrie backward;
   std::vector<CompiledPhrase> phrases;
@@ -123,6 +127,8 @@ struct LanguageLexicon {
   mutable std::unique_ptr<std::once_flag[]> regex_once;
   mutable std::vector<std::unique_ptr<RE2>> regexes;
 
+  // Sets `endings` (at most 32, longest first) and their index by last byte.
+  void SetEndings(std::vector<std::string> e);
   bool IsEnding(absl::string_view s) const;
   // The compiled regex for RE2::Set index `id`. Compiled on first use (most
   // rules never match a given ad) and then shared; safe for concurrent use.

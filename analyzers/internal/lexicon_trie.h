@@ -96,12 +96,26 @@ class ByteTrie {
 inline uint32_t ByteTrie::Child(uint32_t node, uint8_t byte) const {
   if (node == 0) return root_children_[byte];
   const uint32_t* rec = data_.data() + node;
-  const uint32_t edges = rec[0] >> 16;
+  // Edges are sorted by byte, which is their top byte: the first edge
+  // >= want is the only candidate. Wide nodes (near the root) narrow the
+  // range by halves first (the candidate stays in [e, end)); the last few
+  // are scanned.
   const uint32_t want = static_cast<uint32_t>(byte) << 24;
-  for (uint32_t i = 0; i < edges; ++i) {
-    const uint32_t e = rec[2 + i];
-    if ((e & 0xFF000000u) == want) return e & 0x00FFFFFFu;
-    if ((e & 0xFF000000u) > want) break;
+  const uint32_t* e = rec + 2;
+  const uint32_t* const end = e + (rec[0] >> 16);
+  for (uint32_t n = static_cast<uint32_t>(end - e); n > 8;) {
+    const uint32_t half = n / 2;
+    if (e[half] < want) {
+      e += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
+  for (; e < end; ++e) {
+    if (*e >= want) {
+      return (*e & 0xFF000000u) == want ? *e & 0x00FFFFFFu : 0;
+    }
   }
   return 0;
 }
