@@ -239,7 +239,10 @@ test('keyboard only: Tab reaches the text, the findings and the suggestions', as
   const m = await shown(page);
   await page.keyboard.press('Enter');
   await waitShown(page, m);
-  assert.ok((await page.locator('#ad').inputValue()).includes(label));
+  // The page drops a replacement's own article after a determiner ("our a
+  // friendly team" would be wrong): the rest of the label is in the text.
+  const pasted = label.replace(/^(a|an|the|ein|eine|einen)\s+/i, '');
+  assert.ok((await page.locator('#ad').inputValue()).includes(pasted), label);
   // "Show in text" with the keyboard selects the words in the text box.
   await page.locator('button.show').first().focus();
   await page.keyboard.press('Enter');
