@@ -3,8 +3,11 @@
 // corpora (tests/corpus/{de,en}, tests/corpus/real/{de,en}) and over every
 // rule's lexicon examples, each replacement is spliced into the text at the
 // finding's span and the text is scanned again; the same rule must no
-// longer fire where the replacement now stands. Every failure is printed
-// with its rule id, file and the spliced sentence.
+// longer fire where the replacement now stands. A replacement shaped as a
+// whole sentence ("Wir freuen uns über …", "… mit.") must also stand where a
+// whole sentence or list item stood: pasted into the middle of a sentence
+// it would not be grammatical. Every failure is printed with its rule id,
+// file and the spliced sentence.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -58,6 +61,47 @@ std::string LineAround(const std::string& text, size_t at) {
   return text.substr(b, std::min<size_t>(e - b, 200));
 }
 
+// A replacement that is a sentence of its own: it ends with . ! or ?, or
+// it opens with a subject pronoun and a verb ("Sie arbeiten …").
+bool IsSentenceShaped(const std::string& r) {
+  if (r.empty()) return false;
+  const char last = r.back();
+  if (last == '.' || last == '!' || last == '?') return true;
+  for (const char* subject : {"Sie ", "Wir ", "Du ", "We ", "You "}) {
+    const size_t n = std::char_traits<char>::length(subject);
+    if (r.compare(0, n, subject) == 0 && r.size() > n &&
+        r[n] >= 'a' && r[n] <= 'z') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether [b, e) of `text` is a whole sentence or list item: before it only
+// blanks back to the start of the text, a line start (after an optional
+// bullet) or the end of a sentence; after it only blanks, then the end, a
+// line end, or the next sentence.
+bool IsWholeSentence(const std::string& text, size_t b, size_t e) {
+  size_t i = b;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  if (i > 0 && (text[i - 1] == '-' || text[i - 1] == '*')) {
+    --i;
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  }
+  const bool starts =
+      i == 0 || text[i - 1] == '\n' || text[i - 1] == '.' ||
+      text[i - 1] == '!' || text[i - 1] == '?' || text[i - 1] == ':' ||
+      (i >= 3 && text.compare(i - 3, 3, "\u2022") == 0);  // a bullet
+  size_t j = e;
+  while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+  const char before_end = e > b ? text[e - 1] : ' ';
+  const bool ends = j == text.size() || text[j] == '\n' ||
+                    ((before_end == '.' || before_end == '!' ||
+                      before_end == '?') &&
+                     j > e);
+  return starts && ends;
+}
+
 class ReplacementSpliceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -84,6 +128,13 @@ class ReplacementSpliceTest : public ::testing::Test {
       for (const std::string& r : f.replacements()) {
         const size_t b = f.span().start_byte();
         const size_t e = f.span().end_byte();
+        if (IsSentenceShaped(r) && !IsWholeSentence(t.text, b, e)) {
+          failures->push_back(absl::StrCat(
+              f.rule_id(), " in ", t.name, ": the sentence \"", r,
+              "\" would replace \"", f.matched_text(),
+              "\" inside a sentence: ", LineAround(t.text, b)));
+          continue;
+        }
         const std::string spliced =
             absl::StrCat(t.text.substr(0, b), r, t.text.substr(e));
         auto again = engine_->ScanText(spliced, scan);
