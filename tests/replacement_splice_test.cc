@@ -69,8 +69,8 @@ bool IsSentenceShaped(const std::string& r) {
   if (last == '.' || last == '!' || last == '?') return true;
   for (const char* subject : {"Sie ", "Wir ", "Du ", "We ", "You "}) {
     const size_t n = std::char_traits<char>::length(subject);
-    if (r.compare(0, n, subject) == 0 && r.size() > n &&
-        r[n] >= 'a' && r[n] <= 'z') {
+    if (r.compare(0, n, subject) == 0 && r.size() > n && r[n] >= 'a' &&
+        r[n] <= 'z') {
       return true;
     }
   }
@@ -95,10 +95,9 @@ bool IsWholeSentence(const std::string& text, size_t b, size_t e) {
   size_t j = e;
   while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
   const char before_end = e > b ? text[e - 1] : ' ';
-  const bool ends = j == text.size() || text[j] == '\n' ||
-                    ((before_end == '.' || before_end == '!' ||
-                      before_end == '?') &&
-                     j > e);
+  const bool ends =
+      j == text.size() || text[j] == '\n' ||
+      ((before_end == '.' || before_end == '!' || before_end == '?') && j > e);
   return starts && ends;
 }
 
@@ -129,10 +128,10 @@ class ReplacementSpliceTest : public ::testing::Test {
         const size_t b = f.span().start_byte();
         const size_t e = f.span().end_byte();
         if (IsSentenceShaped(r) && !IsWholeSentence(t.text, b, e)) {
-          failures->push_back(absl::StrCat(
-              f.rule_id(), " in ", t.name, ": the sentence \"", r,
-              "\" would replace \"", f.matched_text(),
-              "\" inside a sentence: ", LineAround(t.text, b)));
+          failures->push_back(
+              absl::StrCat(f.rule_id(), " in ", t.name, ": the sentence \"", r,
+                           "\" would replace \"", f.matched_text(),
+                           "\" inside a sentence: ", LineAround(t.text, b)));
           continue;
         }
         const std::string spliced =
