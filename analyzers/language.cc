@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <iostream>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -117,10 +115,11 @@ size_t LongestFunctionWord() {
   return longest;
 }
 
-// FunctionWords() and OtherWords() in one small open-addressing table
-// keyed by the word's bytes, zero-padded to 16: the guess looks at up to
-// 600 tokens per scan, and a general string hash cost more than the rest
-// of the guess. Words hold no NUL byte, so the padded bytes identify them.
+// FunctionWords() and OtherWords() in one absl::flat_hash_map keyed by the
+// word's bytes zero-padded to 16, with a two-multiply hash: the guess looks
+// at up to 600 tokens per scan, and the general string hash of the two
+// maps cost more than the rest of the guess. Words hold no NUL byte, so
+// the padded bytes identify them.
 class WordTable {
  public:
   static constexpr size_t kMaxWord = 16;
@@ -132,12 +131,14 @@ class WordTable {
 
   WordTable() {
     for (const auto& [word, weight] : FunctionWords()) {
-      Info& info = Insert(word);
+      if (word.size() > kMaxWord) continue;  // never looked up
+      Info& info = map_[KeyOf(word)];
       info.function = true;
       info.weight = static_cast<int8_t>(weight);
     }
     for (const auto& [word, bits] : OtherWords()) {
-      Info& info = Insert(word);
+      if (word.size() > kMaxWord) continue;
+      Info& info = map_[KeyOf(word)];
       if (!info.function) info.other_bits = bits;
     }
   }
@@ -145,22 +146,23 @@ class WordTable {
   // Null when `word` is in neither list.
   const Info* Find(absl::string_view word) const {
     if (word.empty() || word.size() > kMaxWord) return nullptr;
-    const Key key = KeyOf(word);
-    for (size_t i = Hash(key);; i = (i + 1) & (kSlots - 1)) {
-      const Slot& slot = slots_[i];
-      if (slot.key.lo == key.lo && slot.key.hi == key.hi) return &slot.info;
-      if (slot.key.lo == 0) return nullptr;
-    }
+    auto it = map_.find(KeyOf(word));
+    return it == map_.end() ? nullptr : &it->second;
   }
 
  private:
-  static constexpr size_t kSlots = 512;  // a power of two, > 2 × words
   struct Key {
-    uint64_t lo = 0, hi = 0;  // lo == 0: an empty slot
+    uint64_t lo = 0, hi = 0;
+    bool operator==(const Key& o) const { return lo == o.lo && hi == o.hi; }
   };
-  struct Slot {
-    Key key;
-    Info info;
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      // The high bits folded down: the table's control bytes use the low
+      // bits.
+      const uint64_t h =
+          (k.lo * 0x9E3779B97F4A7C15ull) ^ (k.hi * 0xC2B2AE3D27D4EB4Full);
+      return static_cast<size_t>(h ^ (h >> 32));
+    }
   };
   static Key KeyOf(absl::string_view word) {
     char bytes[kMaxWord] = {};
@@ -170,26 +172,7 @@ class WordTable {
     std::memcpy(&key.hi, bytes + 8, 8);
     return key;
   }
-  static size_t Hash(const Key& k) {
-    const uint64_t h =
-        (k.lo * 0x9E3779B97F4A7C15ull) ^ (k.hi * 0xC2B2AE3D27D4EB4Full);
-    return static_cast<size_t>(h >> 40) & (kSlots - 1);
-  }
-  Info& Insert(absl::string_view word) {
-    if (word.empty() || word.size() > kMaxWord) {
-      std::cerr << "divcheck: function word too long for the table\n";
-      std::abort();  // the lists above are constants
-    }
-    const Key key = KeyOf(word);
-    size_t i = Hash(key);
-    while (slots_[i].key.lo != 0 &&
-           !(slots_[i].key.lo == key.lo && slots_[i].key.hi == key.hi)) {
-      i = (i + 1) & (kSlots - 1);
-    }
-    slots_[i].key = key;
-    return slots_[i].info;
-  }
-  Slot slots_[kSlots];
+  absl::flat_hash_map<Key, Info, KeyHash> map_;
 };
 
 const WordTable& Words() {
