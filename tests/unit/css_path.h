@@ -39,8 +39,10 @@ inline bool StepMatches(const GumboNode* n, absl::string_view step, int* nth) {
   }
   if (TagName(n) != head) return false;
   if (!id.empty() && AttrOr(n, "id") != id) return false;
+  // The attribute is kept alive while the split views into it are used.
+  const std::string class_attr(AttrOr(n, "class"));
   const std::vector<absl::string_view> have =
-      absl::StrSplit(AttrOr(n, "class"), ' ', absl::SkipEmpty());
+      absl::StrSplit(class_attr, ' ', absl::SkipEmpty());
   for (size_t i = 1; i < classes.size(); ++i) {
     if (std::find(have.begin(), have.end(), classes[i]) == have.end()) {
       return false;
