@@ -246,6 +246,10 @@ std::optional<int> ParseAuditFlags(int argc, char** argv, AuditFlags* flags) {
     flags->max_bytes = bytes;
   }
   flags->input.max_bytes = flags->max_bytes;
+  flags->input.jobs =
+      flags->jobs > 0
+          ? flags->jobs
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   flags->input.inputs = line.positional();
   if (std::optional<int> done = CheckOutputFlags(raw, flags)) return done;
   if (flags->input.inputs.empty() && flags->input.lists.empty()) {

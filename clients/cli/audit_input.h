@@ -2,8 +2,8 @@
 // them), JSON-lines files, CSV files, lists of files and single files, read
 // into ads. See kAuditHelp (audit_command.cc) for what a user sees.
 //
-// Thread-compatible: ReadAds fills a caller's vector; it reads `interrupted`
-// to stop early.
+// Thread-compatible: ReadAds fills a caller's vector (parsing JSON lines on
+// `jobs` threads of its own); it reads `interrupted` to stop early.
 #ifndef DIVCHECK_CLIENTS_CLI_AUDIT_INPUT_H_
 #define DIVCHECK_CLIENTS_CLI_AUDIT_INPUT_H_
 
@@ -47,6 +47,8 @@ struct AuditInputOptions {
   std::vector<std::string> lists;
   CsvColumns csv;
   size_t max_bytes = 0;  // the largest ad (extracted text) in bytes
+  // Threads that parse JSON lines (the audit's workers; at least 1).
+  int jobs = 1;
 };
 
 // Whether ReadAds reads `path` (inside a directory) as a document: .txt,

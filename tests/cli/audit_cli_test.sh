@@ -68,6 +68,25 @@ expect_eq "jsonl critical" "$(json "$TMP/out" 's["withCritical"]')" 2
 expect_eq "jsonl clean" "$(json "$TMP/out" 's["clean"]')" 1
 expect_in "bad line named by its line number" "$TMP/err" "ads.jsonl:3: line 3 is not an ad as JSON"
 expect_in "line number as id" "$TMP/out" "ads.jsonl:4"
+
+# Many lines, parsed on two threads: every line in input order, the bad and
+# blank lines where they were.
+python3 - > "$TMP/order.jsonl" <<'PY'
+import json
+for i in range(1, 1001):
+    if i == 700: print("{broken")
+    elif i % 97 == 0: print()
+    elif i % 2: print(json.dumps({"id": "o%d" % i, "text": "Verkäufer gesucht."}))
+    else: print(json.dumps({"text": "Verkaufskraft (m/w/d) gesucht."}))
+PY
+check "many json lines" 2 "${A[@]}" --jobs=2 --summary=json --output="$TMP/order.out.jsonl" "$TMP/order.jsonl"
+expect_eq "every line read, in order" "$(python3 -c '
+import json, sys
+ids = [json.loads(l)["id"] for l in open(sys.argv[1])]
+want = [("o%d" % i if i % 2 else "%s:%d" % (sys.argv[2], i))
+        for i in range(1, 1001) if i % 97 != 0]
+print(ids == want)' "$TMP/order.out.jsonl" "$TMP/order.jsonl")" True
+expect_in "bad line among many" "$TMP/err" "order.jsonl:700: line 700 is not an ad as JSON"
 head -2 "$TMP/ads.jsonl" > "$TMP/good.jsonl"
 check "stdin" 0 "${A[@]}" - < "$TMP/good.jsonl"
 expect_in "text summary" "$TMP/out" "2 ads: 2 checked"
