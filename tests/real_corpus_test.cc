@@ -24,33 +24,27 @@ namespace {
 using real_corpus::Ad;
 using real_corpus::Score;
 
-// The issue's target is precision ≥ 0.95, recall ≥ 0.95 and at most 5 % of
-// clean ads with any WARNING+ finding, per language. The engine does not
-// reach it yet, so this is a ratchet: per language, the values measured when
-// the corpus was labelled, rounded down (the share rounded up) by 0.01.
-// Raise them whenever the engine gets better; never lower them to make a
-// change pass. A language whose ads were just added starts at 0 / 0 / 1 and
-// gets its values recorded with the first measurement (docs/QUALITY.md).
+// The gate of issue 14: precision ≥ 0.95, recall ≥ 0.95 and at most 5 % of
+// clean ads with any WARNING+ finding, per language and over the whole
+// corpus. Never lower it to make a change pass; a language whose ads were
+// just added is gated from the start (label the ads before running
+// divcheck on them, docs/QUALITY.md).
+//
+// History: the first labelled German ads gave precision 0.295, recall
+// 1.000, 38.7 % of clean ads flagged; English 0.667 / 0.333 / 1.4 %. Met
+// for German on 2026-12-03 (0.962 / 0.962 / 1.5 %), for English on
+// 2026-12-04 (1.000 / 1.000 / 0 %: "early career" as the group sought is a
+// WARNING like "career starters", and role nouns among a technology
+// stack's tools name programs).
 struct Baseline {
-  const char* language;
+  const char* language;  // "" for the whole corpus
   double precision, recall, clean_share;
   size_t min_ads;  // the corpus may grow but not shrink unnoticed
 };
 constexpr Baseline kBaselines[] = {
-    // 2026-12-03, after the issue-14 class-1 change (a language level
-    // without CEFR level is a hint; appearance a hint). 84 German ads:
-    // precision 0.590, recall 0.885, 9 of 68 clean ads (13.2 %) with a
-    // WARNING+ finding (before the change, on the first 72 ads: 0.295,
-    // 1.000, 38.7 %). 80 English ads: precision 0.667 (3 findings), recall
-    // 0.333 (6 risk labels), 1 of 74 clean ads (1.4 %).
-    // After the class-2 change (titles that are not the advertised job),
-    // "junggeblieben" as a hint, "jung" about young adults the job serves,
-    // experience ranges with an upper bound as WARNING, and physical
-    // demands in physical work as a hint: German precision 0.962, recall
-    // 0.962, 1 of 68 clean ads (1.5 %) — the issue's target is met; English
-    // 0.833 (6 findings), 0.833 (6 risk labels), 1 of 74 (1.4 %).
-    {"de", 0.95, 0.95, 0.02, 84},
-    {"en", 0.82, 0.82, 0.02, 80},
+    {"de", 0.95, 0.95, 0.05, 84},
+    {"en", 0.95, 0.95, 0.05, 80},
+    {"", 0.95, 0.95, 0.05, 164},
 };
 
 class RealCorpusTest : public ::testing::Test {
@@ -77,7 +71,7 @@ TEST_F(RealCorpusTest, LabelFilesAreValid) {
   EXPECT_EQ(errors, "");
   for (const Baseline& b : kBaselines) {
     size_t n = 0;
-    for (const Ad& ad : ads) n += ad.language == b.language;
+    for (const Ad& ad : ads) n += *b.language == 0 || ad.language == b.language;
     EXPECT_GE(n, b.min_ads) << b.language << " ads";
   }
 }
@@ -111,16 +105,19 @@ TEST_F(RealCorpusTest, MeetsRecordedBaseline) {
               absl::StrJoin(score.misses, "\n  ").c_str());
   std::fflush(stdout);
   for (const Baseline& b : kBaselines) {
-    const auto it = by_language.find(b.language);
-    if (it == by_language.end()) continue;
-    const Score& s = it->second;
-    EXPECT_GE(s.overall.precision(), b.precision)
-        << b.language << ": precision fell below the recorded baseline";
-    EXPECT_GE(s.overall.recall(), b.recall)
-        << b.language << ": recall fell below the recorded baseline";
-    EXPECT_LE(s.clean_flagged_share(), b.clean_share)
-        << b.language
-        << ": more clean ads get a WARNING+ than at the recorded baseline";
+    const std::string name = *b.language == 0 ? "all" : b.language;
+    const Score* s = &score;
+    if (*b.language != 0) {
+      const auto it = by_language.find(b.language);
+      ASSERT_NE(it, by_language.end()) << "no " << name << " ads";
+      s = &it->second;
+    }
+    EXPECT_GE(s->overall.precision(), b.precision)
+        << name << ": precision below the gate (false alarms above)";
+    EXPECT_GE(s->overall.recall(), b.recall)
+        << name << ": recall below the gate (misses above)";
+    EXPECT_LE(s->clean_flagged_share(), b.clean_share)
+        << name << ": too many clean ads get a WARNING+ (false alarms above)";
   }
 }
 
