@@ -213,31 +213,51 @@ expect_eq "json report: worst with findings" "$(json "$TMP/r.json" '(s["worst"][
 expect_eq "json report: hostile id kept as data" "$(json "$TMP/r.json" '[w["id"] for w in s["worst"] if w["id"].startswith("<")]')" "[\"<script>alert('id')</script>\"]"
 
 # --- --resume: Ctrl-C a running audit, resume it, get the figures of an
-# uninterrupted run. Ctrl-C comes once the first results are written.
-python3 - "$EXAMPLES" > "$TMP/many.jsonl" <<'PY'
+# uninterrupted run. Ctrl-C comes once the first results are written. A fast
+# machine can finish N ads before the signal lands, so N grows until an
+# audit is interrupted with ads left (at most 96,000 ads).
+make_many() {  # make_many N: N ads as JSON lines in $TMP/many.jsonl
+  python3 - "$EXAMPLES" "$1" > "$TMP/many.jsonl" <<'PY'
 import glob, json, sys
 ex = [open(p, encoding="utf-8").read() for p in sorted(glob.glob(sys.argv[1] + "/*.txt"))]
-for i in range(3000):
+for i in range(int(sys.argv[2])):
     print(json.dumps({"id": f"ad-{i}", "text": ex[i % len(ex)],
                       "date": f"2025-{i % 12 + 1:02d}-01", "category": f"c{i % 3}"}))
 PY
+}
+# interrupt_audit OUT: runs the audit of many.jsonl on one worker into OUT,
+# sends Ctrl-C once results are written; its exit status is in $status.
+interrupt_audit() {
+  rm -f "$1"
+  "${A[@]}" --jobs=1 --summary=json --output="$1" "$TMP/many.jsonl" > "$TMP/part.json" 2> /dev/null &
+  local pid=$!
+  for _ in $(seq 3000); do  # until results are written (at most 60 s)
+    [ -s "$1" ] && [ "$(wc -l < "$1")" -gt 2 ] && break
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.02
+  done
+  kill -INT "$pid" 2> /dev/null
+  wait "$pid"
+  status=$?
+}
 summary_keys='(s["ads"], s["checked"], s["withCritical"], s["withWarning"], s["clean"], s["scoreHistogram"], s["topRules"], s["months"], s["categories"], sorted(s["adsByDimension"].items()), [w["id"] for w in s["worst"]])'
-"${A[@]}" --jobs=2 --summary=json "$TMP/many.jsonl" > "$TMP/full.json"
+many=3000
+make_many "$many"
 for fmt in jsonl csv; do
   out="$TMP/resume.$fmt"
-  rm -f "$out"
-  "${A[@]}" --jobs=1 --summary=json --output="$out" "$TMP/many.jsonl" > "$TMP/part.json" 2> /dev/null &
-  pid=$!
-  for _ in $(seq 600); do  # until results are written (at most 60 s)
-    [ -s "$out" ] && [ "$(wc -l < "$out")" -gt 2 ] && break
-    sleep 0.1
-  done
-  kill -INT "$pid"
-  wait "$pid"
-  expect_eq "$fmt: Ctrl-C exit status" "$?" 130
+  interrupt_audit "$out"
   partial="$(json "$TMP/part.json" 's["ads"]')"
-  expect_eq "$fmt: stopped early" "$(( partial > 0 && partial < 3000 ))" 1
+  while { [ "$status" -ne 130 ] || [ "$partial" -ge "$many" ]; } && [ "$many" -lt 96000 ]; do
+    many=$((many * 2))
+    echo "audit of $((many / 2)) ads finished before Ctrl-C; again with $many"
+    make_many "$many"
+    interrupt_audit "$out"
+    partial="$(json "$TMP/part.json" 's["ads"]')"
+  done
+  expect_eq "$fmt: Ctrl-C exit status" "$status" 130
+  expect_eq "$fmt: stopped early" "$(( partial > 0 && partial < many ))" 1
   expect_eq "$fmt: partial summary says so" "$(json "$TMP/part.json" 's["interrupted"]')" True
+  "${A[@]}" --jobs=2 --summary=json "$TMP/many.jsonl" > "$TMP/full.json"
   # A write cut off by a crash: half a line at the end is dropped.
   if [ $fmt = csv ]; then printf '"ad-29",7' >> "$out"; else printf '{"id":"ad-29' >> "$out"; fi
   check "$fmt: resume" 0 "${A[@]}" --jobs=2 --summary=json --resume --output="$out" "$TMP/many.jsonl"
@@ -247,12 +267,12 @@ for fmt in jsonl csv; do
     "$(python3 -c 'import csv,json,sys
 p = sys.argv[1]
 ids = [r["id"] for r in csv.DictReader(open(p))] if p.endswith(".csv") else [json.loads(l)["id"] for l in open(p)]
-print(len(ids), len(set(ids)))' "$out")" "3000 3000"
+print(len(ids), len(set(ids)))' "$out")" "$many $many"
   check "$fmt: resume, text summary" 0 "${A[@]}" --resume --output="$out" "$TMP/many.jsonl"
-  expect_in "$fmt: text says resumed" "$TMP/out" "(3000 of them from the earlier run in --output, --resume)"
+  expect_in "$fmt: text says resumed" "$TMP/out" "($many of them from the earlier run in --output, --resume)"
   # Resuming a finished audit scans nothing.
   check "$fmt: resume when done" 0 "${A[@]}" --summary=json --resume --output="$out" "$TMP/many.jsonl"
-  expect_eq "$fmt: nothing left" "$(json "$TMP/out" '(s["resumed"], s["ads"])')" "(3000, 3000)"
+  expect_eq "$fmt: nothing left" "$(json "$TMP/out" '(s["resumed"], s["ads"])')" "($many, $many)"
 done
 printf 'garbage\n' > "$TMP/not-results.jsonl"
 check "resume from a file that is no audit output" 2 "${A[@]}" --resume --output="$TMP/not-results.jsonl" "$TMP/ads.csv"

@@ -113,9 +113,8 @@ for i in $(seq 1 60); do
 done
 printf 'gut\x81\x8d schlecht' > "$TMP/files/ad030.txt"  # refused by the api
 a0="$(scans "$A_METRICS")" b0="$(scans "$B_METRICS")"
-# The 60 files five times: on a quiet machine the first few dozen calls can
-# all go to the replica whose connection was ready first (round_robin picks
-# among the ready ones), so a short run need not reach both.
+# The 60 files five times (round_robin picks among the ready connections,
+# so a short run need not reach both replicas).
 FILES=()
 for _ in 1 2 3 4 5; do FILES+=("$TMP"/files/*.txt); done
 "$DIVCHECK" scan --color=never --lexicons="$LEX" "${FILES[@]}" "$TMP/missing.txt" >"$TMP/local.out" 2>"$TMP/local.err"
@@ -127,7 +126,9 @@ echo "scan of 5 x 60 files over 2 replicas: replica A $((a1 - a0)) scans, B $((b
 cmp -s "$TMP/local.out" "$TMP/remote.out" || { fail "scan: stdout differs from in-process"; diff "$TMP/local.out" "$TMP/remote.out" | head; }
 cmp -s "$TMP/local.err" "$TMP/remote.err" || { fail "scan: stderr differs from in-process"; diff "$TMP/local.err" "$TMP/remote.err" | head; }
 [ "$local_status" -eq 2 ] && [ "$remote_status" -eq 2 ] || fail "scan: want exit 2 (a missing file) both ways"
-[ $((a1 - a0)) -gt 0 ] && [ $((b1 - b0)) -gt 0 ] || fail "scan: a replica served nothing"
+# Not checked here that both replicas served: on a quiet machine the 300
+# small scans can all finish on the connection that was ready first (seen:
+# A 295, B 0). The spread is checked by the 2,000-ad audit above.
 
 # 3. replica B killed with SIGKILL in the middle of an audit.
 N=6000
