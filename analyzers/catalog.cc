@@ -44,6 +44,7 @@ RuleInfo EntryRule(const CompiledEntry& e, const LexiconSet& set) {
   }
   rule.explanation = def.explanation();
   rule.suggestions = Strings(def.suggestions());
+  rule.suggestions_du = Strings(def.suggestions_du());
   rule.advice = Strings(def.advice());
   rule.legal_basis = def.legal_basis();
   rule.sources = Strings(def.sources());

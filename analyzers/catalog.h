@@ -49,6 +49,8 @@ struct RuleInfo {
   // Replacements (Entry.suggestions: text to paste in place of the match)
   // and advice (what to do).
   std::vector<std::string> suggestions;
+  // The same in the informal form of address (Entry.suggestions_du).
+  std::vector<std::string> suggestions_du;
   std::vector<std::string> advice;
   std::string legal_basis;
   std::vector<std::string> sources;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "analyzers/address.h"
 #include "analyzers/analysis.h"
 #include "analyzers/binary_pair.h"
 #include "analyzers/coded_wording.h"
@@ -174,6 +176,13 @@ void CapFindings(size_t max, std::vector<const Candidate*>* kept,
   *kept = std::move(listed);
 }
 
+// Whether `doc` addresses its readers with "du"; reads it into *address
+// the first time.
+bool Informal(const Document& doc, std::optional<Address>* address) {
+  if (!address->has_value()) *address = ReadAddress(doc);
+  return **address == Address::kInformal;
+}
+
 // Findings from the candidates that context kept, in document order, at
 // most `max_findings` (CapFindings), none below `min_severity`; appends
 // each one's original byte range to `ranges`.
@@ -192,6 +201,9 @@ void CollectFindings(const Analysis& a, v1::Severity min_severity,
               return a.entry(x->entry).def->id() < a.entry(y->entry).def->id();
             });
   CapFindings(max_findings, &kept, report);
+  // The ad's form of address, read only when a finding has replacements in
+  // both forms.
+  std::optional<Address> address;
   ranges->reserve(kept.size() + 8);
   report->mutable_findings()->Reserve(static_cast<int>(kept.size()));
   for (const Candidate* c : kept) {
@@ -215,6 +227,8 @@ void CollectFindings(const Analysis& a, v1::Severity min_severity,
       f->mutable_replacements()->Reserve(
           static_cast<int>(c->replacements.size()));
       for (const std::string& s : c->replacements) f->add_replacements(s);
+    } else if (def.suggestions_du_size() > 0 && Informal(doc, &address)) {
+      *f->mutable_replacements() = def.suggestions_du();
     } else {
       *f->mutable_replacements() = def.suggestions();
     }

@@ -79,11 +79,13 @@ void LintSharedTerms(const TermOwners& owners,
 
 // Suggestions (replacements) that are instructions or templates.
 void LintReplacements(const RuleInfo& rule, std::vector<LexiconWarning>* out) {
-  for (const std::string& s : rule.suggestions) {
-    const std::string problem = ReplacementProblem(s);
-    if (problem.empty()) continue;
-    out->push_back({rule.lexicon_id, rule.id,
-                    absl::StrCat("suggestion \"", s, "\" ", problem)});
+  for (const auto* list : {&rule.suggestions, &rule.suggestions_du}) {
+    for (const std::string& s : *list) {
+      const std::string problem = ReplacementProblem(s);
+      if (problem.empty()) continue;
+      out->push_back({rule.lexicon_id, rule.id,
+                      absl::StrCat("suggestion \"", s, "\" ", problem)});
+    }
   }
 }
 

@@ -181,6 +181,19 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
       problem("advice", i, "empty advice");
     }
   }
+  if (e.suggestions_du_size() > 0 &&
+      e.suggestions_du_size() != e.suggestions_size()) {
+    problem("suggestions_du", 0,
+            absl::StrCat("suggestions_du must have as many entries as "
+                         "suggestions (",
+                         e.suggestions_size(), "), in the same order; it has ",
+                         e.suggestions_du_size()));
+  }
+  for (int i = 0; i < e.suggestions_du_size(); ++i) {
+    if (absl::StripAsciiWhitespace(e.suggestions_du(i)).empty()) {
+      problem("suggestions_du", i, "empty suggestion");
+    }
+  }
 }
 
 CompiledEntry LexiconCompiler::NewCompiledEntry(const Source& src,

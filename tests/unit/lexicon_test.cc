@@ -147,6 +147,28 @@ entries { id: "BAD ID" kind: ENTRY_KIND_NEGATION_CUE words: "not" }
   EXPECT_THAT(all, HasSubstr("may contain only"));
 }
 
+TEST(LexiconSet, DuSuggestionsMustMatchTheSuggestions) {
+  TempDir dir;
+  dir.Write("de/a.textproto", R"(id: "a" language: "de"
+entries {
+  id: "a.du"
+  dimensions: DIMENSION_AGE
+  severity: SEVERITY_HINT
+  words: "jung"
+  explanation: "e"
+  suggestions: "Ihre Erfahrung"
+  suggestions: "Erfahrung"
+  suggestions_du: "deine Erfahrung"
+  sources: "src"
+}
+)");
+  std::vector<LexiconProblem> problems;
+  ASSERT_FALSE(LexiconSet::Load(dir.path(), &problems).ok());
+  EXPECT_THAT(ProblemStrings(problems),
+              HasSubstr("suggestions_du must have as many entries as "
+                        "suggestions (2), in the same order; it has 1"));
+}
+
 TEST(LexiconSet, ShippedLexiconsLoadWithoutProblems) {
   std::vector<LexiconProblem> problems;
   auto set = LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, &problems);
