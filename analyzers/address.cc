@@ -14,8 +14,7 @@ bool IsInformal(absl::string_view w) {
       if (w.substr(0, stem.size()) != stem) continue;
       const absl::string_view end = w.substr(stem.size());
       if (end == "e" || end == "en" || end == "em" || end == "er" ||
-          end == "es" || end == "n" || end == "m" || end == "r" ||
-          end == "s") {
+          end == "es" || end == "n" || end == "m" || end == "r" || end == "s") {
         return true;
       }
     }
@@ -42,9 +41,8 @@ Address ReadAddress(const Document& doc) {
       ++informal;
     } else if (!t.starts_lower && IsFormalWhenCapitalised(w)) {
       // "Ihnen" is formal anywhere; the others not at a sentence start.
-      const bool starts_sentence =
-          t.sentence < sentences.size() &&
-          sentences[t.sentence].first_token == k;
+      const bool starts_sentence = t.sentence < sentences.size() &&
+                                   sentences[t.sentence].first_token == k;
       if (w == "ihnen" || !starts_sentence) ++formal;
     }
   }
