@@ -4,6 +4,7 @@
 #include <atomic>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -176,6 +177,31 @@ void CapFindings(size_t max, std::vector<const Candidate*>* kept,
   *kept = std::move(listed);
 }
 
+// The entry's term_replacements whose terms hold the folded matched words
+// (runs of other characters than letters and digits read as one space:
+// "delivery-man" is the phrase "delivery man"); nullptr when none does.
+const config::v1::TermReplacement* TermReplacementFor(
+    const config::v1::Entry& def, absl::string_view folded) {
+  if (def.term_replacements_size() == 0) return nullptr;
+  std::string words;
+  bool gap = false;
+  for (char ch : folded) {
+    if (absl::ascii_isalnum(ch) || static_cast<unsigned char>(ch) >= 0x80) {
+      if (gap && !words.empty()) words += ' ';
+      words += ch;
+      gap = false;
+    } else {
+      gap = true;
+    }
+  }
+  for (const config::v1::TermReplacement& t : def.term_replacements()) {
+    for (const std::string& term : t.terms()) {
+      if (term == words) return &t;
+    }
+  }
+  return nullptr;
+}
+
 // Whether `doc` addresses its readers with "du"; reads it into *address
 // the first time.
 bool Informal(const Document& doc, std::optional<Address>* address) {
@@ -227,6 +253,15 @@ void CollectFindings(const Analysis& a, v1::Severity min_severity,
       f->mutable_replacements()->Reserve(
           static_cast<int>(c->replacements.size()));
       for (const std::string& s : c->replacements) f->add_replacements(s);
+    } else if (const config::v1::TermReplacement* t = TermReplacementFor(
+                   def, doc.folded().substr(c->fbegin, c->fend - c->fbegin));
+               t != nullptr) {
+      const bool capital = !matched.empty() && absl::ascii_isupper(matched[0]);
+      for (const std::string& r : t->replacements()) {
+        std::string* out = f->add_replacements();
+        *out = r;
+        if (capital) (*out)[0] = absl::ascii_toupper((*out)[0]);
+      }
     } else if (def.suggestions_du_size() > 0 && Informal(doc, &address)) {
       *f->mutable_replacements() = def.suggestions_du();
     } else {

@@ -26,6 +26,7 @@
 #include "analyzers/lexicon.h"
 #include "gtest/gtest.h"
 #include "tests/data_cases.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -87,15 +88,8 @@ std::string Describe(const v1::Report& r) {
 class QualityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
   static Engine* engine_;
 };

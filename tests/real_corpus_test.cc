@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "analyzers/engine.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -50,15 +51,8 @@ constexpr Baseline kBaselines[] = {
 class RealCorpusTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
   static Engine* engine_;
 };

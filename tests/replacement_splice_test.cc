@@ -22,6 +22,7 @@
 #include "analyzers/catalog.h"
 #include "analyzers/engine.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -104,15 +105,8 @@ bool IsWholeSentence(const std::string& text, size_t b, size_t e) {
 class ReplacementSpliceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
 
   // Splices every replacement of every finding of `t` and rescans; appends

@@ -107,6 +107,9 @@ class LexiconCompiler {
   void CheckEntryContent(const Source& src, const ParseTree* tree,
                          const config::v1::Entry& e, config::v1::EntryKind kind,
                          int terms);
+  // The suggestions, advice, suggestions_du and term_replacements of `e`.
+  void CheckReplacements(const Source& src, const ParseTree* tree,
+                         const config::v1::Entry& e);
   // The entry's identity, severity, dimensions and exceptions.
   CompiledEntry NewCompiledEntry(const Source& src, const ParseTree* tree,
                                  const config::v1::LexiconFile& file,

@@ -171,6 +171,14 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
     problem("coded_use", 0,
             "coded_use is only for AGENTIC and COMMUNAL entries");
   }
+  CheckReplacements(src, tree, e);
+}
+
+void LexiconCompiler::CheckReplacements(const Source& src,
+                                        const ParseTree* tree, const Entry& e) {
+  auto problem = [&](const char* field, int index, std::string msg) {
+    Problem(src, tree, field, index, std::move(msg));
+  };
   for (int i = 0; i < e.suggestions_size(); ++i) {
     if (absl::StripAsciiWhitespace(e.suggestions(i)).empty()) {
       problem("suggestions", i, "empty suggestion");
@@ -179,6 +187,28 @@ void LexiconCompiler::CheckEntryContent(const Source& src,
   for (int i = 0; i < e.advice_size(); ++i) {
     if (absl::StripAsciiWhitespace(e.advice(i)).empty()) {
       problem("advice", i, "empty advice");
+    }
+  }
+  for (int i = 0; i < e.term_replacements_size(); ++i) {
+    const config::v1::TermReplacement& t = e.term_replacements(i);
+    if (t.terms_size() == 0 || t.replacements_size() == 0) {
+      problem("term_replacements", i, "needs terms and replacements");
+    }
+    for (const std::string& term : t.terms()) {
+      const bool known = std::find(e.words().begin(), e.words().end(), term) !=
+                             e.words().end() ||
+                         std::find(e.phrases().begin(), e.phrases().end(),
+                                   term) != e.phrases().end();
+      if (!known) {
+        problem("term_replacements", i,
+                absl::StrCat("\"", term,
+                             "\" is not one of this entry's words or phrases"));
+      }
+    }
+    for (const std::string& r : t.replacements()) {
+      if (absl::StripAsciiWhitespace(r).empty()) {
+        problem("term_replacements", i, "empty replacement");
+      }
     }
   }
   if (e.suggestions_du_size() > 0 &&

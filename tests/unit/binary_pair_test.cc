@@ -6,6 +6,7 @@
 #include "analyzers/engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -13,13 +14,9 @@ namespace {
 class BinaryPairTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
-  static void TearDownTestSuite() { delete engine_; }
 
   // The most severe gender finding of `text`, or UNSPECIFIED.
   static v1::Severity GenderSeverity(const std::string& text,

@@ -7,6 +7,7 @@
 #include "analyzers/engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -17,13 +18,9 @@ using ::testing::IsEmpty;
 class CodedContextTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
-  static void TearDownTestSuite() { delete engine_; }
 
   static v1::CodedWordingBalance Balance(const std::string& text,
                                          const std::string& lang) {

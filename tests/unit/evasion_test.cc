@@ -8,6 +8,7 @@
 #include "analyzers/match_text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 #include "unicode/ustring.h"
 #include "unicode/utf8.h"
 
@@ -34,14 +35,9 @@ uint32_t CodePoints(absl::string_view s) {
 class EvasionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    std::vector<LexiconProblem> problems;
-    auto engine = Engine::Create(options, &problems);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
-  static void TearDownTestSuite() { delete engine_; }
 
   static v1::Report Scan(const std::string& text,
                          const std::string& lang = "de") {

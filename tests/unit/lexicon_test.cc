@@ -169,6 +169,30 @@ entries {
                         "suggestions (2), in the same order; it has 1"));
 }
 
+TEST(LexiconSet, TermReplacementsNameTermsOfTheEntry) {
+  TempDir dir;
+  dir.Write("en/a.textproto", R"(id: "a" language: "en"
+entries {
+  id: "a.noun"
+  dimensions: DIMENSION_GENDER
+  severity: SEVERITY_HINT
+  words: "salesman"
+  explanation: "e"
+  advice: "a"
+  term_replacements { terms: "salesman" replacements: "salesperson" }
+  term_replacements { terms: "chairman" replacements: "chair" }
+  term_replacements { terms: "salesman" }
+  sources: "src"
+}
+)");
+  std::vector<LexiconProblem> problems;
+  ASSERT_FALSE(LexiconSet::Load(dir.path(), &problems).ok());
+  const std::string all = ProblemStrings(problems);
+  EXPECT_THAT(all, HasSubstr("\"chairman\" is not one of this entry's words "
+                             "or phrases"));
+  EXPECT_THAT(all, HasSubstr("needs terms and replacements"));
+}
+
 TEST(LexiconSet, ShippedLexiconsLoadWithoutProblems) {
   std::vector<LexiconProblem> problems;
   auto set = LexiconSet::Load(DIVCHECK_SOURCE_LEXICONS, &problems);

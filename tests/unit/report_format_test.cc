@@ -15,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/data_cases.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck::cli {
 namespace {
@@ -73,15 +74,8 @@ class FormatJsonOnRealReports
     : public ::testing::TestWithParam<testing::DataCase> {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
   static Engine* engine_;
 };

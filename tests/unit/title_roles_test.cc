@@ -7,6 +7,7 @@
 #include "analyzers/engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -17,14 +18,9 @@ using ::testing::IsEmpty;
 class TitleRolesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    std::vector<LexiconProblem> problems;
-    auto engine = Engine::Create(options, &problems);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
-  static void TearDownTestSuite() { delete engine_; }
 
   // "rule_id severity matched_text" per gender finding.
   static std::vector<std::string> Gender(const std::string& text,

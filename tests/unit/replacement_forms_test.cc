@@ -1,10 +1,10 @@
-#include "analyzers/address.h"
-
 #include <string>
 
+#include "analyzers/address.h"
 #include "analyzers/engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/shipped_engine.h"
 
 namespace divcheck {
 namespace {
@@ -51,15 +51,8 @@ TEST(ReadAddress, SheAndTheyAreNotTheReader) {
 class AddressReplacements : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions options;
-    options.lexicon_dir = DIVCHECK_SOURCE_LEXICONS;
-    auto engine = Engine::Create(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = engine->release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
+    engine_ = testing_support::ShippedEngine();
+    ASSERT_NE(engine_, nullptr);
   }
   static std::vector<std::string> Replacements(const std::string& text,
                                                const std::string& rule) {
@@ -91,6 +84,29 @@ TEST_F(AddressReplacements, FollowTheAd) {
                    "auf Ihre Bewerbung.",
                    rule),
       ::testing::Contains(::testing::HasSubstr("wir lernen Sie im Gespräch")));
+}
+
+// A rule whose terms each have their own replacements
+// (Entry.term_replacements): the matched word's, with a capital when the
+// matched word has one.
+TEST_F(AddressReplacements, TermReplacementsFollowTheMatchedWord) {
+  const std::string rule = "en.gender.masculine_role_noun";
+  ScanOptions options;
+  options.language = "en";
+  auto report = engine_->ScanText(
+      "Salesman wanted. Our two deliverymen and the delivery-man help the "
+      "foreman.",
+      options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::vector<std::string> got;
+  for (const auto& f : report->findings()) {
+    if (f.rule_id() != rule) continue;
+    got.push_back(f.matched_text() + " -> " + f.replacements(0));
+  }
+  EXPECT_THAT(got, ::testing::ElementsAre("Salesman -> Salesperson",
+                                          "deliverymen -> delivery drivers",
+                                          "delivery-man -> delivery driver",
+                                          "foreman -> site supervisor"));
 }
 
 }  // namespace
