@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz) with clang 14, ASan and UBSan
-# into build-fuzz/, and runs each for a bounded time, starting from its seed
+# into build-fuzz/ (or FUZZ_BUILD_DIR), and runs each for a bounded time,
+# starting from its seed
 # corpus in tests/fuzz/seeds/TARGET (the repo's own ads, forms, lexicons,
 # questionnaires and requests). New inputs the fuzzer finds are kept in
-# build-fuzz/corpus/TARGET for the next local run; the seeds are not
+# DIR/corpus/TARGET for the next local run; the seeds are not
 # changed.
 #
 # A crash, a sanitizer report, a leak, an input slower than the timeout or
 # over the memory limit fails the run: the target's log is printed, and the
-# input that caused it is kept in build-fuzz/artifacts/ and printed as
+# input that caused it is kept in DIR/artifacts/ and printed as
 # base64. Every such input must become a regression test (docs/SECURITY.md).
 #
 #   Usage: scripts/run_fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #     SECONDS_PER_TARGET  default 30; TARGET default: all of them.
 #   FUZZ_JOBS: targets run at once (default: the number of CPUs, at most 2).
+#   FUZZ_BUILD_DIR: a build configured with -DDIVCHECK_FUZZ=ON to run the
+#     targets from (scripts/build.sh asan makes build-asan/ so); default
+#     build-fuzz/, configured here without tests.
 #   Replay one input:  build-fuzz/tests/fuzz/TARGET FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,14 +30,21 @@ cpus="$(nproc 2>/dev/null || echo 2)"
 jobs="${FUZZ_JOBS:-$((cpus < 2 ? cpus : 2))}"
 start=$SECONDS
 
-# -O1 without NDEBUG: fast enough to fuzz, with assertions on.
-CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DDIVCHECK_FUZZ=ON \
-  -DDIVCHECK_BUILD_TESTS=OFF -DDIVCHECK_BUILD_BENCH=OFF \
-  -DDIVCHECK_JEMALLOC=OFF -DDIVCHECK_WERROR=OFF >/dev/null
-cmake --build build-fuzz -j "$cpus" --target "${targets[@]}"
-echo "fuzz: built in $((SECONDS - start)) s"
+dir="${FUZZ_BUILD_DIR:-build-fuzz}"
+if ! grep -q '^DIVCHECK_FUZZ:BOOL=ON' "$dir/CMakeCache.txt" 2>/dev/null; then
+  if [ -n "${FUZZ_BUILD_DIR:-}" ]; then
+    echo "fuzz: $dir is not a build with -DDIVCHECK_FUZZ=ON" >&2
+    exit 2
+  fi
+  # -O1 without NDEBUG: fast enough to fuzz, with assertions on.
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DDIVCHECK_FUZZ=ON \
+    -DDIVCHECK_BUILD_TESTS=OFF -DDIVCHECK_BUILD_BENCH=OFF \
+    -DDIVCHECK_JEMALLOC=OFF -DDIVCHECK_WERROR=OFF >/dev/null
+fi
+cmake --build "$dir" -j "$cpus" --target "${targets[@]}"
+echo "fuzz: built in $((SECONDS - start)) s ($dir)"
 
 # The longest input each target gets: a request or file of realistic size.
 max_len() {
@@ -48,7 +59,7 @@ export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 symbolizer=/usr/lib/llvm-14/bin/llvm-symbolizer
 [ -x "$symbolizer" ] && export ASAN_SYMBOLIZER_PATH="$symbolizer"
-mkdir -p build-fuzz/artifacts build-fuzz/logs
+mkdir -p "$dir/artifacts" "$dir/logs"
 
 # seed_dirs NAME: the read-only seed folders of a target. The HTML form
 # reader starts from the form fixtures themselves (tests/forms), not copies.
@@ -64,22 +75,22 @@ seed_dirs() {
   fi
 }
 
-# run_one TARGET: fuzzes TARGET for $seconds; its log is build-fuzz/logs/.
+# run_one TARGET: fuzzes TARGET for $seconds; its log is in $dir/logs/.
 # -timeout=10: every input is at most 64 KiB, and the engine is linear, so
 # one taking 10 s is a finding, not a slow machine.
 run_one() {
   local target="$1" name="${1%_fuzz}"
-  mkdir -p "build-fuzz/corpus/$name"
-  "build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" \
+  mkdir -p "$dir/corpus/$name"
+  "$dir/tests/fuzz/$target" -max_total_time="$seconds" \
     -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$target-" \
-    "build-fuzz/corpus/$name" $(seed_dirs "$name") \
-    >"build-fuzz/logs/$target.log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$dir/artifacts/$target-" \
+    "$dir/corpus/$name" $(seed_dirs "$name") \
+    >"$dir/logs/$target.log" 2>&1
 }
 
 # report TARGET STATUS: one summary line, or the log and the input.
 report() {
-  local target="$1" rc="$2" log="build-fuzz/logs/$1.log"
+  local target="$1" rc="$2" log="$dir/logs/$1.log"
   if [ "$rc" = 0 ]; then
     local last execs speed
     last="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true)"

@@ -40,7 +40,6 @@ using testing::TempDir;
 
 constexpr char kAd[] = "Verkäufer gesucht\nWir sind ein junges Team.\n";
 constexpr char kJson[] = "application/json";
-constexpr char kForm[] = "application/x-www-form-urlencoded";
 
 // A started divcheckd with an HTTP port, and a client for it.
 struct HttpServer {

@@ -59,10 +59,9 @@ PostgresOptions PgOptions() {
 // Runs `sql` on a connection of its own; false on failure.
 bool PgExec(const std::string& sql, std::string* value = nullptr) {
   const std::string password = PgPassword();
-  const char* keys[] = {"dbname", "password", nullptr};
-  const char* values[] = {PgUrl().c_str(), password.c_str(), nullptr};
   const std::string url = PgUrl();
-  values[0] = url.c_str();
+  const char* keys[] = {"dbname", "password", nullptr};
+  const char* values[] = {url.c_str(), password.c_str(), nullptr};
   PGconn* c = PQconnectdbParams(keys, values, 1);
   bool ok = PQstatus(c) == CONNECTION_OK;
   if (ok) {
