@@ -82,6 +82,16 @@ TEST_F(TitleRolesTest, OtherPeopleAreNotTheJob) {
                      "Verkäufer."),
               ElementsAre("de.gender.title_masculine_only SEVERITY_WARNING "
                           "Verkäufer"));
+  // A title word after a salutation is a surname (de.context.title_cue_anrede).
+  EXPECT_THAT(Gender("Leitung Kundendienst\nBei Fragen wenden Sie sich an "
+                     "Herrn Schneider."),
+              IsEmpty());
+  EXPECT_THAT(Gender("Leitung Kundendienst\nFragen beantwortet Hr. Bauer, "
+                     "Ihre Ansprechpartnerin ist Frau Gärtner."),
+              IsEmpty());
+  EXPECT_THAT(Gender("Wir suchen einen Gärtner. Fragen an Herrn Schneider."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Gärtner"));
 }
 
 TEST_F(TitleRolesTest, InclusiveTitleMakesOtherOneSexNounsHints) {
