@@ -89,6 +89,13 @@ TEST_F(TitleRolesTest, OtherPeopleAreNotTheJob) {
   EXPECT_THAT(Gender("Leitung Kundendienst\nFragen beantwortet Hr. Bauer, "
                      "Ihre Ansprechpartnerin ist Frau Gärtner."),
               IsEmpty());
+  // ... and so is one shortly after a contact heading
+  // (de.context.title_cue_kontakt).
+  EXPECT_THAT(Gender("Verkaufskraft (m/w/d)\nAnsprechpartner: Jonas Koch"),
+              IsEmpty());
+  EXPECT_THAT(Gender("Verkaufskraft (m/w/d)\nFragen beantwortet Ihnen gern "
+                     "Lena Müller."),
+              IsEmpty());
   EXPECT_THAT(Gender("Wir suchen einen Gärtner. Fragen an Herrn Schneider."),
               ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
                           "Gärtner"));
