@@ -235,6 +235,58 @@ bool PartOfName(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
   return true;
 }
 
+// True when token k is part of an e-mail or web address ("anna.koch@…",
+// "koch@…", "www.koch.de"): joined to the word before it by ".", "@" or
+// "_", or to the one after it by "@". ("/" joins titles: "Koch/Köchin".)
+bool InAddress(const Analysis& a, uint32_t k) {
+  const auto& tokens = a.doc.tokens();
+  const absl::string_view folded = a.doc.folded();
+  if (k > 0) {
+    const absl::string_view gap =
+        folded.substr(tokens[k - 1].end, tokens[k].begin - tokens[k - 1].end);
+    if (gap == "." || gap == "@" || gap == "_") return true;
+  }
+  if (k + 1 < tokens.size()) {
+    const absl::string_view gap =
+        folded.substr(tokens[k].end, tokens[k + 1].begin - tokens[k].end);
+    if (gap == "@") return true;
+  }
+  return false;
+}
+
+// True when the title hit is a surname in a contact block: below the ad's
+// first line, right after a capitalised word and a space ("Thomas
+// Schneider"), with contact details (a phone, fax or e-mail word, or an
+// "@") within the next three lines.
+bool NameInContactBlock(const Analysis& a, const TitleHit& h,
+                        uint32_t first_line) {
+  const auto& tokens = a.doc.tokens();
+  const auto& sentences = a.doc.sentences();
+  const Token& tok = tokens[h.token];
+  const Sentence& s = sentences[tok.sentence];
+  if (s.line == first_line || h.token == s.first_token) return false;
+  const Token& prev = tokens[h.token - 1];
+  if (prev.starts_lower || prev.is_number ||
+      a.doc.folded().substr(prev.end, tok.begin - prev.end) != " ") {
+    return false;
+  }
+  for (uint32_t k = h.token + 1; k < tokens.size(); ++k) {
+    if (sentences[tokens[k].sentence].line > s.line + 3) break;
+    const absl::string_view w = a.doc.TokenText(tokens[k]);
+    if (w == "tel" || w == "telefon" || w == "telefonnummer" || w == "fax" ||
+        w == "mobil" || w == "email" || w == "mail" || w == "phone") {
+      return true;
+    }
+    if (k > 0 &&
+        a.doc.folded()
+                .substr(tokens[k - 1].end, tokens[k].begin - tokens[k - 1].end)
+                .find('@') != absl::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // What an unmarked title hit stands for, and the severity of its finding
 // (SEVERITY_UNSPECIFIED: none).
 enum class Role { kNone, kAdvertised, kQualification, kOtherPerson, kName };
@@ -283,9 +335,18 @@ Verdict Judge(const Analysis& a, const TitleIndex& index, const TitleHit& h,
   }
   const auto after = std::upper_bound(cues_after.begin(), cues_after.end(),
                                       std::make_pair(tok.sentence, h.token));
-  if (after != cues_after.end() && after->first == tok.sentence &&
-      after->second - h.token <= kCueAfterWindow) {
-    v.severity = v1::SEVERITY_CRITICAL;
+  const bool cue_after = after != cues_after.end() &&
+                         after->first == tok.sentence &&
+                         after->second - h.token <= kCueAfterWindow;
+  if (cue_after) v.severity = v1::SEVERITY_CRITICAL;
+  if (v.title_position && !cue_after &&
+      before == static_cast<int>(v1::SEVERITY_UNSPECIFIED) &&
+      NameInContactBlock(a, h, first_line)) {
+    // A contact's name line ("Thomas Schneider", then "Tel. …"), not a
+    // heading naming the job.
+    Verdict name;
+    name.role = Role::kName;
+    return name;
   }
   if (before > v.severity) v.severity = static_cast<v1::Severity>(before);
   v.role = v.severity == v1::SEVERITY_HINT ? Role::kQualification
@@ -443,6 +504,7 @@ void FindUnmarkedTitles(Analysis* a) {
 
   for (const TitleHit& h : a->titles) {
     if (IsEpicenePlural(*a, h)) continue;  // plural of all genders
+    if (InAddress(*a, h.token)) continue;  // "anna.koch@example.com"
     if (IsMarked(*a, index, h)) {
       marked_titles.insert(h.title);
       continue;

@@ -361,9 +361,21 @@ void OldFindUnmarkedTitles(Analysis* a) {
   const uint32_t first_line = sentences.empty() ? 0 : sentences[0].line;
   absl::flat_hash_set<uint32_t> marked_in_word;  // title tokens
 
+  const absl::string_view folded = a->doc.folded();
+  auto gap_before = [&](uint32_t k) {
+    return k == 0 ? absl::string_view()
+                  : folded.substr(tokens[k - 1].end,
+                                  tokens[k].begin - tokens[k - 1].end);
+  };
   for (const TitleHit& h : a->titles) {
     const Token& tok = tokens[h.token];
     const CompiledTitle& title = lex.titles[h.title];
+    // In an e-mail or web address: "anna.koch@…", "koch@…".
+    const absl::string_view before_gap = gap_before(h.token);
+    if (before_gap == "." || before_gap == "@" || before_gap == "_" ||
+        (h.token + 1 < tokens.size() && gap_before(h.token + 1) == "@")) {
+      continue;
+    }
     if (h.feminine && title.feminine_is_epicene_plural) {
       bool singular = false;
       for (uint32_t back = 1; back <= 2 && back <= h.token; ++back) {
@@ -444,6 +456,7 @@ void OldFindUnmarkedTitles(Analysis* a) {
     // the same token the longest, then the most severe.
     uint32_t nearest_before = 0, nearest_length = 0;
     int before_sev = 0;
+    bool cue_after = false;
     for (const Match& m : a->matches) {
       if (m.sentence != tok.sentence) continue;
       const CompiledEntry& e = a->entry(m.entry);
@@ -464,9 +477,28 @@ void OldFindUnmarkedTitles(Analysis* a) {
                  !e.def->not_the_job() && m.tok_begin > h.token &&
                  m.tok_begin - h.token <= kCueAfterWindow) {
         sev = v1::SEVERITY_CRITICAL;
+        cue_after = true;
       }
     }
     if (before_sev == -1) continue;  // another person
+    // A contact's name line: below the first line, "Firstname Title" with
+    // a plain space, and a phone, fax or e-mail word or an "@" within the
+    // next three lines.
+    const Sentence& own = sentences[tok.sentence];
+    if (title_position && !cue_after && before_sev == 0 &&
+        own.line != first_line && h.token > own.first_token &&
+        !tokens[h.token - 1].starts_lower && !tokens[h.token - 1].is_number &&
+        gap_before(h.token) == " ") {
+      bool contact = false;
+      for (uint32_t k = h.token + 1; k < tokens.size() && !contact; ++k) {
+        if (sentences[tokens[k].sentence].line > own.line + 3) break;
+        const absl::string_view w = a->doc.TokenText(tokens[k]);
+        contact = w == "tel" || w == "telefon" || w == "telefonnummer" ||
+                  w == "fax" || w == "mobil" || w == "email" || w == "mail" ||
+                  w == "phone" || absl::StrContains(gap_before(k), "@");
+      }
+      if (contact) continue;
+    }
     if (before_sev > sev) sev = static_cast<v1::Severity>(before_sev);
     if (sev != v1::SEVERITY_UNSPECIFIED) {
       unmarked.push_back({&h, sev, title_position});

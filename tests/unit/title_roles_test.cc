@@ -96,6 +96,17 @@ TEST_F(TitleRolesTest, OtherPeopleAreNotTheJob) {
   EXPECT_THAT(Gender("Verkaufskraft (m/w/d)\nFragen beantwortet Ihnen gern "
                      "Lena Müller."),
               IsEmpty());
+  // A contact's name on a line of its own, with phone or e-mail below it,
+  // is no heading naming the job; a heading without them still is.
+  EXPECT_THAT(Gender("Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n\n"
+                     "Thomas Schneider\nPersonalabteilung\nTel. 0123 456"),
+              IsEmpty());
+  EXPECT_THAT(Gender("Verkaufskraft (m/w/d)\nWir freuen uns auf Sie.\n\n"
+                     "Anna Koch\nanna.koch@example.com"),
+              IsEmpty());
+  EXPECT_THAT(Gender("Unser Restaurant\nErfahrener Koch\nIhre Aufgaben"),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Koch"));
   EXPECT_THAT(Gender("Wir suchen einen Gärtner. Fragen an Herrn Schneider."),
               ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
                           "Gärtner"));
