@@ -136,6 +136,12 @@ TEST_F(TitleRolesTest, CompanyNamesAreNotTitles) {
   EXPECT_THAT(Gender("Schlosser bei Weber AG"),
               ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
                           "Schlosser"));
+  // A company named after a trade, as the subject that seeks or hires
+  // (de.context.title_cue_firma_sucht); the title after "sucht" stays.
+  EXPECT_THAT(Gender("Schneider Logistik sucht Verstärkung."), IsEmpty());
+  EXPECT_THAT(Gender("Becker Bau stellt ein: Maurer"),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Maurer"));
 }
 
 TEST_F(TitleRolesTest, QualificationMarkedElsewhereIsNotReported) {
