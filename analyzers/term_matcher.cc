@@ -152,6 +152,7 @@ class Matcher {
         case TriePayload::Kind::kTitleMasculine:
         case TriePayload::Kind::kTitleFeminine:
           if (p.whole_token && depth != base.size()) break;
+          if (p.compound_only && depth == base.size()) break;
           AddTitleHit(p, k, text, depth, ending);
           break;
         default:

@@ -384,6 +384,15 @@ Candidate UnmarkedTitleCandidate(const Analysis& a, const TitleHit& h,
   const std::string fem = prefix.empty()
                               ? title.def->feminine()
                               : prefix + LowerFirst(title.def->feminine());
+  if (title.compounds_only) {
+    // "Zimmerfrau": the other form ("Zimmermann") may name another job,
+    // so only the gender marker on the word as written.
+    c.replacements = {
+        absl::StrCat(a.doc.OriginalText(a.doc.OriginalBegin(tok.begin),
+                                        a.doc.OriginalEnd(tok.end)),
+                     " (m/w/d)")};
+    return c;
+  }
   static const google::protobuf::RepeatedPtrField<std::string> kNone;
   c.replacements = TitleReplacements(
       masc, fem, prefix.empty() ? title.def->neutral() : kNone, a.gender_form);

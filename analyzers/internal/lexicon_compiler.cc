@@ -257,6 +257,13 @@ void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
   ct.masculine = masc;
   ct.feminine = fem;
   ct.match_compounds = !jt.has_match_compounds() || jt.match_compounds();
+  ct.compounds_only = jt.compounds_only();
+  if (ct.compounds_only && !ct.match_compounds) {
+    Problem(src, tree, "compounds_only", 0,
+            "compounds_only needs match_compounds (a title that matches only "
+            "as a compound's head and never in one matches nothing)");
+    return;
+  }
   ct.feminine_is_epicene_plural = jt.feminine_is_epicene_plural();
   for (int i = 0; i < jt.exceptions_size(); ++i) {
     std::string ex =
@@ -278,14 +285,18 @@ void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
     p.kind = kind;
     p.index = ti;
     p.whole_token = !lex->titles[ti].match_compounds;
+    p.compound_only = lex->titles[ti].compounds_only;
     lex->backward.Insert(std::string(form.rbegin(), form.rend()), p);
   };
   insert(masc, TriePayload::Kind::kTitleMasculine);
   for (const std::string& f : extra)
     insert(f, TriePayload::Kind::kTitleMasculine);
   insert(fem, TriePayload::Kind::kTitleFeminine);
+  // German feminine plurals: "-in" → "-innen", "-frau" → "-frauen".
   if (absl::EndsWith(fem, "in")) {
     insert(fem + "nen", TriePayload::Kind::kTitleFeminine);
+  } else if (absl::EndsWith(fem, "frau")) {
+    insert(fem + "en", TriePayload::Kind::kTitleFeminine);
   }
 }
 

@@ -75,6 +75,7 @@ struct CompiledTitle {
   std::string masculine;  // folded
   std::string feminine;   // folded
   bool match_compounds = true;
+  bool compounds_only = false;  // JobTitle.compounds_only
   bool feminine_is_epicene_plural = false;
   absl::flat_hash_set<std::string> exceptions;
 };

@@ -44,6 +44,8 @@ struct TriePayload {
   TokenPattern::Kind pattern = TokenPattern::Kind::kWord;
   // For suffix keys: the key must be the whole token (no compound prefix).
   bool whole_token = false;
+  // For suffix keys: the key must not be the whole token (a compound head).
+  bool compound_only = false;
   uint32_t index = 0;
 };
 

@@ -127,6 +127,22 @@ TEST_F(TitleRolesTest, InclusiveTitleMakesOtherOneSexNounsHints) {
                           "Monteur"));
 }
 
+// "-mann", "-frau", "-mutter" as a compound's head name a person by sex
+// even where the compound is not a listed title (JobTitle.compounds_only);
+// the words alone and compounds that name no job are not titles.
+TEST_F(TitleRolesTest, MannFrauMutterCompoundsAreTitles) {
+  EXPECT_THAT(Gender("Wir suchen einen Lagermann."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Lagermann"));
+  EXPECT_THAT(Gender("Hotel am See\nZimmerfrauen gesucht."),
+              ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL "
+                          "Zimmerfrauen"));
+  EXPECT_THAT(Gender("Blaumann wird gestellt."), IsEmpty());
+  EXPECT_THAT(Gender("Wir bringen Ihr Lager auf Vordermann."), IsEmpty());
+  EXPECT_THAT(Gender("Wir suchen eine Schraubenmutter M8."), IsEmpty());
+  EXPECT_THAT(Gender("Lagermann (m/w/d) gesucht."), IsEmpty());
+}
+
 TEST_F(TitleRolesTest, CompanyNamesAreNotTitles) {
   EXPECT_THAT(Gender("Buchhaltung (m/w/d)\nMüller Bäcker GmbH, Kassel"),
               IsEmpty());
