@@ -254,6 +254,19 @@ bool InAddress(const Analysis& a, uint32_t k) {
   return false;
 }
 
+// True when token k is the first part of a hyphenated compound
+// ("Lehrer-Zimmer", "Koch-Lehrling"): its head is the last part, so the
+// title word names no person here.
+bool BeforeHyphenInWord(const Analysis& a, uint32_t k) {
+  const auto& tokens = a.doc.tokens();
+  if (k + 1 >= tokens.size() || tokens[k + 1].sentence != tokens[k].sentence) {
+    return false;
+  }
+  const absl::string_view gap =
+      a.doc.folded().substr(tokens[k].end, tokens[k + 1].begin - tokens[k].end);
+  return gap == "-" || gap == "\xE2\x80\x90";  // hyphen-minus, U+2010
+}
+
 // True when the title hit is a surname in a contact block: below the ad's
 // first line, right after a capitalised word and a space ("Thomas
 // Schneider"), with contact details (a phone, fax or e-mail word, or an
@@ -512,8 +525,9 @@ void FindUnmarkedTitles(Analysis* a) {
   const uint32_t first_line = sentences.empty() ? 0 : sentences[0].line;
 
   for (const TitleHit& h : a->titles) {
-    if (IsEpicenePlural(*a, h)) continue;  // plural of all genders
-    if (InAddress(*a, h.token)) continue;  // "anna.koch@example.com"
+    if (IsEpicenePlural(*a, h)) continue;           // plural of all genders
+    if (InAddress(*a, h.token)) continue;           // "anna.koch@example.com"
+    if (BeforeHyphenInWord(*a, h.token)) continue;  // "Lehrer-Zimmer"
     if (IsMarked(*a, index, h)) {
       marked_titles.insert(h.title);
       continue;

@@ -376,6 +376,13 @@ void OldFindUnmarkedTitles(Analysis* a) {
         (h.token + 1 < tokens.size() && gap_before(h.token + 1) == "@")) {
       continue;
     }
+    // The first part of a hyphenated compound: "Lehrer-Zimmer".
+    if (h.token + 1 < tokens.size() &&
+        tokens[h.token + 1].sentence == tok.sentence &&
+        (gap_before(h.token + 1) == "-" ||
+         gap_before(h.token + 1) == "\xE2\x80\x90")) {
+      continue;
+    }
     if (h.feminine && title.feminine_is_epicene_plural) {
       bool singular = false;
       for (uint32_t back = 1; back <= 2 && back <= h.token; ++back) {

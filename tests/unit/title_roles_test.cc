@@ -138,6 +138,9 @@ TEST_F(TitleRolesTest, MannFrauMutterCompoundsAreTitles) {
               ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL "
                           "Zimmerfrauen"));
   EXPECT_THAT(Gender("Blaumann wird gestellt."), IsEmpty());
+  // A title as the first part of a hyphenated compound names no person.
+  EXPECT_THAT(Gender("Das Lehrer-Zimmer ist im ersten Stock."), IsEmpty());
+  EXPECT_THAT(Gender("Wir suchen einen Koch-Azubi (m/w/d)."), IsEmpty());
   EXPECT_THAT(Gender("Wir bringen Ihr Lager auf Vordermann."), IsEmpty());
   EXPECT_THAT(Gender("Wir suchen eine Schraubenmutter M8."), IsEmpty());
   EXPECT_THAT(Gender("Lagermann (m/w/d) gesucht."), IsEmpty());
