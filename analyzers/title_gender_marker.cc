@@ -235,23 +235,21 @@ bool PartOfName(const Analysis& a, const TitleIndex& index, const TitleHit& h) {
   return true;
 }
 
+// The folded text between token k-1 and token k ("" for the first token).
+absl::string_view GapBefore(const Analysis& a, uint32_t k) {
+  if (k == 0) return {};
+  const auto& tokens = a.doc.tokens();
+  return a.doc.folded().substr(tokens[k - 1].end,
+                               tokens[k].begin - tokens[k - 1].end);
+}
+
 // True when token k is part of an e-mail or web address ("anna.koch@…",
 // "koch@…", "www.koch.de"): joined to the word before it by ".", "@" or
 // "_", or to the one after it by "@". ("/" joins titles: "Koch/Köchin".)
 bool InAddress(const Analysis& a, uint32_t k) {
-  const auto& tokens = a.doc.tokens();
-  const absl::string_view folded = a.doc.folded();
-  if (k > 0) {
-    const absl::string_view gap =
-        folded.substr(tokens[k - 1].end, tokens[k].begin - tokens[k - 1].end);
-    if (gap == "." || gap == "@" || gap == "_") return true;
-  }
-  if (k + 1 < tokens.size()) {
-    const absl::string_view gap =
-        folded.substr(tokens[k].end, tokens[k + 1].begin - tokens[k].end);
-    if (gap == "@") return true;
-  }
-  return false;
+  const absl::string_view before = GapBefore(a, k);
+  if (before == "." || before == "@" || before == "_") return true;
+  return k + 1 < a.doc.tokens().size() && GapBefore(a, k + 1) == "@";
 }
 
 // True when token k is the first part of a hyphenated compound
@@ -262,8 +260,7 @@ bool BeforeHyphenInWord(const Analysis& a, uint32_t k) {
   if (k + 1 >= tokens.size() || tokens[k + 1].sentence != tokens[k].sentence) {
     return false;
   }
-  const absl::string_view gap =
-      a.doc.folded().substr(tokens[k].end, tokens[k + 1].begin - tokens[k].end);
+  const absl::string_view gap = GapBefore(a, k + 1);
   return gap == "-" || gap == "\xE2\x80\x90";  // hyphen-minus, U+2010
 }
 
@@ -275,25 +272,18 @@ bool NameInContactBlock(const Analysis& a, const TitleHit& h,
                         uint32_t first_line) {
   const auto& tokens = a.doc.tokens();
   const auto& sentences = a.doc.sentences();
-  const Token& tok = tokens[h.token];
-  const Sentence& s = sentences[tok.sentence];
+  const Sentence& s = sentences[tokens[h.token].sentence];
   if (s.line == first_line || h.token == s.first_token) return false;
   const Token& prev = tokens[h.token - 1];
-  if (prev.starts_lower || prev.is_number ||
-      a.doc.folded().substr(prev.end, tok.begin - prev.end) != " ") {
+  if (prev.starts_lower || prev.is_number || GapBefore(a, h.token) != " ") {
     return false;
   }
   for (uint32_t k = h.token + 1; k < tokens.size(); ++k) {
     if (sentences[tokens[k].sentence].line > s.line + 3) break;
     const absl::string_view w = a.doc.TokenText(tokens[k]);
     if (w == "tel" || w == "telefon" || w == "telefonnummer" || w == "fax" ||
-        w == "mobil" || w == "email" || w == "mail" || w == "phone") {
-      return true;
-    }
-    if (k > 0 &&
-        a.doc.folded()
-                .substr(tokens[k - 1].end, tokens[k].begin - tokens[k - 1].end)
-                .find('@') != absl::string_view::npos) {
+        w == "mobil" || w == "email" || w == "mail" || w == "phone" ||
+        GapBefore(a, k).find('@') != absl::string_view::npos) {
       return true;
     }
   }

@@ -119,7 +119,7 @@ void OnInterrupt(int) { g_interrupted.store(true); }
 struct AuditFlags {
   std::string lang;
   size_t max_bytes = kDefaultMaxInputBytes;
-  int jobs = 0;
+  int jobs = 1;  // worker threads; --jobs, or one per core
   std::string summary = "text";
   std::optional<std::string> output;
   ResultFormat output_format = ResultFormat::kJsonLines;
@@ -237,7 +237,11 @@ std::optional<int> ParseAuditFlags(int argc, char** argv, AuditFlags* flags) {
       (!absl::SimpleAtoi(*raw.jobs, &n) || n < 1 || n > 256)) {
     return Usage("--jobs must be a number from 1 to 256", kAuditHelp);
   }
-  flags->jobs = n;
+  // Default: one worker per core (also parsing JSON lines).
+  flags->jobs =
+      n > 0
+          ? n
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   uint64_t bytes = 0;
   if (raw.max_bytes.has_value()) {
     if (!absl::SimpleAtoi(*raw.max_bytes, &bytes) || bytes == 0) {
@@ -246,10 +250,7 @@ std::optional<int> ParseAuditFlags(int argc, char** argv, AuditFlags* flags) {
     flags->max_bytes = bytes;
   }
   flags->input.max_bytes = flags->max_bytes;
-  flags->input.jobs =
-      flags->jobs > 0
-          ? flags->jobs
-          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  flags->input.jobs = flags->jobs;
   flags->input.inputs = line.positional();
   if (std::optional<int> done = CheckOutputFlags(raw, flags)) return done;
   if (flags->input.inputs.empty() && flags->input.lists.empty()) {
@@ -289,12 +290,8 @@ void ScanAll(const Engine& engine, const AuditFlags& flags,
       done->fetch_add(1);
     }
   };
-  const int jobs =
-      flags.jobs > 0
-          ? flags.jobs
-          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
-  for (int t = 0; t < jobs; ++t) threads.emplace_back(work);
+  for (int t = 0; t < flags.jobs; ++t) threads.emplace_back(work);
   for (std::thread& t : threads) t.join();
 }
 
