@@ -6,7 +6,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -18,6 +20,7 @@
 #include "absl/strings/strip.h"
 #include "base/file.h"
 #include "clients/cli/api_key.h"
+#include "grpc/grpc.h"
 #include "grpc/support/log.h"
 
 namespace divcheck::cli {
@@ -34,8 +37,16 @@ Bio MemoryBio(const std::string& data) {
 }
 
 // gRPC's own log lines ("E1203 … ssl_transport_security.cc:1501] Handshake
-// failed …") would repeat, in its words, what the CLI's message says.
-void DropGrpcLog(gpr_log_func_args*) {}
+// failed …") would repeat, in its words, what the CLI's message says. An
+// assertion of gRPC's, which aborts the process next, is kept: it is the
+// only account of why.
+void DropGrpcLog(gpr_log_func_args* args) {
+  if (args->message != nullptr &&
+      absl::StartsWith(args->message, "assertion failed")) {
+    std::fprintf(stderr, "divcheck: gRPC %s:%d: %s\n", args->file, args->line,
+                 args->message);
+  }
+}
 
 // OpenSSL's password callback: none, so an encrypted key is refused rather
 // than prompted for.
@@ -305,6 +316,14 @@ absl::Status WithTlsHint(const Connection& connection, absl::Status status) {
   }
   if (hint.empty()) return status;
   return absl::Status(status.code(), absl::StrCat(status.message(), hint));
+}
+
+int EndProcess(int status) {
+  if (!grpc_is_initialized()) return status;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 }  // namespace divcheck::cli

@@ -121,6 +121,17 @@ absl::StatusOr<Connection> Connect(const ConnectionFlags& flags);
 // not trusted or not for that name, or the server speaking TLS or not).
 absl::Status WithTlsHint(const Connection& connection, absl::Status status);
 
+// Ends the process with `status` once a command has returned; call it from
+// main only, with every channel gone. A call that could not connect leaves
+// gRPC reconnecting on its own threads for up to a few seconds after its
+// channels are destroyed (the subchannel's backoff timer holds gRPC's
+// library references). A normal exit would then run the static destructors
+// and the sanitizers' exit checks while those threads still work, which can
+// abort a process whose work is done. So while gRPC is still running, the
+// output is flushed and the process ends at once (std::_Exit); otherwise
+// this returns `status` for main to return.
+int EndProcess(int status);
+
 }  // namespace divcheck::cli
 
 #endif  // DIVCHECK_CLIENTS_CLI_CONNECTION_H_

@@ -34,6 +34,7 @@
 #include "clients/cli/audit_command.h"
 #include "clients/cli/bench_command.h"
 #include "clients/cli/command_support.h"
+#include "clients/cli/connection.h"
 #include "clients/cli/explain_command.h"
 #include "clients/cli/extract_command.h"
 #include "clients/cli/form_command.h"
@@ -109,5 +110,5 @@ int main(int argc, char** argv) {
   // absl::Mutex on every call, and the cycle bookkeeping is pure overhead for
   // the remote commands (a few per cent of `divcheck bench`'s CPU).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  return divcheck::cli::Main(argc, argv);
+  return divcheck::cli::EndProcess(divcheck::cli::Main(argc, argv));
 }

@@ -31,6 +31,8 @@ run() {
   "$@" >"$TMP/out" 2>"$TMP/err"
   local status=$?
   [ "$status" -eq "$want" ] || fail "$name: exit $status, want $want: $(head -3 "$TMP/err")"
+  # Killed by a signal (a sanitizer's abort, a gRPC assertion): its report.
+  [ "$status" -lt 128 ] || { echo "--- end of stderr:"; tail -40 "$TMP/err"; }
 }
 err_has() { grep -q -- "$2" "$TMP/err" || fail "$1: stderr lacks \"$2\": $(head -3 "$TMP/err")"; }
 
