@@ -69,7 +69,7 @@ Options:
   --employer=private|public|religious|tendency
                          who publishes the ad: religious = church employer
                          (§ 9 AGG), so a religion requirement is lowered to
-                         a warning with a note; private or public = not a
+                         a hint with a note; private or public = not a
                          church employer even if the text names one;
                          default: detected from the text
   --trace                after each report, list every candidate finding:

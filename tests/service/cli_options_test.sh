@@ -53,11 +53,11 @@ run "--min-severity" 1 --format=json --min-severity=warning "$TMP/ad.txt"
 lacks "--min-severity" 'SEVERITY_HINT'
 has "--min-severity" '"hintCount":0,'
 
-# religious: the church-membership requirement becomes a warning with the
-# § 9 AGG note; only warnings left, so --fail-on=critical exits 1 still for
-# the masculine title and the young team, but the religion finding is lower.
+# religious: the church-membership requirement becomes a hint with the
+# § 9 AGG note (issue 14); the masculine title and the young team still
+# make the exit status 1, but the religion finding is lower.
 run "--employer=religious" 1 --format=json --employer=religious "$TMP/ad.txt"
-has "--employer=religious" '"ruleId":"de.religion.kirchenmitgliedschaft","dimensions":\["DIMENSION_RELIGION"\],"severity":"SEVERITY_WARNING"'
+has "--employer=religious" '"ruleId":"de.religion.kirchenmitgliedschaft","dimensions":\["DIMENSION_RELIGION"\],"severity":"SEVERITY_HINT"'
 has "--employer=religious" '§ 9 AGG'
 run "--employer=religious, only the religion rule" 0 --employer=religious --only=de.religion.kirchenmitgliedschaft "$TMP/ad.txt"
 has "--employer=religious text" 'Kirchlicher Arbeitgeber'
@@ -66,8 +66,11 @@ has "--employer=private" '"severity":"SEVERITY_CRITICAL"'
 
 run "--report-lang=de" 1 --report-lang=de "$TMP/ad.txt"
 run "text output with every option" 1 --disable=de.age.junges_team --min-severity=warning --employer=religious --report-lang=de "$TMP/ad.txt"
-has "text output" 'de.religion.kirchenmitgliedschaft'
+# The religion finding is a hint for a church employer: below the minimum.
+lacks "text output" 'de.religion.kirchenmitgliedschaft'
 lacks "text output" 'de.age.junges_team'
+run "text output, the hint shown" 1 --disable=de.age.junges_team --min-severity=hint --employer=religious --report-lang=de "$TMP/ad.txt"
+has "text output, the hint shown" 'de.religion.kirchenmitgliedschaft'
 
 # Errors: the api's words, in-process as through the server.
 run "unknown rule" 2 --disable=de.age.junges_team,de.age.no_such_rule "$TMP/ad.txt"

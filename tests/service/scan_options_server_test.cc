@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "divcheck/v1/scan_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -220,8 +221,7 @@ TEST_F(ScanOptionsServerTest, EveryOptionWorksOverGrpcAndHttpAlike) {
   a = Both(church);
   ASSERT_TRUE(a.ok);
   ASSERT_NE(FindingOf(a.report, kReligionRule), nullptr);
-  EXPECT_EQ(FindingOf(a.report, kReligionRule)->severity(),
-            v1::SEVERITY_WARNING);
+  EXPECT_EQ(FindingOf(a.report, kReligionRule)->severity(), v1::SEVERITY_HINT);
   EXPECT_THAT(FindingOf(a.report, kReligionRule)->context_note(),
               HasSubstr("§ 9 AGG"));
   EXPECT_EQ(FindingOf(all.report, kReligionRule)->severity(),
@@ -296,14 +296,20 @@ TEST_F(ScanOptionsServerTest, HandWrittenJsonWithEnumNames) {
       R"({"text": "Wir sind ein junges Team. Mitgliedschaft in einer )",
       R"(christlichen Kirche setzen wir voraus. Sie sind belastbar.",)",
       R"( "languageCode": "de",)",
-      R"( "disabledRules": ["de.age.junges_team", "de.age.jung"],)",
-      R"( "minSeverity": "SEVERITY_WARNING",)",
+      R"( "onlyRules": ["de.religion.kirchenmitgliedschaft"],)",
+      R"( "minSeverity": "SEVERITY_HINT",)",
       R"( "employerType": "EMPLOYER_TYPE_RELIGIOUS", "reportLanguage": "de"})");
   Answer a = Http(body);
   ASSERT_TRUE(a.ok) << a.message;
-  EXPECT_THAT(RuleIds(a.report), ElementsAre(kReligionRule));
-  EXPECT_EQ(a.report.findings(0).severity(), v1::SEVERITY_WARNING);
-  EXPECT_EQ(a.report.warning_count(), 1u);
+  ASSERT_THAT(RuleIds(a.report), ElementsAre(kReligionRule));
+  // A church employer: the membership demand is a hint (issue 14).
+  EXPECT_EQ(a.report.findings(0).severity(), v1::SEVERITY_HINT);
+  EXPECT_EQ(a.report.hint_count(), 1u);
+  // The same by name with a higher minimum: the hint is left out.
+  a = Http(absl::StrReplaceAll(
+      body, {{"\"SEVERITY_HINT\"", "\"SEVERITY_WARNING\""}}));
+  ASSERT_TRUE(a.ok) << a.message;
+  EXPECT_EQ(a.report.findings_size(), 0);
   // An enum name protobuf does not know is malformed JSON; a number that is
   // not a value reaches the api.
   a = Http(R"({"text": "x", "minSeverity": "SEVERITY_LOUD"})");

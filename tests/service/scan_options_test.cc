@@ -209,7 +209,8 @@ TEST_F(ScanOptionsTest, ReligiousEmployerLowersReligionRequirements) {
   const v1::Report church = Scan(request);
   const v1::Finding* f = FindingOf(church, kRule);
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity(), v1::SEVERITY_WARNING);
+  // Issue 14: at a § 9 AGG employer, a hint that the job must justify it.
+  EXPECT_EQ(f->severity(), v1::SEVERITY_HINT);
   EXPECT_THAT(f->context_note(), HasSubstr("§ 9 AGG"));
   EXPECT_LT(church.critical_count(), secular.critical_count());
   ExpectScoredOverListedFindings(church);
@@ -231,13 +232,13 @@ TEST_F(ScanOptionsTest, EmployerTypeOverridesTheChurchNamedInTheText) {
   const v1::Report detected_report = Scan(request);
   const v1::Finding* detected = FindingOf(detected_report, kRule);
   ASSERT_NE(detected, nullptr);
-  EXPECT_EQ(detected->severity(), v1::SEVERITY_WARNING);
+  EXPECT_EQ(detected->severity(), v1::SEVERITY_HINT);
   for (v1::EmployerType e :
        {v1::EMPLOYER_TYPE_RELIGIOUS, v1::EMPLOYER_TYPE_TENDENCY}) {
     request.set_employer_type(e);
     const v1::Report report = Scan(request);
     ASSERT_NE(FindingOf(report, kRule), nullptr);
-    EXPECT_EQ(FindingOf(report, kRule)->severity(), v1::SEVERITY_WARNING)
+    EXPECT_EQ(FindingOf(report, kRule)->severity(), v1::SEVERITY_HINT)
         << v1::EmployerType_Name(e);
   }
   // The caller says it is not a church employer: the text does not decide.
