@@ -270,11 +270,16 @@ void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
         FoldSingleToken(src, tree, "exceptions", i, jt.exceptions(i), false);
     if (!ex.empty()) ct.exceptions.insert(ex);
   }
-  std::vector<std::string> extra;
+  std::vector<std::string> extra, extra_feminine;
   for (int i = 0; i < jt.extra_masculine_forms_size(); ++i) {
     std::string f = FoldSingleToken(src, tree, "extra_masculine_forms", i,
                                     jt.extra_masculine_forms(i), false);
     if (!f.empty()) extra.push_back(f);
+  }
+  for (int i = 0; i < jt.extra_feminine_forms_size(); ++i) {
+    std::string f = FoldSingleToken(src, tree, "extra_feminine_forms", i,
+                                    jt.extra_feminine_forms(i), false);
+    if (!f.empty()) extra_feminine.push_back(f);
   }
   if (problems_->size() != before) return;
   LanguageLexicon* lex = Lang(file.language());
@@ -292,6 +297,8 @@ void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
   for (const std::string& f : extra)
     insert(f, TriePayload::Kind::kTitleMasculine);
   insert(fem, TriePayload::Kind::kTitleFeminine);
+  for (const std::string& f : extra_feminine)
+    insert(f, TriePayload::Kind::kTitleFeminine);
   // German feminine plurals: "-in" → "-innen", "-frau" → "-frauen".
   if (absl::EndsWith(fem, "in")) {
     insert(fem + "nen", TriePayload::Kind::kTitleFeminine);

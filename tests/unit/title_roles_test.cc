@@ -144,6 +144,20 @@ TEST_F(TitleRolesTest, MannFrauMutterCompoundsAreTitles) {
   EXPECT_THAT(Gender("Wir bringen Ihr Lager auf Vordermann."), IsEmpty());
   EXPECT_THAT(Gender("Wir suchen eine Schraubenmutter M8."), IsEmpty());
   EXPECT_THAT(Gender("Lagermann (m/w/d) gesucht."), IsEmpty());
+  // Umlaut plurals (JobTitle.extra_feminine_forms, extra_masculine_forms).
+  EXPECT_THAT(Gender("Wir suchen Tagesmütter für unsere Großtagespflege."),
+              ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL "
+                          "Tagesmütter"));
+  EXPECT_THAT(Gender("Kita Sonnenschein\nHausmütter gesucht."),
+              ElementsAre("de.gender.title_feminine_only SEVERITY_CRITICAL "
+                          "Hausmütter"));
+  EXPECT_THAT(Gender("Kita Sonnenschein\nHausväter gesucht."),
+              ElementsAre("de.gender.title_masculine_only SEVERITY_CRITICAL "
+                          "Hausväter"));
+  EXPECT_THAT(Gender("Tagesmütter und Tagesväter (m/w/d) gesucht."), IsEmpty());
+  EXPECT_THAT(Gender("Wir suchen Großmütter als Lesepaten? Nein: die "
+                     "Schraubenmütter liegen im Lager."),
+              IsEmpty());
 }
 
 TEST_F(TitleRolesTest, CompanyNamesAreNotTitles) {
