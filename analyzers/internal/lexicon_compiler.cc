@@ -270,17 +270,20 @@ void LexiconCompiler::CompileTitle(const Source& src, const LexiconFile& file,
         FoldSingleToken(src, tree, "exceptions", i, jt.exceptions(i), false);
     if (!ex.empty()) ct.exceptions.insert(ex);
   }
-  std::vector<std::string> extra, extra_feminine;
-  for (int i = 0; i < jt.extra_masculine_forms_size(); ++i) {
-    std::string f = FoldSingleToken(src, tree, "extra_masculine_forms", i,
-                                    jt.extra_masculine_forms(i), false);
-    if (!f.empty()) extra.push_back(f);
-  }
-  for (int i = 0; i < jt.extra_feminine_forms_size(); ++i) {
-    std::string f = FoldSingleToken(src, tree, "extra_feminine_forms", i,
-                                    jt.extra_feminine_forms(i), false);
-    if (!f.empty()) extra_feminine.push_back(f);
-  }
+  auto fold_all =
+      [&](const char* field,
+          const google::protobuf::RepeatedPtrField<std::string>& forms) {
+        std::vector<std::string> folded;
+        for (int i = 0; i < forms.size(); ++i) {
+          std::string f = FoldSingleToken(src, tree, field, i, forms[i], false);
+          if (!f.empty()) folded.push_back(std::move(f));
+        }
+        return folded;
+      };
+  const std::vector<std::string> extra =
+      fold_all("extra_masculine_forms", jt.extra_masculine_forms());
+  const std::vector<std::string> extra_feminine =
+      fold_all("extra_feminine_forms", jt.extra_feminine_forms());
   if (problems_->size() != before) return;
   LanguageLexicon* lex = Lang(file.language());
   const uint32_t ti = static_cast<uint32_t>(lex->titles.size());
